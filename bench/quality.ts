@@ -1,0 +1,62 @@
+// Quality benchmark of the embedded model: every colour x shape x direction prompt, several seeds, FreeU off and on.
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { generate } from '../core/pipeline/generate.js';
+import { resolveModelDefaults } from '../core/pipeline/defaults.js';
+import { packageRoot } from '../models/paths.js';
+import { PALETTE, readClip, type Colour, type Direction } from './shape-metrics.js';
+
+const SHAPES = ['circle', 'square', 'triangle'] as const;
+const DIRECTIONS: Direction[] = ['left', 'right', 'up', 'down'];
+
+function flag(name: string, fallback: string): string {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 ? process.argv[i + 1] ?? fallback : fallback;
+}
+
+interface Tally { colour: number; direction: number; both: number; total: number }
+
+async function main(): Promise<void> {
+  const seeds = Number(flag('seeds', '2'));
+  const model = flag('model', 'default');
+  const defaults = await resolveModelDefaults(model);
+  const modes = [['off', null], ['on', { ...defaults.freeu, version: 1 as const, start: 0, end: 1 }]] as const;
+  const tallies: Record<string, Tally> = {};
+  const perAttribute: Record<string, Record<string, { right: number; total: number }>> = {};
+  const started = performance.now();
+  for (const [mode, freeu] of modes) {
+    const t: Tally = (tallies[mode] = { colour: 0, direction: 0, both: 0, total: 0 });
+    const attr: Record<string, { right: number; total: number }> = (perAttribute[mode] = {});
+    const bump = (k: string, ok: boolean) => { const a = (attr[k] ??= { right: 0, total: 0 }); a.total++; if (ok) a.right++; };
+    for (const colour of Object.keys(PALETTE) as Colour[]) {
+      for (const shape of SHAPES) {
+        for (const dir of DIRECTIONS) {
+          for (let seed = 0; seed < seeds; seed++) {
+            const r = await generate({
+              prompt: `a ${colour} ${shape} moving ${dir}`, model, seed: BigInt(seed), steps: defaults.steps,
+              guidanceScale: defaults.guidanceScale, frames: defaults.frames, width: defaults.width, height: defaults.height,
+              scheduler: defaults.scheduler, freeu, device: 'cpu',
+            });
+            const reading = readClip(r.rgb, r.frames, r.width, r.height);
+            const okC = reading.colour === colour;
+            const okD = reading.direction === dir;
+            t.total++; if (okC) t.colour++; if (okD) t.direction++; if (okC && okD) t.both++;
+            bump(`colour:${colour}`, okC); bump(`shape:${shape}`, okC && okD); bump(`direction:${dir}`, okD);
+          }
+        }
+      }
+    }
+    const pct = (n: number) => `${((100 * n) / t.total).toFixed(1)}%`;
+    console.log(`FreeU ${mode}: colour ${pct(t.colour)}, direction ${pct(t.direction)}, both ${pct(t.both)} of ${t.total}`);
+  }
+  for (const key of Object.keys(perAttribute.off ?? {})) {
+    const cell = (m: string) => { const a = perAttribute[m]![key]!; return `${a.right}/${a.total}`; };
+    console.log(`  ${key.padEnd(18)} off ${cell('off').padEnd(7)} on ${cell('on')}`);
+  }
+  const out = join(packageRoot(), 'bench', 'results', `${new Date().toISOString().slice(0, 10)}-quality.json`);
+  await mkdir(join(packageRoot(), 'bench', 'results'), { recursive: true });
+  await writeFile(out, JSON.stringify({ model, seeds, defaults, tallies, perAttribute, seconds: (performance.now() - started) / 1000 }, null, 2));
+  console.log(`wrote ${out}`);
+}
+
+main().catch((e: unknown) => { console.error(e instanceof Error ? e.message : e); process.exit(1); });

@@ -1,0 +1,201 @@
+// `npm run bench`: the ModelScope U-Net from random weights on CPU: build, session, guidance step, FLOP/s beside a MatMul roofline.
+// Each phase runs in its own child process so that its peak RSS is its own.
+import { fork } from 'node:child_process';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { cpus, tmpdir, totalmem } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import * as ort from 'onnxruntime-node';
+import { MODELSCOPE_UNET, parseUnet3dConfig, type Unet3dConfig } from '../models/configs/unet3d.js';
+import { buildNetwork } from '../models/networks/build.js';
+import type { AttentionImpl } from '../models/networks/layers.js';
+import { GraphBuilder } from '../models/onnx/graph.js';
+import { sessionOptions } from '../core/runtime/session.js';
+import { unet3dFlops, type StepShape } from './flops.js';
+
+const SMALL_UNET: Readonly<Record<string, unknown>> = {
+  block_out_channels: [32, 64, 128, 128], layers_per_block: 2, attention_head_dim: 8, cross_attention_dim: 64, norm_num_groups: 8, in_channels: 4, out_channels: 4,
+};
+const CONFIGS: Record<string, { raw: Readonly<Record<string, unknown>>; shape: StepShape }> = {
+  full: { raw: MODELSCOPE_UNET, shape: { batch: 2, frames: 16, height: 32, width: 32, context: 77 } },
+  small: { raw: SMALL_UNET, shape: { batch: 2, frames: 8, height: 32, width: 32, context: 77 } },
+};
+const FREEU_ON = { b1: 1.2, b2: 1.4, s1: 0.9, s2: 0.2, v2: 0 };
+const FREEU_OFF = { b1: 1, b2: 1, s1: 1, s2: 1, v2: 0 };
+
+interface Args { config: string; freeu: 'both' | 'off' | 'on'; threads: number; attention: AttentionImpl; keep: boolean; matmul: number }
+
+function parseArgs(argv: string[]): Args & { phase?: string; dir?: string } {
+  const get = (k: string): string | undefined => { const i = argv.indexOf(`--${k}`); return i >= 0 ? argv[i + 1] : undefined; };
+  const config = get('config') ?? 'full';
+  if (!(config in CONFIGS)) throw new Error(`--config ${config}: expected ${Object.keys(CONFIGS).join(' or ')}`);
+  const freeu = (get('freeu') ?? 'both') as Args['freeu'];
+  if (!['both', 'off', 'on'].includes(freeu)) throw new Error(`--freeu ${freeu}: expected both, off or on`);
+  const attention = (get('attention') ?? 'mha') as AttentionImpl;
+  return {
+    config, freeu, attention,
+    threads: Number(get('threads') ?? 2),
+    matmul: Number(get('matmul') ?? 2048),
+    keep: argv.includes('--keep'),
+    ...(get('phase') ? { phase: get('phase')! } : {}),
+    ...(get('dir') ? { dir: get('dir')! } : {}),
+  };
+}
+
+/** Peak and current RSS of this process, from /proc (VmHWM, VmRSS) or resourceUsage. */
+async function memory(): Promise<{ peakRssMiB: number; rssMiB: number }> {
+  const status = await readFile('/proc/self/status', 'utf8').catch(() => '');
+  const kb = (key: string): number | undefined => { const m = new RegExp(`^${key}:\\s+(\\d+) kB`, 'm').exec(status); return m ? Number(m[1]) : undefined; };
+  const peak = kb('VmHWM') ?? process.resourceUsage().maxRSS;
+  return { peakRssMiB: peak / 1024, rssMiB: (kb('VmRSS') ?? process.memoryUsage().rss / 1024) / 1024 };
+}
+
+function feeds(cfg: Unet3dConfig, s: StepShape, f: typeof FREEU_ON): Record<string, ort.Tensor> {
+  const n = s.batch * cfg.inChannels * s.frames * s.height * s.width;
+  const sample = Float32Array.from({ length: n }, (_, i) => Math.sin(i * 0.37));
+  const ehs = Float32Array.from({ length: s.batch * s.context * cfg.crossAttentionDim }, (_, i) => Math.cos(i * 0.11));
+  const sc = (v: number): ort.Tensor => new ort.Tensor('float32', new Float32Array([v]), []);
+  return {
+    sample: new ort.Tensor('float32', sample, [s.batch, cfg.inChannels, s.frames, s.height, s.width]),
+    timestep: new ort.Tensor('float32', new Float32Array([981]), [1]),
+    encoder_hidden_states: new ort.Tensor('float32', ehs, [s.batch, s.context, cfg.crossAttentionDim]),
+    freeu_b1: sc(f.b1), freeu_b2: sc(f.b2), freeu_s1: sc(f.s1), freeu_s2: sc(f.s2), freeu_v2: sc(f.v2),
+  };
+}
+
+/** GFLOP/s of an n x n x n float32 MatMul through onnxruntime with the same session options. */
+async function matmulGflops(n: number, threads: number): Promise<number> {
+  const g = new GraphBuilder({ name: 'matmul' });
+  const a = g.input('a', 'float32', [n, n]);
+  const b = g.input('b', 'float32', [n, n]);
+  g.output(g.node('MatMul', [a, b]), 'c', 'float32', [n, n]);
+  const s = await ort.InferenceSession.create(g.serialize(), sessionOptions('cpu', threads));
+  const x = new ort.Tensor('float32', Float32Array.from({ length: n * n }, (_, i) => (i % 7) * 0.1), [n, n]);
+  await s.run({ a: x, b: x });
+  let best = Infinity;
+  for (let i = 0; i < 5; i++) {
+    const t0 = performance.now();
+    await s.run({ a: x, b: x });
+    best = Math.min(best, (performance.now() - t0) / 1000);
+  }
+  await s.release();
+  return (2 * n ** 3) / best / 1e9;
+}
+
+async function phaseBuild(args: Args, dir: string): Promise<Record<string, unknown>> {
+  const cfg = parseUnet3dConfig(CONFIGS[args.config]!.raw, `bench ${args.config} config`);
+  let peak = 0;
+  const timer = setInterval(() => { peak = Math.max(peak, process.memoryUsage().rss); }, 50);
+  const t0 = performance.now();
+  const stats = await buildNetwork({ kind: 'unet3d', config: cfg }, { randomSeed: 0 }, dir, { attention: args.attention });
+  const seconds = (performance.now() - t0) / 1000;
+  clearInterval(timer);
+  const mem = await memory();
+  return { buildSeconds: seconds, buildPeakRssMiB: Math.max(mem.peakRssMiB, peak / 2 ** 20), parameters: stats.parameters, weightBytes: stats.weightBytes, nodes: stats.nodes };
+}
+
+async function phaseRun(args: Args, dir: string): Promise<Record<string, unknown>> {
+  const { raw, shape } = CONFIGS[args.config]!;
+  const cfg = parseUnet3dConfig(raw);
+  const t0 = performance.now();
+  const session = await ort.InferenceSession.create(join(dir, 'model.onnx'), sessionOptions('cpu', args.threads));
+  const sessionSeconds = (performance.now() - t0) / 1000;
+  const afterSession = await memory();
+  const order: ('off' | 'on')[] = args.freeu === 'both' ? ['off', 'on', 'off', 'on'] : [args.freeu, args.freeu];
+  const times: Record<string, number[]> = { off: [], on: [] };
+  let checksum = 0;
+  for (const which of order) {
+    const f = feeds(cfg, shape, which === 'on' ? FREEU_ON : FREEU_OFF);
+    const t = performance.now();
+    const out = await session.run(f);
+    times[which]!.push((performance.now() - t) / 1000);
+    const d = out.out_sample!.data as Float32Array;
+    checksum = d.reduce((a, v) => a + v, 0);
+    if (!Number.isFinite(checksum)) throw new Error('the U-Net output is not finite');
+    process.stderr.write(`  step (FreeU ${which}): ${times[which]!.at(-1)!.toFixed(2)} s\n`);
+  }
+  const stepPeak = await memory();
+  await session.release();
+  const roof = await matmulGflops(args.matmul, args.threads);
+  return { sessionSeconds, rssAfterSessionMiB: afterSession.rssMiB, stepPeakRssMiB: stepPeak.peakRssMiB, times, matmulGflops: roof, checksum };
+}
+
+function runChild(phase: string, argv: string[], dir: string): Promise<Record<string, unknown>> {
+  return new Promise((resolve, reject) => {
+    const child = fork(fileURLToPath(import.meta.url), [...argv, '--phase', phase, '--dir', dir], { stdio: ['inherit', 'inherit', 'inherit', 'ipc'] });
+    let result: Record<string, unknown> | undefined;
+    child.on('message', (m) => { result = m as Record<string, unknown>; });
+    child.on('exit', (code) => (code === 0 && result ? resolve(result) : reject(new Error(`bench phase ${phase} failed (exit ${code})`))));
+  });
+}
+
+const median = (xs: number[]): number => { const s = [...xs].sort((a, b) => a - b); return s.length ? (s[(s.length - 1) >> 1]! + s[s.length >> 1]!) / 2 : NaN; };
+
+async function main(): Promise<void> {
+  const argv = process.argv.slice(2);
+  const args = parseArgs(argv);
+  if (args.phase && args.dir) {
+    const r = args.phase === 'build' ? await phaseBuild(args, args.dir) : await phaseRun(args, args.dir);
+    process.send?.(r);
+    return;
+  }
+  const { raw, shape } = CONFIGS[args.config]!;
+  const cfg = parseUnet3dConfig(raw);
+  const flops = unet3dFlops(cfg, shape);
+  const dir = await mkdtemp(join(process.env.T2V_BENCH_TMP ?? tmpdir(), `t2v-bench-${args.config}-`));
+  console.log(`t2v bench: U-Net config ${args.config}, random weights, cpu, ${args.threads} threads, attention ${args.attention}; step = batch ${shape.batch} x ${shape.frames} frames x ${shape.height}x${shape.width} latents, ${(flops.total / 1e12).toFixed(3)} TFLOP`);
+  try {
+    const build = await runChild('build', argv, dir);
+    console.log(`  build: ${(build.buildSeconds as number).toFixed(1)} s, peak RSS ${(build.buildPeakRssMiB as number).toFixed(0)} MiB, ${((build.parameters as number) / 1e9).toFixed(3)} B parameters, ${build.nodes} nodes`);
+    const run = await runChild('run', argv, dir);
+    const times = run.times as Record<string, number[]>;
+    // the first step of a session includes one-time allocation: report the later ones
+    // (with --freeu both the order is off, on, off, on: the first off is the warm-up)
+    const first = (times[args.freeu === 'on' ? 'on' : 'off'] ?? [])[0] ?? NaN;
+    const off = args.freeu === 'on' ? NaN : median(times.off!.slice(1));
+    const on = args.freeu === 'off' ? NaN : args.freeu === 'on' ? median(times.on!.slice(1)) : median(times.on!);
+    const step = Number.isNaN(off) ? on : off;
+    const gflops = flops.total / step / 1e9;
+    const result = {
+      date: new Date().toISOString(),
+      config: args.config,
+      unetConfig: raw,
+      step: shape,
+      threads: args.threads,
+      attention: args.attention,
+      machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model, totalMemGiB: totalmem() / 2 ** 30, onnxruntime: ort.env.versions.common },
+      flops: { total: flops.total, conv: flops.conv, linear: flops.linear, attention: flops.attention },
+      ...build,
+      sessionSeconds: run.sessionSeconds,
+      rssAfterSessionMiB: run.rssAfterSessionMiB,
+      stepPeakRssMiB: run.stepPeakRssMiB,
+      firstStepSeconds: first,
+      stepTimes: times,
+      secondsPerStep: step,
+      secondsPerStepFreeuOff: off,
+      secondsPerStepFreeuOn: on,
+      freeuOverheadPercent: ((on - off) / off) * 100,
+      gflops,
+      matmulSize: args.matmul,
+      matmulGflops: run.matmulGflops,
+      fractionOfMatmul: gflops / (run.matmulGflops as number),
+    };
+    console.log(`  session: ${(run.sessionSeconds as number).toFixed(1)} s, RSS after session ${(run.rssAfterSessionMiB as number).toFixed(0)} MiB`);
+    console.log(`  step: ${step.toFixed(2)} s (first ${first.toFixed(2)} s), ${gflops.toFixed(1)} GFLOP/s; peak RSS ${(run.stepPeakRssMiB as number).toFixed(0)} MiB`);
+    console.log(`  FreeU off ${off.toFixed(2)} s, on ${on.toFixed(2)} s: overhead ${result.freeuOverheadPercent.toFixed(2)} %`);
+    console.log(`  MatMul ${args.matmul}^3: ${(run.matmulGflops as number).toFixed(1)} GFLOP/s; the step reaches ${(result.fractionOfMatmul * 100).toFixed(0)} % of it`);
+    const outDir = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'bench', 'results');
+    await mkdir(outDir, { recursive: true });
+    const file = join(outDir, `${result.date.slice(0, 19).replace(/:/g, '-')}-${args.config}.json`);
+    await writeFile(file, JSON.stringify(result, null, 2) + '\n');
+    console.log(`  results: ${file}`);
+  } finally {
+    if (!args.keep) await rm(dir, { recursive: true, force: true });
+    else console.log(`  graph kept in ${dir}`);
+  }
+}
+
+main().catch((e: unknown) => {
+  console.error(`bench: ${e instanceof Error ? e.message : String(e)}`);
+  process.exit(1);
+});

@@ -1,0 +1,74 @@
+// `t2v doctor`: what this machine gives t2v: Node, onnxruntime and its execution providers, the WebGPU adapter, ffmpeg, the caches.
+import { Command, Option } from 'commander';
+import type { Context } from '../context.js';
+import { folderSize, formatBytes } from '../fs-size.js';
+
+export interface Check {
+  readonly name: string;
+  readonly ok: boolean;
+  readonly value: string;
+  /** Not needed for t2v to work (shown as "warn", not "FAIL"). */
+  readonly optional?: boolean;
+}
+
+function message(e: unknown): string {
+  return (e instanceof Error ? e.message : String(e)).replace(/\s*\n\s*/g, ' ');
+}
+
+export async function runChecks(env: NodeJS.ProcessEnv): Promise<Check[]> {
+  const checks: Check[] = [];
+  const { packageVersion, cacheDir, hfHubCacheDir, defaultModelDir } = await import('../../models/paths.js');
+  checks.push({ name: 't2v', ok: true, value: packageVersion() });
+  const major = Number(process.versions.node.split('.')[0]);
+  checks.push({ name: 'node', ok: major >= 20, value: `${process.versions.node}${major >= 20 ? '' : ' (t2v needs 20 or newer)'}` });
+  try {
+    const ort = await import('onnxruntime-node');
+    const backends = ort.listSupportedBackends().map((b) => `${b.name}${b.bundled ? '' : ' (not bundled)'}`);
+    checks.push({ name: 'onnxruntime-node', ok: true, value: `${ort.env.versions.node ?? '?'}; execution providers: ${backends.join(', ')}` });
+  } catch (e) {
+    checks.push({ name: 'onnxruntime-node', ok: false, value: `cannot load: ${message(e)}` });
+  }
+  try {
+    const { resolveDevice, webgpuUnavailableReason } = await import('../../core/runtime/index.js');
+    const reason = await webgpuUnavailableReason();
+    checks.push({ name: 'webgpu adapter', ok: reason === null, optional: true, value: reason === null ? 'found' : `none (${reason})` });
+    const r = await resolveDevice('auto');
+    checks.push({ name: 'device', ok: true, value: `--device auto runs on ${r.device}${r.note ? ` (${r.note})` : ''}` });
+  } catch (e) {
+    checks.push({ name: 'device', ok: false, optional: true, value: `cannot probe the devices: ${message(e)}` });
+  }
+  try {
+    const { findFfmpeg } = await import('../../video/ffmpeg.js');
+    const f = await findFfmpeg(env);
+    checks.push({ name: 'ffmpeg', ok: true, value: `${f.version} from ${f.source} (${f.path})` });
+  } catch (e) {
+    checks.push({ name: 'ffmpeg', ok: false, optional: true, value: `${message(e)} (PNG frames still work)` });
+  }
+  const def = defaultModelDir();
+  const defSize = await folderSize(def);
+  checks.push({ name: 'default model', ok: defSize !== undefined, value: defSize === undefined ? `missing (${def})` : `${def} (${formatBytes(defSize)})` });
+  for (const [name, dir] of [['cache', cacheDir(env)], ['hf cache', hfHubCacheDir(env)]] as const) {
+    const size = await folderSize(dir);
+    checks.push({ name, ok: true, value: `${dir} (${size === undefined ? 'not created yet' : formatBytes(size)})` });
+  }
+  return checks;
+}
+
+export async function doctorAction(opts: Readonly<Record<string, unknown>>, ctx: Context, checks?: Check[]): Promise<number> {
+  const list = checks ?? (await runChecks(ctx.io.env));
+  if (opts.json === true) {
+    ctx.io.stdout.write(`${JSON.stringify({ ok: list.every((c) => c.ok), checks: list })}\n`);
+  } else {
+    const width = Math.max(...list.map((c) => c.name.length));
+    for (const c of list) ctx.io.stdout.write(`${c.ok ? 'ok  ' : c.optional ? 'warn' : 'FAIL'}  ${c.name.padEnd(width)}  ${c.value}\n`);
+  }
+  return list.some((c) => !c.ok && !c.optional) ? 1 : 0;
+}
+
+export function doctorCommand(ctx: Context, done: (code: number) => void): Command {
+  return new Command('doctor')
+    .description('check node, onnxruntime and its execution providers, the WebGPU adapter, ffmpeg, and the cache folders')
+    .addOption(new Option('--json', 'print one JSON object (default: off)'))
+    .addOption(new Option('-v, --verbose', 'stack traces of unexpected errors (default: off)'))
+    .action(async (opts: Record<string, unknown>) => done(await doctorAction(opts, ctx)));
+}

@@ -1,0 +1,29 @@
+// The top-level error handler: every failure becomes one line `t2v: <problem>; <fix>` and an exit status; stacks only with --verbose.
+import { T2vError } from '../core/errors.js';
+import type { LineSink } from './progress-lines.js';
+
+export const EXIT_OK = 0;
+export const EXIT_RUNTIME = 1;
+export const EXIT_USAGE = 2;
+export const EXIT_INTERRUPTED = 130;
+
+function oneLine(text: string): string {
+  return text.replace(/\s*\n\s*/g, ' ').trim();
+}
+
+/** Prints the error and returns the exit status it maps to. */
+export function reportFailure(err: unknown, stderr: LineSink, opts: { readonly verbose: boolean; readonly interrupted?: boolean }): number {
+  if (opts.interrupted || (err instanceof T2vError && err.exitCode === EXIT_INTERRUPTED) || (err instanceof Error && err.name === 'AbortError')) {
+    stderr.write('t2v: interrupted; nothing was written\n');
+    return EXIT_INTERRUPTED;
+  }
+  if (err instanceof T2vError) {
+    stderr.write(`t2v: ${oneLine(err.message)}\n`);
+    if (opts.verbose && err.stack) stderr.write(`${err.stack}\n`);
+    return err.exitCode;
+  }
+  const message = err instanceof Error ? err.message : String(err);
+  stderr.write(`t2v: unexpected error: ${oneLine(message)}${opts.verbose ? '' : '; run again with --verbose for details'}\n`);
+  if (opts.verbose && err instanceof Error && err.stack) stderr.write(`${err.stack}\n`);
+  return EXIT_RUNTIME;
+}

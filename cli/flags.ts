@@ -1,0 +1,83 @@
+// The generation flags in one table: commander registers them from it, and T2V_* variables and config.json keys are derived from it.
+import { Option, type Command } from 'commander';
+
+export interface FlagSpec {
+  /** camelCase name: commander's attribute and the config.json key. */
+  readonly key: string;
+  readonly flags: string;
+  readonly description: string;
+  /** Shown as "(default: ...)" in --help. */
+  readonly defaultText?: string;
+  readonly bool?: boolean;
+  /** May come from T2V_* or config.json. */
+  readonly configurable: boolean;
+}
+
+export const SCHEDULERS = ['ddim', 'dpmpp2m', 'euler'] as const;
+export const DEVICES = ['auto', 'cpu', 'webgpu'] as const;
+export const FREEU_VERSIONS = ['1', '2'] as const;
+
+export const GENERATION_FLAGS: readonly FlagSpec[] = [
+  { key: 'prompt', flags: '-p, --prompt <text>', description: 'what the video shows (or give it as the first argument)', configurable: false },
+  { key: 'negativePrompt', flags: '-n, --negative-prompt <text>', description: 'what to steer away from', defaultText: 'none', configurable: true },
+  { key: 'model', flags: '-m, --model <folder|hub id|name>', description: 'a diffusers folder, a Hub id in the HF cache (org/name[@rev]) or "default"', defaultText: 'default, the embedded model', configurable: true },
+  { key: 'revision', flags: '--revision <rev>', description: 'Hub revision (commit or branch) of a Hub id --model; same as org/name@rev; ignored for folders', defaultText: 'main', configurable: true },
+  { key: 'seed', flags: '-s, --seed <n>', description: 'random seed, 0 .. 2^64-1 (torch.manual_seed compatible)', defaultText: 'drawn at random and printed', configurable: true },
+  { key: 'steps', flags: '--steps <n>', description: 'sampling steps', defaultText: "the model's; 50 for ModelScope", configurable: true },
+  { key: 'guidance', flags: '-g, --guidance <scale>', description: 'classifier-free guidance scale, >= 1 (1 turns it off; alias --cfg-scale)', defaultText: "the model's; 9 for ModelScope", configurable: true },
+  { key: 'cfgScale', flags: '--cfg-scale <scale>', description: 'alias of --guidance', configurable: false },
+  { key: 'frames', flags: '-f, --frames <n>', description: 'number of frames', defaultText: "the model's; 16 for ModelScope", configurable: true },
+  { key: 'fps', flags: '--fps <n>', description: 'frames per second of the video file', defaultText: "the model's; 8 for ModelScope", configurable: true },
+  { key: 'width', flags: '-W, --width <px>', description: 'frame width, a multiple of the VAE factor (8)', defaultText: "the model's; 256 for ModelScope", configurable: true },
+  { key: 'height', flags: '-H, --height <px>', description: 'frame height, a multiple of the VAE factor (8)', defaultText: "the model's; 256 for ModelScope", configurable: true },
+  { key: 'scheduler', flags: '--scheduler <name>', description: `sampler: ${SCHEDULERS.join(' | ')}`, defaultText: "the model's; ddim for ModelScope", configurable: true },
+  { key: 'freeu', flags: '--freeu', description: "turn FreeU on with the model's preset", defaultText: 'off', bool: true, configurable: true },
+  { key: 'noFreeu', flags: '--no-freeu', description: 'turn FreeU off (wins over config, T2V_FREEU and the other FreeU flags)', bool: true, configurable: false },
+  { key: 'b1', flags: '--b1 <x>', description: 'FreeU backbone factor at up_blocks[0], > 0 (implies --freeu)', defaultText: "the preset's", configurable: true },
+  { key: 'b2', flags: '--b2 <x>', description: 'FreeU backbone factor at up_blocks[1], > 0 (implies --freeu)', defaultText: "the preset's", configurable: true },
+  { key: 's1', flags: '--s1 <x>', description: 'FreeU skip low-frequency factor at up_blocks[0], >= 0 (implies --freeu)', defaultText: "the preset's", configurable: true },
+  { key: 's2', flags: '--s2 <x>', description: 'FreeU skip low-frequency factor at up_blocks[1], >= 0 (implies --freeu)', defaultText: "the preset's", configurable: true },
+  { key: 'freeuVersion', flags: '--freeu-version <1|2>', description: '1: diffusers (constant backbone factor), 2: official repo (structure-related scaling)', defaultText: '1', configurable: true },
+  { key: 'freeuPreset', flags: '--freeu-preset <name>', description: 'FreeU factors by name: modelscope, zeroscope, sd14, sd15, sd21, sdxl (implies --freeu)', defaultText: "the model's", configurable: true },
+  { key: 'freeuStart', flags: '--freeu-start <fraction>', description: 'apply FreeU from this fraction of the steps, 0..1', defaultText: '0', configurable: true },
+  { key: 'freeuEnd', flags: '--freeu-end <fraction>', description: 'apply FreeU until this fraction of the steps, 0..1', defaultText: '1', configurable: true },
+  { key: 'output', flags: '-o, --output <path>', description: 'video file (.mp4 .webm .gif), PNG frames (name%03d.png or dir/)', defaultText: './t2v-<prompt>-<seed>.mp4', configurable: true },
+  { key: 'device', flags: '--device <name>', description: `where the networks run: ${DEVICES.join(' | ')}; auto picks webgpu when an adapter exists`, defaultText: 'auto', configurable: true },
+  { key: 'threads', flags: '--threads <n>', description: 'CPU threads for onnxruntime', defaultText: "onnxruntime's choice", configurable: true },
+  { key: 'overwrite', flags: '--overwrite', description: 'replace an existing output file', defaultText: 'off', bool: true, configurable: true },
+];
+
+/** Flags every command takes: how much it says and in which form. */
+export const REPORT_FLAGS: readonly FlagSpec[] = [
+  { key: 'json', flags: '--json', description: 'print exactly one JSON object on stdout (progress stays on stderr); no wizard', defaultText: 'off', bool: true, configurable: true },
+  { key: 'quiet', flags: '-q, --quiet', description: 'print no progress', defaultText: 'off', bool: true, configurable: true },
+  { key: 'verbose', flags: '-v, --verbose', description: 'say more (load messages, stack traces of unexpected errors)', defaultText: 'off', bool: true, configurable: true },
+];
+
+/** The environment variable that fills a flag: T2V_ + the long name in upper snake case. */
+export function envName(spec: FlagSpec): string {
+  return `T2V_${longName(spec).toUpperCase().replace(/-/g, '_')}`;
+}
+
+/** `--negative-prompt` for the negativePrompt spec. */
+export function longName(spec: FlagSpec): string {
+  const m = /--([a-z0-9-]+)/.exec(spec.flags);
+  return m ? m[1]! : spec.key;
+}
+
+export function flagLabel(spec: FlagSpec): string {
+  return `--${longName(spec)}`;
+}
+
+export function addFlags(cmd: Command, specs: readonly FlagSpec[], exclude: readonly string[] = []): Command {
+  for (const spec of specs) {
+    if (exclude.includes(spec.key)) continue;
+    const text = spec.defaultText ? `${spec.description} (default: ${spec.defaultText})` : spec.description;
+    cmd.addOption(new Option(spec.flags, text));
+  }
+  return cmd;
+}
+
+export function findFlag(key: string): FlagSpec | undefined {
+  return [...GENERATION_FLAGS, ...REPORT_FLAGS].find((s) => s.key === key);
+}

@@ -1,0 +1,19 @@
+#!/usr/bin/env node
+// The `t2v` executable: wires the process (argv, streams, signals) to main() and exits with its status.
+import { main } from './main.js';
+
+const controller = new AbortController();
+const onSignal = (): void => {
+  // the first Ctrl-C aborts the run (the writers remove their temp files); a second one quits at once
+  if (controller.signal.aborted) process.exit(130);
+  controller.abort();
+};
+process.on('SIGINT', onSignal);
+process.on('SIGTERM', onSignal);
+
+const code = await main(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, env: process.env }, { controller });
+process.off('SIGINT', onSignal);
+process.off('SIGTERM', onSignal);
+process.exitCode = code;
+// onnxruntime and Ink may hold handles open; once stdout has drained, nothing is left to do
+process.stdout.write('', () => process.exit(code));

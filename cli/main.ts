@@ -1,0 +1,98 @@
+// The command line: builds the commander program, runs one command, and maps every outcome to an exit status.
+import { Command, CommanderError } from 'commander';
+import { packageVersion } from '../models/paths.js';
+import { compareCommand } from './commands/compare.js';
+import { doctorCommand } from './commands/doctor.js';
+import { addGenerationOptions, generateAction, generateCommand } from './commands/generate.js';
+import { infoCommand } from './commands/info.js';
+import { modelsCommand } from './commands/models.js';
+import { sweepCommand } from './commands/sweep.js';
+import { verifyCommand } from './commands/verify.js';
+import type { Context, Io } from './context.js';
+import type { Deps } from './deps.js';
+import { EXIT_USAGE, reportFailure } from './fail.js';
+
+export interface MainOptions {
+  /** Tests inject a fake engine; the real one is imported only when a command needs it. */
+  readonly deps?: () => Promise<Deps>;
+  /** Fires on Ctrl-C; index.ts wires SIGINT/SIGTERM to it. */
+  readonly controller?: AbortController;
+}
+
+const HELP_AFTER = `
+Settings come from, first match wins: the flags; T2V_<FLAG> environment variables (T2V_STEPS=25,
+T2V_NEGATIVE_PROMPT=..., T2V_FREEU=1); $XDG_CONFIG_HOME/t2v/config.json (e.g. {"steps": 25, "device": "cpu"});
+then the model's defaults (diffusers' TextToVideoSDPipeline: 16 frames, guidance 9, DDIM 50 steps for ModelScope).
+Any FreeU flag on the command line (--b1 .. --s2, --freeu-preset, --freeu-version, --freeu-start/-end) implies --freeu.
+
+Without a prompt, in a terminal, t2v opens a wizard. With --json or when stdout is not a terminal, progress goes
+to stderr one line per step and stdout gets the output path (or, with --json, exactly one JSON object).
+
+Exit status: 0 done, 1 runtime failure, 2 bad usage, 130 interrupted (Ctrl-C; nothing half-written is left).
+
+Examples:
+  t2v "a corgi running on the beach" --seed 42 -o corgi.mp4
+  t2v "a red panda eating bamboo" --freeu --steps 25 --json
+  t2v compare "fireworks over a lake" --seed 7
+  t2v sweep "a sailing boat" --b1 1,1.1,1.2 --s1 0.6,0.9
+`;
+
+function inheritAll(parent: Command, cmd: Command): Command {
+  cmd.copyInheritedSettings(parent);
+  for (const sub of cmd.commands) inheritAll(cmd, sub);
+  return cmd;
+}
+
+/** Commander's own usage errors, as one line with the fix. */
+function commanderLine(err: CommanderError): string {
+  const text = err.message.replace(/^error:\s*/, '').replace(/\s*\n\s*/g, ' ').replace(/\.$/, '');
+  if (err.code === 'commander.excessArguments') return `${text}; quote the prompt: t2v "a cat on a skateboard"`;
+  return `${text}; see t2v --help (or t2v <command> --help) for the flags`;
+}
+
+export async function main(argv: readonly string[], io: Io, options: MainOptions = {}): Promise<number> {
+  const controller = options.controller ?? new AbortController();
+  const ctx: Context = {
+    io,
+    deps: options.deps ?? (async () => (await import('./deps.js')).loadDeps()),
+    signal: controller.signal,
+    interrupt: () => controller.abort(),
+  };
+  let code = 0;
+  const done = (c: number): void => {
+    code = c;
+  };
+
+  const program = new Command('t2v')
+    .description('text to video: a ModelScope-style 3D U-Net with FreeU, on onnxruntime')
+    .usage('[options] [prompt] | <command> ...')
+    .version(packageVersion(), '-V, --version', 'print the version')
+    .helpOption('-h, --help', 'show this help')
+    .enablePositionalOptions()
+    .showSuggestionAfterError(true)
+    .exitOverride()
+    .configureOutput({
+      writeOut: (s) => io.stdout.write(s),
+      writeErr: (s) => io.stderr.write(s),
+      outputError: () => undefined,
+    })
+    .addHelpText('after', HELP_AFTER);
+  addGenerationOptions(program);
+  program.action(async (prompt: string | undefined, opts: Record<string, unknown>) => done(await generateAction(prompt, opts, ctx)));
+  for (const make of [generateCommand, compareCommand, sweepCommand, verifyCommand, modelsCommand, infoCommand, doctorCommand]) {
+    program.addCommand(inheritAll(program, make(ctx, done)));
+  }
+
+  const verbose = argv.includes('-v') || argv.includes('--verbose') || /^(1|true|yes|on)$/i.test(io.env.T2V_VERBOSE ?? '');
+  try {
+    await program.parseAsync([...argv], { from: 'user' });
+    return code;
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      if (err.exitCode === 0 || ['commander.helpDisplayed', 'commander.version', 'commander.help'].includes(err.code)) return 0;
+      io.stderr.write(`t2v: ${commanderLine(err)}\n`);
+      return EXIT_USAGE;
+    }
+    return reportFailure(err, io.stderr, { verbose, interrupted: controller.signal.aborted });
+  }
+}

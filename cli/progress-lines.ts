@@ -1,0 +1,53 @@
+// The non-interactive progress: one line per event on stderr (steps, decoding, encoding), warnings once each.
+import type { RunEvent } from './run-generation.js';
+
+export interface LineSink {
+  write(text: string): unknown;
+}
+
+export function formatDuration(seconds: number): string {
+  if (!Number.isFinite(seconds) || seconds < 0) return '?';
+  if (seconds < 60) return `${seconds.toFixed(seconds < 10 ? 1 : 0)}s`;
+  const m = Math.floor(seconds / 60);
+  const s = Math.round(seconds - m * 60);
+  if (m < 60) return `${m}m${String(s).padStart(2, '0')}s`;
+  return `${Math.floor(m / 60)}h${String(m % 60).padStart(2, '0')}m`;
+}
+
+/** One line for an event, or undefined when it says nothing at this verbosity. */
+export function formatEvent(e: RunEvent, verbose: boolean): string | undefined {
+  switch (e.phase) {
+    case 'load':
+      return verbose ? e.message : undefined;
+    case 'encode-prompt':
+      return verbose ? 'encoding the prompt' : undefined;
+    case 'step':
+      return `step ${e.step}/${e.total}  ${e.secondsPerStep.toFixed(2)} s/step  ETA ${formatDuration(e.etaSeconds)}`;
+    case 'decode':
+      return `decoding ${e.done}/${e.total}`;
+    case 'encode':
+      return e.done === e.total ? `encoded ${e.total} frames` : undefined;
+    case 'panel':
+      return `[${e.index}/${e.count}] ${e.label}`;
+    case 'warning':
+      return `warning: ${e.message}`;
+    default:
+      return undefined;
+  }
+}
+
+/** A reporter writing to `sink`; `quiet` keeps only warnings. */
+export function lineReporter(sink: LineSink, opts: { readonly quiet: boolean; readonly verbose: boolean }): (e: RunEvent) => void {
+  const warned = new Set<string>();
+  return (e) => {
+    if (e.phase === 'warning') {
+      if (warned.has(e.message)) return;
+      warned.add(e.message);
+      sink.write(`t2v: warning: ${e.message}\n`);
+      return;
+    }
+    if (opts.quiet) return;
+    const line = formatEvent(e, opts.verbose);
+    if (line !== undefined) sink.write(`${line}\n`);
+  };
+}

@@ -1,0 +1,159 @@
+// One or several generations into one output file: plan -o first, generate, compose, write; the engine of every generating command.
+import type { GenerateRequest, GenerateResult, ProgressEvent } from '../core/pipeline/types.js';
+import { packageVersion } from '../models/paths.js';
+import type { Deps, Frames, GenerationMetadata, WrittenOutput } from './deps.js';
+import { defaultOutput, type Settings } from './settings.js';
+
+/** What a run reports while it works: the engine's events plus the writer's and which panel is being made. */
+export type RunEvent =
+  | ProgressEvent
+  | { readonly phase: 'planned'; readonly output: string }
+  | { readonly phase: 'panel'; readonly index: number; readonly count: number; readonly label: string }
+  | { readonly phase: 'encode'; readonly done: number; readonly total: number };
+
+export type Report = (e: RunEvent) => void;
+
+export interface Timings {
+  readonly loadSeconds: number;
+  readonly sampleSeconds: number;
+  readonly decodeSeconds: number;
+  readonly encodeSeconds: number;
+  readonly totalSeconds: number;
+}
+
+export interface Outcome {
+  readonly written: WrittenOutput;
+  readonly results: readonly GenerateResult[];
+  readonly timings: Timings;
+}
+
+/** One panel of a composite output (or the only one). */
+export interface Panel {
+  readonly settings: Settings;
+  readonly label: string;
+}
+
+/** How the panels are laid out; a grid takes the panels row-major, `columns` per row. */
+export type Layout =
+  | { readonly kind: 'single' }
+  | { readonly kind: 'side-by-side' }
+  | { readonly kind: 'grid'; readonly columns: number; readonly rowLabels: readonly string[]; readonly columnLabels: readonly string[] };
+
+export function toRequest(s: Settings, signal?: AbortSignal): GenerateRequest {
+  return {
+    prompt: s.prompt,
+    ...(s.negativePrompt !== undefined ? { negativePrompt: s.negativePrompt } : {}),
+    ...(s.model !== undefined ? { model: s.model } : {}),
+    seed: s.seed,
+    steps: s.steps,
+    guidanceScale: s.guidanceScale,
+    frames: s.frames,
+    width: s.width,
+    height: s.height,
+    scheduler: s.scheduler,
+    freeu: s.freeu,
+    device: s.device,
+    ...(s.threads !== undefined ? { threads: s.threads } : {}),
+    ...(signal ? { signal } : {}),
+  };
+}
+
+/** The metadata stored in the output: enough to reproduce it. */
+export function metadataOf(s: Settings, r: GenerateResult, composite?: GenerationMetadata['composite']): GenerationMetadata {
+  return {
+    t2v: packageVersion(),
+    prompt: s.prompt,
+    negativePrompt: s.negativePrompt ?? '',
+    seed: Number(r.seed),
+    steps: s.steps,
+    guidance: s.guidanceScale,
+    scheduler: s.scheduler,
+    frames: r.frames,
+    fps: s.fps,
+    width: r.width,
+    height: r.height,
+    model: { id: r.modelId, revision: r.modelRevision ?? '' },
+    freeu: { enabled: s.freeu !== null, ...(s.freeu ?? s.freeuOn) },
+    device: r.device,
+    ...(composite ? { composite } : {}),
+  };
+}
+
+function framesOf(r: GenerateResult): Frames {
+  return { width: r.width, height: r.height, count: r.frames, data: r.rgb };
+}
+
+/** Generates every panel with the same seed and writes them as one video laid out as asked. */
+export async function runPanels(panels: readonly Panel[], layout: Layout, deps: Deps, report: Report, signal: AbortSignal, suffix = ''): Promise<Outcome> {
+  const first = panels[0];
+  if (!first) throw new Error('runPanels: no panels');
+  const t0 = performance.now();
+  const s = first.settings;
+  const plan = await deps.prepareOutput(s.output ?? defaultOutput(s.prompt, s.seed, suffix), { overwrite: s.overwrite });
+  report({ phase: 'planned', output: plan.path });
+  const results: GenerateResult[] = [];
+  for (const [index, panel] of panels.entries()) {
+    if (panels.length > 1) report({ phase: 'panel', index: index + 1, count: panels.length, label: panel.label });
+    results.push(await deps.generate(toRequest(panel.settings, signal), report));
+  }
+  const r0 = results[0]!;
+  const labels = panels.map((p) => p.label);
+  let frames: Frames;
+  let composite: GenerationMetadata['composite'];
+  if (layout.kind === 'single') {
+    frames = framesOf(r0);
+  } else if (layout.kind === 'side-by-side') {
+    const [a, b] = results.map(framesOf);
+    if (!a || !b || labels.length !== 2) throw new Error('side-by-side needs two panels');
+    frames = deps.sideBySide([a, b], [labels[0]!, labels[1]!]);
+    composite = { layout: 'side-by-side', rows: [], columns: labels };
+  } else {
+    const clips = results.map(framesOf);
+    const rows: Frames[][] = [];
+    for (let i = 0; i < clips.length; i += layout.columns) rows.push(clips.slice(i, i + layout.columns));
+    frames = deps.grid(rows, layout.rowLabels, layout.columnLabels);
+    composite = { layout: 'grid', rows: [...layout.rowLabels], columns: [...layout.columnLabels] };
+  }
+  const t1 = performance.now();
+  const written = await deps.writeVideo(plan, frames, {
+    fps: s.fps,
+    metadata: metadataOf(s, r0, composite),
+    signal,
+    onProgress: (done, total) => report({ phase: 'encode', done, total }),
+  });
+  const sum = (k: 'loadSeconds' | 'sampleSeconds' | 'decodeSeconds') => results.reduce((a, r) => a + r.timings[k], 0);
+  const t2 = performance.now();
+  return {
+    written,
+    results,
+    timings: { loadSeconds: sum('loadSeconds'), sampleSeconds: sum('sampleSeconds'), decodeSeconds: sum('decodeSeconds'), encodeSeconds: (t2 - t1) / 1000, totalSeconds: (t2 - t0) / 1000 },
+  };
+}
+
+/** The one JSON object `--json` prints: where the output is and everything that made it. */
+export function summary(s: Settings, o: Outcome, extra: Readonly<Record<string, unknown>> = {}): Record<string, unknown> {
+  const r = o.results[0];
+  return {
+    output: o.written.path,
+    files: o.written.files,
+    format: o.written.format,
+    seed: String(r?.seed ?? s.seed),
+    seedDrawn: s.seedDrawn,
+    prompt: s.prompt,
+    negativePrompt: s.negativePrompt ?? null,
+    model: { id: r?.modelId ?? s.model ?? 'default', revision: r?.modelRevision ?? null },
+    steps: s.steps,
+    guidance: s.guidanceScale,
+    frames: s.frames,
+    fps: s.fps,
+    width: r?.width ?? s.width,
+    height: r?.height ?? s.height,
+    scheduler: s.scheduler,
+    freeu: s.freeu,
+    device: r?.device ?? null,
+    deviceRequested: s.device,
+    threads: s.threads ?? null,
+    timings: o.timings,
+    ...extra,
+  };
+}

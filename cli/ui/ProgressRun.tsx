@@ -1,0 +1,37 @@
+// Starts a run once, folds its events into the progress screen, and reports how it ended.
+import { useEffect, useState } from 'react';
+import type { Outcome, Report } from '../run-generation.js';
+import { ProgressScreen } from './ProgressScreen.js';
+import { INITIAL_PROGRESS, applyEvent, type ProgressState } from './progress-state.js';
+
+export interface ProgressRunProps {
+  readonly start: (report: Report) => Promise<Outcome>;
+  readonly cancelling: boolean;
+  readonly onFinish: (result: { readonly outcome?: Outcome; readonly error?: unknown }) => void;
+}
+
+export function ProgressRun({ start, cancelling, onFinish }: ProgressRunProps) {
+  const [state, setState] = useState<ProgressState>(INITIAL_PROGRESS);
+  useEffect(() => {
+    let live = true;
+    start((e) => {
+      if (live) setState((s) => applyEvent(s, e));
+    }).then(
+      (outcome) => {
+        if (live) setState((s) => ({ ...s, phase: 'done', output: outcome.written.path }));
+        onFinish({ outcome });
+      },
+      (error: unknown) => {
+        if (live) setState((s) => (s.phase === 'cancelling' ? s : { ...s, phase: 'failed', error: error instanceof Error ? error.message : String(error) }));
+        onFinish({ error });
+      },
+    );
+    return () => {
+      live = false;
+    };
+    // the run starts once per mount
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, []);
+  const shown: ProgressState = cancelling && state.phase !== 'done' && state.phase !== 'failed' ? { ...state, phase: 'cancelling' } : state;
+  return <ProgressScreen state={shown} />;
+}

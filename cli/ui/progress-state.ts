@@ -1,0 +1,40 @@
+// What the progress screen shows, folded from run events: a pure reducer so it is tested without a terminal.
+import type { RunEvent } from '../run-generation.js';
+
+export interface ProgressState {
+  readonly phase: 'load' | 'encode-prompt' | 'sample' | 'decode' | 'encode' | 'done' | 'cancelling' | 'failed';
+  readonly message?: string;
+  readonly step?: { readonly step: number; readonly total: number; readonly secondsPerStep: number; readonly etaSeconds: number };
+  readonly decode?: { readonly done: number; readonly total: number };
+  readonly encode?: { readonly done: number; readonly total: number };
+  readonly panel?: { readonly index: number; readonly count: number; readonly label: string };
+  readonly warnings: readonly string[];
+  readonly output?: string;
+  readonly error?: string;
+}
+
+export const INITIAL_PROGRESS: ProgressState = { phase: 'load', message: 'loading the model', warnings: [] };
+
+export function applyEvent(s: ProgressState, e: RunEvent): ProgressState {
+  if (s.phase === 'cancelling' && e.phase !== 'warning') return s;
+  switch (e.phase) {
+    case 'load':
+      return { ...s, phase: 'load', message: e.message };
+    case 'encode-prompt':
+      return { ...s, phase: 'encode-prompt', message: 'encoding the prompt' };
+    case 'step':
+      return { ...s, phase: 'sample', step: { step: e.step, total: e.total, secondsPerStep: e.secondsPerStep, etaSeconds: e.etaSeconds } };
+    case 'decode':
+      return { ...s, phase: 'decode', decode: { done: e.done, total: e.total } };
+    case 'encode':
+      return { ...s, phase: 'encode', encode: { done: e.done, total: e.total } };
+    case 'panel': {
+      const { step: _step, decode: _decode, ...rest } = s;
+      return { ...rest, phase: 'load', message: 'loading the model', panel: { index: e.index, count: e.count, label: e.label } };
+    }
+    case 'warning':
+      return s.warnings.includes(e.message) ? s : { ...s, warnings: [...s.warnings, e.message] };
+    default:
+      return s;
+  }
+}

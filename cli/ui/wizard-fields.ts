@@ -1,0 +1,178 @@
+// The wizard's questions as data: what each asks, what Enter accepts, how an answer is checked, and the answers as Settings.
+import type { ModelDefaults } from '../../core/pipeline/defaults.js';
+import { SCHEDULERS } from '../flags.js';
+import { FREEU_PRESETS, presetNames } from '../freeu.js';
+import { parseChoice, parseInteger, parseNumber, parseSeed } from '../parse.js';
+import { completeFreeU, completeSettings, defaultOutput, drawSeed, type GivenFlags, type GivenFreeU, type Settings } from '../settings.js';
+
+export type Answers = Readonly<Record<string, string>>;
+
+export interface Choice {
+  readonly value: string;
+  readonly label: string;
+}
+
+export interface WizardField {
+  readonly key: string;
+  readonly label: string;
+  readonly hint?: string;
+  /** A pick list instead of free text. */
+  readonly choices?: (a: Answers) => readonly Choice[];
+  /** What Enter accepts as it is. */
+  readonly initial: (a: Answers) => string;
+  /** An error to show (the field stays), or undefined. */
+  readonly check?: (raw: string, a: Answers) => Promise<string | undefined> | string | undefined;
+  /** Asked only when this says so. */
+  readonly when?: (a: Answers) => boolean;
+}
+
+export interface WizardEnv {
+  /** Defaults of another model (throws a T2vError for a bad one). */
+  readonly modelDefaults: (model: string) => Promise<ModelDefaults>;
+  /** Checks -o before anything runs (throws for an existing file without --overwrite, a bad extension...). */
+  readonly checkOutput: (path: string) => Promise<void>;
+}
+
+function errorText(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}
+
+function tryParse(f: () => unknown): string | undefined {
+  try {
+    f();
+    return undefined;
+  } catch (e) {
+    return errorText(e);
+  }
+}
+
+export function parseSize(raw: string): { width: number; height: number } {
+  const m = /^\s*(\d+)\s*[x×*, ]\s*(\d+)\s*$/i.exec(raw);
+  if (!m) throw new Error(`size ${raw}: give width x height, like 256x256`);
+  return { width: parseInteger('width', m[1]!, 8, 8192), height: parseInteger('height', m[2]!, 8, 8192) };
+}
+
+export function parseFactors(raw: string): { b1: number; b2: number; s1: number; s2: number } {
+  const parts = raw.trim().split(/[\s,]+/);
+  if (parts.length !== 4) throw new Error(`FreeU factors ${raw}: give four numbers b1 b2 s1 s2, like 1.2 1.4 0.9 0.2`);
+  const [b1, b2, s1, s2] = parts as [string, string, string, string];
+  return {
+    b1: parseNumber('b1', b1, { min: 0, minExclusive: true }),
+    b2: parseNumber('b2', b2, { min: 0, minExclusive: true }),
+    s1: parseNumber('s1', s1, { min: 0 }),
+    s2: parseNumber('s2', s2, { min: 0 }),
+  };
+}
+
+/** The FreeU answer as the flags would have said it. */
+export function freeuFromAnswers(a: Answers, given: GivenFreeU): GivenFreeU {
+  const base = { version: given.version, start: given.start, end: given.end, labels: {} };
+  const choice = a.freeu ?? 'off';
+  if (choice === 'off') return { ...base, enabled: false };
+  if (choice === 'model') return { ...base, enabled: true };
+  if (choice === 'custom') return { ...base, enabled: true, ...parseFactors(a.factors ?? '') };
+  if (choice === 'given') return { ...given, enabled: true };
+  const preset = FREEU_PRESETS[choice];
+  return preset ? { ...base, enabled: true, preset, presetName: choice } : { ...base, enabled: false };
+}
+
+/** The questions, in order; `defaults` follows the model answer. */
+export function wizardFields(given: GivenFlags, first: ModelDefaults, env: WizardEnv): { fields: WizardField[]; defaults: () => ModelDefaults; drawnSeed: bigint } {
+  let defaults = first;
+  const drawnSeed = given.seed ?? drawSeed();
+  const givenCustom = ['b1', 'b2', 's1', 's2'].some((k) => given.freeu[k as 'b1'] !== undefined);
+  const fields: WizardField[] = [
+    { key: 'prompt', label: 'Prompt', hint: 'what the video shows', initial: () => given.prompt ?? '', check: (raw) => (raw.trim() === '' ? 'the prompt is empty; say what the video should show' : undefined) },
+    { key: 'negativePrompt', label: 'Negative prompt', hint: 'what to avoid (Enter: none)', initial: () => given.negativePrompt ?? '' },
+    {
+      key: 'model',
+      label: 'Model',
+      hint: 'folder, Hub id or default',
+      initial: () => given.model ?? 'default',
+      check: async (raw) => {
+        try {
+          defaults = await env.modelDefaults(raw.trim() || 'default');
+          return undefined;
+        } catch (e) {
+          return errorText(e);
+        }
+      },
+    },
+    { key: 'frames', label: 'Frames', initial: () => String(given.frames ?? defaults.frames), check: (raw) => tryParse(() => parseInteger('frames', raw, 1, 1024)) },
+    { key: 'size', label: 'Size', hint: 'width x height', initial: () => `${given.width ?? defaults.width}x${given.height ?? defaults.height}`, check: (raw) => tryParse(() => parseSize(raw)) },
+    { key: 'steps', label: 'Steps', initial: () => String(given.steps ?? defaults.steps), check: (raw) => tryParse(() => parseInteger('steps', raw, 1, 10_000)) },
+    { key: 'seed', label: 'Seed', hint: 'drawn at random; type another to change', initial: () => String(drawnSeed), check: (raw) => tryParse(() => parseSeed('seed', raw)) },
+    {
+      key: 'scheduler',
+      label: 'Scheduler',
+      choices: () => SCHEDULERS.map((s) => ({ value: s, label: s === defaults.scheduler ? `${s} (the model's)` : s })),
+      initial: () => given.scheduler ?? defaults.scheduler,
+      check: (raw) => tryParse(() => parseChoice('scheduler', raw, SCHEDULERS)),
+    },
+    {
+      key: 'freeu',
+      label: 'FreeU',
+      choices: () => [
+        { value: 'off', label: 'off' },
+        ...(givenCustom ? [{ value: 'given', label: 'on, as the flags say' }] : []),
+        { value: 'model', label: `on, the model's preset (b1 ${defaults.freeu.b1} b2 ${defaults.freeu.b2} s1 ${defaults.freeu.s1} s2 ${defaults.freeu.s2})` },
+        ...presetNames().map((n) => {
+          const p = FREEU_PRESETS[n]!;
+          return { value: n, label: `on, preset ${n} (b1 ${p.b1} b2 ${p.b2} s1 ${p.s1} s2 ${p.s2})` };
+        }),
+        { value: 'custom', label: 'on, my own b1 b2 s1 s2' },
+      ],
+      initial: () => (given.freeu.enabled ? (givenCustom ? 'given' : given.freeu.presetName ?? 'model') : 'off'),
+    },
+    {
+      key: 'factors',
+      label: 'FreeU b1 b2 s1 s2',
+      when: (a) => a.freeu === 'custom',
+      initial: () => {
+        const on = completeFreeU(given.freeu, defaults.freeu).on;
+        return `${on.b1} ${on.b2} ${on.s1} ${on.s2}`;
+      },
+      check: (raw) => tryParse(() => parseFactors(raw)),
+    },
+    {
+      key: 'output',
+      label: 'Output',
+      hint: '.mp4 .webm .gif, name%03d.png or folder/',
+      initial: (a) => given.output ?? defaultOutput(a.prompt ?? 'video', BigInt(a.seed ?? String(drawnSeed))),
+      check: async (raw) => {
+        try {
+          await env.checkOutput(raw.trim());
+          return undefined;
+        } catch (e) {
+          return errorText(e);
+        }
+      },
+    },
+  ];
+  return { fields, defaults: () => defaults, drawnSeed };
+}
+
+/** The answers over what the flags gave: the settings the run uses. */
+export function answersToSettings(a: Answers, given: GivenFlags, defaults: ModelDefaults, drawnSeed: bigint): Settings {
+  const { width, height } = parseSize(a.size ?? `${defaults.width}x${defaults.height}`);
+  const seed = parseSeed('seed', a.seed ?? String(drawnSeed));
+  const negative = (a.negativePrompt ?? '').trim();
+  const model = (a.model ?? '').trim();
+  const g: GivenFlags = {
+    ...given,
+    prompt: (a.prompt ?? '').trim(),
+    ...(negative ? { negativePrompt: negative } : {}),
+    ...(model && model !== 'default' ? { model } : {}),
+    frames: parseInteger('frames', a.frames ?? String(defaults.frames), 1, 1024),
+    width,
+    height,
+    steps: parseInteger('steps', a.steps ?? String(defaults.steps), 1, 10_000),
+    seed,
+    scheduler: parseChoice('scheduler', a.scheduler ?? defaults.scheduler, SCHEDULERS),
+    freeu: freeuFromAnswers(a, given.freeu),
+    ...(a.output ? { output: a.output.trim() } : {}),
+  };
+  if (!negative) delete (g as { negativePrompt?: string }).negativePrompt;
+  if (!model || model === 'default') delete (g as { model?: string }).model;
+  return { ...completeSettings(g, defaults), seedDrawn: given.seed === undefined && seed === drawnSeed };
+}

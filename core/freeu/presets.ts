@@ -1,0 +1,35 @@
+// Named FreeU factors: the official repository's recommendations per base model, and diffusers' documented video values.
+import { UsageError } from '../errors.js';
+
+export interface FreeUFactorsOnly {
+  readonly b1: number;
+  readonly b2: number;
+  readonly s1: number;
+  readonly s2: number;
+}
+
+export const FREEU_PRESETS = {
+  modelscope: { b1: 1.2, b2: 1.4, s1: 0.9, s2: 0.2 },
+  zeroscope: { b1: 1.2, b2: 1.4, s1: 0.9, s2: 0.2 },
+  sd14: { b1: 1.3, b2: 1.4, s1: 0.9, s2: 0.2 },
+  sd15: { b1: 1.5, b2: 1.6, s1: 0.9, s2: 0.2 },
+  sd21: { b1: 1.4, b2: 1.6, s1: 0.9, s2: 0.2 },
+  sdxl: { b1: 1.3, b2: 1.4, s1: 0.9, s2: 0.2 },
+} as const satisfies Readonly<Record<string, FreeUFactorsOnly>>;
+
+export type FreeUPresetName = keyof typeof FREEU_PRESETS;
+
+export function presetNames(): FreeUPresetName[] {
+  return Object.keys(FREEU_PRESETS) as FreeUPresetName[];
+}
+
+export function isPresetName(name: string): name is FreeUPresetName {
+  return Object.hasOwn(FREEU_PRESETS, name);
+}
+
+/** The preset's factors; `label` names where the name came from (default `--freeu-preset`). Case and surrounding blanks are ignored. */
+export function freeuPreset(name: string, label = '--freeu-preset'): FreeUFactorsOnly {
+  const key = name.trim().toLowerCase();
+  if (!isPresetName(key)) throw new UsageError(`${label} ${name}: unknown FreeU preset; allowed: ${presetNames().join(', ')}`);
+  return FREEU_PRESETS[key];
+}

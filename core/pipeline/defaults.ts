@@ -1,0 +1,91 @@
+// Generation defaults for a model: diffusers' TextToVideoSDPipeline values unless the folder's t2v.json says otherwise.
+import { join } from 'node:path';
+import { T2vError } from '../errors.js';
+import { asObject, readJsonFile } from '../../models/json.js';
+import { readPartConfig, resolveModel, type ModelFolder } from '../../models/folder.js';
+import { isFile } from '../../models/safetensors.js';
+import type { SchedulerName } from './types.js';
+
+export interface ModelDefaults {
+  readonly name: string;
+  readonly description?: string;
+  readonly frames: number;
+  readonly width: number;
+  readonly height: number;
+  readonly steps: number;
+  readonly guidanceScale: number;
+  readonly fps: number;
+  readonly scheduler: SchedulerName;
+  /** The model's FreeU preset (what `--freeu` alone applies). */
+  readonly freeu: { readonly b1: number; readonly b2: number; readonly s1: number; readonly s2: number };
+}
+
+/** diffusers' TextToVideoSDPipeline defaults and the FreeU values diffusers documents for ModelScope. */
+export const PIPELINE_DEFAULTS = {
+  frames: 16,
+  steps: 50,
+  guidanceScale: 9,
+  fps: 8,
+  freeu: { b1: 1.2, b2: 1.4, s1: 0.9, s2: 0.2 },
+} as const;
+
+const SCHEDULER_BY_CLASS: Readonly<Record<string, SchedulerName>> = {
+  DDIMScheduler: 'ddim',
+  DPMSolverMultistepScheduler: 'dpmpp2m',
+  EulerDiscreteScheduler: 'euler',
+};
+
+/** `2 ** (len(block_out_channels) - 1)`, diffusers' vae_scale_factor. */
+export function vaeScaleFactor(vaeConfig: Readonly<Record<string, unknown>>): number {
+  const blocks = vaeConfig.block_out_channels;
+  return 2 ** ((Array.isArray(blocks) ? blocks.length : 4) - 1);
+}
+
+function num(obj: Record<string, unknown>, key: string, fallback: number, file: string): number {
+  const v = obj[key];
+  if (v === undefined) return fallback;
+  if (typeof v !== 'number' || !Number.isFinite(v)) throw new T2vError(`${file}: defaults.${key} must be a number`);
+  return v;
+}
+
+export async function defaultsForFolder(folder: ModelFolder): Promise<ModelDefaults> {
+  const unet = await readPartConfig(folder, 'unet');
+  const vae = await readPartConfig(folder, 'vae');
+  const scheduler = await readPartConfig(folder, 'scheduler');
+  const size = (typeof unet.sample_size === 'number' ? unet.sample_size : 32) * vaeScaleFactor(vae);
+  const base: ModelDefaults = {
+    name: folder.id,
+    frames: PIPELINE_DEFAULTS.frames,
+    width: size,
+    height: size,
+    steps: PIPELINE_DEFAULTS.steps,
+    guidanceScale: PIPELINE_DEFAULTS.guidanceScale,
+    fps: PIPELINE_DEFAULTS.fps,
+    scheduler: SCHEDULER_BY_CLASS[String(scheduler._class_name)] ?? 'ddim',
+    freeu: PIPELINE_DEFAULTS.freeu,
+  };
+  const t2vPath = join(folder.root, 't2v.json');
+  if (!(await isFile(t2vPath))) return base;
+  const t2v = asObject(await readJsonFile(t2vPath), t2vPath);
+  const d = asObject(t2v.defaults ?? {}, `${t2vPath} defaults`);
+  const f = asObject(t2v.freeu ?? base.freeu, `${t2vPath} freeu`);
+  const sched = d.scheduler === undefined ? base.scheduler : String(d.scheduler);
+  if (!['ddim', 'dpmpp2m', 'euler'].includes(sched)) throw new T2vError(`${t2vPath}: defaults.scheduler must be ddim, dpmpp2m or euler`);
+  return {
+    name: typeof t2v.name === 'string' ? t2v.name : base.name,
+    ...(typeof t2v.description === 'string' ? { description: t2v.description } : {}),
+    frames: num(d, 'num_frames', base.frames, t2vPath),
+    width: num(d, 'width', base.width, t2vPath),
+    height: num(d, 'height', base.height, t2vPath),
+    steps: num(d, 'steps', base.steps, t2vPath),
+    guidanceScale: num(d, 'guidance_scale', base.guidanceScale, t2vPath),
+    fps: num(d, 'fps', base.fps, t2vPath),
+    scheduler: sched as SchedulerName,
+    freeu: { b1: num(f, 'b1', base.freeu.b1, t2vPath), b2: num(f, 'b2', base.freeu.b2, t2vPath), s1: num(f, 's1', base.freeu.s1, t2vPath), s2: num(f, 's2', base.freeu.s2, t2vPath) },
+  };
+}
+
+/** Defaults for `--model` (a folder, a Hub id in the cache, or the embedded default). */
+export async function resolveModelDefaults(model?: string): Promise<ModelDefaults> {
+  return defaultsForFolder(await resolveModel(model));
+}

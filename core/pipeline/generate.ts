@@ -1,0 +1,112 @@
+// One generation end to end: model folder -> prompt embeddings -> sampled latents -> decoded frames.
+import { UsageError } from '../errors.js';
+import { randn, randomSeed } from '../rng/index.js';
+import { loadTextEncoder, loadUnet3d, loadVaeDecoder, resolveDevice } from '../runtime/index.js';
+import { createScheduler } from '../schedulers/index.js';
+import { loadTokenizer } from '../tokenizer/index.js';
+import { partDir, readPartConfig, resolveModel } from '../../models/folder.js';
+import { decodeLatents } from './decode.js';
+import { vaeScaleFactor } from './defaults.js';
+import { frames01ToRgb } from './frames.js';
+import { encodePrompts } from './prompt.js';
+import { sampleLatents, throwIfAborted } from './sampler.js';
+import type { GenerateRequest, GenerateResult, ProgressEvent } from './types.js';
+
+const MAX_SEED = (1n << 64n) - 1n;
+
+/** Checks the numbers of a request against each other and the model; every problem names its flag. */
+export function validateRequest(req: GenerateRequest, scale: number): void {
+  const positiveInt = (v: number, flag: string) => {
+    if (!Number.isInteger(v) || v < 1) throw new UsageError(`${flag} ${v}: expected a whole number >= 1`);
+  };
+  positiveInt(req.steps, '--steps');
+  positiveInt(req.frames, '--frames');
+  for (const [v, flag] of [[req.width, '--width'], [req.height, '--height']] as const) {
+    positiveInt(v, flag);
+    if (v % scale !== 0) throw new UsageError(`${flag} ${v}: must be a multiple of ${scale} (the model's VAE scale factor), e.g. ${Math.max(scale, Math.round(v / scale) * scale)}`);
+  }
+  if (!(req.guidanceScale >= 1)) throw new UsageError(`--guidance ${req.guidanceScale}: expected a number >= 1 (1 turns guidance off)`);
+  if (req.seed !== undefined && (req.seed < 0n || req.seed > MAX_SEED)) throw new UsageError(`--seed ${req.seed}: expected a whole number in 0 .. 2^64-1`);
+}
+
+export async function generate(req: GenerateRequest, onProgress: (e: ProgressEvent) => void = () => undefined): Promise<GenerateResult> {
+  const t0 = performance.now();
+  const folder = await resolveModel(req.model);
+  const vaeConfig = await readPartConfig(folder, 'vae');
+  const unetConfig = await readPartConfig(folder, 'unet');
+  const schedulerConfig = await readPartConfig(folder, 'scheduler');
+  const scale = vaeScaleFactor(vaeConfig);
+  validateRequest(req, scale);
+  const { device, note } = await resolveDevice(req.device);
+  onProgress({ phase: 'load', message: note });
+  const seed = req.seed ?? randomSeed();
+  const opts = { device, ...(req.threads ? { threads: req.threads } : {}), onProgress: (message: string) => onProgress({ phase: 'load', message }) };
+  const guided = req.guidanceScale > 1;
+
+  onProgress({ phase: 'encode-prompt' });
+  const tokenizer = await loadTokenizer(partDir(folder, 'tokenizer'));
+  const encoder = await loadTextEncoder(partDir(folder, 'text_encoder'), opts);
+  let embeds;
+  try {
+    embeds = await encodePrompts(tokenizer, encoder, req.prompt, req.negativePrompt, guided);
+  } finally {
+    await encoder.release(); // the text encoder is not needed again: free it before the U-Net loads
+  }
+  for (const which of embeds.truncated) onProgress({ phase: 'warning', message: `the ${which} is longer than 77 tokens and was truncated` });
+  throwIfAborted(req.signal);
+
+  const scheduler = createScheduler(req.scheduler, schedulerConfig);
+  scheduler.setTimesteps(req.steps);
+  const channels = typeof unetConfig.in_channels === 'number' ? unetConfig.in_channels : 4;
+  const dims = [1, channels, req.frames, req.height / scale, req.width / scale] as const;
+  const latents = randn(dims, seed);
+  const sigma = Math.fround(scheduler.initNoiseSigma);
+  if (sigma !== 1) for (let i = 0; i < latents.length; i++) latents[i] = Math.fround(latents[i]! * sigma);
+
+  const unet = await loadUnet3d(partDir(folder, 'unet'), opts);
+  const loadSeconds = (performance.now() - t0) / 1000;
+  const t1 = performance.now();
+  let final: Float32Array;
+  try {
+    let elapsed = 0;
+    final = await sampleLatents({
+      unet, scheduler, latents, dims,
+      cond: embeds.cond, uncond: embeds.uncond, embedDims: embeds.dims,
+      guidanceScale: req.guidanceScale, freeu: req.freeu ?? null,
+      ...(req.signal ? { signal: req.signal } : {}),
+      onStep: (i, _x, seconds) => {
+        elapsed += seconds;
+        const perStep = elapsed / (i + 1);
+        onProgress({ phase: 'step', step: i + 1, total: req.steps, secondsPerStep: seconds, etaSeconds: perStep * (req.steps - i - 1) });
+      },
+    });
+  } finally {
+    await unet.release();
+  }
+  const sampleSeconds = (performance.now() - t1) / 1000;
+
+  const t2 = performance.now();
+  const vae = await loadVaeDecoder(partDir(folder, 'vae'), opts);
+  let decoded;
+  try {
+    const scalingFactor = typeof vaeConfig.scaling_factor === 'number' ? vaeConfig.scaling_factor : 0.18215;
+    decoded = await decodeLatents(final, dims, {
+      vae, scalingFactor, ...(req.signal ? { signal: req.signal } : {}),
+      onChunk: (done, total) => onProgress({ phase: 'decode', done, total }),
+    });
+  } finally {
+    await vae.release();
+  }
+  return {
+    rgb: frames01ToRgb(decoded.frames01),
+    frames01: decoded.frames01,
+    frames: req.frames,
+    width: decoded.width,
+    height: decoded.height,
+    seed,
+    device,
+    timings: { loadSeconds, sampleSeconds, decodeSeconds: (performance.now() - t2) / 1000 },
+    modelId: folder.id,
+    ...(folder.revision ? { modelRevision: folder.revision } : {}),
+  };
+}

@@ -1,0 +1,57 @@
+// The denoising loop of TextToVideoSDPipeline: one U-Net call on the guidance batch per step, then a scheduler step.
+import { T2vError } from '../errors.js';
+import { freeuFactorsForStep } from '../freeu/schedule.js';
+import type { Scheduler } from '../schedulers/index.js';
+import type { Unet3dRunner } from '../runtime/index.js';
+import { applyGuidance, concatBatch, duplicateBatch } from './guidance.js';
+import type { FreeUSettings } from './types.js';
+
+export interface SampleOptions {
+  readonly unet: Unet3dRunner;
+  readonly scheduler: Scheduler;
+  /** Initial latents (1, C, F, h, w), already times init_noise_sigma. */
+  readonly latents: Float32Array;
+  readonly dims: readonly [number, number, number, number, number];
+  /** (1, L, D) conditional embeddings. */
+  readonly cond: Float32Array;
+  /** (1, L, D) unconditional embeddings; null when guidance is off (scale <= 1). */
+  readonly uncond: Float32Array | null;
+  readonly embedDims: readonly [number, number];
+  readonly guidanceScale: number;
+  readonly freeu?: FreeUSettings | null;
+  readonly signal?: AbortSignal;
+  /** Called after each step with its index and the new latents. */
+  readonly onStep?: (index: number, latents: Float32Array, seconds: number) => void;
+}
+
+export function throwIfAborted(signal?: AbortSignal): void {
+  if (signal?.aborted) throw new T2vError('interrupted', 130);
+}
+
+export async function sampleLatents(o: SampleOptions): Promise<Float32Array> {
+  const [, c, f, h, w] = o.dims;
+  const [len, dim] = o.embedDims;
+  const guided = o.uncond !== null;
+  const batch = guided ? 2 : 1;
+  const ehs = o.uncond ? concatBatch(o.uncond, o.cond) : o.cond;
+  let latents = o.latents;
+  const timesteps = o.scheduler.timesteps;
+  for (let i = 0; i < timesteps.length; i++) {
+    throwIfAborted(o.signal);
+    const started = performance.now();
+    const t = timesteps[i]!;
+    const input = o.scheduler.scaleModelInput(guided ? duplicateBatch(latents) : latents, t);
+    const out = await o.unet.run({
+      sample: input,
+      sampleDims: [batch, c, f, h, w],
+      timestep: t,
+      encoderHiddenStates: ehs,
+      ehsDims: [batch, len, dim],
+      freeu: freeuFactorsForStep(o.freeu, i, timesteps.length),
+    });
+    const noise = guided ? applyGuidance(out, o.guidanceScale) : out;
+    latents = o.scheduler.step(noise, t, latents);
+    o.onStep?.(i, latents, (performance.now() - started) / 1000);
+  }
+  return latents;
+}

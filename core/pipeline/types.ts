@@ -1,0 +1,56 @@
+// What a generation asks for, what it reports while it runs, and what it returns: the engine's contract with the UIs.
+import type { FreeUFactors } from '../freeu/types.js';
+import type { Device } from '../verify/types.js';
+
+export type SchedulerName = 'ddim' | 'dpmpp2m' | 'euler';
+export type DeviceChoice = Device | 'auto';
+
+export interface FreeUSettings extends Omit<FreeUFactors, 'version'> {
+  readonly version: 1 | 2;
+  /** FreeU is applied on steps whose index i satisfies start <= i / steps < end (fractions of the sampling steps). */
+  readonly start: number;
+  readonly end: number;
+}
+
+export interface GenerateRequest {
+  readonly prompt: string;
+  readonly negativePrompt?: string;
+  /** Folder path, Hub id or `default`. */
+  readonly model?: string;
+  /** 0 .. 2^64-1; drawn at random (and reported) when absent. */
+  readonly seed?: bigint;
+  readonly steps: number;
+  readonly guidanceScale: number;
+  readonly frames: number;
+  readonly width: number;
+  readonly height: number;
+  readonly scheduler: SchedulerName;
+  /** Absent or null: FreeU off. */
+  readonly freeu?: FreeUSettings | null;
+  readonly device: DeviceChoice;
+  readonly threads?: number;
+  readonly signal?: AbortSignal;
+}
+
+export type ProgressEvent =
+  | { readonly phase: 'load'; readonly message: string }
+  /** Printed once on stderr (e.g. a prompt truncated to 77 tokens). */
+  | { readonly phase: 'warning'; readonly message: string }
+  | { readonly phase: 'encode-prompt' }
+  | { readonly phase: 'step'; readonly step: number; readonly total: number; readonly secondsPerStep: number; readonly etaSeconds: number }
+  | { readonly phase: 'decode'; readonly done: number; readonly total: number };
+
+export interface GenerateResult {
+  /** Frames as packed RGB uint8, frame-major: frames * height * width * 3. */
+  readonly rgb: Uint8Array;
+  /** Frames as float32 in [0, 1], (frames, height, width, 3), before rounding (for parity checks). */
+  readonly frames01: Float32Array;
+  readonly frames: number;
+  readonly width: number;
+  readonly height: number;
+  readonly seed: bigint;
+  readonly device: Device;
+  readonly timings: { readonly loadSeconds: number; readonly sampleSeconds: number; readonly decodeSeconds: number };
+  readonly modelId: string;
+  readonly modelRevision?: string;
+}

@@ -1,0 +1,57 @@
+// Execution providers: cpu always; webgpu (bundled in onnxruntime-node, Dawn over Vulkan) when an adapter exists.
+import * as ort from 'onnxruntime-node';
+import { T2vError } from '../errors.js';
+import type { Device } from '../verify/types.js';
+import { GraphBuilder } from '../../models/onnx/graph.js';
+
+export type { Device } from '../verify/types.js';
+export type DeviceChoice = 'auto' | 'cpu' | 'webgpu';
+
+let probed: Promise<string | null> | undefined;
+
+/** The first line of an error, for one-line messages. */
+export function firstLine(e: unknown): string {
+  const text = e instanceof Error ? e.message : String(e);
+  const lines = text.split('\n').map((l) => l.trim()).filter(Boolean);
+  // onnxruntime prefixes its source location; keep the human part when there is one
+  const line = lines.find((l) => /adapter|not|fail|error/i.test(l)) ?? lines[0] ?? 'unknown error';
+  return line.replace(/^.*?\)::<lambda\(\)> /, '').replace(/^\/onnxruntime_src\S+ /, '').slice(0, 300);
+}
+
+/** A one-node model used to ask the webgpu provider for an adapter. */
+function probeModel(): Uint8Array {
+  const g = new GraphBuilder({ name: 'probe' });
+  const x = g.input('x', 'float32', [1]);
+  g.output(g.node('Add', [x, g.constF([1])]), 'y', 'float32', [1]);
+  return g.serialize();
+}
+
+/** Null when a WebGPU adapter works; otherwise why not (one line). Cached per process. */
+export function webgpuUnavailableReason(): Promise<string | null> {
+  probed ??= (async () => {
+    try {
+      const s = await ort.InferenceSession.create(probeModel(), { executionProviders: ['webgpu'] });
+      await s.release();
+      return null;
+    } catch (e) {
+      return firstLine(e);
+    }
+  })();
+  return probed;
+}
+
+/** `--device`: auto picks webgpu when an adapter exists, else cpu, and says which it picked. */
+export async function resolveDevice(choice: DeviceChoice): Promise<{ device: Device; note: string }> {
+  if (choice === 'cpu') return { device: 'cpu', note: 'device: cpu' };
+  const why = await webgpuUnavailableReason();
+  if (choice === 'webgpu') {
+    if (why) throw new T2vError(`--device webgpu: no usable WebGPU adapter (${why}); use --device cpu or --device auto`);
+    return { device: 'webgpu', note: 'device: webgpu' };
+  }
+  if (!why) return { device: 'webgpu', note: 'device: webgpu (auto: a WebGPU adapter was found)' };
+  return { device: 'cpu', note: `device: cpu (auto: no WebGPU adapter: ${why})` };
+}
+
+export function executionProviders(device: Device): ort.InferenceSession.ExecutionProviderConfig[] {
+  return device === 'webgpu' ? ['webgpu'] : ['cpu'];
+}

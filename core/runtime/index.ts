@@ -1,0 +1,6 @@
+// ONNX Runtime sessions for the three networks, and the execution-provider choice.
+export { resolveDevice, webgpuUnavailableReason, type Device, type DeviceChoice } from './device.js';
+export { type LoadOptions } from './session.js';
+export { loadTextEncoder, loadTextEncoderFrom, type TextEncoderRunner } from './text-encoder.js';
+export { loadUnet3d, loadUnet3dFrom, type Unet3dInputs, type Unet3dRunner } from './unet3d.js';
+export { loadVaeDecoder, loadVaeDecoderFrom, type VaeDecoderRunner } from './vae.js';

@@ -1,0 +1,75 @@
+// Loading a network: cached graph (built on first use) -> onnxruntime session on the chosen device.
+import { availableParallelism } from 'node:os';
+import * as ort from 'onnxruntime-node';
+import { T2vError } from '../errors.js';
+import type { Device } from '../verify/types.js';
+import { executionProviders, firstLine } from './device.js';
+import { getOrBuildGraph, type CachedGraph } from '../../models/cache.js';
+import type { NetworkConfig, WeightsSpec } from '../../models/networks/build.js';
+import type { AttentionImpl } from '../../models/networks/layers.js';
+
+export interface LoadOptions {
+  device: Device;
+  /** Intra-op threads (default: the machine's cores). */
+  threads?: number;
+  cacheDir?: string;
+  onProgress?: (msg: string) => void;
+  /** Attention implementation in the built graph (default `mha`, com.microsoft MultiHeadAttention). */
+  attention?: AttentionImpl;
+}
+
+export interface LoadedSession {
+  readonly session: ort.InferenceSession;
+  readonly graph: CachedGraph;
+}
+
+export function sessionOptions(device: Device, threads?: number): ort.InferenceSession.SessionOptions {
+  return {
+    executionProviders: executionProviders(device),
+    graphOptimizationLevel: 'all',
+    intraOpNumThreads: threads ?? availableParallelism(),
+    interOpNumThreads: 1,
+    executionMode: 'sequential',
+    enableCpuMemArena: true,
+    enableMemPattern: true,
+    extra: { session: { use_device_allocator_for_initializers: '1' } },
+  };
+}
+
+export async function createSession(modelPath: string, device: Device, threads?: number): Promise<ort.InferenceSession> {
+  try {
+    return await ort.InferenceSession.create(modelPath, sessionOptions(device, threads));
+  } catch (e) {
+    throw new T2vError(`cannot start onnxruntime on ${device} for ${modelPath}: ${firstLine(e)}`);
+  }
+}
+
+/** Gets the graph from the compile cache (building it when absent) and opens a session on it. */
+export async function loadNetwork(net: NetworkConfig, weights: WeightsSpec, opts: LoadOptions): Promise<LoadedSession> {
+  const graph = await getOrBuildGraph({
+    net,
+    weights,
+    device: opts.device,
+    attention: opts.attention ?? 'mha',
+    ...(opts.cacheDir ? { cacheDir: opts.cacheDir } : {}),
+    ...(opts.onProgress ? { onProgress: opts.onProgress } : {}),
+  });
+  opts.onProgress?.(`starting the ${net.kind} session on ${opts.device}`);
+  const session = await createSession(graph.modelPath, opts.device, opts.threads);
+  return { session, graph };
+}
+
+export function tensorF32(data: Float32Array, dims: readonly number[]): ort.Tensor {
+  return new ort.Tensor('float32', data, [...dims]);
+}
+
+export function scalarF32(value: number): ort.Tensor {
+  return new ort.Tensor('float32', new Float32Array([value]), []);
+}
+
+/** The float32 data of one output. */
+export function outputF32(out: ort.InferenceSession.ReturnType, name: string): { data: Float32Array; dims: number[] } {
+  const t = out[name];
+  if (!t || !(t.data instanceof Float32Array)) throw new Error(`onnxruntime returned no float32 output ${name}`);
+  return { data: t.data, dims: [...t.dims] };
+}

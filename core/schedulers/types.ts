@@ -1,0 +1,12 @@
+// The contract every sampler scheduler meets: diffusers' set_timesteps / scale_model_input / step, on flat float32 tensors.
+
+export interface Scheduler {
+  /** Timesteps of the current schedule, as the U-Net receives them (Euler's may be fractional). */
+  readonly timesteps: number[];
+  /** Scale of the initial noise: latents = randn * initNoiseSigma. */
+  readonly initNoiseSigma: number;
+  setTimesteps(numInferenceSteps: number): void;
+  scaleModelInput(sample: Float32Array, timestep: number): Float32Array;
+  /** One denoising step: model output eps at timestep t on sample x -> the previous sample. Stateful, like diffusers. */
+  step(modelOutput: Float32Array, timestep: number, sample: Float32Array): Float32Array;
+}

@@ -1,0 +1,103 @@
+// Compile cache of built graphs: $cache/<network>-<key16>/model.onnx + model.onnx.data, built under a temporary name and renamed.
+import { createHash, randomBytes } from 'node:crypto';
+import { mkdir, readFile, rename, rm, stat } from 'node:fs/promises';
+import { basename, dirname, join, resolve } from 'node:path';
+import { T2vError } from '../core/errors.js';
+import { stableJson } from './configs/common.js';
+import { buildNetwork, MODEL_FILE, weightsStem, type BuildStats, type NetworkConfig, type WeightsSpec } from './networks/build.js';
+import type { AttentionImpl } from './networks/layers.js';
+import { cacheDir } from './paths.js';
+import { weightFileCandidates } from './weights.js';
+import { isFile } from './safetensors.js';
+
+/** Bump when a builder's output changes for the same inputs: old cache entries are then never used. */
+export const BUILDER_VERSION = 't2v-graph-3';
+
+export interface CacheRequest {
+  readonly net: NetworkConfig;
+  readonly weights: WeightsSpec;
+  readonly device: string;
+  readonly dtype?: 'float32';
+  readonly attention?: AttentionImpl;
+  /** Defaults to `cacheDir()`. */
+  readonly cacheDir?: string;
+  readonly onProgress?: (msg: string) => void;
+}
+
+export interface CachedGraph {
+  readonly dir: string;
+  readonly modelPath: string;
+  /** True when this call built it (false: found in the cache). */
+  readonly built: boolean;
+  readonly stats?: BuildStats;
+}
+
+/** The weight files a part folder uses, with size and mtime: the weights' identity in the cache key. */
+export async function weightIdentity(weights: WeightsSpec, stem: 'diffusion_pytorch_model' | 'model'): Promise<unknown> {
+  if ('randomSeed' in weights) return { random: weights.randomSeed };
+  const files: string[] = [];
+  for (const variant of [undefined, 'fp16' as const]) {
+    for (const name of weightFileCandidates(stem, variant)) {
+      const path = join(weights.dir, name);
+      if (!(await isFile(path))) continue;
+      files.push(path);
+      if (name.endsWith('.index.json')) {
+        const index = JSON.parse(await readFile(path, 'utf8')) as { weight_map?: Record<string, string> };
+        for (const shard of new Set(Object.values(index.weight_map ?? {}))) files.push(join(dirname(path), shard));
+      }
+      break;
+    }
+    if (files.length) break;
+  }
+  if (!files.length) throw new T2vError(`no weights in ${weights.dir}: expected ${weightFileCandidates(stem).join(' or ')}`);
+  return Promise.all(files.map(async (f) => {
+    const s = await stat(f).catch(() => { throw new T2vError(`weights file ${f} is missing; download it`); });
+    return { path: resolve(f), size: s.size, mtimeMs: s.mtimeMs };
+  }));
+}
+
+export async function cacheKey(req: CacheRequest): Promise<string> {
+  const material = stableJson({
+    builder: BUILDER_VERSION,
+    network: req.net.kind,
+    config: req.net.config,
+    weights: await weightIdentity(req.weights, weightsStem(req.net.kind)),
+    dtype: req.dtype ?? 'float32',
+    device: req.device,
+    attention: req.attention ?? 'mha',
+  });
+  return createHash('sha256').update(material).digest('hex');
+}
+
+/** Returns the cached graph for `req`, building it first when absent. Safe when several processes build it at once. */
+export async function getOrBuildGraph(req: CacheRequest): Promise<CachedGraph> {
+  const root = req.cacheDir ?? cacheDir();
+  const key = await cacheKey(req);
+  const dir = join(root, `${req.net.kind}-${key.slice(0, 16)}`);
+  const modelPath = join(dir, MODEL_FILE);
+  if (await isFile(modelPath)) return { dir, modelPath, built: false };
+  try {
+    await mkdir(root, { recursive: true });
+  } catch {
+    throw new T2vError(`cannot create the cache folder ${root}; set T2V_CACHE to a writable folder`);
+  }
+  const tmp = join(root, `${basename(dir)}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`);
+  await mkdir(tmp);
+  let stats: BuildStats;
+  try {
+    req.onProgress?.(`building the ${req.net.kind} graph (cached in ${dir})`);
+    stats = await buildNetwork(req.net, req.weights, tmp, { attention: req.attention ?? 'mha' });
+  } catch (e) {
+    await rm(tmp, { recursive: true, force: true });
+    throw e;
+  }
+  try {
+    await rename(tmp, dir);
+  } catch (e) {
+    await rm(tmp, { recursive: true, force: true });
+    // another process renamed its build into place first: use that one
+    if (await isFile(modelPath)) return { dir, modelPath, built: false };
+    throw new T2vError(`cannot move the built graph into ${dir} (${(e as Error).message}); check the cache folder`);
+  }
+  return { dir, modelPath, built: true, stats };
+}

@@ -1,0 +1,149 @@
+// Layers shared by the network builders: Linear, Conv2d, GroupNorm, LayerNorm, Attention, FeedForward, ResnetBlock2D.
+import type { GraphBuilder } from '../onnx/graph.js';
+import { Ops } from '../onnx/ops.js';
+import type { WeightSource } from './source.js';
+
+export type AttentionImpl = 'mha' | 'matmul';
+
+export interface BuildContext {
+  readonly g: GraphBuilder;
+  readonly o: Ops;
+  readonly w: WeightSource;
+  /** `mha`: com.microsoft MultiHeadAttention (memory-lean on CPU); `matmul`: MatMul + Softmax. */
+  readonly attention: AttentionImpl;
+}
+
+export function makeContext(g: GraphBuilder, w: WeightSource, attention: AttentionImpl = 'mha'): BuildContext {
+  return { g, o: new Ops(g), w, attention };
+}
+
+/** A weight tensor as an initializer named after its parameter. */
+export async function param(ctx: BuildContext, name: string, shape: readonly number[], storeDims: readonly number[] = shape): Promise<string> {
+  return ctx.g.initializer(name, await ctx.w.read(name, shape), storeDims);
+}
+
+/** torch.nn.Linear: y = x W^T + b, W stored transposed ([in, out]) for MatMul. */
+export async function linear(ctx: BuildContext, prefix: string, x: string, inDim: number, outDim: number, bias = true): Promise<string> {
+  const w = await ctx.w.read(`${prefix}.weight`, [outDim, inDim]);
+  const t = new Float32Array(w.length);
+  for (let o = 0; o < outDim; o++) for (let i = 0; i < inDim; i++) t[i * outDim + o] = w[o * inDim + i]!;
+  const wt = ctx.g.initializer(`${prefix}.weight_t`, t, [inDim, outDim]);
+  const y = ctx.o.matmul(x, wt);
+  return bias ? ctx.o.add(y, await param(ctx, `${prefix}.bias`, [outDim])) : y;
+}
+
+/** torch.nn.Conv2d with square kernel `k`. */
+export async function conv2d(ctx: BuildContext, prefix: string, x: string, cin: number, cout: number, k: number, opts: { stride?: number; pad?: number } = {}): Promise<string> {
+  const pad = opts.pad ?? Math.floor(k / 2);
+  const stride = opts.stride ?? 1;
+  const w = await param(ctx, `${prefix}.weight`, [cout, cin, k, k]);
+  const b = await param(ctx, `${prefix}.bias`, [cout]);
+  return ctx.o.conv(x, w, b, { kernel: [k, k], pads: [pad, pad, pad, pad], ...(stride !== 1 ? { strides: [stride, stride] } : {}) });
+}
+
+/**
+ * torch.nn.GroupNorm over axis 1 of a tensor of rank `rank` (statistics over C/G and every later axis),
+ * as Reshape(N, G, -1) + InstanceNormalization + per-channel affine.
+ */
+export async function groupNorm(ctx: BuildContext, prefix: string, x: string, channels: number, groups: number, eps: number, rank = 4): Promise<string> {
+  const { o, g } = ctx;
+  const shape = o.shape(x);
+  const grouped = o.reshape(x, [0, groups, -1]);
+  const normed = o.instanceNorm(grouped, g.constF(new Float32Array(groups).fill(1)), g.constF(new Float32Array(groups)), eps);
+  const back = o.reshape(normed, shape);
+  const affineDims = [channels, ...Array(rank - 2).fill(1)];
+  const gamma = ctx.g.initializer(`${prefix}.weight`, await ctx.w.read(`${prefix}.weight`, [channels]), affineDims);
+  const beta = ctx.g.initializer(`${prefix}.bias`, await ctx.w.read(`${prefix}.bias`, [channels]), affineDims);
+  return o.add(o.mul(back, gamma), beta);
+}
+
+export async function layerNorm(ctx: BuildContext, prefix: string, x: string, dim: number, eps: number): Promise<string> {
+  return ctx.o.layerNorm(x, await param(ctx, `${prefix}.weight`, [dim]), await param(ctx, `${prefix}.bias`, [dim]), eps);
+}
+
+/**
+ * Scaled dot-product attention of q (N, S, H*D) over k, v (N, T, H*D), scale 1/sqrt(D); `bias` is an additive
+ * (S, T) mask (matmul path only).
+ */
+export function sdpa(ctx: BuildContext, q: string, k: string, v: string, heads: number, dimHead: number, mask?: string): string {
+  const { o, g } = ctx;
+  if (ctx.attention === 'mha' && !mask) {
+    return g.node('MultiHeadAttention', [q, k, v], { num_heads: heads, scale: { float: 1 / Math.sqrt(dimHead) } }, 'com.microsoft');
+  }
+  const split = (x: string): string => o.transpose(o.reshape(x, [0, 0, heads, dimHead]), [0, 2, 1, 3]);
+  const qh = o.mul(split(q), g.scalarF(1 / Math.sqrt(dimHead)));
+  const kt = o.transpose(o.reshape(k, [0, 0, heads, dimHead]), [0, 2, 3, 1]);
+  let scores = o.matmul(qh, kt);
+  if (mask) scores = o.add(scores, mask);
+  const out = o.matmul(o.softmax(scores, -1), split(v));
+  return o.reshape(o.transpose(out, [0, 2, 1, 3]), [0, 0, heads * dimHead]);
+}
+
+export interface AttentionSpec {
+  readonly queryDim: number;
+  /** Width of the key/value source; equals queryDim for self-attention. */
+  readonly kvDim: number;
+  readonly heads: number;
+  readonly dimHead: number;
+  readonly qkvBias: boolean;
+}
+
+/** diffusers `Attention` (to_q/to_k/to_v/to_out.0); `kv` null means self-attention (diffusers models/attention_processor.py). */
+export async function attention(ctx: BuildContext, prefix: string, x: string, kv: string | null, spec: AttentionSpec): Promise<string> {
+  const inner = spec.heads * spec.dimHead;
+  const src = kv ?? x;
+  const q = await linear(ctx, `${prefix}.to_q`, x, spec.queryDim, inner, spec.qkvBias);
+  const k = await linear(ctx, `${prefix}.to_k`, src, spec.kvDim, inner, spec.qkvBias);
+  const v = await linear(ctx, `${prefix}.to_v`, src, spec.kvDim, inner, spec.qkvBias);
+  const out = sdpa(ctx, q, k, v, spec.heads, spec.dimHead);
+  return linear(ctx, `${prefix}.to_out.0`, out, inner, spec.queryDim);
+}
+
+/** diffusers `FeedForward` with GEGLU (ff.net.0.proj, ff.net.2), inner = 4 * dim (diffusers models/attention.py). */
+export async function feedForwardGeglu(ctx: BuildContext, prefix: string, x: string, dim: number): Promise<string> {
+  const inner = dim * 4;
+  const proj = await linear(ctx, `${prefix}.net.0.proj`, x, dim, inner * 2);
+  const [h, gate] = ctx.o.split(proj, -1, [inner, inner]) as [string, string];
+  return linear(ctx, `${prefix}.net.2`, ctx.o.mul(h, ctx.o.gelu(gate)), inner, dim);
+}
+
+export interface ResnetSpec {
+  readonly cin: number;
+  readonly cout: number;
+  readonly groups: number;
+  readonly eps: number;
+  /** Width of the time embedding, or null (VAE). */
+  readonly tembChannels: number | null;
+  readonly outputScale?: number;
+}
+
+/** diffusers `ResnetBlock2D` (time_embedding_norm "default"); `tembAct` is silu(temb) (diffusers models/resnet.py). */
+export async function resnetBlock2D(ctx: BuildContext, prefix: string, x: string, tembAct: string | null, s: ResnetSpec): Promise<string> {
+  const { o } = ctx;
+  let h = o.silu(await groupNorm(ctx, `${prefix}.norm1`, x, s.cin, s.groups, s.eps));
+  h = await conv2d(ctx, `${prefix}.conv1`, h, s.cin, s.cout, 3);
+  if (s.tembChannels !== null && tembAct) {
+    const t = await linear(ctx, `${prefix}.time_emb_proj`, tembAct, s.tembChannels, s.cout);
+    h = o.add(h, o.unsqueeze(t, [2, 3]));
+  }
+  h = o.silu(await groupNorm(ctx, `${prefix}.norm2`, h, s.cout, s.groups, s.eps));
+  h = await conv2d(ctx, `${prefix}.conv2`, h, s.cout, s.cout, 3);
+  const shortcut = s.cin !== s.cout ? await conv2d(ctx, `${prefix}.conv_shortcut`, x, s.cin, s.cout, 1) : x;
+  const out = o.add(shortcut, h);
+  return s.outputScale !== undefined && s.outputScale !== 1 ? o.div(out, ctx.g.scalarF(s.outputScale)) : out;
+}
+
+/** diffusers `Upsample2D` (nearest to `sizes`, then 3x3 conv) (diffusers models/upsampling.py). */
+export async function upsample2D(ctx: BuildContext, prefix: string, x: string, channels: number, sizes: string): Promise<string> {
+  return conv2d(ctx, `${prefix}.conv`, ctx.o.resizeNearest(x, sizes), channels, channels, 3);
+}
+
+/** diffusers `Downsample2D` with a conv (stride 2; padding 0 pads right/bottom by one) (diffusers models/downsampling.py). */
+export async function downsample2D(ctx: BuildContext, prefix: string, x: string, channels: number, padding: number): Promise<string> {
+  if (padding === 0) {
+    const w = await param(ctx, `${prefix}.conv.weight`, [channels, channels, 3, 3]);
+    const b = await param(ctx, `${prefix}.conv.bias`, [channels]);
+    return ctx.o.conv(x, w, b, { kernel: [3, 3], pads: [0, 0, 1, 1], strides: [2, 2] });
+  }
+  return conv2d(ctx, `${prefix}.conv`, x, channels, channels, 3, { stride: 2, pad: padding });
+}

@@ -1,0 +1,167 @@
+// UNet3DConditionModel as an ONNX graph (diffusers models/unets/unet_3d_condition.py, unet_3d_blocks.py, resnet.py).
+import { T2vError } from '../../core/errors.js';
+import type { Unet3dConfig } from '../configs/unet3d.js';
+import type { GraphBuilder } from '../onnx/graph.js';
+import { FREEU_INPUTS, freeuStage } from './freeu.js';
+import { conv2d, downsample2D, groupNorm, linear, makeContext, resnetBlock2D, upsample2D, type AttentionImpl, type BuildContext } from './layers.js';
+import type { WeightSource } from './source.js';
+import { transformer2DModel, transformerTemporalModel, type VideoDims } from './transformers.js';
+
+export interface Unet3dBuildOptions {
+  readonly attention?: AttentionImpl;
+  /** false leaves the FreeU stage out (the plain diffusers U-Net; its freeu_* inputs stay, unused). Default true. */
+  readonly freeuStage?: boolean;
+}
+
+interface Net {
+  readonly ctx: BuildContext;
+  readonly cfg: Unet3dConfig;
+  readonly dims: VideoDims;
+  readonly tembAct: string;
+  readonly context: { value: string; dim: number };
+  readonly tembChannels: number;
+  readonly freeu: { b: readonly [string, string]; s: readonly [string, string]; v2: string };
+}
+
+/** torch's `get_timestep_embedding` frequencies, rounded step by step as torch does in float32 (diffusers models/embeddings.py). */
+export function timestepFrequencies(dim: number, shift = 0, maxPeriod = 10000): Float32Array {
+  const half = Math.floor(dim / 2);
+  const f = Math.fround;
+  const c = f(-Math.log(maxPeriod));
+  const out = new Float32Array(half);
+  for (let i = 0; i < half; i++) out[i] = f(Math.exp(f(f(c * i) / (half - shift))));
+  return out;
+}
+
+/** diffusers `TemporalConvLayer`: four GroupNorm-SiLU-Conv3d(3,1,1) stages along frames, plus the identity (diffusers models/resnet.py). */
+async function temporalConvLayer(net: Net, prefix: string, x: string, channels: number): Promise<string> {
+  const { ctx, dims } = net;
+  const { o, g } = ctx;
+  const c = g.constI([channels]);
+  // (B*F, C, H, W) -> (B, C, F, H*W); a (3,1,1) Conv3d is a (3,1) Conv2d there
+  const identity = o.transpose(o.reshape(x, o.concat([dims.batch, dims.frames, c, g.constI([-1])], 0)), [0, 2, 1, 3]);
+  let h = identity;
+  for (const [i, stage] of [[0, 'conv1.0'], [1, 'conv2.0'], [2, 'conv3.0'], [3, 'conv4.0']] as const) {
+    h = o.silu(await groupNorm(ctx, `${prefix}.${stage}`, h, channels, net.cfg.normNumGroups, 1e-5));
+    const convName = `${prefix}.conv${i + 1}.${i === 0 ? 2 : 3}`;
+    const w = await ctx.w.read(`${convName}.weight`, [channels, channels, 3, 1, 1]);
+    const wi = g.initializer(`${convName}.weight`, w, [channels, channels, 3, 1]);
+    const b = g.initializer(`${convName}.bias`, await ctx.w.read(`${convName}.bias`, [channels]), [channels]);
+    h = o.conv(h, wi, b, { kernel: [3, 1], pads: [1, 0, 1, 0] });
+  }
+  h = o.add(identity, h);
+  return o.reshape(o.transpose(h, [0, 2, 1, 3]), o.shape(x));
+}
+
+function spec(net: Net, channels: number): { channels: number; heads: number; dimHead: number; groups: number } {
+  const d = net.cfg.attentionHeadDim;
+  // diffusers passes (out_channels // attention_head_dim, attention_head_dim) as (num_attention_heads, attention_head_dim)
+  return { channels, heads: channels / d, dimHead: d, groups: net.cfg.normNumGroups };
+}
+
+async function resnet(net: Net, prefix: string, x: string, cin: number, cout: number): Promise<string> {
+  return resnetBlock2D(net.ctx, prefix, x, net.tembAct, { cin, cout, groups: net.cfg.normNumGroups, eps: net.cfg.normEps, tembChannels: net.tembChannels });
+}
+
+/** One resnet + temporal conv (+ spatial and temporal transformers in the cross-attention blocks). */
+async function layer(net: Net, prefix: string, j: number, x: string, cin: number, cout: number, cross: boolean): Promise<string> {
+  let h = await resnet(net, `${prefix}.resnets.${j}`, x, cin, cout);
+  h = await temporalConvLayer(net, `${prefix}.temp_convs.${j}`, h, cout);
+  if (cross) {
+    h = await transformer2DModel(net.ctx, `${prefix}.attentions.${j}`, h, net.context, spec(net, cout));
+    h = await transformerTemporalModel(net.ctx, `${prefix}.temp_attentions.${j}`, h, net.dims, spec(net, cout));
+  }
+  return h;
+}
+
+/** Builds the U-Net into `g`: inputs sample (B, C, F, H, W), timestep (1 or B), encoder_hidden_states (B, L, D), FreeU factors. */
+export async function buildUnet3d(g: GraphBuilder, cfg: Unet3dConfig, w: WeightSource, opts: Unet3dBuildOptions = {}): Promise<void> {
+  const ctx = makeContext(g, w, opts.attention ?? 'mha');
+  const { o } = ctx;
+  const c0 = cfg.blockOutChannels[0]!;
+  if (c0 % 2 !== 0) throw new T2vError(`unet/config.json: block_out_channels[0] = ${c0} is odd; t2v builds even timestep embeddings only`);
+  const sample = g.input('sample', 'float32', ['batch', cfg.inChannels, 'frames', 'height', 'width']);
+  const timestep = g.input('timestep', 'float32', ['timesteps']);
+  const ehs = g.input('encoder_hidden_states', 'float32', ['batch', 'sequence', cfg.crossAttentionDim]);
+  const [b1, b2, s1, s2, v2] = FREEU_INPUTS.map((n) => g.input(n, 'float32', [])) as [string, string, string, string, string];
+  const dims: VideoDims = { batch: o.shape(sample, 0, 1), frames: o.shape(sample, 2, 3) };
+
+  // time: Timesteps(c0, flip_sin_to_cos=True, shift 0) -> TimestepEmbedding, repeated per frame
+  const t = o.expand(timestep, dims.batch);
+  const args = o.mul(o.unsqueeze(t, [1]), g.constF(timestepFrequencies(c0), [1, c0 / 2]));
+  const tEmb = o.concat([g.node('Cos', [args]), g.node('Sin', [args])], 1);
+  const tembChannels = c0 * 4;
+  let emb = await linear(ctx, 'time_embedding.linear_1', tEmb, c0, tembChannels);
+  emb = await linear(ctx, 'time_embedding.linear_2', o.silu(emb), tembChannels, tembChannels);
+  emb = o.reshape(o.expand(o.unsqueeze(emb, [1]), o.concat([dims.batch, dims.frames, g.constI([tembChannels])], 0)), [-1, tembChannels]);
+  const tembAct = o.silu(emb);
+  // encoder_hidden_states.repeat_interleave(F)
+  const ld = o.shape(ehs, 1, 3);
+  const ehsN = o.reshape(o.expand(o.unsqueeze(ehs, [1]), o.concat([dims.batch, dims.frames, ld], 0)), o.concat([g.constI([-1]), ld], 0));
+
+  const net: Net = { ctx, cfg, dims, tembAct, context: { value: ehsN, dim: cfg.crossAttentionDim }, tembChannels, freeu: { b: [b1, b2], s: [s1, s2], v2 } };
+
+  // (B, C, F, H, W) -> (B*F, C, H, W)
+  let h = o.reshape(o.transpose(sample, [0, 2, 1, 3, 4]), o.concat([g.constI([-1, cfg.inChannels]), o.shape(sample, 3, 5)], 0));
+  h = await conv2d(ctx, 'conv_in', h, cfg.inChannels, c0, 3);
+  h = await transformerTemporalModel(ctx, 'transformer_in', h, dims, { channels: c0, heads: 8, dimHead: cfg.attentionHeadDim, groups: cfg.normNumGroups });
+
+  const skips: { value: string; channels: number }[] = [{ value: h, channels: c0 }];
+  const n = cfg.blockOutChannels.length;
+  let cin = c0;
+  for (let i = 0; i < n; i++) {
+    const cout = cfg.blockOutChannels[i]!;
+    const cross = cfg.downBlockTypes[i] === 'CrossAttnDownBlock3D';
+    for (let j = 0; j < cfg.layersPerBlock; j++) {
+      h = await layer(net, `down_blocks.${i}`, j, h, j === 0 ? cin : cout, cout, cross);
+      skips.push({ value: h, channels: cout });
+    }
+    if (i < n - 1) {
+      h = await downsample2D(ctx, `down_blocks.${i}.downsamplers.0`, h, cout, cfg.downsamplePadding);
+      skips.push({ value: h, channels: cout });
+    }
+    cin = cout;
+  }
+
+  // mid: resnet, temp conv, then (attention, temporal attention, resnet, temp conv)
+  const cm = cfg.blockOutChannels[n - 1]!;
+  const midResnet = (j: number, x: string): Promise<string> =>
+    resnetBlock2D(ctx, `mid_block.resnets.${j}`, x, tembAct, { cin: cm, cout: cm, groups: cfg.normNumGroups, eps: cfg.normEps, tembChannels, outputScale: cfg.midBlockScaleFactor });
+  h = await temporalConvLayer(net, 'mid_block.temp_convs.0', await midResnet(0, h), cm);
+  h = await transformer2DModel(ctx, 'mid_block.attentions.0', h, net.context, spec(net, cm));
+  h = await transformerTemporalModel(ctx, 'mid_block.temp_attentions.0', h, dims, spec(net, cm));
+  h = await temporalConvLayer(net, 'mid_block.temp_convs.1', await midResnet(1, h), cm);
+
+  const rev = [...cfg.blockOutChannels].reverse();
+  let prev = rev[0]!;
+  for (let i = 0; i < n; i++) {
+    const cout = rev[i]!;
+    const cross = cfg.upBlockTypes[i] === 'CrossAttnUpBlock3D';
+    const layers = cfg.layersPerBlock + 1;
+    for (let j = 0; j < layers; j++) {
+      const skip = skips.pop()!;
+      let hh = h;
+      let hs = skip.value;
+      if (i < 2 && opts.freeuStage !== false) {
+        // FreeU at resolution_idx 0 and 1 (diffusers utils/torch_utils.py apply_freeu)
+        const st = freeuStage(o, hh, hs, j === 0 ? prev : cout, net.freeu.b[i]!, net.freeu.s[i]!, net.freeu.v2);
+        hh = st.h;
+        hs = st.hs;
+      }
+      const resIn = (j === 0 ? prev : cout) + skip.channels;
+      h = await layer(net, `up_blocks.${i}`, j, o.concat([hh, hs], 1), resIn, cout, cross);
+    }
+    if (i < n - 1) {
+      // upsample to the exact size of the next skip: diffusers' 2x nearest, or forward_upsample_size when H, W are not divisible
+      const next = skips[skips.length - 1]!.value;
+      h = await upsample2D(ctx, `up_blocks.${i}.upsamplers.0`, h, cout, o.concat([o.shape(h, 0, 2), o.shape(next, 2, 4)], 0));
+    }
+    prev = cout;
+  }
+
+  h = o.silu(await groupNorm(ctx, 'conv_norm_out', h, c0, cfg.normNumGroups, cfg.normEps));
+  h = await conv2d(ctx, 'conv_out', h, c0, cfg.outChannels, 3);
+  // (B*F, C, H, W) -> (B, C, F, H, W)
+  h = o.transpose(o.reshape(h, o.concat([dims.batch, dims.frames, g.constI([cfg.outChannels]), o.shape(h, 2, 4)], 0)), [0, 2, 1, 3, 4]);
+  g.output(h, 'out_sample', 'float32', ['batch', cfg.outChannels, 'frames', 'height', 'width']);
+}

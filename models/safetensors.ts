@@ -1,0 +1,232 @@
+// Streaming safetensors reader and writer: header first, then each tensor by a positioned read, never the whole file.
+import { open, rename, rm, stat, type FileHandle } from 'node:fs/promises';
+import { basename } from 'node:path';
+import { T2vError } from '../core/errors.js';
+
+export type SafetensorsDtype = 'F32' | 'F16' | 'BF16' | 'I64';
+
+export interface TensorInfo {
+  readonly name: string;
+  readonly dtype: SafetensorsDtype;
+  readonly shape: readonly number[];
+  /** Absolute byte offsets in the file. */
+  readonly begin: number;
+  readonly end: number;
+}
+
+const BYTES: Record<SafetensorsDtype, number> = { F32: 4, F16: 2, BF16: 2, I64: 8 };
+const MAX_HEADER = 100 * 1024 * 1024;
+
+export function elementCount(shape: readonly number[]): number {
+  return shape.reduce((a, b) => a * b, 1);
+}
+
+/** An open safetensors file: the parsed header and positioned reads of single tensors. */
+export class SafetensorsFile {
+  private constructor(
+    readonly path: string,
+    private readonly handle: FileHandle,
+    readonly tensors: ReadonlyMap<string, TensorInfo>,
+    readonly metadata: Readonly<Record<string, string>>,
+  ) {}
+
+  static async open(path: string): Promise<SafetensorsFile> {
+    let handle: FileHandle;
+    try {
+      handle = await open(path, 'r');
+    } catch {
+      throw new T2vError(`${path} is missing or unreadable; check the model folder`);
+    }
+    try {
+      const { size } = await handle.stat();
+      const fail = (why: string): never => { throw new T2vError(`${path} is not a valid safetensors file: ${why}; re-download or re-save it`); };
+      if (size < 8) fail(`only ${size} bytes`);
+      const lenBuf = Buffer.alloc(8);
+      await handle.read(lenBuf, 0, 8, 0);
+      const headerLen = Number(lenBuf.readBigUInt64LE(0));
+      if (headerLen > MAX_HEADER || 8 + headerLen > size) fail(`header length ${headerLen} exceeds the file size ${size}`);
+      const headerBuf = Buffer.alloc(headerLen);
+      await handle.read(headerBuf, 0, headerLen, 8);
+      let header: Record<string, unknown>;
+      try {
+        header = JSON.parse(headerBuf.toString('utf8')) as Record<string, unknown>;
+      } catch {
+        return fail('its header is not JSON');
+      }
+      const dataStart = 8 + headerLen;
+      const tensors = new Map<string, TensorInfo>();
+      let metadata: Record<string, string> = {};
+      for (const [name, raw] of Object.entries(header)) {
+        if (name === '__metadata__') { metadata = (raw ?? {}) as Record<string, string>; continue; }
+        const entry = raw as { dtype?: string; shape?: number[]; data_offsets?: [number, number] };
+        const dtype = entry.dtype as SafetensorsDtype;
+        if (!(dtype in BYTES)) fail(`tensor ${name} has unsupported dtype ${String(entry.dtype)} (F32, F16, BF16, I64 are read)`);
+        const shape = entry.shape ?? [];
+        const [b, e] = entry.data_offsets ?? [NaN, NaN];
+        if (!Number.isInteger(b) || !Number.isInteger(e) || b < 0 || e < b) fail(`tensor ${name} has bad data_offsets`);
+        if (e - b !== elementCount(shape) * BYTES[dtype]) fail(`tensor ${name} spans ${e - b} bytes but ${dtype}${JSON.stringify(shape)} needs ${elementCount(shape) * BYTES[dtype]}`);
+        if (dataStart + e > size) fail(`tensor ${name} ends at byte ${dataStart + e}, past the end of the file (${size} bytes): the file is truncated`);
+        tensors.set(name, { name, dtype, shape, begin: dataStart + b, end: dataStart + e });
+      }
+      return new SafetensorsFile(path, handle, tensors, metadata);
+    } catch (e) {
+      await handle.close();
+      throw e;
+    }
+  }
+
+  has(name: string): boolean {
+    return this.tensors.has(name);
+  }
+
+  info(name: string): TensorInfo {
+    const t = this.tensors.get(name);
+    if (!t) throw new T2vError(`tensor ${name} is missing from ${this.path}; the weights do not match the model config`);
+    return t;
+  }
+
+  /** Raw bytes of one tensor, as stored. */
+  async readRaw(name: string): Promise<Buffer> {
+    const t = this.info(name);
+    const buf = Buffer.alloc(t.end - t.begin);
+    const { bytesRead } = await this.handle.read(buf, 0, buf.length, t.begin);
+    if (bytesRead !== buf.length) throw new T2vError(`${this.path} is truncated inside tensor ${name}; re-download it`);
+    return buf;
+  }
+
+  /** One floating-point tensor as float32 (F16 and BF16 are widened). */
+  async readFloat32(name: string): Promise<Float32Array> {
+    const t = this.info(name);
+    const raw = await this.readRaw(name);
+    return toFloat32(raw, t.dtype, `${name} in ${this.path}`);
+  }
+
+  /** One I64 tensor as BigInt64Array. */
+  async readInt64(name: string): Promise<BigInt64Array> {
+    const t = this.info(name);
+    if (t.dtype !== 'I64') throw new T2vError(`tensor ${name} in ${this.path} is ${t.dtype}, expected I64`);
+    const raw = await this.readRaw(name);
+    return new BigInt64Array(raw.buffer, raw.byteOffset, raw.length / 8);
+  }
+
+  async close(): Promise<void> {
+    await this.handle.close();
+  }
+}
+
+/** Converts stored bytes of a float dtype to float32. */
+export function toFloat32(raw: Buffer, dtype: SafetensorsDtype, what: string): Float32Array {
+  const n = raw.length / BYTES[dtype];
+  if (dtype === 'F32') {
+    const out = new Float32Array(n);
+    new Uint8Array(out.buffer).set(raw);
+    return out;
+  }
+  if (dtype === 'F16') {
+    const out = new Float32Array(n);
+    for (let i = 0; i < n; i++) out[i] = halfToFloat(raw.readUInt16LE(i * 2));
+    return out;
+  }
+  if (dtype === 'BF16') {
+    const bits = new Uint32Array(n);
+    for (let i = 0; i < n; i++) bits[i] = raw.readUInt16LE(i * 2) << 16;
+    return new Float32Array(bits.buffer);
+  }
+  throw new T2vError(`tensor ${what} is ${dtype}, expected a float type`);
+}
+
+export function halfToFloat(h: number): number {
+  const sign = h & 0x8000 ? -1 : 1;
+  const exp = (h >> 10) & 0x1f;
+  const frac = h & 0x3ff;
+  if (exp === 0) return sign * frac * 2 ** -24;
+  if (exp === 0x1f) return frac ? NaN : sign * Infinity;
+  return sign * (1 + frac / 1024) * 2 ** (exp - 15);
+}
+
+/** Rounds a float to IEEE half precision bits (round to nearest even). */
+export function floatToHalf(value: number): number {
+  const f32 = new Float32Array([value]);
+  const x = new Uint32Array(f32.buffer)[0]!;
+  const sign = (x >>> 16) & 0x8000;
+  const exp = (x >>> 23) & 0xff;
+  let mant = x & 0x7fffff;
+  if (exp === 0xff) return sign | 0x7c00 | (mant ? 0x200 : 0);
+  let e = exp - 127 + 15;
+  if (e >= 0x1f) return sign | 0x7c00;
+  if (e <= 0) {
+    if (e < -10) return sign;
+    mant |= 0x800000;
+    const shift = 14 - e;
+    let half = mant >> shift;
+    const rem = mant & ((1 << shift) - 1);
+    const mid = 1 << (shift - 1);
+    if (rem > mid || (rem === mid && half & 1)) half++;
+    return sign | half;
+  }
+  let half = (e << 10) | (mant >> 13);
+  const rem = mant & 0x1fff;
+  if (rem > 0x1000 || (rem === 0x1000 && half & 1)) half++;
+  return sign | half;
+}
+
+/** Rounds a float to bfloat16 bits (round to nearest even, as torch does). */
+export function floatToBfloat16(value: number): number {
+  const x = new Uint32Array(new Float32Array([value]).buffer)[0]!;
+  if ((x & 0x7f800000) === 0x7f800000 && x & 0x7fffff) return (x >>> 16) | 0x40;
+  return ((x + 0x7fff + ((x >>> 16) & 1)) >>> 16) & 0xffff;
+}
+
+export interface TensorToWrite {
+  readonly dtype: SafetensorsDtype;
+  readonly shape: readonly number[];
+  readonly data: Float32Array | BigInt64Array;
+}
+
+function encode(t: TensorToWrite): Buffer {
+  if (t.dtype === 'F32' || t.dtype === 'I64') return Buffer.from(t.data.buffer, t.data.byteOffset, t.data.byteLength);
+  const src = t.data as Float32Array;
+  const out = Buffer.alloc(src.length * 2);
+  for (let i = 0; i < src.length; i++) {
+    const bits = t.dtype === 'F16' ? floatToHalf(src[i]!) : floatToBfloat16(src[i]!);
+    out.writeUInt16LE(bits, i * 2);
+  }
+  return out;
+}
+
+/** Writes tensors to a safetensors file (atomically: temporary name, then rename). */
+export async function writeSafetensors(path: string, tensors: Readonly<Record<string, TensorToWrite>>, metadata?: Readonly<Record<string, string>>): Promise<void> {
+  const header: Record<string, unknown> = {};
+  if (metadata) header.__metadata__ = metadata;
+  let offset = 0;
+  const names = Object.keys(tensors).sort();
+  for (const name of names) {
+    const t = tensors[name]!;
+    const bytes = elementCount(t.shape) * BYTES[t.dtype];
+    if (t.data.length !== elementCount(t.shape)) throw new T2vError(`tensor ${name}: ${t.data.length} values do not fill shape ${JSON.stringify(t.shape)}`);
+    header[name] = { dtype: t.dtype, shape: t.shape, data_offsets: [offset, offset + bytes] };
+    offset += bytes;
+  }
+  const json = Buffer.from(JSON.stringify(header), 'utf8');
+  const headerBuf = Buffer.concat([json, Buffer.alloc((8 - (json.length % 8)) % 8, 0x20)]);
+  const lenBuf = Buffer.alloc(8);
+  lenBuf.writeBigUInt64LE(BigInt(headerBuf.length));
+  const tmp = `${path}.${process.pid}.${basename(path)}.tmp`;
+  const fh = await open(tmp, 'w');
+  try {
+    await fh.write(lenBuf);
+    await fh.write(headerBuf);
+    for (const name of names) await fh.write(encode(tensors[name]!));
+    await fh.close();
+    await rename(tmp, path);
+  } catch (e) {
+    await fh.close().catch(() => undefined);
+    await rm(tmp, { force: true });
+    throw e;
+  }
+}
+
+/** True when a path exists as a file. */
+export async function isFile(path: string): Promise<boolean> {
+  return stat(path).then((s) => s.isFile(), () => false);
+}

@@ -1,0 +1,37 @@
+// The non-interactive progress lines: one per event, warnings once, nothing but warnings under --quiet.
+import { describe, expect, it } from 'vitest';
+import { formatDuration, formatEvent, lineReporter } from '../../cli/progress-lines.js';
+import type { RunEvent } from '../../cli/run-generation.js';
+import { MemoryStream } from './fakes.js';
+
+describe('progress lines', () => {
+  it.each([
+    [{ phase: 'step', step: 3, total: 50, secondsPerStep: 1.234, etaSeconds: 58 }, false, 'step 3/50  1.23 s/step  ETA 58s'],
+    [{ phase: 'step', step: 1, total: 50, secondsPerStep: 12, etaSeconds: 600 }, false, 'step 1/50  12.00 s/step  ETA 10m00s'],
+    [{ phase: 'decode', done: 2, total: 4 }, false, 'decoding 2/4'],
+    [{ phase: 'encode', done: 16, total: 16 }, false, 'encoded 16 frames'],
+    [{ phase: 'encode', done: 3, total: 16 }, false, undefined],
+    [{ phase: 'panel', index: 2, count: 6, label: 'b1 1.2' }, false, '[2/6] b1 1.2'],
+    [{ phase: 'load', message: 'building the U-Net graph' }, false, undefined],
+    [{ phase: 'load', message: 'building the U-Net graph' }, true, 'building the U-Net graph'],
+    [{ phase: 'encode-prompt' }, true, 'encoding the prompt'],
+  ] as [RunEvent, boolean, string | undefined][])('%j (verbose %s)', (e, verbose, want) => {
+    expect(formatEvent(e, verbose)).toBe(want);
+  });
+
+  it.each([
+    [0.5, '0.5s'], [59, '59s'], [61, '1m01s'], [3725, '1h02m'], [Number.NaN, '?'],
+  ])('formatDuration(%s)', (s, want) => expect(formatDuration(s)).toBe(want));
+
+  it.each([
+    [false, 'step 1/2  1.00 s/step  ETA 1.0s\nt2v: warning: long prompt\n'],
+    [true, 't2v: warning: long prompt\n'],
+  ])('quiet %s; each warning once', (quiet, want) => {
+    const sink = new MemoryStream();
+    const report = lineReporter(sink, { quiet, verbose: false });
+    report({ phase: 'step', step: 1, total: 2, secondsPerStep: 1, etaSeconds: 1 });
+    report({ phase: 'warning', message: 'long prompt' });
+    report({ phase: 'warning', message: 'long prompt' });
+    expect(sink.text).toBe(want);
+  });
+});

@@ -1,0 +1,132 @@
+// Stored metadata: JSON round trip and validation, the `t2v info` text, and the reproducing command line.
+import { execFileSync } from 'node:child_process';
+import { describe, expect, it } from 'vitest';
+import { describeMetadata } from '../../video/describe.js';
+import { parseMetadata, serializeMetadata, type GenerationMetadata } from '../../video/metadata.js';
+import { reproduceCommand, shellQuote } from '../../video/reproduce.js';
+import { sampleMetadata } from './helpers/fixtures.js';
+
+describe('serializeMetadata / parseMetadata', () => {
+  it.each([
+    ['utf-8', false],
+    ['ascii', true],
+  ])('round-trips (%s)', (_name, ascii) => {
+    const meta = sampleMetadata({ padded: { from: [33, 17], to: [34, 18] }, composite: { layout: 'side-by-side', rows: [], columns: ['FreeU off', 'FreeU on'] } });
+    const json = serializeMetadata(meta, ascii);
+    expect(json).not.toContain('\n');
+    if (ascii) expect(json).toMatch(/^[\x20-\x7e]*$/);
+    expect(parseMetadata(json)).toEqual(meta);
+  });
+
+  const broken = (edit: (m: Record<string, unknown>) => void): string => {
+    const m = JSON.parse(JSON.stringify(sampleMetadata())) as Record<string, unknown>;
+    edit(m);
+    return JSON.stringify(m);
+  };
+
+  it.each([
+    ['not JSON', '{oops', /not valid JSON/],
+    ['not ours', '{"title":"holiday"}', /not t2v metadata/],
+    ['seed missing', broken((m) => delete m.seed), /field seed/],
+    ['numeric seed', broken((m) => (m.seed = 1234)), /field seed should be a decimal string, 0 \.\. 2\^64-1/],
+    ['seed of 2^64', broken((m) => (m.seed = '18446744073709551616')), /field seed/],
+    ['negative seed', broken((m) => (m.seed = '-1')), /field seed/],
+    ['bad scheduler', broken((m) => (m.scheduler = 'pndm')), /field scheduler should be ddim\|dpmpp2m\|euler/],
+    ['freeu version 3', broken((m) => ((m.freeu as Record<string, unknown>).version = 3)), /field freeu.version/],
+    ['model id missing', broken((m) => (m.model = {})), /field model.id/],
+    ['bad padded', broken((m) => (m.padded = { from: [1], to: [2, 2] })), /field padded.from/],
+  ])('rejects %s with a one-line error naming the file', (_name, json, err) => {
+    let message = '';
+    try {
+      parseMetadata(json, 'clip.mp4');
+    } catch (e) {
+      message = (e as Error).message;
+    }
+    expect(message).toMatch(err);
+    expect(message.startsWith('clip.mp4: ')).toBe(true);
+    expect(message).not.toContain('\n');
+  });
+
+  it('keeps 64-bit seeds exact', () => {
+    const meta = sampleMetadata({ seed: '18446744073709551615' });
+    expect(parseMetadata(serializeMetadata(meta)).seed).toBe('18446744073709551615');
+  });
+
+  it('keeps unknown fields from newer versions', () => {
+    expect(parseMetadata(broken((m) => (m.future = 1)))).toMatchObject({ future: 1 });
+  });
+});
+
+describe('describeMetadata', () => {
+  it('lists every parameter, one per line', () => {
+    const text = describeMetadata(sampleMetadata({ padded: { from: [33, 17], to: [34, 18] } }));
+    expect(text.split('\n')).toEqual([
+      'prompt:          an astronaut riding a horse, "4k"; café ☃',
+      'negative prompt: blurry, low quality',
+      'model:           ali-vilab/text-to-video-ms-1.7b @ 8227dddca75a8561bf858d604cc5dae52b954d01',
+      'seed:            1234',
+      'steps:           25 (dpmpp2m)',
+      'guidance:        9',
+      'frames:          10 at 8 fps (1.25 s)',
+      'size:            64x48',
+      'FreeU:           on (v2 b1=1.2 b2=1.4 s1=0.9 s2=0.2, active 0..1)',
+      'device:          cpu',
+      't2v:             0.1.0',
+      'padded:          33x17 -> 34x18 (last column/row repeated; H.264 yuv420p needs even sides)',
+    ]);
+  });
+
+  it.each([
+    ['FreeU off, no negative prompt', sampleMetadata({ negativePrompt: '', freeu: { ...sampleMetadata().freeu, enabled: false } }), ['negative prompt: (none)', 'FreeU:           off']],
+    ['newline in prompt', sampleMetadata({ prompt: 'a\nb' }), ['prompt:          a\\nb']],
+    ['model folder without revision', sampleMetadata({ model: { id: '/models/t2v', revision: '' } }), ['model:           /models/t2v']],
+    ['grid', sampleMetadata({ composite: { layout: 'grid', rows: ['b1=1.1', 'b1=1.3'], columns: ['s1=0.6', 's1=0.9'] } }), ['layout:          grid; rows: b1=1.1 | b1=1.3; columns: s1=0.6 | s1=0.9 (the parameters above are one panel\'s)']],
+  ])('%s', (_name, meta, lines) => {
+    const text = describeMetadata(meta).split('\n');
+    for (const line of lines) expect(text).toContain(line);
+  });
+});
+
+describe('shellQuote', () => {
+  it.each([
+    ['plain', 'plain'],
+    ['a/b.mp4', 'a/b.mp4'],
+    ['', "''"],
+    ['two words', "'two words'"],
+    ["it's", "'it'\\''s'"],
+    ['$HOME `x` "q"', "'$HOME `x` \"q\"'"],
+  ])('%j -> %s', (word, quoted) => {
+    expect(shellQuote(word)).toBe(quoted);
+  });
+});
+
+describe('reproduceCommand', () => {
+  /** Splits a command line the way sh does (runs the real shell: proves the quoting). */
+  const shellWords = (line: string): string[] => {
+    const out = execFileSync('sh', ['-c', `printf '%s\\0' ${line.replace(/^t2v /, '')}`]);
+    return out.toString('utf8').split('\0').slice(0, -1);
+  };
+
+  it('spells out every parameter', () => {
+    expect(reproduceCommand(sampleMetadata(), { output: 'out dir/clip.mp4' })).toBe(
+      "t2v 'an astronaut riding a horse, \"4k\"; café ☃' --negative-prompt 'blurry, low quality'" +
+        ' --model ali-vilab/text-to-video-ms-1.7b --revision 8227dddca75a8561bf858d604cc5dae52b954d01' +
+        ' --seed 1234 --steps 25 --guidance 9 --scheduler dpmpp2m --frames 10 --fps 8 --width 64 --height 48' +
+        ' --freeu --freeu-version 2 --b1 1.2 --b2 1.4 --s1 0.9 --s2 0.2 --freeu-start 0 --freeu-end 1 --device cpu' +
+        " -o 'out dir/clip.mp4'",
+    );
+  });
+
+  it.each<[string, GenerationMetadata, string[], string[]]>([
+    ['FreeU off omits FreeU flags', sampleMetadata({ freeu: { ...sampleMetadata().freeu, enabled: false } }), [], ['--freeu', '--b1']],
+    ['no negative prompt', sampleMetadata({ negativePrompt: '' }), [], ['--negative-prompt']],
+    ['model folder: no --revision', sampleMetadata({ model: { id: '/models/my t2v', revision: '' } }), ['/models/my t2v'], ['--revision']],
+    ['prompt starting with a dash', sampleMetadata({ prompt: '-weird' }), ['--prompt', '-weird'], []],
+    ['quotes, $ and newlines survive the shell', sampleMetadata({ prompt: `it's $5 "now"\nand \`then\`` }), [`it's $5 "now"\nand \`then\``], []],
+  ])('%s', (_name, meta, present, absent) => {
+    const words = shellWords(reproduceCommand(meta));
+    for (const w of present) expect(words).toContain(w);
+    for (const w of absent) expect(words).not.toContain(w);
+    expect(words[words.indexOf('--seed') + 1]).toBe('1234');
+  });
+});

@@ -1,0 +1,38 @@
+// Human-readable lines for `t2v info`: the stored generation parameters, one per line.
+import type { GenerationMetadata } from './metadata.js';
+
+function freeuLine(meta: GenerationMetadata): string {
+  const f = meta.freeu;
+  const params = `v${f.version} b1=${f.b1} b2=${f.b2} s1=${f.s1} s2=${f.s2}, active ${f.start}..${f.end}`;
+  return f.enabled ? `on (${params})` : 'off';
+}
+
+/** `label: value` lines, labels padded to one column; the CLI prints them as they are. */
+export function describeMetadata(meta: GenerationMetadata): string {
+  const seconds = (meta.frames / meta.fps).toFixed(2);
+  const rows: Array<[string, string]> = [
+    ['prompt', meta.prompt],
+    ['negative prompt', meta.negativePrompt === '' ? '(none)' : meta.negativePrompt],
+    ['model', meta.model.revision === '' ? meta.model.id : `${meta.model.id} @ ${meta.model.revision}`],
+    ['seed', meta.seed],
+    ['steps', `${meta.steps} (${meta.scheduler})`],
+    ['guidance', String(meta.guidance)],
+    ['frames', `${meta.frames} at ${meta.fps} fps (${seconds} s)`],
+    ['size', `${meta.width}x${meta.height}`],
+    ['FreeU', freeuLine(meta)],
+    ['device', meta.device],
+    ['t2v', meta.t2v],
+  ];
+  if (meta.padded) {
+    const [fw, fh] = meta.padded.from, [tw, th] = meta.padded.to;
+    rows.push(['padded', `${fw}x${fh} -> ${tw}x${th} (last column/row repeated; H.264 yuv420p needs even sides)`]);
+  }
+  if (meta.composite) {
+    const c = meta.composite;
+    const parts = [c.rows.length > 0 ? `rows: ${c.rows.join(' | ')}` : '', c.columns.length > 0 ? `columns: ${c.columns.join(' | ')}` : ''].filter((p) => p !== '');
+    rows.push(['layout', `${c.layout}${parts.length > 0 ? `; ${parts.join('; ')}` : ''} (the parameters above are one panel's)`]);
+  }
+  const width = Math.max(...rows.map(([k]) => k.length)) + 1;
+  // Newlines inside a prompt would break the one-row-per-field layout; show them escaped.
+  return rows.map(([k, v]) => `${`${k}:`.padEnd(width)} ${v.replace(/\n/g, '\\n')}`).join('\n');
+}

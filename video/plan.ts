@@ -1,0 +1,125 @@
+// Output planning: what -o means (format, folder, frame names), checked before any generation work starts.
+import { randomBytes } from 'node:crypto';
+import { closeSync, openSync, readdirSync, statSync, unlinkSync } from 'node:fs';
+import { basename, dirname, extname, join, resolve, sep } from 'node:path';
+import { T2vError, UsageError } from '../core/errors.js';
+import { existsError } from './atomic.js';
+import { findFfmpeg, type FfmpegInfo } from './ffmpeg.js';
+import type { VideoFormat } from './codecs.js';
+
+export type OutputFormat = VideoFormat | 'png';
+
+export interface OutputPlan {
+  readonly format: OutputFormat;
+  /** Absolute path of the file, or for PNG frames the printf-style pattern (e.g. /out/frame_%03d.png). */
+  readonly path: string;
+  /** Absolute folder the output lands in. */
+  readonly dir: string;
+  readonly overwrite: boolean;
+  /** PNG frames into a folder that does not exist yet: writeVideo creates it whole (temp folder, then rename). */
+  readonly createDir: boolean;
+  /** The ffmpeg found by prepareOutput; writeVideo looks one up when absent. */
+  readonly ffmpeg?: FfmpegInfo;
+}
+
+const VIDEO_EXT: Readonly<Record<string, VideoFormat>> = { '.mp4': 'mp4', '.webm': 'webm', '.gif': 'gif' };
+const FRAME_NAME = 'frame_%03d.png';
+const COUNTER = /%(0\d+)?d/g;
+
+/** The file name of frame `index` (1-based, as ffmpeg numbers image sequences) for a pattern path. */
+export function framePath(pattern: string, index: number): string {
+  // Only the file name holds the counter; a folder may contain a literal '%d'.
+  const name = basename(pattern).replace(/%(?:0(\d+))?d/, (_m, width: string | undefined) => String(index).padStart(Number(width ?? 0), '0'));
+  return join(dirname(pattern), name);
+}
+
+/** Matches the file names a pattern's basename produces; group 1 is the frame number. */
+export function frameNameRegex(pattern: string): RegExp {
+  const [before = '', after = ''] = basename(pattern).split(/%(?:0\d+)?d/);
+  const esc = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  return new RegExp(`^${esc(before)}(\\d+)${esc(after)}$`);
+}
+
+/** Existing files in `dir` that a pattern would write. */
+export function existingFrames(dir: string, pattern: string): string[] {
+  const re = frameNameRegex(pattern);
+  try {
+    return readdirSync(dir).filter((name) => re.test(name)).sort().map((name) => join(dir, name));
+  } catch {
+    return [];
+  }
+}
+
+function statOrNull(path: string): ReturnType<typeof statSync> | null {
+  try {
+    return statSync(path);
+  } catch {
+    return null;
+  }
+}
+
+/** Throws unless `dir` is an existing folder we can create files in (tried for real: root, ACLs, read-only mounts). */
+function checkFolder(dir: string): void {
+  const st = statOrNull(dir);
+  if (!st) throw new T2vError(`output folder ${dir} does not exist; create it first`);
+  if (!st.isDirectory()) throw new T2vError(`${dir} is not a folder`);
+  const probe = join(dir, `.t2v-probe-${process.pid}-${randomBytes(4).toString('hex')}`);
+  try {
+    closeSync(openSync(probe, 'wx'));
+    unlinkSync(probe);
+  } catch (err) {
+    throw new T2vError(`cannot write to output folder ${dir} (${(err as NodeJS.ErrnoException).code ?? 'error'}); choose another -o`);
+  }
+}
+
+function framesPlan(dir: string, pattern: string, overwrite: boolean, createDir: boolean): OutputPlan {
+  if (!createDir) {
+    checkFolder(dir);
+    const existing = existingFrames(dir, pattern);
+    if (existing.length > 0 && !overwrite) throw existsError(existing[0]!);
+  }
+  return { format: 'png', path: join(dir, basename(pattern)), dir, overwrite, createDir };
+}
+
+/**
+ * Decides what `-o path` writes and checks it can be written: a known extension (.mp4 .webm .gif .png), a frame
+ * pattern (name_%03d.png), or a folder (trailing slash or an existing folder) for PNG frames named frame_001.png...
+ * A plain name.png means frames name_001.png... Throws a one-line error; call it before generating anything.
+ */
+export function planOutput(path: string, options: { readonly overwrite?: boolean } = {}): OutputPlan {
+  const overwrite = options.overwrite ?? false;
+  if (path === '') throw new UsageError('-o: empty output path');
+  const abs = resolve(path);
+  const st = statOrNull(abs);
+  const videoExt = extname(abs).toLowerCase() in VIDEO_EXT;
+  if (st?.isDirectory() && videoExt && !path.endsWith('/') && !path.endsWith(sep)) throw new T2vError(`${abs} is a folder; choose a file name for -o`);
+  if (path.endsWith('/') || path.endsWith(sep) || st?.isDirectory()) {
+    if (st && !st.isDirectory()) throw new T2vError(`${abs} is a file, not a folder for PNG frames`);
+    if (!st) checkFolder(dirname(abs));
+    return framesPlan(abs, FRAME_NAME, overwrite, !st);
+  }
+  const name = basename(abs);
+  const ext = extname(name).toLowerCase();
+  const counters = name.match(COUNTER) ?? [];
+  if (counters.length > 0) {
+    if (ext !== '.png' || counters.length > 1) {
+      throw new UsageError(`-o ${path}: a frame pattern must have one %d or %0Nd counter and end in .png (e.g. frame_%03d.png)`);
+    }
+    return framesPlan(dirname(abs), name, overwrite, false);
+  }
+  if (ext === '.png') return framesPlan(dirname(abs), `${name.slice(0, -ext.length)}_%03d.png`, overwrite, false);
+  const format = VIDEO_EXT[ext];
+  if (!format) {
+    throw new UsageError(`-o ${path}: unknown output type ${ext === '' ? '(no extension)' : ext}; use .mp4, .webm, .gif, .png, name_%03d.png or a folder/`);
+  }
+  if (st && !overwrite) throw existsError(abs);
+  checkFolder(dirname(abs));
+  return { format, path: abs, dir: dirname(abs), overwrite, createDir: false };
+}
+
+/** planOutput plus, for formats that need it, the ffmpeg lookup: every output problem surfaces before generation. */
+export async function prepareOutput(path: string, options: { readonly overwrite?: boolean; readonly env?: NodeJS.ProcessEnv } = {}): Promise<OutputPlan> {
+  const plan = planOutput(path, options);
+  if (plan.format === 'png') return plan;
+  return { ...plan, ffmpeg: await findFfmpeg(options.env) };
+}

@@ -1,0 +1,57 @@
+// Writes MP4 / WebM / GIF: raw frames streamed to ffmpeg, into a temp file that is renamed only when complete.
+import { readFile, writeFile } from 'node:fs/promises';
+import { basename } from 'node:path';
+import { commitFile, sweepStaleTemps, tempPath } from './atomic.js';
+import { encoderArgs, needsEvenSize, type VideoFormat } from './codecs.js';
+import { runEncode } from './encode.js';
+import { findFfmpeg } from './ffmpeg.js';
+import { frameAt, type Frames } from './frames.js';
+import { addGifComment } from './gif.js';
+import { serializeMetadata, type GenerationMetadata } from './metadata.js';
+import { evenPadding, padFrame, type Padding } from './pad.js';
+import type { OutputPlan } from './plan.js';
+import { withTemp, throwIfStopped, type WriteOptions, type WrittenOutput } from './write-common.js';
+
+/** Yields the frames one at a time (padded when needed), reporting progress; ends early when `stop` fires. */
+async function* frameChunks(frames: Frames, padding: Padding | undefined, stop: AbortSignal, onFrame: (done: number) => void): AsyncGenerator<Uint8Array> {
+  for (let i = 0; i < frames.count && !stop.aborted; i++) {
+    const frame = frameAt(frames, i);
+    yield padding ? padFrame(frame, frames.width, frames.height, padding.to[0], padding.to[1]) : frame;
+    onFrame(i + 1);
+  }
+}
+
+export async function writeEncoded(plan: OutputPlan & { readonly format: VideoFormat }, frames: Frames, options: WriteOptions): Promise<WrittenOutput> {
+  const ffmpeg = plan.ffmpeg ?? (await findFfmpeg());
+  const padding = needsEvenSize(plan.format) ? evenPadding(frames.width, frames.height) : undefined;
+  const [width, height] = padding?.to ?? [frames.width, frames.height];
+  const metadata: GenerationMetadata = { ...options.metadata, ...(padding ? { padded: padding } : {}) };
+  // GIF comments are Latin-1 and added by us after encoding; the video containers take UTF-8 via -metadata.
+  const args = encoderArgs(plan.format, width, height, options.fps, serializeMetadata(metadata));
+  await sweepStaleTemps(plan.dir, basename(plan.path));
+  const temp = tempPath(plan.dir, basename(plan.path));
+  return withTemp(temp, plan.path, options, async (stop, report) => {
+    await runEncode({
+      ffmpegPath: ffmpeg.path,
+      inputOptions: args.inputOptions,
+      outputOptions: args.outputOptions,
+      output: temp,
+      target: plan.path,
+      chunks: frameChunks(frames, padding, stop, (done) => report(done, frames.count)),
+      signal: stop,
+    });
+    if (plan.format === 'gif') await writeFile(temp, addGifComment(await readFile(temp), serializeMetadata(metadata, true)));
+    throwIfStopped(stop, plan.path);
+    await commitFile(temp, plan.path, plan.overwrite);
+    return {
+      format: plan.format,
+      path: plan.path,
+      files: [plan.path],
+      width,
+      height,
+      frames: frames.count,
+      fps: options.fps,
+      metadata,
+    };
+  });
+}

@@ -1,0 +1,75 @@
+// Writes PNG frame sequences ourselves (exact pixels, tEXt metadata), staged in a temp folder and moved into place.
+import { mkdir, rename, unlink, writeFile } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+import { commitFile, existsError, sweepStaleTemps, tempPath } from './atomic.js';
+import { frameAt, type Frames } from './frames.js';
+import { InterruptedError } from './interrupt.js';
+import { serializeMetadata } from './metadata.js';
+import { encodePng } from './png.js';
+import { existingFrames, framePath, type OutputPlan } from './plan.js';
+import { throwIfStopped, withTemp, type WriteOptions, type WrittenOutput } from './write-common.js';
+
+/** Writes every frame into `dir` under the pattern's names; returns the names. */
+async function writeFrames(dir: string, plan: OutputPlan, frames: Frames, options: WriteOptions, stop: AbortSignal, report: (d: number, t: number) => void): Promise<string[]> {
+  const text = [['t2v', serializeMetadata(options.metadata, true)]] as const;
+  const names: string[] = [];
+  for (let i = 0; i < frames.count; i++) {
+    if (stop.aborted) throw new InterruptedError(plan.path);
+    const name = basename(framePath(plan.path, i + 1));
+    await writeFile(join(dir, name), encodePng(frames.width, frames.height, frameAt(frames, i), text), { flag: 'wx' });
+    names.push(name);
+    report(i + 1, frames.count);
+  }
+  return names;
+}
+
+/** Moves staged frames into an existing folder; without overwrite, a clash undoes the frames already moved. */
+async function commitFrames(temp: string, plan: OutputPlan, names: readonly string[]): Promise<void> {
+  const done: string[] = [];
+  try {
+    for (const name of names) {
+      await commitFile(join(temp, name), join(plan.dir, name), plan.overwrite);
+      done.push(join(plan.dir, name));
+    }
+  } catch (err) {
+    if (!plan.overwrite) await Promise.all(done.map((p) => unlink(p).catch(() => undefined)));
+    throw err;
+  }
+  if (plan.overwrite) {
+    // Frames of an older, longer run under the same names would otherwise look like part of this clip.
+    const fresh = new Set(done);
+    await Promise.all(existingFrames(plan.dir, plan.path).filter((p) => !fresh.has(p)).map((p) => unlink(p)));
+  }
+}
+
+export async function writePngFrames(plan: OutputPlan, frames: Frames, options: WriteOptions): Promise<WrittenOutput> {
+  // A new folder is staged whole next to where it goes; an existing one gets a hidden staging folder inside it.
+  const [stageIn, stageName] = plan.createDir ? [dirname(plan.dir), basename(plan.dir)] : [plan.dir, 'frames'];
+  await sweepStaleTemps(stageIn, stageName);
+  const temp = tempPath(stageIn, stageName);
+  return withTemp(temp, plan.path, options, async (stop, report) => {
+    await mkdir(temp);
+    const names = await writeFrames(temp, plan, frames, options, stop, report);
+    throwIfStopped(stop, plan.path);
+    if (plan.createDir) {
+      try {
+        await rename(temp, plan.dir);
+      } catch (err) {
+        const code = (err as NodeJS.ErrnoException).code;
+        throw code === 'EEXIST' || code === 'ENOTEMPTY' ? existsError(plan.dir) : err;
+      }
+    } else {
+      await commitFrames(temp, plan, names);
+    }
+    return {
+      format: 'png',
+      path: plan.path,
+      files: names.map((n) => join(plan.dir, n)),
+      width: frames.width,
+      height: frames.height,
+      frames: frames.count,
+      fps: options.fps,
+      metadata: options.metadata,
+    };
+  });
+}
