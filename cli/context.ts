@@ -12,7 +12,6 @@ export interface Io {
   /** Terminal input for the wizard; absent or not a TTY: no wizard. */
   readonly stdin?: NodeJS.ReadStream;
   readonly env: NodeJS.ProcessEnv;
-  readonly cwd?: string;
 }
 
 export interface Context {

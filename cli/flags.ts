@@ -15,7 +15,6 @@ export interface FlagSpec {
 
 export const SCHEDULERS = ['ddim', 'dpmpp2m', 'euler'] as const;
 export const DEVICES = ['auto', 'cpu', 'webgpu'] as const;
-export const FREEU_VERSIONS = ['1', '2'] as const;
 
 export const GENERATION_FLAGS: readonly FlagSpec[] = [
   { key: 'prompt', flags: '-p, --prompt <text>', description: 'what the video shows (or give it as the first argument)', configurable: false },
@@ -33,10 +32,10 @@ export const GENERATION_FLAGS: readonly FlagSpec[] = [
   { key: 'scheduler', flags: '--scheduler <name>', description: `sampler: ${SCHEDULERS.join(' | ')}`, defaultText: "the model's; ddim for ModelScope", configurable: true },
   { key: 'freeu', flags: '--freeu', description: "turn FreeU on with the model's preset", defaultText: 'off', bool: true, configurable: true },
   { key: 'noFreeu', flags: '--no-freeu', description: 'turn FreeU off (wins over config, T2V_FREEU and the other FreeU flags)', bool: true, configurable: false },
-  { key: 'b1', flags: '--b1 <x>', description: 'FreeU backbone factor at up_blocks[0], > 0 (implies --freeu)', defaultText: "the preset's", configurable: true },
-  { key: 'b2', flags: '--b2 <x>', description: 'FreeU backbone factor at up_blocks[1], > 0 (implies --freeu)', defaultText: "the preset's", configurable: true },
-  { key: 's1', flags: '--s1 <x>', description: 'FreeU skip low-frequency factor at up_blocks[0], >= 0 (implies --freeu)', defaultText: "the preset's", configurable: true },
-  { key: 's2', flags: '--s2 <x>', description: 'FreeU skip low-frequency factor at up_blocks[1], >= 0 (implies --freeu)', defaultText: "the preset's", configurable: true },
+  { key: 'b1', flags: '--b1 <x>', description: 'FreeU backbone factor at up_blocks[0], 0..5 (implies --freeu)', defaultText: "the preset's", configurable: true },
+  { key: 'b2', flags: '--b2 <x>', description: 'FreeU backbone factor at up_blocks[1], 0..5 (implies --freeu)', defaultText: "the preset's", configurable: true },
+  { key: 's1', flags: '--s1 <x>', description: 'FreeU skip low-frequency factor at up_blocks[0], 0..5 (implies --freeu)', defaultText: "the preset's", configurable: true },
+  { key: 's2', flags: '--s2 <x>', description: 'FreeU skip low-frequency factor at up_blocks[1], 0..5 (implies --freeu)', defaultText: "the preset's", configurable: true },
   { key: 'freeuVersion', flags: '--freeu-version <1|2>', description: '1: diffusers (constant backbone factor), 2: official repo (structure-related scaling)', defaultText: '1', configurable: true },
   { key: 'freeuPreset', flags: '--freeu-preset <name>', description: 'FreeU factors by name: modelscope, zeroscope, sd14, sd15, sd21, sdxl (implies --freeu)', defaultText: "the model's", configurable: true },
   { key: 'freeuStart', flags: '--freeu-start <fraction>', description: 'apply FreeU from this fraction of the steps, 0..1', defaultText: '0', configurable: true },
@@ -76,8 +75,4 @@ export function addFlags(cmd: Command, specs: readonly FlagSpec[], exclude: read
     cmd.addOption(new Option(spec.flags, text));
   }
   return cmd;
-}
-
-export function findFlag(key: string): FlagSpec | undefined {
-  return [...GENERATION_FLAGS, ...REPORT_FLAGS].find((s) => s.key === key);
 }

@@ -5,7 +5,10 @@ import { main } from './main.js';
 const controller = new AbortController();
 const onSignal = (): void => {
   // the first Ctrl-C aborts the run (the writers remove their temp files); a second one quits at once
-  if (controller.signal.aborted) process.exit(130);
+  if (controller.signal.aborted) {
+    process.stderr.write('t2v: interrupted again; quitting now\n');
+    process.exit(130);
+  }
   controller.abort();
 };
 process.on('SIGINT', onSignal);

@@ -64,7 +64,7 @@ export function metadataOf(s: Settings, r: GenerateResult, composite?: Generatio
     t2v: packageVersion(),
     prompt: s.prompt,
     negativePrompt: s.negativePrompt ?? '',
-    seed: Number(r.seed),
+    seed: String(r.seed),
     steps: s.steps,
     guidance: s.guidanceScale,
     scheduler: s.scheduler,

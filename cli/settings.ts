@@ -4,8 +4,9 @@ import { UsageError } from '../core/errors.js';
 import type { ModelDefaults } from '../core/pipeline/defaults.js';
 import type { DeviceChoice, FreeUSettings, SchedulerName } from '../core/pipeline/types.js';
 import type { Layered, Sourced } from './config.js';
-import { DEVICES, FREEU_VERSIONS, SCHEDULERS } from './flags.js';
-import { checkFreeU, freeuPreset, type FreeUFactorsOnly } from './freeu.js';
+import { DEVICES, SCHEDULERS } from './flags.js';
+import { checkFreeU, parseFreeUValue } from '../core/freeu/params.js';
+import { freeuPreset, type FreeUFactorsOnly } from '../core/freeu/presets.js';
 import { parseBoolean, parseChoice, parseInteger, parseNumber, parseSeed } from './parse.js';
 
 /** What the user gave, each value checked; absent fields come from the model. */
@@ -101,12 +102,8 @@ export function checkGiven(v: Layered, positionalPrompt?: string): GivenFlags {
 
   const presetName = text(v.freeuPreset);
   const freeuFlag = v.freeu === undefined ? undefined : bool(v.freeu);
-  const factors = {
-    b1: optNum(v.b1, { min: 0, minExclusive: true }),
-    b2: optNum(v.b2, { min: 0, minExclusive: true }),
-    s1: optNum(v.s1, { min: 0 }),
-    s2: optNum(v.s2, { min: 0 }),
-  };
+  const freeuValue = (param: 'b1' | 'b2' | 's1' | 's2' | 'version' | 'start' | 'end', s: Sourced | undefined) => with_(s, (l, r) => parseFreeUValue(param, r, l));
+  const factors = { b1: freeuValue('b1', v.b1), b2: freeuValue('b2', v.b2), s1: freeuValue('s1', v.s1), s2: freeuValue('s2', v.s2) };
   // a FreeU flag on the command line implies --freeu; the same setting from T2V_* or config.json only sets the factors
   const implied = [v.freeuPreset, v.b1, v.b2, v.s1, v.s2, v.freeuVersion, v.freeuStart, v.freeuEnd].some((s) => s?.label.startsWith('--'));
   const labels: Partial<Record<keyof FreeUSettings, string>> = {};
@@ -117,11 +114,11 @@ export function checkGiven(v: Layered, positionalPrompt?: string): GivenFlags {
   const enabled = freeuFlag === false && v.freeu?.label === '--no-freeu' ? false : freeuFlag === true || implied ? true : freeuFlag;
   const freeu: GivenFreeU = {
     ...(enabled !== undefined ? { enabled } : {}),
-    ...(presetName !== undefined ? { preset: freeuPreset(v.freeuPreset!.label, presetName), presetName } : {}),
+    ...(presetName !== undefined ? { preset: freeuPreset(presetName, v.freeuPreset!.label), presetName } : {}),
     ...Object.fromEntries(Object.entries(factors).filter(([, x]) => x !== undefined)),
-    version: Number(with_(v.freeuVersion, (l, r) => parseChoice(l, r, FREEU_VERSIONS)) ?? 1) as 1 | 2,
-    start: optNum(v.freeuStart, { min: 0, max: 1 }) ?? 0,
-    end: optNum(v.freeuEnd, { min: 0, max: 1 }) ?? 1,
+    version: (freeuValue('version', v.freeuVersion) ?? 1) as 1 | 2,
+    start: freeuValue('start', v.freeuStart) ?? 0,
+    end: freeuValue('end', v.freeuEnd) ?? 1,
     labels,
   };
   if (freeu.start >= freeu.end) {

@@ -81,6 +81,13 @@ function framesPlan(dir: string, pattern: string, overwrite: boolean, createDir:
   return { format: 'png', path: join(dir, basename(pattern)), dir, overwrite, createDir };
 }
 
+/** Frames under a pattern; a folder that does not exist yet (frames/%03d.png) is created whole when they are written. */
+function patternPlan(dir: string, pattern: string, overwrite: boolean): OutputPlan {
+  const createDir = !statOrNull(dir);
+  if (createDir) checkFolder(dirname(dir));
+  return framesPlan(dir, pattern, overwrite, createDir);
+}
+
 /**
  * Decides what `-o path` writes and checks it can be written: a known extension (.mp4 .webm .gif .png), a frame
  * pattern (name_%03d.png), or a folder (trailing slash or an existing folder) for PNG frames named frame_001.png...
@@ -105,9 +112,9 @@ export function planOutput(path: string, options: { readonly overwrite?: boolean
     if (ext !== '.png' || counters.length > 1) {
       throw new UsageError(`-o ${path}: a frame pattern must have one %d or %0Nd counter and end in .png (e.g. frame_%03d.png)`);
     }
-    return framesPlan(dirname(abs), name, overwrite, false);
+    return patternPlan(dirname(abs), name, overwrite);
   }
-  if (ext === '.png') return framesPlan(dirname(abs), `${name.slice(0, -ext.length)}_%03d.png`, overwrite, false);
+  if (ext === '.png') return patternPlan(dirname(abs), `${name.slice(0, -ext.length)}_%03d.png`, overwrite);
   const format = VIDEO_EXT[ext];
   if (!format) {
     throw new UsageError(`-o ${path}: unknown output type ${ext === '' ? '(no extension)' : ext}; use .mp4, .webm, .gif, .png, name_%03d.png or a folder/`);

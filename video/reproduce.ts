@@ -9,13 +9,15 @@ export function shellQuote(word: string): string {
 
 /**
  * `t2v 'prompt' --seed ... -o FILE` with every parameter spelled out, so a change of CLI defaults cannot change the
- * result. FreeU flags appear only when it was on (the CLI default is off). `output` adds -o.
+ * result. FreeU flags appear only when it was on: the CLI has no flag to force it off, so a config that turns FreeU
+ * on would change a FreeU-off reproduction. `output` adds -o.
  */
 export function reproduceCommand(meta: GenerationMetadata, options: { readonly output?: string } = {}): string {
   const args: string[] = ['t2v'];
   // A prompt starting with '-' would be read as a flag; give it through --prompt then.
   args.push(...(meta.prompt.startsWith('-') ? ['--prompt', meta.prompt] : [meta.prompt]));
-  if (meta.negativePrompt !== '') args.push('--negative-prompt', meta.negativePrompt);
+  // Always given, even empty, so a default negative prompt from config.json or T2V_* cannot creep in.
+  args.push('--negative-prompt', meta.negativePrompt);
   // A model folder has no revision ('').
   args.push('--model', meta.model.id, ...(meta.model.revision !== '' ? ['--revision', meta.model.revision] : []));
   args.push('--seed', meta.seed, '--steps', String(meta.steps), '--guidance', String(meta.guidance), '--scheduler', meta.scheduler);

@@ -3,7 +3,7 @@ import { Command, Option } from 'commander';
 import { UsageError } from '../../core/errors.js';
 import type { FreeUSettings } from '../../core/pipeline/types.js';
 import type { Context } from '../context.js';
-import { checkFreeU } from '../freeu.js';
+import { checkFreeU, parseFreeUValue } from '../../core/freeu/params.js';
 import { parseNumberList } from '../parse.js';
 import type { Layout, Panel } from '../run-generation.js';
 import { completeSettings, type Settings } from '../settings.js';
@@ -20,7 +20,7 @@ export function parseSweepLists(opts: Readonly<Record<string, unknown>>): SweepL
   const out: Partial<Record<Factor, readonly number[]>> = {};
   for (const k of FACTORS) {
     const raw = opts[k];
-    if (typeof raw === 'string') out[k] = parseNumberList(`--${k}`, raw, k.startsWith('b') ? { min: 0, minExclusive: true } : { min: 0 });
+    if (typeof raw === 'string') out[k] = parseNumberList(`--${k}`, raw).map((x) => parseFreeUValue(k, x, `--${k}`));
   }
   if (Object.keys(out).length === 0) throw new UsageError('sweep needs at least one list: --b1, --b2, --s1 or --s2, like --b1 1,1.1,1.2');
   return out as SweepLists;

@@ -23,7 +23,8 @@ export function App({ fields, start, interrupt, onEnd }: AppProps) {
   const [cancelling, setCancelling] = useState(false);
   useInput((input, key) => {
     if (!(key.ctrl && input === 'c')) return;
-    if (answers === undefined) {
+    // in the wizard, or a second Ctrl-C while a long step is still finishing: leave now (nothing is written yet)
+    if (answers === undefined || cancelling) {
       onEnd({ cancelled: true });
       exit();
       return;

@@ -16,6 +16,13 @@ function nextIndex(fields: readonly WizardField[], from: number, answers: Answer
   return i;
 }
 
+/** An answer as the user saw it: the label of a picked choice, "(none)" for an empty line. */
+function shown(f: WizardField, answers: Answers): string {
+  const value = answers[f.key] ?? '';
+  const choice = f.choices?.(answers).find((c) => c.value === value);
+  return choice ? choice.label : value === '' ? '(none)' : value;
+}
+
 export function Wizard({ fields, onDone }: WizardProps) {
   const [answers, setAnswers] = useState<Answers>({});
   const [index, setIndex] = useState(() => nextIndex(fields, 0, {}));
@@ -45,7 +52,7 @@ export function Wizard({ fields, onDone }: WizardProps) {
     <Box flexDirection="column">
       <Text bold>t2v: text to video</Text>
       {fields.slice(0, index).filter((f) => answers[f.key] !== undefined).map((f) => (
-        <Text key={f.key} dimColor>{`${f.label}: ${answers[f.key] === '' ? '(none)' : answers[f.key]}`}</Text>
+        <Text key={f.key} dimColor>{`${f.label}: ${shown(f, answers)}`}</Text>
       ))}
       {field ? (
         field.choices ? (

@@ -28,6 +28,8 @@ export function applyEvent(s: ProgressState, e: RunEvent): ProgressState {
       return { ...s, phase: 'decode', decode: { done: e.done, total: e.total } };
     case 'encode':
       return { ...s, phase: 'encode', encode: { done: e.done, total: e.total } };
+    case 'planned':
+      return { ...s, output: e.output };
     case 'panel': {
       const { step: _step, decode: _decode, ...rest } = s;
       return { ...rest, phase: 'load', message: 'loading the model', panel: { index: e.index, count: e.count, label: e.label } };

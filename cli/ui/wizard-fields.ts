@@ -1,8 +1,9 @@
 // The wizard's questions as data: what each asks, what Enter accepts, how an answer is checked, and the answers as Settings.
 import type { ModelDefaults } from '../../core/pipeline/defaults.js';
 import { SCHEDULERS } from '../flags.js';
-import { FREEU_PRESETS, presetNames } from '../freeu.js';
-import { parseChoice, parseInteger, parseNumber, parseSeed } from '../parse.js';
+import { parseFreeUValue } from '../../core/freeu/params.js';
+import { FREEU_PRESETS, isPresetName, presetNames } from '../../core/freeu/presets.js';
+import { parseChoice, parseInteger, parseSeed } from '../parse.js';
 import { completeFreeU, completeSettings, defaultOutput, drawSeed, type GivenFlags, type GivenFreeU, type Settings } from '../settings.js';
 
 export type Answers = Readonly<Record<string, string>>;
@@ -57,10 +58,10 @@ export function parseFactors(raw: string): { b1: number; b2: number; s1: number;
   if (parts.length !== 4) throw new Error(`FreeU factors ${raw}: give four numbers b1 b2 s1 s2, like 1.2 1.4 0.9 0.2`);
   const [b1, b2, s1, s2] = parts as [string, string, string, string];
   return {
-    b1: parseNumber('b1', b1, { min: 0, minExclusive: true }),
-    b2: parseNumber('b2', b2, { min: 0, minExclusive: true }),
-    s1: parseNumber('s1', s1, { min: 0 }),
-    s2: parseNumber('s2', s2, { min: 0 }),
+    b1: parseFreeUValue('b1', b1, 'b1'),
+    b2: parseFreeUValue('b2', b2, 'b2'),
+    s1: parseFreeUValue('s1', s1, 's1'),
+    s2: parseFreeUValue('s2', s2, 's2'),
   };
 }
 
@@ -72,8 +73,7 @@ export function freeuFromAnswers(a: Answers, given: GivenFreeU): GivenFreeU {
   if (choice === 'model') return { ...base, enabled: true };
   if (choice === 'custom') return { ...base, enabled: true, ...parseFactors(a.factors ?? '') };
   if (choice === 'given') return { ...given, enabled: true };
-  const preset = FREEU_PRESETS[choice];
-  return preset ? { ...base, enabled: true, preset, presetName: choice } : { ...base, enabled: false };
+  return isPresetName(choice) ? { ...base, enabled: true, preset: FREEU_PRESETS[choice], presetName: choice } : { ...base, enabled: false };
 }
 
 /** The questions, in order; `defaults` follows the model answer. */
@@ -117,7 +117,7 @@ export function wizardFields(given: GivenFlags, first: ModelDefaults, env: Wizar
         ...(givenCustom ? [{ value: 'given', label: 'on, as the flags say' }] : []),
         { value: 'model', label: `on, the model's preset (b1 ${defaults.freeu.b1} b2 ${defaults.freeu.b2} s1 ${defaults.freeu.s1} s2 ${defaults.freeu.s2})` },
         ...presetNames().map((n) => {
-          const p = FREEU_PRESETS[n]!;
+          const p = FREEU_PRESETS[n];
           return { value: n, label: `on, preset ${n} (b1 ${p.b1} b2 ${p.b2} s1 ${p.s1} s2 ${p.s2})` };
         }),
         { value: 'custom', label: 'on, my own b1 b2 s1 s2' },

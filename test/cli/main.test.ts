@@ -53,6 +53,7 @@ describe('t2v', () => {
     [['compare', '--steps', 'x'], '--steps x: invalid value; use a whole number'],
     [['sweep', 'x'], 'sweep needs at least one list'],
     [['sweep', 'x', '--b1', '1,,2'], '--b1 1,,2: invalid value; use a comma list of numbers'],
+    [['sweep', 'x', '--s1', '0.5,7'], '--s1 7: expected a number in [0, 5]'],
     [['models', 'pull'], "missing required argument 'hub id'"],
     [['models', 'pull', 'not a repo'], 'models pull not a repo: not a Hub id'],
     [['verify'], 'verify needs --golden DIR'],
@@ -82,7 +83,7 @@ describe('t2v', () => {
     expect(req).toMatchObject({ prompt: 'a red circle', model: TINY, seed: 5n, steps: 2, freeu: { b1: 1.2 } });
     expect(req.signal).toBeInstanceOf(AbortSignal);
     const meta = r.deps.writes[0]!.options.metadata;
-    expect(meta).toMatchObject({ prompt: 'a red circle', seed: 5, steps: 2, freeu: { enabled: true, b1: 1.2 }, model: { id: TINY } });
+    expect(meta).toMatchObject({ prompt: 'a red circle', seed: '5', steps: 2, freeu: { enabled: true, b1: 1.2 }, model: { id: TINY } });
   });
 
   it('generate without a seed prints the drawn one; stdout gets the path', async () => {

@@ -52,7 +52,7 @@ describe('parse', () => {
   ] as const)('parseSeed %s', (raw, want) => expect(parseSeed('--seed', raw)).toBe(want));
 
   it.each(['-1', '18446744073709551616', '1.5', 'x'])('parseSeed rejects %s', (raw) => {
-    expect(() => parseSeed('--seed', raw)).toThrow(/must be a whole number from 0 to 18446744073709551615/);
+    expect(() => parseSeed('--seed', raw)).toThrow(/invalid value; use a whole number from 0 to 18446744073709551615/);
   });
 
   it.each([

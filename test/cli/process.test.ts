@@ -22,11 +22,20 @@ beforeAll(() => {
 
 describe('t2v executable', () => {
   it('--help starts in under 300 ms', () => {
-    const times = Array.from({ length: 5 }, () => t2v(['--help'])).map((r) => {
+    const best = (f: () => number) => Math.min(...Array.from({ length: 5 }, f));
+    const help = best(() => {
+      const r = t2v(['--help']);
       expect(r.code).toBe(0);
       return r.ms;
     });
-    expect(Math.min(...times)).toBeLessThan(300);
+    const bare = best(() => {
+      const t0 = performance.now();
+      spawnSync(process.execPath, ['-e', '0']);
+      return performance.now() - t0;
+    });
+    // t2v's own share must stay small; the absolute bound holds unless bare Node itself is slowed by a loaded machine
+    expect(help - bare).toBeLessThan(150);
+    if (bare < 150) expect(help).toBeLessThan(300);
   });
 
   it('--help loads no model, engine, onnxruntime or Ink', () => {

@@ -74,7 +74,9 @@ describe('settings', () => {
     [{ device: 'tpu' }, NO_CONFIG, '--device tpu: invalid value; use one of auto, cpu, webgpu'],
     [{ freeuPreset: 'sd3' }, NO_CONFIG, '--freeu-preset sd3: unknown FreeU preset; allowed: modelscope, zeroscope, sd14, sd15, sd21, sdxl'],
     [{ freeuStart: '0.5', freeuEnd: '0.5' }, NO_CONFIG, '--freeu-start 0.5 must be below --freeu-end 0.5'],
-    [{ s1: '-1' }, NO_CONFIG, '--s1 -1: invalid value; use a number >= 0'],
+    [{ s1: '-1' }, NO_CONFIG, '--s1 -1: expected a number in [0, 5]'],
+    [{ freeuVersion: '3' }, NO_CONFIG, '--freeu-version 3: expected 1 or 2'],
+    [{}, { ...NO_CONFIG, T2V_B2: '9' }, 'T2V_B2 9: expected a number in [0, 5]'],
     [{}, { ...NO_CONFIG, T2V_STEPS: 'many' }, 'T2V_STEPS many: invalid value; use a whole number'],
   ])('rejects %j', (flags, env, message) => {
     expect(() => settingsOf(flags, env)).toThrow(message);

@@ -157,6 +157,16 @@ describe('App', () => {
     expect(onEnd).toHaveBeenCalledWith({ error: new Error('aborted') });
   });
 
+  it('a second Ctrl-C while cancelling leaves at once', async () => {
+    const onEnd = vi.fn();
+    const app = render(<App start={() => new Promise<Outcome>(() => undefined)} interrupt={() => undefined} onEnd={onEnd} />);
+    await tick();
+    await type(app, CTRL_C);
+    expect(onEnd).not.toHaveBeenCalled();
+    await type(app, CTRL_C);
+    expect(onEnd).toHaveBeenCalledWith({ cancelled: true });
+  });
+
   it('Ctrl-C in the wizard ends the session as cancelled', async () => {
     const onEnd = vi.fn();
     const { fields } = fieldsFor();

@@ -119,7 +119,7 @@ describe('reproduceCommand', () => {
 
   it.each<[string, GenerationMetadata, string[], string[]]>([
     ['FreeU off omits FreeU flags', sampleMetadata({ freeu: { ...sampleMetadata().freeu, enabled: false } }), [], ['--freeu', '--b1']],
-    ['no negative prompt', sampleMetadata({ negativePrompt: '' }), [], ['--negative-prompt']],
+    ['empty negative prompt is still spelled out', sampleMetadata({ negativePrompt: '' }), ['--negative-prompt', ''], []],
     ['model folder: no --revision', sampleMetadata({ model: { id: '/models/my t2v', revision: '' } }), ['/models/my t2v'], ['--revision']],
     ['prompt starting with a dash', sampleMetadata({ prompt: '-weird' }), ['--prompt', '-weird'], []],
     ['quotes, $ and newlines survive the shell', sampleMetadata({ prompt: `it's $5 "now"\nand \`then\`` }), [`it's $5 "now"\nand \`then\``], []],

@@ -42,6 +42,15 @@ describe('planOutput: accepted outputs', () => {
   });
 });
 
+describe('planOutput: a frame pattern in a folder that does not exist yet', () => {
+  it('plans to create the folder when the frames are written', () => {
+    const d = tempDir();
+    const plan = planOutput(join(d, 'frames', '%03d.png'));
+    expect(plan).toMatchObject({ format: 'png', dir: join(d, 'frames'), createDir: true });
+    expect(listing(d)).toEqual([]);
+  });
+});
+
 describe('planOutput: one-line errors, nothing left behind', () => {
   it.each<[string, (d: string) => string, RegExp, number]>([
     ['unknown extension', (d) => join(d, 'a.avi'), /^-o .*a\.avi: unknown output type \.avi; use \.mp4, \.webm, \.gif, \.png, name_%03d\.png or a folder\/$/, 2],
@@ -53,6 +62,7 @@ describe('planOutput: one-line errors, nothing left behind', () => {
     ['existing frames for pattern', (d) => { writeFileSync(join(d, 'f_12.png'), 'x'); return join(d, 'f_%d.png'); }, /f_12\.png exists/, 1],
     ['missing folder', (d) => join(d, 'nope', 'a.mp4'), /output folder .*nope does not exist; create it first$/, 1],
     ['missing parent of new frame folder', (d) => join(d, 'nope', 'frames/'), /output folder .*nope does not exist/, 1],
+    ['missing parent of a new pattern folder', (d) => join(d, 'nope', 'frames', '%03d.png'), /output folder .*nope does not exist/, 1],
     ['folder is a file', (d) => { writeFileSync(join(d, 'f'), 'x'); return join(d, 'f', 'a.mp4'); }, /f is not a folder$/, 1],
     ['video name that is a folder', (d) => { mkdirSync(join(d, 'v.mp4')); return join(d, 'v.mp4'); }, /v\.mp4 is a folder; choose a file name for -o$/, 1],
     ['trailing slash on a file', (d) => { writeFileSync(join(d, 'f'), 'x'); return `${join(d, 'f')}/`; }, /is a file, not a folder for PNG frames$/, 1],

@@ -8,6 +8,29 @@ from .resnet import (Downsample2D, ResnetBlock2D, TemporalConvLayer, TimestepEmb
                      get_timestep_embedding)
 
 
+def fourier_filter(x, threshold, scale):
+    """diffusers utils/torch_utils.py fourier_filter (FreeU)."""
+    dtype = x.dtype
+    x = x.float()
+    b, c, hh, ww = x.shape
+    xf = torch.fft.fftshift(torch.fft.fftn(x, dim=(-2, -1)), dim=(-2, -1))
+    mask = torch.ones((b, c, hh, ww), device=x.device)
+    crow, ccol = hh // 2, ww // 2
+    mask[..., crow - threshold:crow + threshold, ccol - threshold:ccol + threshold] = scale
+    xf = torch.fft.ifftshift(xf * mask, dim=(-2, -1))
+    return torch.fft.ifftn(xf, dim=(-2, -1)).real.to(dtype)
+
+
+def apply_freeu(resolution_idx, h, res, freeu):
+    """diffusers apply_freeu (v1): scale half the backbone channels, low-pass scale the skip (up blocks 0, 1)."""
+    if freeu is None or resolution_idx not in (0, 1):
+        return h, res
+    b, s = (freeu["b1"], freeu["s1"]) if resolution_idx == 0 else (freeu["b2"], freeu["s2"])
+    half = h.shape[1] // 2
+    h = torch.cat([h[:, :half] * b, h[:, half:]], dim=1)
+    return h, fourier_filter(res, 1, s)
+
+
 class CrossAttnDownBlock3D(nn.Module):
     def __init__(self, in_channels, out_channels, temb_channels, num_layers, eps, groups, heads,
                  cross_attention_dim, add_downsample, downsample_padding=1):
@@ -102,10 +125,12 @@ class CrossAttnUpBlock3D(nn.Module):
             self.temp_attentions.append(TransformerTemporalModel(out_channels // heads, heads, out_channels, groups,
                                                                  cross_attention_dim))
         self.upsamplers = nn.ModuleList([Upsample2D(out_channels)]) if add_upsample else None
+        self.resolution_idx, self.freeu = None, None
 
     def forward(self, h, res, temb, ehs, num_frames, upsample_size=None):
         for resnet, tconv, attn, tattn in zip(self.resnets, self.temp_convs, self.attentions, self.temp_attentions):
-            h = torch.cat([h, res[-1]], dim=1)
+            h, skip = apply_freeu(self.resolution_idx, h, res[-1], self.freeu)
+            h = torch.cat([h, skip], dim=1)
             res = res[:-1]
             h = tconv(resnet(h, temb), num_frames)
             h = attn(h, ehs)
@@ -126,10 +151,12 @@ class UpBlock3D(nn.Module):
             self.resnets.append(ResnetBlock2D(cin + skip, out_channels, temb_channels, groups, eps))
             self.temp_convs.append(TemporalConvLayer(out_channels, out_channels, 0.1, groups))
         self.upsamplers = nn.ModuleList([Upsample2D(out_channels)]) if add_upsample else None
+        self.resolution_idx, self.freeu = None, None
 
     def forward(self, h, res, temb, ehs, num_frames, upsample_size=None):
         for resnet, tconv in zip(self.resnets, self.temp_convs):
-            h = torch.cat([h, res[-1]], dim=1)
+            h, skip = apply_freeu(self.resolution_idx, h, res[-1], self.freeu)
+            h = torch.cat([h, skip], dim=1)
             res = res[:-1]
             h = tconv(resnet(h, temb), num_frames)
         if self.upsamplers is not None:
@@ -193,9 +220,15 @@ class UNet3DConditionModel(nn.Module):
                 blk = UpBlock3D(in_ch, out_ch, prev, temb, lpb + 1, eps, groups, not last)
             else:
                 raise ValueError(t)
+            blk.resolution_idx = i
             self.up_blocks.append(blk)
         self.conv_norm_out = nn.GroupNorm(groups, boc[0], eps=eps)
         self.conv_out = nn.Conv2d(boc[0], cfg["out_channels"], 3, padding=1)
+
+    def set_freeu(self, freeu):
+        """freeu: None or {b1, b2, s1, s2} (diffusers enable_freeu / disable_freeu)."""
+        for blk in self.up_blocks:
+            blk.freeu = freeu
 
     def forward(self, sample, timestep, encoder_hidden_states):
         """sample (B, C, F, H, W); timestep scalar / (B,) ; encoder_hidden_states (B, L, D) -> (B, C, F, H, W)."""

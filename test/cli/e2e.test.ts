@@ -1,0 +1,149 @@
+// End to end through the built executable on the tiny pipeline: real generation, real ffmpeg, Ctrl-C, and the Ink wizard in tmux.
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const ROOT = resolve(import.meta.dirname, '../..');
+const BIN = join(ROOT, 'dist/cli/index.js');
+const TINY = join(ROOT, 'test/fixtures/golden/pipeline-tiny/model');
+const ENV = { ...process.env, XDG_CONFIG_HOME: '/nonexistent-t2v-test', NO_COLOR: '1' };
+const HAS_TMUX = spawnSync('tmux', ['-V']).status === 0;
+
+function t2v(args: string[]) {
+  const r = spawnSync(process.execPath, [BIN, ...args], { cwd: ROOT, env: ENV, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 120_000 });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+const dir = mkdtempSync(join(tmpdir(), 't2v-e2e-'));
+
+beforeAll(() => {
+  if (!existsSync(BIN)) throw new Error(`${BIN} is missing; run npm run build first`);
+});
+
+describe('t2v end to end (tiny model, cpu)', () => {
+  it('--json: one JSON object on stdout, progress on stderr, a real MP4 whose metadata reads back', () => {
+    const out = join(dir, 'json.mp4');
+    // --device auto: whatever the WebGPU probe prints must stay off stdout
+    const r = t2v(['a red circle moving left', '--model', TINY, '--steps', '2', '--frames', '4', '-W', '32', '-H', '32', '--seed', '3', '--freeu', '--json', '-o', out]);
+    expect(r.stderr).toContain('step 2/2');
+    expect(r.code).toBe(0);
+    const json = JSON.parse(r.stdout) as Record<string, unknown>;
+    expect(json).toMatchObject({ output: out, seed: '3', steps: 2, frames: 4, width: 32, height: 32, deviceRequested: 'auto', freeu: { b1: 1.2 } });
+    expect(['cpu', 'webgpu']).toContain(json.device);
+    expect(statSync(out).size).toBeGreaterThan(0);
+    const info = t2v(['info', out, '--json']);
+    expect(info.code).toBe(0);
+    expect(JSON.parse(info.stdout)).toMatchObject({ metadata: { prompt: 'a red circle moving left', seed: '3', steps: 2, freeu: { enabled: true } } });
+  });
+
+  it('without a seed the drawn one is printed and stored', () => {
+    const out = join(dir, 'seed.gif');
+    const r = t2v(['a blue square', '--model', TINY, '--steps', '1', '--frames', '2', '--device', 'cpu', '-o', out]);
+    expect(r.code).toBe(0);
+    const seed = /seed (\d+) \(drawn at random/.exec(r.stderr)?.[1];
+    expect(seed).toBeDefined();
+    expect(r.stdout).toBe(`${out}\n`);
+    expect(JSON.parse(t2v(['info', out, '--json']).stdout)).toMatchObject({ metadata: { seed } });
+  });
+
+  it('compare writes one side-by-side video', () => {
+    const out = join(dir, 'compare.mp4');
+    const r = t2v(['compare', 'a red circle', '--model', TINY, '--steps', '1', '--frames', '2', '--seed', '1', '--device', 'cpu', '-q', '-o', out]);
+    expect(r.code).toBe(0);
+    expect(JSON.parse(t2v(['info', out, '--json']).stdout)).toMatchObject({ metadata: { composite: { layout: 'side-by-side' } } });
+  });
+
+  it('SIGINT aborts the engine: exit 130, nothing written', async () => {
+    const sub = mkdtempSync(join(dir, 'sigint-'));
+    const out = join(sub, 'never.mp4');
+    const child = spawn(process.execPath, [BIN, 'a red circle', '--model', TINY, '--steps', '200', '--frames', '4', '--device', 'cpu', '-o', out], { cwd: ROOT, env: ENV });
+    let stderr = '';
+    let sent = false;
+    child.stderr.on('data', (d: Buffer) => {
+      stderr += d.toString();
+      if (stderr.includes('step 2/') && child.signalCode === null && !sent) {
+        sent = true;
+        child.kill('SIGINT');
+      }
+    });
+    const code = await new Promise<number | null>((r) => child.on('exit', (c) => r(c)));
+    expect(stderr).toContain('t2v: interrupted; nothing was written');
+    expect(code).toBe(130);
+    expect(readdirSync(sub)).toEqual([]);
+  });
+});
+
+describe('the wizard in a real terminal (tmux)', () => {
+  it('tmux is installed (.ci/run installs it)', () => {
+    expect(HAS_TMUX, 'tmux is missing: apt-get install tmux').toBe(true);
+  });
+  const socket = `t2v-test-${process.pid}`;
+  const tmux = (...args: string[]) => spawnSync('tmux', ['-L', socket, ...args], { encoding: 'utf8' });
+  // one session per test: killing the last session stops the server, which races with starting the next one
+  let session = '';
+  const screen = () => tmux('capture-pane', '-p', '-t', session).stdout;
+  async function waitFor(text: string, ms = 60_000): Promise<string> {
+    const end = Date.now() + ms;
+    for (;;) {
+      const s = screen();
+      if (s.includes(text)) return s;
+      if (Date.now() > end) throw new Error(`"${text}" did not appear; the screen:\n${s}`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+  async function keys(...k: string[]) {
+    tmux('send-keys', '-t', session, ...k);
+    await new Promise((r) => setTimeout(r, 150));
+  }
+  function start(args: string[]) {
+    const cmd = [process.execPath, BIN, ...args].map((a) => `'${a}'`).join(' ');
+    session = `w${Date.now()}`;
+    const r = tmux('new-session', '-d', '-s', session, '-x', '120', '-y', '45', '-c', ROOT, `env NO_COLOR=1 XDG_CONFIG_HOME=/nonexistent-t2v-test ${cmd}; echo EXIT=$?; sleep 120`);
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+  }
+  afterAll(() => {
+    tmux('kill-server');
+  });
+
+  it('prompt, Enter through the defaults, FreeU on, then progress to a finished video', async () => {
+    const out = join(dir, 'wizard.mp4');
+    start(['--model', TINY, '--steps', '2', '--frames', '4', '--device', 'cpu', '-o', out]);
+    await waitFor('Prompt:');
+    await keys('-l', 'a red circle moving left');
+    await keys('Enter');
+    for (const label of ['Negative prompt:', 'Model:', 'Frames: 4', 'Size: 32x32', 'Steps: 2']) {
+      await waitFor(label);
+      await keys('Enter');
+    }
+    await waitFor('Seed:');
+    await keys('-l', '11');
+    await keys('Enter');
+    await waitFor('Scheduler:');
+    await keys('Enter');
+    await waitFor('FreeU:');
+    await keys('Down');
+    await keys('Enter');
+    await waitFor('Output:');
+    await keys('Enter');
+    const final = await waitFor('EXIT=', 90_000);
+    expect(final).toContain(`saved ${out}`);
+    expect(final).toContain('EXIT=0');
+    expect(statSync(out).size).toBeGreaterThan(0);
+    const info = JSON.parse(t2v(['info', out, '--json']).stdout) as { metadata: Record<string, unknown> };
+    expect(info.metadata).toMatchObject({ prompt: 'a red circle moving left', seed: '11', steps: 2, frames: 4, freeu: { enabled: true, b1: 1.2 } });
+  });
+
+  it('Ctrl-C during the run cancels cleanly: exit 130, no file', async () => {
+    const sub = mkdtempSync(join(dir, 'wizard-cancel-'));
+    const out = join(sub, 'never.mp4');
+    start(['a red circle', '--model', TINY, '--steps', '200', '--frames', '4', '--device', 'cpu', '-o', out]);
+    await waitFor('sampling');
+    await keys('C-c');
+    const final = await waitFor('EXIT=', 60_000);
+    expect(final).toContain('EXIT=130');
+    expect(readdirSync(sub)).toEqual([]);
+  });
+});

@@ -1,0 +1,30 @@
+"""Model and training configuration of the embedded default model (t2v-shapes)."""
+
+FRAMES, SIZE, FPS = 8, 64, 8
+SEED = 1234
+
+# OpenAI CLIP BPE reduced to 512 byte symbols + the first 400 merges (golden/tokenizer-tiny), 914 ids.
+TOKENIZER_DIR = "tokenizer"  # copied into train/tokenizer from the golden tokenizer-tiny case
+
+VAE = dict(
+    _class_name="AutoencoderKL", act_fn="silu", block_out_channels=[16, 32, 64, 64],
+    down_block_types=["DownEncoderBlock2D"] * 4, up_block_types=["UpDecoderBlock2D"] * 4,
+    force_upcast=True, in_channels=3, out_channels=3, latent_channels=4, latents_mean=None, latents_std=None,
+    layers_per_block=1, mid_block_add_attention=True, norm_num_groups=8, sample_size=SIZE,
+    scaling_factor=1.0,  # replaced by 1/std of the latents after the VAE stage
+    shift_factor=None, use_post_quant_conv=True, use_quant_conv=True)
+
+UNET = dict(
+    _class_name="UNet3DConditionModel", act_fn="silu", attention_head_dim=8, block_out_channels=[32, 64, 64, 64],
+    cross_attention_dim=64,
+    down_block_types=["CrossAttnDownBlock3D", "CrossAttnDownBlock3D", "CrossAttnDownBlock3D", "DownBlock3D"],
+    downsample_padding=1, in_channels=4, layers_per_block=1, mid_block_scale_factor=1, norm_eps=1e-05,
+    norm_num_groups=8, num_attention_heads=None, out_channels=4, sample_size=SIZE // 8, time_cond_proj_dim=None,
+    up_block_types=["UpBlock3D", "CrossAttnUpBlock3D", "CrossAttnUpBlock3D", "CrossAttnUpBlock3D"])
+
+TEXT = dict(vocab_size=914, hidden_size=64, intermediate_size=256, num_hidden_layers=3, num_attention_heads=4,
+            max_position_embeddings=77, hidden_act="gelu", layer_norm_eps=1e-5,
+            bos_token_id=912, eos_token_id=913, pad_token_id=913)
+
+# ModelScope's DDPM training schedule (the DDIM sampling config in scheduler_config.json uses the same betas)
+BETA_START, BETA_END, TRAIN_STEPS = 0.00085, 0.012, 1000

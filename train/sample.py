@@ -1,0 +1,174 @@
+"""DDIM sampling (ModelScope's DDIMScheduler config, eta 0) + the quality metric of bench/shape-metrics.ts.
+
+  /usr/bin/python3 train/sample.py [--from work|export] [--seeds 1] [--steps 25] [--guidance 9] [--limit N]
+
+--from work uses the EMA weights of train/work/unet.pt (rounded to fp16, as exported); --from export reads
+models/default/. Prints colour / direction / both accuracies over colour x shape x direction short prompts.
+"""
+import argparse
+import itertools
+import json
+import os
+import sys
+import time
+
+import numpy as np
+import torch
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(HERE)
+sys.path.insert(0, HERE)
+import config as C  # noqa: E402
+import data  # noqa: E402
+from modules.clip_text import CLIPTextModel  # noqa: E402
+from modules.safetensors_io import load_file  # noqa: E402
+from modules.tokenizer import CLIPTokenizer  # noqa: E402
+from modules.unet_3d import UNet3DConditionModel  # noqa: E402
+from modules.vae import AutoencoderKL  # noqa: E402
+
+PALETTE = {"red": (255, 0, 0), "green": (0, 255, 0), "blue": (0, 0, 255), "yellow": (255, 255, 0),
+           "white": (255, 255, 255)}
+
+
+def fp16_round(sd):
+    return {k: (v.half().float() if v.is_floating_point() else v) for k, v in sd.items()}
+
+
+def load_models(source):
+    if source == "export":
+        d = os.path.join(ROOT, "models", "default")
+        ucfg = json.load(open(os.path.join(d, "unet", "config.json")))
+        vcfg = json.load(open(os.path.join(d, "vae", "config.json")))
+        unet = UNet3DConditionModel(**ucfg)
+        unet.load_state_dict({k: v.float() for k, v in load_file(os.path.join(d, "unet", "diffusion_pytorch_model.safetensors")).items()})
+        vae = AutoencoderKL(**vcfg)
+        vae.load_state_dict({k: v.float() for k, v in load_file(os.path.join(d, "vae", "diffusion_pytorch_model.safetensors")).items()})
+        text = CLIPTextModel(**C.TEXT)
+        text.load_state_dict({k: v.float() for k, v in load_file(os.path.join(d, "text_encoder", "model.safetensors")).items()})
+        tok = CLIPTokenizer(os.path.join(d, "tokenizer", "vocab.json"), os.path.join(d, "tokenizer", "merges.txt"))
+        scaling = vcfg["scaling_factor"]
+    else:
+        work = os.path.join(HERE, "work")
+        ck = torch.load(os.path.join(work, "unet.pt"))
+        sd = fp16_round(ck["ema"])
+        unet, text = UNet3DConditionModel(**C.UNET), CLIPTextModel(**C.TEXT)
+        unet.load_state_dict({k[5:]: v for k, v in sd.items() if k.startswith("unet.")})
+        text.load_state_dict({k[5:]: v for k, v in sd.items() if k.startswith("text.")})
+        vck = torch.load(os.path.join(work, "vae.pt"))
+        vae = AutoencoderKL(**C.VAE)
+        vae.load_state_dict(fp16_round(vck["model"]))
+        scaling = torch.load(os.path.join(work, "latents.pt"))["scaling_factor"]
+        tdir = os.path.join(HERE, C.TOKENIZER_DIR)
+        tok = CLIPTokenizer(os.path.join(tdir, "vocab.json"), os.path.join(tdir, "merges.txt"))
+    return unet.eval(), vae.eval(), text.eval(), tok, scaling
+
+
+def ddim_timesteps(steps, train_steps=1000, steps_offset=1):
+    ratio = train_steps // steps
+    return (np.arange(0, steps) * ratio).round()[::-1].astype(np.int64) + steps_offset
+
+
+@torch.no_grad()
+def generate(unet, vae, text, tok, scaling, prompts, seeds, steps=25, guidance=9.0, freeu=None):
+    betas = torch.linspace(C.BETA_START ** 0.5, C.BETA_END ** 0.5, C.TRAIN_STEPS, dtype=torch.float32) ** 2
+    acp = torch.cumprod(1.0 - betas, 0)
+    final = acp[0]  # set_alpha_to_one False
+    n = len(prompts)
+    cond = text(torch.tensor([tok(p) for p in prompts]))
+    unc = text(torch.tensor([tok("")])).expand(n, -1, -1)
+    ehs = torch.cat([unc, cond])
+    h = C.SIZE // 8
+    lat = torch.cat([torch.randn((1, 4, C.FRAMES, h, h), generator=torch.Generator().manual_seed(int(s)))
+                     for s in seeds])
+    ts = ddim_timesteps(steps)
+    ratio = C.TRAIN_STEPS // steps
+    for t in ts:
+        eps = unet(torch.cat([lat, lat]), torch.full((2 * n,), int(t)), ehs)
+        eu, ec = eps.chunk(2)
+        eps = eu + guidance * (ec - eu)
+        a_t = acp[t]
+        prev = t - ratio
+        a_p = acp[prev] if prev >= 0 else final
+        x0 = (lat - (1 - a_t).sqrt() * eps) / a_t.sqrt()
+        lat = a_p.sqrt() * x0 + (1 - a_p).sqrt() * eps
+    z = lat / scaling
+    b, c, f, hh, ww = z.shape
+    img = vae.decode(z.permute(0, 2, 1, 3, 4).reshape(b * f, c, hh, ww))
+    img = (img / 2 + 0.5).clamp(0, 1)
+    img = img.reshape(b, f, 3, C.SIZE, C.SIZE).permute(0, 1, 3, 4, 2)  # (B, F, H, W, 3)
+    return (img * 255).round().to(torch.uint8).numpy()
+
+
+def read_clip(rgb, threshold=80):
+    """Same reading as bench/shape-metrics.ts: rgb (F, H, W, 3) uint8 -> (colour, direction)."""
+    f0 = rgb[0].astype(np.float64)
+    border = np.concatenate([f0[0], f0[-1], f0[:, 0], f0[:, -1]])
+    bg = np.array([np.sort(border[:, c])[len(border) >> 1] for c in range(3)])
+    x = rgb.astype(np.float64)
+    mask = ((x - bg) ** 2).sum(-1) >= threshold * threshold
+    if not mask.any():
+        return None, None
+    mean = x[mask].mean(0)
+    colour = min(PALETTE, key=lambda c: ((mean - np.array(PALETTE[c])) ** 2).sum())
+    cents = []
+    for fm in mask:
+        ys, xs = np.nonzero(fm)
+        if len(xs):
+            cents.append((xs.mean(), ys.mean()))
+    if len(cents) < 2:
+        return colour, None
+    dx, dy = cents[-1][0] - cents[0][0], cents[-1][1] - cents[0][1]
+    d = ("left" if dx < 0 else "right") if abs(dx) >= abs(dy) else ("up" if dy < 0 else "down")
+    return colour, d
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--from", dest="source", default="work", choices=["work", "export"])
+    ap.add_argument("--seeds", type=int, default=1)
+    ap.add_argument("--steps", type=int, default=25)
+    ap.add_argument("--guidance", type=float, default=9.0)
+    ap.add_argument("--limit", type=int, default=0, help="evaluate only every k-th prompt-seed pair to save time")
+    ap.add_argument("--batch", type=int, default=20)
+    ap.add_argument("--save", default="", help="write the clips to this .npy file")
+    ap.add_argument("--threads", type=int, default=1)
+    ap.add_argument("--freeu", default="", help="b1,b2,s1,s2 (diffusers FreeU v1) or empty for off")
+    args = ap.parse_args()
+    torch.set_num_threads(args.threads)
+    models = load_models(args.source)
+    if args.freeu:
+        b1, b2, s1, s2 = map(float, args.freeu.split(","))
+        models[0].set_freeu({"b1": b1, "b2": b2, "s1": s1, "s2": s2})
+    pairs = [(c, s, d, seed) for c, s, d in itertools.product(data.COLOURS, data.SHAPES, data.DIRECTIONS)
+             for seed in range(args.seeds)]
+    if args.limit:
+        pairs = pairs[:: max(1, len(pairs) // args.limit)][: args.limit]
+    t0 = time.time()
+    res, clips = [], []
+    for i in range(0, len(pairs), args.batch):
+        chunk = pairs[i:i + args.batch]
+        out = generate(*models, [f"a {c} {s} moving {d}" for c, s, d, _ in chunk], [p[3] for p in chunk],
+                       steps=args.steps, guidance=args.guidance)
+        for p, clip in zip(chunk, out):
+            col, dr = read_clip(clip)
+            res.append((p, col, dr))
+            clips.append(clip)
+    ok_c = sum(r[1] == r[0][0] for r in res)
+    ok_d = sum(r[2] == r[0][2] for r in res)
+    ok_b = sum(r[1] == r[0][0] and r[2] == r[0][2] for r in res)
+    n = len(res)
+    print(f"{n} prompt-seed pairs, {time.time() - t0:.0f}s: colour {ok_c / n:.1%}, direction {ok_d / n:.1%}, "
+          f"both {ok_b / n:.1%}")
+    for key, idx in (("colour", 0), ("shape", 1), ("direction", 2)):
+        for v in sorted({r[0][idx] for r in res}):
+            sub = [r for r in res if r[0][idx] == v]
+            print(f"  {key}:{v:<9} colour {sum(r[1] == r[0][0] for r in sub)}/{len(sub)} "
+                  f"direction {sum(r[2] == r[0][2] for r in sub)}/{len(sub)}")
+    if args.save:
+        np.save(args.save, np.stack(clips))
+        with open(args.save + ".json", "w") as f:
+            json.dump([[list(map(str, r[0])), r[1], r[2]] for r in res], f)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,265 @@
+"""Train the embedded default model (t2v-shapes) on procedural clips, on the CPU.
+
+Stages (each resumable; checkpoints and logs under train/work/, which git ignores):
+  vae     AutoencoderKL on single frames: L1 + L2 + small KL
+  latents encode a fixed pool of clips with the VAE; scaling_factor = 1 / std(latents)
+  unet    UNet3DConditionModel + CLIPTextModel (from scratch, jointly) with the epsilon loss on the
+          ModelScope DDPM schedule (scaled_linear 0.00085..0.012, 1000 steps)
+
+  /usr/bin/python3 train/train.py vae --steps 600
+  /usr/bin/python3 train/train.py latents --clips 2400
+  /usr/bin/python3 train/train.py unet --steps 3000 [--max-minutes 40]
+  /usr/bin/python3 train/export.py          # -> models/default/
+
+Runs are deterministic given the seed and the step count (every step reseeds its data and noise from
+SEED + step), so a resumed run continues exactly where it stopped.
+"""
+import argparse
+import json
+import math
+import os
+import sys
+import time
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+import config as C  # noqa: E402
+import data  # noqa: E402
+from modules.clip_text import CLIPTextModel  # noqa: E402
+from modules.tokenizer import CLIPTokenizer  # noqa: E402
+from modules.unet_3d import UNet3DConditionModel  # noqa: E402
+from modules.vae import AutoencoderKL  # noqa: E402
+
+WORK = os.path.join(HERE, "work")
+
+
+def log(stage, msg):
+    line = f"{time.strftime('%H:%M:%S')} [{stage}] {msg}"
+    print(line, flush=True)
+    with open(os.path.join(WORK, f"{stage}.log.txt"), "a") as f:
+        f.write(line + "\n")
+
+
+def save_ckpt(path, obj):
+    tmp = path + ".tmp"
+    torch.save(obj, tmp)
+    os.replace(tmp, path)
+
+
+def to_tensor_frames(clips):
+    """(N, F, H, W, 3) in [0, 1] -> (N*F, 3, H, W) in [-1, 1]."""
+    x = torch.from_numpy(clips).reshape((-1,) + clips.shape[2:]).permute(0, 3, 1, 2)
+    return x * 2 - 1
+
+
+def make_vae():
+    return AutoencoderKL(**C.VAE)
+
+
+def load_vae():
+    ck = torch.load(os.path.join(WORK, "vae.pt"))
+    vae = make_vae()
+    vae.load_state_dict(ck["ema"] if "ema" in ck else ck["model"])
+    return vae.eval()
+
+
+class EMA:
+    def __init__(self, model, decay):
+        self.decay = decay
+        self.shadow = {k: v.detach().clone() for k, v in model.state_dict().items()}
+
+    @torch.no_grad()
+    def update(self, model, decay=None):
+        d = self.decay if decay is None else decay
+        for k, v in model.state_dict().items():
+            if v.dtype.is_floating_point:
+                self.shadow[k].mul_(d).add_(v.detach(), alpha=1 - d)
+            else:
+                self.shadow[k].copy_(v)
+
+
+# ---------------------------------------------------------------------------------------------- VAE
+def stage_vae(args):
+    path = os.path.join(WORK, "vae.pt")
+    vae = make_vae()
+    opt = torch.optim.AdamW(vae.parameters(), lr=args.lr or 1e-3, weight_decay=0.0)
+    step = 0
+    if os.path.exists(path):
+        ck = torch.load(path)
+        vae.load_state_dict(ck["model"])
+        opt.load_state_dict(ck["opt"])
+        step = ck["step"]
+        log("vae", f"resumed at step {step}")
+    vae.train()
+    t0, t_last = time.time(), time.time()
+    kl_w, bs = 1e-4, args.batch or 24
+    while step < args.steps:
+        if args.max_minutes and time.time() - t0 > args.max_minutes * 60:
+            break
+        rng = np.random.default_rng(C.SEED * 1000003 + step)
+        torch.manual_seed(C.SEED + step)
+        clips, _ = data.make_batch(rng, bs, frames=C.FRAMES, size=C.SIZE)
+        fidx = rng.integers(0, C.FRAMES, bs)
+        x = to_tensor_frames(clips[np.arange(bs), fidx][:, None])
+        mean, logvar = vae.encode(x)
+        z = mean + torch.exp(0.5 * logvar) * torch.randn_like(mean)
+        y = vae.decode(z)
+        rec = (y - x).abs().mean() + F.mse_loss(y, x)
+        kl = 0.5 * (mean.pow(2) + logvar.exp() - 1 - logvar).mean()
+        loss = rec + kl_w * kl
+        opt.zero_grad(set_to_none=True)
+        loss.backward()
+        torch.nn.utils.clip_grad_norm_(vae.parameters(), 1.0)
+        opt.step()
+        step += 1
+        if step % 20 == 0 or step == args.steps:
+            log("vae", f"step {step} rec {rec.item():.4f} kl {kl.item():.3f} "
+                       f"({(time.time() - t_last) / 20:.2f}s/step)")
+            t_last = time.time()
+        if step % 100 == 0:
+            save_ckpt(path, {"model": vae.state_dict(), "opt": opt.state_dict(), "step": step})
+    save_ckpt(path, {"model": vae.state_dict(), "opt": opt.state_dict(), "step": step})
+    log("vae", f"stopped at step {step}, {(time.time() - t0) / 60:.1f} min this run")
+
+
+# ------------------------------------------------------------------------------------------ latents
+@torch.no_grad()
+def stage_latents(args):
+    vae = load_vae()
+    n = args.clips
+    rng = np.random.default_rng(C.SEED + 77)
+    means, logvars, specs = [], [], []
+    t0 = time.time()
+    for i in range(0, n, 16):
+        clips, sp = data.make_batch(rng, min(16, n - i), frames=C.FRAMES, size=C.SIZE)
+        m, lv = vae.encode(to_tensor_frames(clips))
+        k = clips.shape[0]
+        # (k*F, 4, h, w) -> (k, 4, F, h, w)
+        means.append(m.reshape((k, C.FRAMES) + m.shape[1:]).permute(0, 2, 1, 3, 4).clone())
+        logvars.append(lv.reshape((k, C.FRAMES) + lv.shape[1:]).permute(0, 2, 1, 3, 4).clone())
+        specs += sp
+        if (i // 16) % 20 == 0:
+            log("latents", f"{i + k}/{n} clips ({time.time() - t0:.0f}s)")
+    mean, logvar = torch.cat(means), torch.cat(logvars)
+    g = torch.Generator().manual_seed(C.SEED)
+    z = mean + torch.exp(0.5 * logvar) * torch.randn(mean.shape, generator=g)
+    std = z.std().item()
+    scaling = 1.0 / std
+    torch.save({"mean": mean, "logvar": logvar, "specs": specs, "scaling_factor": scaling},
+               os.path.join(WORK, "latents.pt"))
+    log("latents", f"{n} clips, latent shape {tuple(mean.shape[1:])}, mean {z.mean().item():.4f} std {std:.4f} "
+                   f"posterior std {torch.exp(0.5 * logvar).mean().item():.4f} -> scaling_factor {scaling:.5f}")
+
+
+# --------------------------------------------------------------------------------------------- UNet
+def ddpm_alphas_cumprod():
+    betas = torch.linspace(C.BETA_START ** 0.5, C.BETA_END ** 0.5, C.TRAIN_STEPS, dtype=torch.float64) ** 2
+    return torch.cumprod(1.0 - betas, 0).float()
+
+
+def make_unet_text():
+    torch.manual_seed(C.SEED)
+    return UNet3DConditionModel(**C.UNET), CLIPTextModel(**C.TEXT)
+
+
+def tokenizer():
+    d = os.path.join(HERE, C.TOKENIZER_DIR)
+    return CLIPTokenizer(os.path.join(d, "vocab.json"), os.path.join(d, "merges.txt"))
+
+
+class Both(torch.nn.Module):
+    def __init__(self, unet, text):
+        super().__init__()
+        self.unet, self.text = unet, text
+
+
+def lr_at(step, base, warmup=100):
+    return base * min(1.0, (step + 1) / warmup)
+
+
+def stage_unet(args):
+    path = os.path.join(WORK, "unet.pt")
+    pool = torch.load(os.path.join(WORK, "latents.pt"))
+    scaling = pool["scaling_factor"]
+    unet, text = make_unet_text()
+    model = Both(unet, text)
+    base_lr = args.lr or 5e-4
+    opt = torch.optim.AdamW(model.parameters(), lr=base_lr, weight_decay=1e-2)
+    ema = EMA(model, 0.995)
+    step = 0
+    if os.path.exists(path):
+        ck = torch.load(path)
+        model.load_state_dict(ck["model"])
+        opt.load_state_dict(ck["opt"])
+        ema.shadow = ck["ema"]
+        step = ck["step"]
+        log("unet", f"resumed at step {step}")
+    model.train()
+    tok = tokenizer()
+    ids_cache = {}
+    acp = ddpm_alphas_cumprod()
+    n = pool["mean"].shape[0]
+    bs = args.batch or 16
+    t0, t_last, acc = time.time(), time.time(), []
+    while step < args.steps:
+        if args.max_minutes and time.time() - t0 > args.max_minutes * 60:
+            break
+        rng = np.random.default_rng(C.SEED * 7919 + step)
+        g = torch.Generator().manual_seed(C.SEED + step)
+        torch.manual_seed(C.SEED + 10 ** 6 + step)  # dropout
+        idx = rng.integers(0, n, bs)
+        caps = [data.sample_caption(rng, pool["specs"][i]) for i in idx]
+        for c in caps:
+            if c not in ids_cache:
+                ids_cache[c] = tok(c)
+        ids = torch.tensor([ids_cache[c] for c in caps])
+        mean, logvar = pool["mean"][idx], pool["logvar"][idx]
+        z0 = (mean + torch.exp(0.5 * logvar) * torch.randn(mean.shape, generator=g)) * scaling
+        noise = torch.randn(z0.shape, generator=g)
+        t = torch.randint(0, C.TRAIN_STEPS, (bs,), generator=g)
+        a = acp[t].view(-1, 1, 1, 1, 1)
+        zt = a.sqrt() * z0 + (1 - a).sqrt() * noise
+        ehs = text(ids)
+        pred = unet(zt, t, ehs)
+        loss = F.mse_loss(pred, noise)
+        for gr in opt.param_groups:
+            gr["lr"] = lr_at(step, base_lr)
+        opt.zero_grad(set_to_none=True)
+        loss.backward()
+        torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+        opt.step()
+        step += 1
+        ema.update(model, decay=min(0.995, (1 + step) / (10 + step)))
+        acc.append(loss.item())
+        if step % 20 == 0 or step == args.steps:
+            log("unet", f"step {step} loss {np.mean(acc):.4f} lr {lr_at(step - 1, base_lr):.2e} "
+                        f"({(time.time() - t_last) / len(acc):.2f}s/step)")
+            acc, t_last = [], time.time()
+        if step % 50 == 0:
+            save_ckpt(path, {"model": model.state_dict(), "opt": opt.state_dict(), "ema": ema.shadow, "step": step})
+    save_ckpt(path, {"model": model.state_dict(), "opt": opt.state_dict(), "ema": ema.shadow, "step": step})
+    log("unet", f"stopped at step {step}, {(time.time() - t0) / 60:.1f} min this run")
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("stage", choices=["vae", "latents", "unet"])
+    ap.add_argument("--steps", type=int, default=1000)
+    ap.add_argument("--clips", type=int, default=2400)
+    ap.add_argument("--batch", type=int, default=0)
+    ap.add_argument("--lr", type=float, default=0.0)
+    ap.add_argument("--max-minutes", type=float, default=0.0)
+    ap.add_argument("--threads", type=int, default=int(os.environ.get("T2V_TRAIN_THREADS", "1")),
+                    help="torch threads; 1 is fastest on a loaded 2-core machine")
+    args = ap.parse_args()
+    torch.set_num_threads(args.threads)
+    os.makedirs(WORK, exist_ok=True)
+    {"vae": stage_vae, "latents": stage_latents, "unet": stage_unet}[args.stage](args)
+
+
+if __name__ == "__main__":
+    main()
