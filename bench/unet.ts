@@ -2,7 +2,7 @@
 // Each phase runs in its own child process so that its peak RSS is its own.
 import { fork } from 'node:child_process';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { cpus, tmpdir, totalmem } from 'node:os';
+import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as ort from 'onnxruntime-node';
@@ -64,7 +64,7 @@ function feeds(cfg: Unet3dConfig, s: StepShape, f: typeof FREEU_ON): Record<stri
 }
 
 /** GFLOP/s of an n x n x n float32 MatMul through onnxruntime with the same session options. */
-async function matmulGflops(n: number, threads: number): Promise<number> {
+async function matmulGflops(n: number, threads: number): Promise<{ gflops: number; gflopsPerCpuSecond: number }> {
   const g = new GraphBuilder({ name: 'matmul' });
   const a = g.input('a', 'float32', [n, n]);
   const b = g.input('b', 'float32', [n, n]);
@@ -73,13 +73,17 @@ async function matmulGflops(n: number, threads: number): Promise<number> {
   const x = new ort.Tensor('float32', Float32Array.from({ length: n * n }, (_, i) => (i % 7) * 0.1), [n, n]);
   await s.run({ a: x, b: x });
   let best = Infinity;
+  let bestCpu = Infinity;
   for (let i = 0; i < 5; i++) {
     const t0 = performance.now();
+    const c0 = process.cpuUsage();
     await s.run({ a: x, b: x });
+    const c = process.cpuUsage(c0);
     best = Math.min(best, (performance.now() - t0) / 1000);
+    bestCpu = Math.min(bestCpu, (c.user + c.system) / 1e6);
   }
   await s.release();
-  return (2 * n ** 3) / best / 1e9;
+  return { gflops: (2 * n ** 3) / best / 1e9, gflopsPerCpuSecond: (2 * n ** 3) / bestCpu / 1e9 };
 }
 
 async function phaseBuild(args: Args, dir: string): Promise<Record<string, unknown>> {
@@ -103,21 +107,25 @@ async function phaseRun(args: Args, dir: string): Promise<Record<string, unknown
   const afterSession = await memory();
   const order: ('off' | 'on')[] = args.freeu === 'both' ? ['off', 'on', 'off', 'on'] : [args.freeu, args.freeu];
   const times: Record<string, number[]> = { off: [], on: [] };
+  const cpuTimes: Record<string, number[]> = { off: [], on: [] };
   let checksum = 0;
   for (const which of order) {
     const f = feeds(cfg, shape, which === 'on' ? FREEU_ON : FREEU_OFF);
     const t = performance.now();
+    const c0 = process.cpuUsage();
     const out = await session.run(f);
+    const c = process.cpuUsage(c0);
     times[which]!.push((performance.now() - t) / 1000);
+    cpuTimes[which]!.push((c.user + c.system) / 1e6);
     const d = out.out_sample!.data as Float32Array;
     checksum = d.reduce((a, v) => a + v, 0);
     if (!Number.isFinite(checksum)) throw new Error('the U-Net output is not finite');
-    process.stderr.write(`  step (FreeU ${which}): ${times[which]!.at(-1)!.toFixed(2)} s\n`);
+    process.stderr.write(`  step (FreeU ${which}): ${times[which]!.at(-1)!.toFixed(2)} s wall, ${cpuTimes[which]!.at(-1)!.toFixed(1)} s cpu\n`);
   }
   const stepPeak = await memory();
   await session.release();
   const roof = await matmulGflops(args.matmul, args.threads);
-  return { sessionSeconds, rssAfterSessionMiB: afterSession.rssMiB, stepPeakRssMiB: stepPeak.peakRssMiB, times, matmulGflops: roof, checksum };
+  return { sessionSeconds, rssAfterSessionMiB: afterSession.rssMiB, stepPeakRssMiB: stepPeak.peakRssMiB, times, cpuTimes, matmulGflops: roof.gflops, matmulGflopsPerCpuSecond: roof.gflopsPerCpuSecond, checksum };
 }
 
 function runChild(phase: string, argv: string[], dir: string): Promise<Record<string, unknown>> {
@@ -156,6 +164,10 @@ async function main(): Promise<void> {
     const on = args.freeu === 'off' ? NaN : args.freeu === 'on' ? median(times.on!.slice(1)) : median(times.on!);
     const step = Number.isNaN(off) ? on : off;
     const gflops = flops.total / step / 1e9;
+    // CPU-time view (robust when other processes share the cores): GFLOP per CPU-second, step vs MatMul
+    const cpu = run.cpuTimes as Record<string, number[]>;
+    const stepCpu = args.freeu === 'on' ? median(cpu.on!.slice(1)) : median(cpu.off!.length > 1 ? cpu.off!.slice(1) : cpu.off!);
+    const gflopsPerCpuSecond = flops.total / stepCpu / 1e9;
     const result = {
       date: new Date().toISOString(),
       config: args.config,
@@ -179,11 +191,18 @@ async function main(): Promise<void> {
       matmulSize: args.matmul,
       matmulGflops: run.matmulGflops,
       fractionOfMatmul: gflops / (run.matmulGflops as number),
+      stepCpuTimes: cpu,
+      stepCpuSeconds: stepCpu,
+      gflopsPerCpuSecond,
+      matmulGflopsPerCpuSecond: run.matmulGflopsPerCpuSecond,
+      fractionOfMatmulPerCpuSecond: gflopsPerCpuSecond / (run.matmulGflopsPerCpuSecond as number),
+      loadAverage: loadavg(),
     };
     console.log(`  session: ${(run.sessionSeconds as number).toFixed(1)} s, RSS after session ${(run.rssAfterSessionMiB as number).toFixed(0)} MiB`);
     console.log(`  step: ${step.toFixed(2)} s (first ${first.toFixed(2)} s), ${gflops.toFixed(1)} GFLOP/s; peak RSS ${(run.stepPeakRssMiB as number).toFixed(0)} MiB`);
     console.log(`  FreeU off ${off.toFixed(2)} s, on ${on.toFixed(2)} s: overhead ${result.freeuOverheadPercent.toFixed(2)} %`);
     console.log(`  MatMul ${args.matmul}^3: ${(run.matmulGflops as number).toFixed(1)} GFLOP/s; the step reaches ${(result.fractionOfMatmul * 100).toFixed(0)} % of it`);
+    console.log(`  per CPU-second: step ${gflopsPerCpuSecond.toFixed(1)}, MatMul ${(run.matmulGflopsPerCpuSecond as number).toFixed(1)} GFLOP (${(result.fractionOfMatmulPerCpuSecond * 100).toFixed(0)} %); load average ${loadavg().map((x) => x.toFixed(1)).join(' ')}`);
     const outDir = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'bench', 'results');
     await mkdir(outDir, { recursive: true });
     const file = join(outDir, `${result.date.slice(0, 19).replace(/:/g, '-')}-${args.config}.json`);

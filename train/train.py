@@ -93,7 +93,9 @@ def stage_vae(args):
         vae.load_state_dict(ck["model"])
         opt.load_state_dict(ck["opt"])
         step = ck["step"]
-        log("vae", f"resumed at step {step}")
+        for gr in opt.param_groups:  # the lr given now, not the checkpoint's
+            gr["lr"] = args.lr or 1e-3
+        log("vae", f"resumed at step {step}, lr {opt.param_groups[0]['lr']:g}")
     vae.train()
     t0, t_last = time.time(), time.time()
     kl_w, bs = 1e-4, args.batch or 24
@@ -108,7 +110,10 @@ def stage_vae(args):
         mean, logvar = vae.encode(x)
         z = mean + torch.exp(0.5 * logvar) * torch.randn_like(mean)
         y = vae.decode(z)
-        rec = (y - x).abs().mean() + F.mse_loss(y, x)
+        # the shape covers ~5% of a frame: weight its pixels (those unlike the corner/background colour) x10
+        fg = ((x - x[:, :, :1, :1]).abs().amax(1, keepdim=True) > 0.05).float()
+        w = 1.0 + 9.0 * fg
+        rec = ((y - x).abs() * w).mean() + ((y - x).pow(2) * w).mean()
         kl = 0.5 * (mean.pow(2) + logvar.exp() - 1 - logvar).mean()
         loss = rec + kl_w * kl
         opt.zero_grad(set_to_none=True)

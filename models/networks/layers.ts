@@ -22,14 +22,19 @@ export async function param(ctx: BuildContext, name: string, shape: readonly num
   return ctx.g.initializer(name, await ctx.w.read(name, shape), storeDims);
 }
 
-/** torch.nn.Linear: y = x W^T + b, W stored transposed ([in, out]) for MatMul. */
+/** x (..., in) @ W^T + b as Gemm(transB=1) on the rows of x, W stored as torch has it ([out, in]). */
+export function gemmRows(ctx: BuildContext, x: string, w: string, b: string | undefined, outDim: number, inDim: number): string {
+  const { o, g } = ctx;
+  const rows = o.reshape(x, [-1, inDim]);
+  const y = g.node('Gemm', b ? [rows, w, b] : [rows, w], { transB: 1 });
+  return o.reshape(y, o.concat([o.shape(x, 0, -1), g.constI([outDim])], 0));
+}
+
+/** torch.nn.Linear: y = x W^T + b. */
 export async function linear(ctx: BuildContext, prefix: string, x: string, inDim: number, outDim: number, bias = true): Promise<string> {
-  const w = await ctx.w.read(`${prefix}.weight`, [outDim, inDim]);
-  const t = new Float32Array(w.length);
-  for (let o = 0; o < outDim; o++) for (let i = 0; i < inDim; i++) t[i * outDim + o] = w[o * inDim + i]!;
-  const wt = ctx.g.initializer(`${prefix}.weight_t`, t, [inDim, outDim]);
-  const y = ctx.o.matmul(x, wt);
-  return bias ? ctx.o.add(y, await param(ctx, `${prefix}.bias`, [outDim])) : y;
+  const w = await param(ctx, `${prefix}.weight`, [outDim, inDim]);
+  const b = bias ? await param(ctx, `${prefix}.bias`, [outDim]) : undefined;
+  return gemmRows(ctx, x, w, b, outDim, inDim);
 }
 
 /** torch.nn.Conv2d with square kernel `k`. */
@@ -99,12 +104,19 @@ export async function attention(ctx: BuildContext, prefix: string, x: string, kv
   return linear(ctx, `${prefix}.to_out.0`, out, inner, spec.queryDim);
 }
 
-/** diffusers `FeedForward` with GEGLU (ff.net.0.proj, ff.net.2), inner = 4 * dim (diffusers models/attention.py). */
+/**
+ * diffusers `FeedForward` with GEGLU (ff.net.0.proj, ff.net.2), inner = 4 * dim (diffusers models/attention.py). The
+ * projection's rows are split at build time into the value and gate halves (two Gemms, no Split of the activations).
+ */
 export async function feedForwardGeglu(ctx: BuildContext, prefix: string, x: string, dim: number): Promise<string> {
+  const { g, o } = ctx;
   const inner = dim * 4;
-  const proj = await linear(ctx, `${prefix}.net.0.proj`, x, dim, inner * 2);
-  const [h, gate] = ctx.o.split(proj, -1, [inner, inner]) as [string, string];
-  return linear(ctx, `${prefix}.net.2`, ctx.o.mul(h, ctx.o.gelu(gate)), inner, dim);
+  const w = await ctx.w.read(`${prefix}.net.0.proj.weight`, [inner * 2, dim]);
+  const b = await ctx.w.read(`${prefix}.net.0.proj.bias`, [inner * 2]);
+  const half = inner * dim;
+  const h = gemmRows(ctx, x, g.initializer(`${prefix}.net.0.proj.weight_value`, w.subarray(0, half), [inner, dim]), g.initializer(`${prefix}.net.0.proj.bias_value`, b.subarray(0, inner), [inner]), inner, dim);
+  const gate = gemmRows(ctx, x, g.initializer(`${prefix}.net.0.proj.weight_gate`, w.subarray(half), [inner, dim]), g.initializer(`${prefix}.net.0.proj.bias_gate`, b.subarray(inner), [inner]), inner, dim);
+  return linear(ctx, `${prefix}.net.2`, o.mul(h, o.gelu(gate)), inner, dim);
 }
 
 export interface ResnetSpec {

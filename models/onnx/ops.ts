@@ -14,12 +14,8 @@ export class Ops {
   silu(x: string): string { return this.mul(x, this.sigmoid(x)); }
   softmax(x: string, axis = -1): string { return this.g.node('Softmax', [x], { axis }); }
   erf(x: string): string { return this.g.node('Erf', [x]); }
-  /** Exact (erf) GELU as torch's default `F.gelu`. */
-  gelu(x: string): string {
-    const g = this.g;
-    const inner = this.erf(this.mul(x, g.scalarF(Math.SQRT1_2)));
-    return this.mul(this.mul(x, g.scalarF(0.5)), this.add(inner, g.scalarF(1)));
-  }
+  /** Exact (erf) GELU as torch's default `F.gelu`: com.microsoft Gelu, one pass. */
+  gelu(x: string): string { return this.g.node('Gelu', [x], {}, 'com.microsoft'); }
   /** x * sigmoid(1.702 x), CLIP's `quick_gelu`. */
   quickGelu(x: string): string { return this.mul(x, this.sigmoid(this.mul(x, this.g.scalarF(1.702)))); }
   reshape(x: string, shape: string | readonly number[]): string {
