@@ -9,7 +9,9 @@ import * as ort from 'onnxruntime-node';
 import { MODELSCOPE_UNET, parseUnet3dConfig, type Unet3dConfig } from '../models/configs/unet3d.js';
 import { buildNetwork } from '../models/networks/build.js';
 import type { AttentionImpl } from '../models/networks/layers.js';
+import { freeuStage } from '../models/networks/freeu.js';
 import { GraphBuilder } from '../models/onnx/graph.js';
+import { Ops } from '../models/onnx/ops.js';
 import { sessionOptions } from '../core/runtime/session.js';
 import { unet3dFlops, type StepShape } from './flops.js';
 
@@ -86,6 +88,54 @@ async function matmulGflops(n: number, threads: number): Promise<{ gflops: numbe
   return { gflops: (2 * n ** 3) / best / 1e9, gflopsPerCpuSecond: (2 * n ** 3) / bestCpu / 1e9 };
 }
 
+/**
+ * The FreeU stages of one step alone (both up blocks, every skip concatenation, at the step's shapes), timed with the
+ * factors on: the stage's cost without the noise of two whole steps on a shared machine.
+ */
+async function freeuStageSeconds(cfg: Unet3dConfig, s: StepShape, threads: number): Promise<number> {
+  const g = new GraphBuilder({ name: 'freeu' });
+  const o = new Ops(g);
+  const [b, sc, v2] = ['b', 's', 'v2'].map((n) => g.input(n, 'float32', [])) as [string, string, string];
+  const n = cfg.blockOutChannels.length;
+  const sizes: [number, number][] = [];
+  let [h, w] = [s.height, s.width];
+  const skipCh: number[] = [cfg.blockOutChannels[0]!];
+  for (let i = 0; i < n; i++) {
+    sizes.push([h, w]);
+    for (let j = 0; j < cfg.layersPerBlock; j++) skipCh.push(cfg.blockOutChannels[i]!);
+    if (i < n - 1) { skipCh.push(cfg.blockOutChannels[i]!); h = Math.floor((h - 1) / 2) + 1; w = Math.floor((w - 1) / 2) + 1; }
+  }
+  const rev = [...cfg.blockOutChannels].reverse();
+  const feeds: Record<string, ort.Tensor> = { b: new ort.Tensor('float32', new Float32Array([1.2]), []), s: new ort.Tensor('float32', new Float32Array([0.9]), []), v2: new ort.Tensor('float32', new Float32Array([0]), []) };
+  const N = s.batch * s.frames;
+  let prev = rev[0]!;
+  for (let i = 0; i < 2 && i < n; i++) {
+    const [hh, ww] = sizes[n - 1 - i]!;
+    for (let j = 0; j < cfg.layersPerBlock + 1; j++) {
+      const ch = j === 0 ? prev : rev[i]!;
+      const sk = skipCh.pop()!;
+      const x = g.input(`h${i}_${j}`, 'float32', [N, ch, hh, ww]);
+      const y = g.input(`s${i}_${j}`, 'float32', [N, sk, hh, ww]);
+      const r = freeuStage(o, x, y, ch, b, sc, v2);
+      g.output(r.h, `oh${i}_${j}`, 'float32', [N, ch, hh, ww]);
+      g.output(r.hs, `os${i}_${j}`, 'float32', [N, sk, hh, ww]);
+      feeds[`h${i}_${j}`] = new ort.Tensor('float32', Float32Array.from({ length: N * ch * hh * ww }, (_, k) => Math.sin(k)), [N, ch, hh, ww]);
+      feeds[`s${i}_${j}`] = new ort.Tensor('float32', Float32Array.from({ length: N * sk * hh * ww }, (_, k) => Math.cos(k)), [N, sk, hh, ww]);
+    }
+    prev = rev[i]!;
+  }
+  const session = await ort.InferenceSession.create(g.serialize(), sessionOptions('cpu', threads));
+  await session.run(feeds);
+  let best = Infinity;
+  for (let k = 0; k < 10; k++) {
+    const t0 = performance.now();
+    await session.run(feeds);
+    best = Math.min(best, (performance.now() - t0) / 1000);
+  }
+  await session.release();
+  return best;
+}
+
 async function phaseBuild(args: Args, dir: string): Promise<Record<string, unknown>> {
   const cfg = parseUnet3dConfig(CONFIGS[args.config]!.raw, `bench ${args.config} config`);
   let peak = 0;
@@ -125,7 +175,9 @@ async function phaseRun(args: Args, dir: string): Promise<Record<string, unknown
   const stepPeak = await memory();
   await session.release();
   const roof = await matmulGflops(args.matmul, args.threads);
-  return { sessionSeconds, rssAfterSessionMiB: afterSession.rssMiB, stepPeakRssMiB: stepPeak.peakRssMiB, times, cpuTimes, matmulGflops: roof.gflops, matmulGflopsPerCpuSecond: roof.gflopsPerCpuSecond, checksum };
+  const freeuStage = await freeuStageSeconds(cfg, shape, args.threads);
+  return {
+    freeuStageSeconds: freeuStage, sessionSeconds, rssAfterSessionMiB: afterSession.rssMiB, stepPeakRssMiB: stepPeak.peakRssMiB, times, cpuTimes, matmulGflops: roof.gflops, matmulGflopsPerCpuSecond: roof.gflopsPerCpuSecond, checksum };
 }
 
 function runChild(phase: string, argv: string[], dir: string): Promise<Record<string, unknown>> {
@@ -187,6 +239,8 @@ async function main(): Promise<void> {
       secondsPerStepFreeuOff: off,
       secondsPerStepFreeuOn: on,
       freeuOverheadPercent: ((on - off) / off) * 100,
+      freeuStageSeconds: run.freeuStageSeconds,
+      freeuStagePercentOfStep: ((run.freeuStageSeconds as number) / step) * 100,
       gflops,
       matmulSize: args.matmul,
       matmulGflops: run.matmulGflops,
@@ -200,7 +254,8 @@ async function main(): Promise<void> {
     };
     console.log(`  session: ${(run.sessionSeconds as number).toFixed(1)} s, RSS after session ${(run.rssAfterSessionMiB as number).toFixed(0)} MiB`);
     console.log(`  step: ${step.toFixed(2)} s (first ${first.toFixed(2)} s), ${gflops.toFixed(1)} GFLOP/s; peak RSS ${(run.stepPeakRssMiB as number).toFixed(0)} MiB`);
-    console.log(`  FreeU off ${off.toFixed(2)} s, on ${on.toFixed(2)} s: overhead ${result.freeuOverheadPercent.toFixed(2)} %`);
+    console.log(`  FreeU off ${off.toFixed(2)} s, on ${on.toFixed(2)} s: overhead ${result.freeuOverheadPercent.toFixed(2)} % (whole steps; noisy on a shared machine)`);
+    console.log(`  FreeU stages alone (6 skip concatenations at the step's shapes): ${((run.freeuStageSeconds as number) * 1000).toFixed(1)} ms = ${(((run.freeuStageSeconds as number) / step) * 100).toFixed(3)} % of the step`);
     console.log(`  MatMul ${args.matmul}^3: ${(run.matmulGflops as number).toFixed(1)} GFLOP/s; the step reaches ${(result.fractionOfMatmul * 100).toFixed(0)} % of it`);
     console.log(`  per CPU-second: step ${gflopsPerCpuSecond.toFixed(1)}, MatMul ${(run.matmulGflopsPerCpuSecond as number).toFixed(1)} GFLOP (${(result.fractionOfMatmulPerCpuSecond * 100).toFixed(0)} %); load average ${loadavg().map((x) => x.toFixed(1)).join(' ')}`);
     const outDir = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'bench', 'results');

@@ -2,6 +2,7 @@
 import { join } from 'node:path';
 import { T2vError } from '../errors.js';
 import { asObject, readJsonFile } from '../../models/json.js';
+import { parseVaeConfig } from '../../models/configs/vae.js';
 import { readPartConfig, resolveModel, type ModelFolder } from '../../models/folder.js';
 import { isFile } from '../../models/safetensors.js';
 import type { SchedulerName } from './types.js';
@@ -35,12 +36,6 @@ const SCHEDULER_BY_CLASS: Readonly<Record<string, SchedulerName>> = {
   EulerDiscreteScheduler: 'euler',
 };
 
-/** `2 ** (len(block_out_channels) - 1)`, diffusers' vae_scale_factor. */
-export function vaeScaleFactor(vaeConfig: Readonly<Record<string, unknown>>): number {
-  const blocks = vaeConfig.block_out_channels;
-  return 2 ** ((Array.isArray(blocks) ? blocks.length : 4) - 1);
-}
-
 function num(obj: Record<string, unknown>, key: string, fallback: number, file: string): number {
   const v = obj[key];
   if (v === undefined) return fallback;
@@ -52,7 +47,7 @@ export async function defaultsForFolder(folder: ModelFolder): Promise<ModelDefau
   const unet = await readPartConfig(folder, 'unet');
   const vae = await readPartConfig(folder, 'vae');
   const scheduler = await readPartConfig(folder, 'scheduler');
-  const size = (typeof unet.sample_size === 'number' ? unet.sample_size : 32) * vaeScaleFactor(vae);
+  const size = (typeof unet.sample_size === 'number' ? unet.sample_size : 32) * parseVaeConfig(vae).scaleFactor;
   const base: ModelDefaults = {
     name: folder.id,
     frames: PIPELINE_DEFAULTS.frames,

@@ -1,13 +1,13 @@
 // One generation end to end: model folder -> prompt embeddings -> sampled latents -> decoded frames.
 import { UsageError } from '../errors.js';
 import { randn, randomSeed } from '../rng/index.js';
-import { loadTextEncoder, loadUnet3d, loadVaeDecoder, resolveDevice } from '../runtime/index.js';
+import { resolveDevice } from '../runtime/index.js';
 import { createScheduler } from '../schedulers/index.js';
 import { loadTokenizer } from '../tokenizer/index.js';
-import { partDir, readPartConfig, resolveModel } from '../../models/folder.js';
+import { resolveModel } from '../../models/folder.js';
 import { decodeLatents } from './decode.js';
-import { vaeScaleFactor } from './defaults.js';
 import { frames01ToRgb } from './frames.js';
+import { partsFromFolder, type PipelineParts } from './parts.js';
 import { encodePrompts } from './prompt.js';
 import { sampleLatents, throwIfAborted } from './sampler.js';
 import type { GenerateRequest, GenerateResult, ProgressEvent } from './types.js';
@@ -29,13 +29,15 @@ export function validateRequest(req: GenerateRequest, scale: number): void {
   if (req.seed !== undefined && (req.seed < 0n || req.seed > MAX_SEED)) throw new UsageError(`--seed ${req.seed}: expected a whole number in 0 .. 2^64-1`);
 }
 
+/** One generation from a model named as `--model` takes it (folder, Hub id in the cache, `default`). */
 export async function generate(req: GenerateRequest, onProgress: (e: ProgressEvent) => void = () => undefined): Promise<GenerateResult> {
+  return generateWith(await partsFromFolder(await resolveModel(req.model)), req, onProgress);
+}
+
+/** One generation from loaded-on-demand parts: each network is released as soon as the pipeline is past it. */
+export async function generateWith(parts: PipelineParts, req: GenerateRequest, onProgress: (e: ProgressEvent) => void = () => undefined): Promise<GenerateResult> {
   const t0 = performance.now();
-  const folder = await resolveModel(req.model);
-  const vaeConfig = await readPartConfig(folder, 'vae');
-  const unetConfig = await readPartConfig(folder, 'unet');
-  const schedulerConfig = await readPartConfig(folder, 'scheduler');
-  const scale = vaeScaleFactor(vaeConfig);
+  const scale = parts.vaeConfig.scaleFactor;
   validateRequest(req, scale);
   const { device, note } = await resolveDevice(req.device);
   onProgress({ phase: 'load', message: note });
@@ -44,8 +46,8 @@ export async function generate(req: GenerateRequest, onProgress: (e: ProgressEve
   const guided = req.guidanceScale > 1;
 
   onProgress({ phase: 'encode-prompt' });
-  const tokenizer = await loadTokenizer(partDir(folder, 'tokenizer'));
-  const encoder = await loadTextEncoder(partDir(folder, 'text_encoder'), opts);
+  const tokenizer = await loadTokenizer(parts.tokenizerDir);
+  const encoder = await parts.loadTextEncoder(opts);
   let embeds;
   try {
     embeds = await encodePrompts(tokenizer, encoder, req.prompt, req.negativePrompt, guided);
@@ -55,15 +57,14 @@ export async function generate(req: GenerateRequest, onProgress: (e: ProgressEve
   for (const which of embeds.truncated) onProgress({ phase: 'warning', message: `the ${which} is longer than 77 tokens and was truncated` });
   throwIfAborted(req.signal);
 
-  const scheduler = createScheduler(req.scheduler, schedulerConfig);
+  const scheduler = createScheduler(req.scheduler, parts.schedulerConfig);
   scheduler.setTimesteps(req.steps);
-  const channels = typeof unetConfig.in_channels === 'number' ? unetConfig.in_channels : 4;
-  const dims = [1, channels, req.frames, req.height / scale, req.width / scale] as const;
+  const dims = [1, parts.unetConfig.inChannels, req.frames, req.height / scale, req.width / scale] as const;
   const latents = randn(dims, seed);
   const sigma = Math.fround(scheduler.initNoiseSigma);
   if (sigma !== 1) for (let i = 0; i < latents.length; i++) latents[i] = Math.fround(latents[i]! * sigma);
 
-  const unet = await loadUnet3d(partDir(folder, 'unet'), opts);
+  const unet = await parts.loadUnet(opts);
   const loadSeconds = (performance.now() - t0) / 1000;
   const t1 = performance.now();
   let final: Float32Array;
@@ -76,22 +77,20 @@ export async function generate(req: GenerateRequest, onProgress: (e: ProgressEve
       ...(req.signal ? { signal: req.signal } : {}),
       onStep: (i, _x, seconds) => {
         elapsed += seconds;
-        const perStep = elapsed / (i + 1);
-        onProgress({ phase: 'step', step: i + 1, total: req.steps, secondsPerStep: seconds, etaSeconds: perStep * (req.steps - i - 1) });
+        onProgress({ phase: 'step', step: i + 1, total: req.steps, secondsPerStep: seconds, etaSeconds: (elapsed / (i + 1)) * (req.steps - i - 1) });
       },
     });
   } finally {
-    await unet.release();
+    await unet.release(); // the U-Net is the largest network: gone before the VAE loads
   }
   const sampleSeconds = (performance.now() - t1) / 1000;
 
   const t2 = performance.now();
-  const vae = await loadVaeDecoder(partDir(folder, 'vae'), opts);
+  const vae = await parts.loadVae(opts);
   let decoded;
   try {
-    const scalingFactor = typeof vaeConfig.scaling_factor === 'number' ? vaeConfig.scaling_factor : 0.18215;
     decoded = await decodeLatents(final, dims, {
-      vae, scalingFactor, ...(req.signal ? { signal: req.signal } : {}),
+      vae, scalingFactor: parts.vaeConfig.scalingFactor, ...(req.signal ? { signal: req.signal } : {}),
       onChunk: (done, total) => onProgress({ phase: 'decode', done, total }),
     });
   } finally {
@@ -106,7 +105,7 @@ export async function generate(req: GenerateRequest, onProgress: (e: ProgressEve
     seed,
     device,
     timings: { loadSeconds, sampleSeconds, decodeSeconds: (performance.now() - t2) / 1000 },
-    modelId: folder.id,
-    ...(folder.revision ? { modelRevision: folder.revision } : {}),
+    modelId: parts.id,
+    ...(parts.revision ? { modelRevision: parts.revision } : {}),
   };
 }

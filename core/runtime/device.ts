@@ -15,6 +15,8 @@ export function firstLine(e: unknown): string {
   const lines = text.split('\n').map((l) => l.trim()).filter(Boolean);
   // onnxruntime prefixes its source location; keep the human part when there is one
   const line = lines.find((l) => /adapter|not|fail|error/i.test(l)) ?? lines[0] ?? 'unknown error';
+  const adapter = /Failed to get a WebGPU adapter.*$/.exec(line);
+  if (adapter) return adapter[0].slice(0, 300);
   return line.replace(/^.*?\)::<lambda\(\)> /, '').replace(/^\/onnxruntime_src\S+ /, '').slice(0, 300);
 }
 
@@ -45,11 +47,18 @@ export async function resolveDevice(choice: DeviceChoice): Promise<{ device: Dev
   if (choice === 'cpu') return { device: 'cpu', note: 'device: cpu' };
   const why = await webgpuUnavailableReason();
   if (choice === 'webgpu') {
-    if (why) throw new T2vError(`--device webgpu: no usable WebGPU adapter (${why}); use --device cpu or --device auto`);
+    await assertDeviceUsable('webgpu');
     return { device: 'webgpu', note: 'device: webgpu' };
   }
   if (!why) return { device: 'webgpu', note: 'device: webgpu (auto: a WebGPU adapter was found)' };
   return { device: 'cpu', note: `device: cpu (auto: no WebGPU adapter: ${why})` };
+}
+
+/** Throws the one-line `--device webgpu` error when there is no adapter (before any graph is built for it). */
+export async function assertDeviceUsable(device: Device): Promise<void> {
+  if (device !== 'webgpu') return;
+  const why = await webgpuUnavailableReason();
+  if (why) throw new T2vError(`--device webgpu: no usable WebGPU adapter (${why}); use --device cpu or --device auto`);
 }
 
 export function executionProviders(device: Device): ort.InferenceSession.ExecutionProviderConfig[] {

@@ -3,7 +3,7 @@ import { availableParallelism } from 'node:os';
 import * as ort from 'onnxruntime-node';
 import { T2vError } from '../errors.js';
 import type { Device } from '../verify/types.js';
-import { executionProviders, firstLine } from './device.js';
+import { assertDeviceUsable, executionProviders, firstLine } from './device.js';
 import { getOrBuildGraph, type CachedGraph } from '../../models/cache.js';
 import type { NetworkConfig, WeightsSpec } from '../../models/networks/build.js';
 import type { AttentionImpl } from '../../models/networks/layers.js';
@@ -48,6 +48,7 @@ export async function createSession(modelPath: string, device: Device, threads?:
 
 /** Gets the graph from the compile cache (building it when absent) and opens a session on it. */
 export async function loadNetwork(net: NetworkConfig, weights: WeightsSpec, opts: LoadOptions): Promise<LoadedSession> {
+  await assertDeviceUsable(opts.device);
   const graph = await getOrBuildGraph({
     net,
     weights,

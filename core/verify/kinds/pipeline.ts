@@ -6,10 +6,10 @@ import { encodePrompts } from '../../pipeline/prompt.js';
 import { sampleLatents } from '../../pipeline/sampler.js';
 import type { FreeUSettings, SchedulerName } from '../../pipeline/types.js';
 import { randn } from '../../rng/index.js';
-import { loadTextEncoder, loadUnet3d, loadVaeDecoder } from '../../runtime/index.js';
 import { createScheduler } from '../../schedulers/index.js';
 import { loadTokenizer } from '../../tokenizer/index.js';
-import { openModelFolder, partDir, readPartConfig } from '../../../models/folder.js';
+import { openModelFolder } from '../../../models/folder.js';
+import { partsFromFolder } from '../../pipeline/parts.js';
 import { BOUNDS, compare } from '../metrics.js';
 import type { VerifyContext, VerifyRun } from '../types.js';
 
@@ -31,15 +31,13 @@ interface PipelineRun {
 export async function verifyPipeline(ctx: VerifyContext): Promise<VerifyRun[]> {
   const runs = ctx.caseJson.runs as PipelineRun[] | undefined;
   if (!Array.isArray(runs)) throw new T2vError(`${ctx.dir}/case.json has no runs`);
-  const folder = await openModelFolder(join(ctx.dir, 'model'), 'golden');
-  const vaeConfig = await readPartConfig(folder, 'vae');
-  const scale = 2 ** ((vaeConfig.block_out_channels as number[]).length - 1);
-  const scalingFactor = vaeConfig.scaling_factor as number;
+  const parts = await partsFromFolder(await openModelFolder(join(ctx.dir, 'model'), 'golden'));
+  const scale = parts.vaeConfig.scaleFactor;
   const opts = { device: ctx.device };
-  const tokenizer = await loadTokenizer(partDir(folder, 'tokenizer'));
-  const encoder = await loadTextEncoder(partDir(folder, 'text_encoder'), opts);
-  const unet = await loadUnet3d(partDir(folder, 'unet'), opts);
-  const vae = await loadVaeDecoder(partDir(folder, 'vae'), opts);
+  const tokenizer = await loadTokenizer(parts.tokenizerDir);
+  const encoder = await parts.loadTextEncoder(opts);
+  const unet = await parts.loadUnet(opts);
+  const vae = await parts.loadVae(opts);
   const results: VerifyRun[] = [];
   try {
     for (const run of runs) {
@@ -49,7 +47,7 @@ export async function verifyPipeline(ctx: VerifyContext): Promise<VerifyRun[]> {
       results.push(compare(`${run.key} prompt_embeds`, 'relative', embeds.cond, await ref('prompt_embeds'), BOUNDS.pipelineLatents));
       if (embeds.uncond) results.push(compare(`${run.key} negative_prompt_embeds`, 'relative', embeds.uncond, await ref('negative_prompt_embeds'), BOUNDS.pipelineLatents));
 
-      const dims = [1, 4, run.num_frames, run.height / scale, run.width / scale] as const;
+      const dims = [1, parts.unetConfig.inChannels, run.num_frames, run.height / scale, run.width / scale] as const;
       const noise = randn(dims, BigInt(run.latents_seed));
       results.push(compare(`${run.key} latents (seed ${run.latents_seed})`, 'max-abs', noise, await ref('latents'), BOUNDS.rng));
       const scheduler = createScheduler(run.scheduler, run.scheduler_config);
@@ -65,7 +63,7 @@ export async function verifyPipeline(ctx: VerifyContext): Promise<VerifyRun[]> {
       for (let i = 0; i < steps.length; i++) {
         results.push(compare(`${run.key} step${i}`, 'relative', steps[i]!, await ref(`step${i}`), BOUNDS.pipelineLatents));
       }
-      const { frames01 } = await decodeLatents(final, dims, { vae, scalingFactor });
+      const { frames01 } = await decodeLatents(final, dims, { vae, scalingFactor: parts.vaeConfig.scalingFactor });
       results.push(compare(`${run.key} frames`, 'max-abs', frames01, await ref('frames'), BOUNDS.pipelineFrames));
     }
   } finally {
