@@ -67,8 +67,8 @@ export async function layerNorm(ctx: BuildContext, prefix: string, x: string, di
 }
 
 /**
- * Scaled dot-product attention of q (N, S, H*D) over k, v (N, T, H*D), scale 1/sqrt(D); `bias` is an additive
- * (S, T) mask (matmul path only).
+ * Scaled dot-product attention of q (N, S, H*D) over k, v (N, T, H*D), scale 1/sqrt(D); `mask` is an additive
+ * (S, T) mask and takes the MatMul + Softmax path.
  */
 export function sdpa(ctx: BuildContext, q: string, k: string, v: string, heads: number, dimHead: number, mask?: string): string {
   const { o, g } = ctx;

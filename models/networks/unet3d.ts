@@ -74,6 +74,74 @@ async function layer(net: Net, prefix: string, j: number, x: string, cin: number
   return h;
 }
 
+interface Skip {
+  readonly value: string;
+  readonly channels: number;
+}
+
+async function downBlock(net: Net, prefix: string, x: string, cin: number, cout: number, addDownsample: boolean, skips: Skip[], cross: boolean): Promise<string> {
+  let h = x;
+  for (let j = 0; j < net.cfg.layersPerBlock; j++) {
+    h = await layer(net, prefix, j, h, j === 0 ? cin : cout, cout, cross);
+    skips.push({ value: h, channels: cout });
+  }
+  if (addDownsample) {
+    h = await downsample2D(net.ctx, `${prefix}.downsamplers.0`, h, cout, net.cfg.downsamplePadding);
+    skips.push({ value: h, channels: cout });
+  }
+  return h;
+}
+
+/** diffusers `CrossAttnDownBlock3D`: (resnet, temp conv, transformer, temporal transformer) x layers, then a downsampler. */
+function crossAttnDownBlock3D(net: Net, prefix: string, x: string, cin: number, cout: number, addDownsample: boolean, skips: Skip[]): Promise<string> {
+  return downBlock(net, prefix, x, cin, cout, addDownsample, skips, true);
+}
+
+/** diffusers `DownBlock3D`: (resnet, temp conv) x layers, then a downsampler. */
+function downBlock3D(net: Net, prefix: string, x: string, cin: number, cout: number, addDownsample: boolean, skips: Skip[]): Promise<string> {
+  return downBlock(net, prefix, x, cin, cout, addDownsample, skips, false);
+}
+
+/** diffusers `UNetMidBlock3DCrossAttn`: resnet, temp conv, then (transformer, temporal transformer, resnet, temp conv). */
+async function unetMidBlock3DCrossAttn(net: Net, prefix: string, x: string, channels: number): Promise<string> {
+  const { ctx, cfg } = net;
+  const resnet = (j: number, v: string): Promise<string> =>
+    resnetBlock2D(ctx, `${prefix}.resnets.${j}`, v, net.tembAct, { cin: channels, cout: channels, groups: cfg.normNumGroups, eps: cfg.normEps, tembChannels: net.tembChannels, outputScale: cfg.midBlockScaleFactor });
+  let h = await temporalConvLayer(net, `${prefix}.temp_convs.0`, await resnet(0, x), channels);
+  h = await transformer2DModel(ctx, `${prefix}.attentions.0`, h, net.context, spec(net, channels));
+  h = await transformerTemporalModel(ctx, `${prefix}.temp_attentions.0`, h, net.dims, spec(net, channels));
+  return temporalConvLayer(net, `${prefix}.temp_convs.1`, await resnet(1, h), channels);
+}
+
+async function upBlock(net: Net, prefix: string, x: string, prev: number, cout: number, addUpsample: boolean, skips: Skip[], freeu: { b: string; s: string } | null, cross: boolean): Promise<string> {
+  const { o } = net.ctx;
+  let h = x;
+  for (let j = 0; j < net.cfg.layersPerBlock + 1; j++) {
+    const skip = skips.pop()!;
+    const channels = j === 0 ? prev : cout;
+    let hh = h;
+    let hs = skip.value;
+    if (freeu) ({ h: hh, hs } = freeuStage(o, hh, hs, channels, freeu.b, freeu.s, net.freeu.v2));
+    h = await layer(net, prefix, j, o.concat([hh, hs], 1), channels + skip.channels, cout, cross);
+  }
+  if (addUpsample) {
+    // upsample to the exact size of the next skip: diffusers' 2x nearest, or forward_upsample_size when H, W are not divisible
+    const next = skips[skips.length - 1]!.value;
+    h = await upsample2D(net.ctx, `${prefix}.upsamplers.0`, h, cout, o.concat([o.shape(h, 0, 2), o.shape(next, 2, 4)], 0));
+  }
+  return h;
+}
+
+/** diffusers `CrossAttnUpBlock3D`: (FreeU, concat skip, resnet, temp conv, transformer, temporal transformer) x (layers + 1), then an upsampler. */
+function crossAttnUpBlock3D(net: Net, prefix: string, x: string, prev: number, cout: number, addUpsample: boolean, skips: Skip[], freeu: { b: string; s: string } | null): Promise<string> {
+  return upBlock(net, prefix, x, prev, cout, addUpsample, skips, freeu, true);
+}
+
+/** diffusers `UpBlock3D`: (FreeU, concat skip, resnet, temp conv) x (layers + 1), then an upsampler. */
+function upBlock3D(net: Net, prefix: string, x: string, prev: number, cout: number, addUpsample: boolean, skips: Skip[], freeu: { b: string; s: string } | null): Promise<string> {
+  return upBlock(net, prefix, x, prev, cout, addUpsample, skips, freeu, false);
+}
+
 /** Builds the U-Net into `g`: inputs sample (B, C, F, H, W), timestep (1 or B), encoder_hidden_states (B, L, D), FreeU factors. */
 export async function buildUnet3d(g: GraphBuilder, cfg: Unet3dConfig, w: WeightSource, opts: Unet3dBuildOptions = {}): Promise<void> {
   const ctx = makeContext(g, w, opts.attention ?? 'mha');
@@ -81,13 +149,14 @@ export async function buildUnet3d(g: GraphBuilder, cfg: Unet3dConfig, w: WeightS
   const c0 = cfg.blockOutChannels[0]!;
   if (c0 % 2 !== 0) throw new T2vError(`unet/config.json: block_out_channels[0] = ${c0} is odd; t2v builds even timestep embeddings only`);
   const sample = g.input('sample', 'float32', ['batch', cfg.inChannels, 'frames', 'height', 'width']);
-  const timestep = g.input('timestep', 'float32', ['timesteps']);
+  // a scalar, (1,) or (B,): any rank is accepted and flattened, as diffusers takes a number or a tensor
+  const timestep = g.input('timestep', 'float32', null);
   const ehs = g.input('encoder_hidden_states', 'float32', ['batch', 'sequence', cfg.crossAttentionDim]);
   const [b1, b2, s1, s2, v2] = FREEU_INPUTS.map((n) => g.input(n, 'float32', [])) as [string, string, string, string, string];
   const dims: VideoDims = { batch: o.shape(sample, 0, 1), frames: o.shape(sample, 2, 3) };
 
   // time: Timesteps(c0, flip_sin_to_cos=True, shift 0) -> TimestepEmbedding, repeated per frame
-  const t = o.expand(timestep, dims.batch);
+  const t = o.expand(o.reshape(timestep, [-1]), dims.batch);
   const args = o.mul(o.unsqueeze(t, [1]), g.constF(timestepFrequencies(c0), [1, c0 / 2]));
   const tEmb = o.concat([g.node('Cos', [args]), g.node('Sin', [args])], 1);
   const tembChannels = c0 * 4;
@@ -106,57 +175,24 @@ export async function buildUnet3d(g: GraphBuilder, cfg: Unet3dConfig, w: WeightS
   h = await conv2d(ctx, 'conv_in', h, cfg.inChannels, c0, 3);
   h = await transformerTemporalModel(ctx, 'transformer_in', h, dims, { channels: c0, heads: 8, dimHead: cfg.attentionHeadDim, groups: cfg.normNumGroups });
 
-  const skips: { value: string; channels: number }[] = [{ value: h, channels: c0 }];
+  const skips: Skip[] = [{ value: h, channels: c0 }];
   const n = cfg.blockOutChannels.length;
   let cin = c0;
   for (let i = 0; i < n; i++) {
     const cout = cfg.blockOutChannels[i]!;
-    const cross = cfg.downBlockTypes[i] === 'CrossAttnDownBlock3D';
-    for (let j = 0; j < cfg.layersPerBlock; j++) {
-      h = await layer(net, `down_blocks.${i}`, j, h, j === 0 ? cin : cout, cout, cross);
-      skips.push({ value: h, channels: cout });
-    }
-    if (i < n - 1) {
-      h = await downsample2D(ctx, `down_blocks.${i}.downsamplers.0`, h, cout, cfg.downsamplePadding);
-      skips.push({ value: h, channels: cout });
-    }
+    const block = cfg.downBlockTypes[i] === 'CrossAttnDownBlock3D' ? crossAttnDownBlock3D : downBlock3D;
+    h = await block(net, `down_blocks.${i}`, h, cin, cout, i < n - 1, skips);
     cin = cout;
   }
-
-  // mid: resnet, temp conv, then (attention, temporal attention, resnet, temp conv)
-  const cm = cfg.blockOutChannels[n - 1]!;
-  const midResnet = (j: number, x: string): Promise<string> =>
-    resnetBlock2D(ctx, `mid_block.resnets.${j}`, x, tembAct, { cin: cm, cout: cm, groups: cfg.normNumGroups, eps: cfg.normEps, tembChannels, outputScale: cfg.midBlockScaleFactor });
-  h = await temporalConvLayer(net, 'mid_block.temp_convs.0', await midResnet(0, h), cm);
-  h = await transformer2DModel(ctx, 'mid_block.attentions.0', h, net.context, spec(net, cm));
-  h = await transformerTemporalModel(ctx, 'mid_block.temp_attentions.0', h, dims, spec(net, cm));
-  h = await temporalConvLayer(net, 'mid_block.temp_convs.1', await midResnet(1, h), cm);
-
+  h = await unetMidBlock3DCrossAttn(net, 'mid_block', h, cfg.blockOutChannels[n - 1]!);
   const rev = [...cfg.blockOutChannels].reverse();
   let prev = rev[0]!;
   for (let i = 0; i < n; i++) {
-    const cout = rev[i]!;
-    const cross = cfg.upBlockTypes[i] === 'CrossAttnUpBlock3D';
-    const layers = cfg.layersPerBlock + 1;
-    for (let j = 0; j < layers; j++) {
-      const skip = skips.pop()!;
-      let hh = h;
-      let hs = skip.value;
-      if (i < 2 && opts.freeuStage !== false) {
-        // FreeU at resolution_idx 0 and 1 (diffusers utils/torch_utils.py apply_freeu)
-        const st = freeuStage(o, hh, hs, j === 0 ? prev : cout, net.freeu.b[i]!, net.freeu.s[i]!, net.freeu.v2);
-        hh = st.h;
-        hs = st.hs;
-      }
-      const resIn = (j === 0 ? prev : cout) + skip.channels;
-      h = await layer(net, `up_blocks.${i}`, j, o.concat([hh, hs], 1), resIn, cout, cross);
-    }
-    if (i < n - 1) {
-      // upsample to the exact size of the next skip: diffusers' 2x nearest, or forward_upsample_size when H, W are not divisible
-      const next = skips[skips.length - 1]!.value;
-      h = await upsample2D(ctx, `up_blocks.${i}.upsamplers.0`, h, cout, o.concat([o.shape(h, 0, 2), o.shape(next, 2, 4)], 0));
-    }
-    prev = cout;
+    const block = cfg.upBlockTypes[i] === 'CrossAttnUpBlock3D' ? crossAttnUpBlock3D : upBlock3D;
+    // FreeU at resolution_idx 0 and 1 (diffusers utils/torch_utils.py apply_freeu)
+    const freeu = i < 2 && opts.freeuStage !== false ? { b: net.freeu.b[i]!, s: net.freeu.s[i]! } : null;
+    h = await block(net, `up_blocks.${i}`, h, prev, rev[i]!, i < n - 1, skips, freeu);
+    prev = rev[i]!;
   }
 
   h = o.silu(await groupNorm(ctx, 'conv_norm_out', h, c0, cfg.normNumGroups, cfg.normEps));

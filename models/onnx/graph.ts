@@ -73,7 +73,8 @@ export class GraphBuilder {
     return n === 0 ? hint : `${hint}__${n}`;
   }
 
-  input(name: string, type: ElemType, dims: readonly Dim[]): string {
+  /** A graph input; `dims` null leaves its rank open (e.g. a scalar or a 1-D tensor). */
+  input(name: string, type: ElemType, dims: readonly Dim[] | null): string {
     this.used.set(name, 1);
     this.inputs.push(valueInfo(name, type, dims));
     return name;
@@ -204,7 +205,10 @@ export class GraphBuilder {
   }
 }
 
-function valueInfo(name: string, type: ElemType, dims: readonly Dim[]): ValueInfoProto {
+function valueInfo(name: string, type: ElemType, dims: readonly Dim[] | null): ValueInfoProto {
+  if (dims === null) {
+    return create(ValueInfoProtoSchema, { name, type: create(TypeProtoSchema, { value: { case: 'tensorType', value: create(TypeProto_TensorSchema, { elemType: DTYPE[type] }) } }) });
+  }
   return create(ValueInfoProtoSchema, {
     name,
     type: create(TypeProtoSchema, {

@@ -103,3 +103,21 @@ describe('UNet3D graph', () => {
     expect(Array.from(out.by_size!.data as Float32Array)).toEqual(Array.from(out.by_scale!.data as Float32Array));
   });
 });
+
+describe('UNet3D timestep input', () => {
+  it('takes a scalar, a (1,) and a (B,) timestep alike', async () => {
+    const dims: [number, number, number, number, number] = [2, 4, 1, 8, 8];
+    const sample = noise(2 * 4 * 64, 11);
+    const ehs = noise(2 * 3 * 32, 12);
+    const outs: Float32Array[] = [];
+    for (const t of [new ort.Tensor('float32', new Float32Array([250]), []), new ort.Tensor('float32', new Float32Array([250]), [1]), new ort.Tensor('float32', new Float32Array([250, 250]), [2])]) {
+      const out = await withStage.run({
+        sample: new ort.Tensor('float32', sample, dims), timestep: t, encoder_hidden_states: new ort.Tensor('float32', ehs, [2, 3, 32]),
+        freeu_b1: scalar(1), freeu_b2: scalar(1), freeu_s1: scalar(1), freeu_s2: scalar(1), freeu_v2: scalar(0),
+      });
+      outs.push(out.out_sample!.data as Float32Array);
+    }
+    expect(Array.from(outs[1]!)).toEqual(Array.from(outs[0]!));
+    expect(Array.from(outs[2]!)).toEqual(Array.from(outs[0]!));
+  });
+});
