@@ -9,8 +9,19 @@ import { checkFreeU, parseFreeUValue } from '../core/freeu/params.js';
 import { freeuPreset, type FreeUFactorsOnly } from '../core/freeu/presets.js';
 import { parseBoolean, parseChoice, parseInteger, parseNumber, parseSeed } from './parse.js';
 
+/** Where the result goes and how the run talks: the same in what was given and in the final settings. */
+export interface RunFlags {
+  readonly output?: string;
+  readonly device: DeviceChoice;
+  readonly threads?: number;
+  readonly overwrite: boolean;
+  readonly json: boolean;
+  readonly quiet: boolean;
+  readonly verbose: boolean;
+}
+
 /** What the user gave, each value checked; absent fields come from the model. */
-export interface GivenFlags {
+export interface GivenFlags extends RunFlags {
   readonly prompt?: string;
   readonly negativePrompt?: string;
   readonly model?: string;
@@ -23,13 +34,6 @@ export interface GivenFlags {
   readonly height?: number;
   readonly scheduler?: SchedulerName;
   readonly freeu: GivenFreeU;
-  readonly output?: string;
-  readonly device: DeviceChoice;
-  readonly threads?: number;
-  readonly overwrite: boolean;
-  readonly json: boolean;
-  readonly quiet: boolean;
-  readonly verbose: boolean;
 }
 
 export interface GivenFreeU {
@@ -48,7 +52,7 @@ export interface GivenFreeU {
 }
 
 /** A complete generation as the CLI runs it. */
-export interface Settings {
+export interface Settings extends RunFlags {
   readonly prompt: string;
   readonly negativePrompt?: string;
   readonly model?: string;
@@ -65,13 +69,6 @@ export interface Settings {
   readonly freeu: FreeUSettings | null;
   /** The factors --freeu alone would use (for compare and the wizard). */
   readonly freeuOn: FreeUSettings;
-  readonly output?: string;
-  readonly device: DeviceChoice;
-  readonly threads?: number;
-  readonly overwrite: boolean;
-  readonly json: boolean;
-  readonly quiet: boolean;
-  readonly verbose: boolean;
 }
 
 function text(s: Sourced | undefined): string | undefined {
