@@ -1,4 +1,5 @@
 // Memory plan of a full-size generation: ModelScope-sized CLIP, U-Net and VAE with random weights, peak RSS per phase.
+import { readFileSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { generateWith } from '../core/pipeline/generate.js';
@@ -18,13 +19,10 @@ const MODELSCOPE_VAE = {
   in_channels: 3, out_channels: 3,
 };
 
-async function peakMiB(): Promise<number> {
-  const status = await readFile('/proc/self/status', 'utf8');
-  return Number(/^VmHWM:\s+(\d+) kB/m.exec(status)?.[1] ?? 0) / 1024;
-}
-async function rssMiB(): Promise<number> {
-  const status = await readFile('/proc/self/status', 'utf8');
-  return Number(/^VmRSS:\s+(\d+) kB/m.exec(status)?.[1] ?? 0) / 1024;
+/** VmHWM (peak) or VmRSS (now) of this process in MiB; read synchronously so progress marks stay in order. */
+function statusMiB(key: 'VmHWM' | 'VmRSS'): number {
+  const status = readFileSync('/proc/self/status', 'utf8');
+  return Number(new RegExp(`^${key}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? 0) / 1024;
 }
 
 async function main(): Promise<void> {
@@ -40,20 +38,20 @@ async function main(): Promise<void> {
   );
   const phases: { phase: string; atSeconds: number; rssMiB: number; peakMiB: number }[] = [];
   const t0 = performance.now();
-  const mark = async (phase: string) => {
-    phases.push({ phase, atSeconds: (performance.now() - t0) / 1000, rssMiB: await rssMiB(), peakMiB: await peakMiB() });
+  const mark = (phase: string) => {
+    phases.push({ phase, atSeconds: (performance.now() - t0) / 1000, rssMiB: statusMiB('VmRSS'), peakMiB: statusMiB('VmHWM') });
     console.error(`${phase.padEnd(28)} ${phases.at(-1)!.atSeconds.toFixed(0).padStart(5)} s  rss ${phases.at(-1)!.rssMiB.toFixed(0).padStart(6)} MiB  peak ${phases.at(-1)!.peakMiB.toFixed(0).padStart(6)} MiB`);
   };
-  await mark('start');
+  mark('start');
   let last = '';
   const result = await generateWith(parts, {
     prompt: 'a panda playing guitar', seed: 0n, steps, guidanceScale: 9, frames: 16, width: 256, height: 256, scheduler: 'ddim', device: 'cpu', threads: 2,
   }, (e) => {
     const phase = e.phase === 'step' ? `step ${e.step}/${e.total}` : e.phase === 'decode' ? `decode ${e.done}/${e.total}` : e.phase;
-    if (phase !== last) { last = phase; void mark(phase); }
+    if (phase !== last) { last = phase; mark(phase); }
   });
-  await mark('done');
-  const out = { steps, frames: result.frames, size: [result.width, result.height], timings: result.timings, phases, peakMiB: await peakMiB() };
+  mark('done');
+  const out = { steps, frames: result.frames, size: [result.width, result.height], timings: result.timings, phases, peakMiB: statusMiB('VmHWM') };
   const dir = join(packageRoot(), 'bench', 'results');
   await mkdir(dir, { recursive: true });
   const file = join(dir, `${new Date().toISOString().slice(0, 10)}-pipeline-memory.json`);

@@ -182,6 +182,9 @@ class Both(torch.nn.Module):
         self.unet, self.text = unet, text
 
 
+MIN_SNR_FROM = 1300  # the first 1300 steps of the shipped run used the plain epsilon MSE
+
+
 def lr_at(step, base, warmup=100):
     return base * min(1.0, (step + 1) / warmup)
 
@@ -230,7 +233,13 @@ def stage_unet(args):
         zt = a.sqrt() * z0 + (1 - a).sqrt() * noise
         ehs = text(ids)
         pred = unet(zt, t, ehs)
-        loss = F.mse_loss(pred, noise)
+        if step >= MIN_SNR_FROM:
+            # min-SNR-5 weighting (Hang et al. 2023) for epsilon prediction: w = min(SNR, 5) / SNR
+            snr = (a / (1 - a)).view(-1)
+            w = torch.clamp(snr, max=5.0) / snr
+            loss = ((pred - noise).pow(2).mean(dim=(1, 2, 3, 4)) * w).mean()
+        else:
+            loss = F.mse_loss(pred, noise)
         for gr in opt.param_groups:
             gr["lr"] = lr_at(step, base_lr)
         opt.zero_grad(set_to_none=True)
