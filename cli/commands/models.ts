@@ -11,6 +11,19 @@ export interface ModelEntry {
   readonly revision?: string;
   readonly path: string;
   readonly bytes?: number;
+  /** One line from the folder's t2v.json: what the model can draw. */
+  readonly description?: string;
+}
+
+async function description(dir: string): Promise<{ description?: string }> {
+  const text = await readFile(join(dir, 't2v.json'), 'utf8').catch(() => undefined);
+  if (text === undefined) return {};
+  try {
+    const d = (JSON.parse(text) as { description?: unknown }).description;
+    return typeof d === 'string' ? { description: d } : {};
+  } catch {
+    return {};
+  }
 }
 
 async function isPipeline(dir: string): Promise<boolean> {
@@ -23,14 +36,14 @@ export async function listModels(env: NodeJS.ProcessEnv): Promise<ModelEntry[]> 
   const { defaultModelDir, hfHubCacheDir } = await import('../../models/paths.js');
   const out: ModelEntry[] = [];
   const def = defaultModelDir();
-  if (await isPipeline(def)) out.push({ id: 'default', path: def, ...withSize(await folderSize(def)) });
+  if (await isPipeline(def)) out.push({ id: 'default', path: def, ...withSize(await folderSize(def)), ...(await description(def)) });
   const hub = hfHubCacheDir(env);
   for (const repo of (await readdir(hub).catch(() => [] as string[])).sort()) {
     if (!repo.startsWith('models--')) continue;
     const id = repo.slice('models--'.length).replace('--', '/');
     for (const snap of await readdir(join(hub, repo, 'snapshots')).catch(() => [] as string[])) {
       const dir = join(hub, repo, 'snapshots', snap);
-      if (await isPipeline(dir)) out.push({ id, revision: snap, path: dir, ...withSize(await folderSize(join(hub, repo, 'blobs'))) });
+      if (await isPipeline(dir)) out.push({ id, revision: snap, path: dir, ...withSize(await folderSize(join(hub, repo, 'blobs'))), ...(await description(dir)) });
     }
   }
   return out;
@@ -49,6 +62,7 @@ export async function listAction(opts: Readonly<Record<string, unknown>>, ctx: C
   if (models.length === 0) ctx.io.stdout.write('no models yet; fetch one with: t2v models pull damo-vilab/text-to-video-ms-1.7b\n');
   for (const m of models) {
     ctx.io.stdout.write(`${m.id}${m.revision ? `@${m.revision.slice(0, 12)}` : ''}  ${m.bytes === undefined ? '?' : formatBytes(m.bytes)}  ${m.path}\n`);
+    if (m.description) ctx.io.stdout.write(`  ${m.description}\n`);
   }
   return 0;
 }

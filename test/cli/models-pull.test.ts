@@ -53,7 +53,8 @@ describe('models pull', () => {
     // then it is a model t2v can name
     const list = memoryIo({ HF_HUB_CACHE: cache });
     await main(['models', 'list', '--json'], list, { deps: async () => fakeDeps() });
-    expect(JSON.parse(list.stdout.text)).toMatchObject({ models: [{ id: 'acme/tiny-t2v', revision: SHA, path: snap }] });
+    // the embedded model comes first, with its one-line description
+    expect(JSON.parse(list.stdout.text)).toMatchObject({ models: [{ id: 'default', description: expect.stringMatching(/circle, square or triangle/) }, { id: 'acme/tiny-t2v', revision: SHA, path: snap }] });
   });
 
   it('--json prints one object; progress lines go to stderr', async () => {
