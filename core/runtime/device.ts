@@ -1,4 +1,6 @@
 // Execution providers: cpu always; webgpu (bundled in onnxruntime-node, Dawn over Vulkan) when an adapter exists.
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { T2vError } from '../errors.js';
 import type { Device } from '../verify/types.js';
@@ -28,9 +30,24 @@ function probeModel(): Uint8Array {
   return g.serialize();
 }
 
+const LIB_DIRS = ['/usr/lib/x86_64-linux-gnu', '/usr/lib/aarch64-linux-gnu', '/usr/lib64', '/usr/lib', '/lib/x86_64-linux-gnu', '/usr/local/lib'];
+
+/** Linux only: Dawn needs the Vulkan loader, and probing without one just prints a native warning on stderr. */
+export function hasVulkanLoader(env: NodeJS.ProcessEnv = process.env): boolean {
+  if (process.platform !== 'linux') return true;
+  const dirs = [...(env.LD_LIBRARY_PATH ?? '').split(':').filter(Boolean), ...LIB_DIRS];
+  if (dirs.some((d) => existsSync(join(d, 'libvulkan.so.1')))) return true;
+  try {
+    return readFileSync('/etc/ld.so.cache').includes('libvulkan.so.1');
+  } catch {
+    return false;
+  }
+}
+
 /** Null when a WebGPU adapter works; otherwise why not (one line). Cached per process. */
 export function webgpuUnavailableReason(): Promise<string | null> {
   probed ??= (async () => {
+    if (!hasVulkanLoader()) return 'no Vulkan loader (libvulkan.so.1) is installed; install libvulkan1 and the GPU driver';
     try {
       const s = await ort.InferenceSession.create(probeModel(), { executionProviders: ['webgpu'] });
       await s.release();
