@@ -1,4 +1,5 @@
 // Quality benchmark of the embedded model: every colour x shape x direction prompt, several seeds, FreeU off and on.
+// Flags: --seeds N (default 2), --model M, --freeu off|on|both, --every K (only every K-th prompt-seed pair, for quick looks).
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { generate } from '../core/pipeline/generate.js';
@@ -20,7 +21,10 @@ async function main(): Promise<void> {
   const seeds = Number(flag('seeds', '2'));
   const model = flag('model', 'default');
   const defaults = await resolveModelDefaults(model);
-  const modes = [['off', null], ['on', { ...defaults.freeu, version: 1 as const, start: 0, end: 1 }]] as const;
+  const every = Number(flag('every', '1'));
+  const which = flag('freeu', 'both');
+  const modes = ([['off', null], ['on', { ...defaults.freeu, version: 1 as const, start: 0, end: 1 }]] as const).filter(([m]) => which === 'both' || which === m);
+  let pair = 0;
   const tallies: Record<string, Tally> = {};
   const perAttribute: Record<string, Record<string, { right: number; total: number }>> = {};
   const started = performance.now();
@@ -32,6 +36,7 @@ async function main(): Promise<void> {
       for (const shape of SHAPES) {
         for (const dir of DIRECTIONS) {
           for (let seed = 0; seed < seeds; seed++) {
+            if (pair++ % every !== 0) continue;
             const r = await generate({
               prompt: `a ${colour} ${shape} moving ${dir}`, model, seed: BigInt(seed), steps: defaults.steps,
               guidanceScale: defaults.guidanceScale, frames: defaults.frames, width: defaults.width, height: defaults.height,
@@ -49,13 +54,13 @@ async function main(): Promise<void> {
     const pct = (n: number) => `${((100 * n) / t.total).toFixed(1)}%`;
     console.log(`FreeU ${mode}: colour ${pct(t.colour)}, direction ${pct(t.direction)}, both ${pct(t.both)} of ${t.total}`);
   }
-  for (const key of Object.keys(perAttribute.off ?? {})) {
-    const cell = (m: string) => { const a = perAttribute[m]![key]!; return `${a.right}/${a.total}`; };
+  for (const key of Object.keys(perAttribute[modes[0]![0]] ?? {})) {
+    const cell = (m: string) => { const a = perAttribute[m]?.[key]; return a ? `${a.right}/${a.total}` : '-'; };
     console.log(`  ${key.padEnd(18)} off ${cell('off').padEnd(7)} on ${cell('on')}`);
   }
   const out = join(packageRoot(), 'bench', 'results', `${new Date().toISOString().slice(0, 10)}-quality.json`);
   await mkdir(join(packageRoot(), 'bench', 'results'), { recursive: true });
-  await writeFile(out, JSON.stringify({ model, seeds, defaults, tallies, perAttribute, seconds: (performance.now() - started) / 1000 }, null, 2));
+  await writeFile(out, JSON.stringify({ model, seeds, every, defaults, tallies, perAttribute, seconds: (performance.now() - started) / 1000 }, null, 2));
   console.log(`wrote ${out}`);
 }
 

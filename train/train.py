@@ -83,6 +83,9 @@ class EMA:
 
 
 # ---------------------------------------------------------------------------------------------- VAE
+VAE_WEIGHT_FROM = 300  # the shipped run weighted shape pixels from step 300 on
+
+
 def stage_vae(args):
     path = os.path.join(WORK, "vae.pt")
     vae = make_vae()
@@ -112,7 +115,7 @@ def stage_vae(args):
         y = vae.decode(z)
         # the shape covers ~5% of a frame: weight its pixels (those unlike the corner/background colour) x10
         fg = ((x - x[:, :, :1, :1]).abs().amax(1, keepdim=True) > 0.05).float()
-        w = 1.0 + 9.0 * fg
+        w = 1.0 + 9.0 * fg if step >= VAE_WEIGHT_FROM else torch.ones_like(fg)
         rec = ((y - x).abs() * w).mean() + ((y - x).pow(2) * w).mean()
         kl = 0.5 * (mean.pow(2) + logvar.exp() - 1 - logvar).mean()
         loss = rec + kl_w * kl
