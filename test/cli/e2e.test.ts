@@ -97,10 +97,11 @@ describe('the wizard in a real terminal (tmux)', () => {
     tmux('send-keys', '-t', session, ...k);
     await new Promise((r) => setTimeout(r, 150));
   }
+  // a person at a terminal has no CI variable; under CI=true Ink would draw only the final frame
   function start(args: string[]) {
     const cmd = [process.execPath, BIN, ...args].map((a) => `'${a}'`).join(' ');
     session = `w${Date.now()}`;
-    const r = tmux('new-session', '-d', '-s', session, '-x', '120', '-y', '45', '-c', ROOT, `env NO_COLOR=1 XDG_CONFIG_HOME=/nonexistent-t2v-test ${cmd}; echo EXIT=$?; sleep 120`);
+    const r = tmux('new-session', '-d', '-s', session, '-x', '120', '-y', '45', '-c', ROOT, `env -u CI NO_COLOR=1 XDG_CONFIG_HOME=/nonexistent-t2v-test ${cmd}; echo EXIT=$?; sleep 120`);
     expect(r.stderr).toBe('');
     expect(r.status).toBe(0);
   }
