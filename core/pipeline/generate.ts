@@ -9,7 +9,7 @@ import { decodeLatents } from './decode.js';
 import { frames01ToRgb } from './frames.js';
 import { partsFromFolder, type PipelineParts } from './parts.js';
 import { encodePrompts } from './prompt.js';
-import { sampleLatents, throwIfAborted } from './sampler.js';
+import { sampleLatents, scaleInitialNoise, throwIfAborted } from './sampler.js';
 import type { GenerateRequest, GenerateResult, ProgressEvent } from './types.js';
 
 const MAX_SEED = (1n << 64n) - 1n;
@@ -60,9 +60,7 @@ export async function generateWith(parts: PipelineParts, req: GenerateRequest, o
   const scheduler = createScheduler(req.scheduler, parts.schedulerConfig);
   scheduler.setTimesteps(req.steps);
   const dims = [1, parts.unetConfig.inChannels, req.frames, req.height / scale, req.width / scale] as const;
-  const latents = randn(dims, seed);
-  const sigma = Math.fround(scheduler.initNoiseSigma);
-  if (sigma !== 1) for (let i = 0; i < latents.length; i++) latents[i] = Math.fround(latents[i]! * sigma);
+  const latents = scaleInitialNoise(randn(dims, seed), scheduler.initNoiseSigma);
 
   const unet = await parts.loadUnet(opts);
   const loadSeconds = (performance.now() - t0) / 1000;

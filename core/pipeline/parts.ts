@@ -46,7 +46,7 @@ export async function partsFromFolder(folder: ModelFolder): Promise<PipelinePart
     unet: parseUnet3dConfig(await readPartConfig(folder, 'unet'), `${partDir(folder, 'unet')}/config.json`),
     vae: parseVaeConfig(await readPartConfig(folder, 'vae'), `${partDir(folder, 'vae')}/config.json`),
   };
-  await readPartConfig(folder, 'tokenizer');
+  await readPartConfig(folder, 'tokenizer'); // a missing or foreign tokenizer fails here, before any network loads
   const meta = {
     id: folder.id,
     ...(folder.revision ? { revision: folder.revision } : {}),

@@ -24,6 +24,12 @@ export interface SampleOptions {
   readonly onStep?: (index: number, latents: Float32Array, seconds: number) => void;
 }
 
+/** The seed's noise times the scheduler's init_noise_sigma, in float32 as torch multiplies it. */
+export function scaleInitialNoise(noise: Float32Array, initNoiseSigma: number): Float32Array {
+  const sigma = Math.fround(initNoiseSigma);
+  return sigma === 1 ? noise : noise.map((v) => Math.fround(v * sigma));
+}
+
 export function throwIfAborted(signal?: AbortSignal): void {
   if (signal?.aborted) throw new T2vError('interrupted', 130);
 }

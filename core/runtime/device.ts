@@ -62,11 +62,11 @@ export function webgpuUnavailableReason(): Promise<string | null> {
 /** `--device`: auto picks webgpu when an adapter exists, else cpu, and says which it picked. */
 export async function resolveDevice(choice: DeviceChoice): Promise<{ device: Device; note: string }> {
   if (choice === 'cpu') return { device: 'cpu', note: 'device: cpu' };
-  const why = await webgpuUnavailableReason();
   if (choice === 'webgpu') {
     await assertDeviceUsable('webgpu');
     return { device: 'webgpu', note: 'device: webgpu' };
   }
+  const why = await webgpuUnavailableReason();
   if (!why) return { device: 'webgpu', note: 'device: webgpu (auto: a WebGPU adapter was found)' };
   return { device: 'cpu', note: `device: cpu (auto: no WebGPU adapter: ${why})` };
 }

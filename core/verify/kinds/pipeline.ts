@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { T2vError } from '../../errors.js';
 import { decodeLatents } from '../../pipeline/decode.js';
 import { encodePrompts } from '../../pipeline/prompt.js';
-import { sampleLatents } from '../../pipeline/sampler.js';
+import { sampleLatents, scaleInitialNoise } from '../../pipeline/sampler.js';
 import type { FreeUSettings, SchedulerName } from '../../pipeline/types.js';
 import { randn } from '../../rng/index.js';
 import { createScheduler } from '../../schedulers/index.js';
@@ -52,8 +52,7 @@ export async function verifyPipeline(ctx: VerifyContext): Promise<VerifyRun[]> {
       results.push(compare(`${run.key} latents (seed ${run.latents_seed})`, 'max-abs', noise, await ref('latents'), BOUNDS.rng));
       const scheduler = createScheduler(run.scheduler, run.scheduler_config);
       scheduler.setTimesteps(run.steps);
-      const sigma = Math.fround(scheduler.initNoiseSigma);
-      const start = noise.map((v) => Math.fround(v * sigma));
+      const start = scaleInitialNoise(noise, scheduler.initNoiseSigma);
       const steps: Float32Array[] = [];
       const freeu: FreeUSettings | null = run.freeu ? { ...run.freeu, version: 1, start: 0, end: 1 } : null;
       const final = await sampleLatents({
