@@ -1,5 +1,6 @@
 // Quality benchmark of the embedded model: every colour x shape x direction prompt, several seeds, FreeU off and on.
-// Flags: --seeds N (default 2), --model M, --freeu off|on|both, --every K (only every K-th prompt-seed pair, for quick looks).
+// Flags: --seeds N (default 2), --model M, --freeu off|on|both, --every K (only every K-th prompt-seed pair, for quick looks),
+// --threads T (default: every core).
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { generate } from '../core/pipeline/generate.js';
@@ -23,6 +24,7 @@ async function main(): Promise<void> {
   const defaults = await resolveModelDefaults(model);
   const every = Number(flag('every', '1'));
   const which = flag('freeu', 'both');
+  const threads = Number(flag('threads', '0'));
   const modes = ([['off', null], ['on', { ...defaults.freeu, version: 1 as const, start: 0, end: 1 }]] as const).filter(([m]) => which === 'both' || which === m);
   let pair = 0;
   const tallies: Record<string, Tally> = {};
@@ -40,7 +42,7 @@ async function main(): Promise<void> {
             const r = await generate({
               prompt: `a ${colour} ${shape} moving ${dir}`, model, seed: BigInt(seed), steps: defaults.steps,
               guidanceScale: defaults.guidanceScale, frames: defaults.frames, width: defaults.width, height: defaults.height,
-              scheduler: defaults.scheduler, freeu, device: 'cpu',
+              scheduler: defaults.scheduler, freeu, device: 'cpu', ...(threads > 0 ? { threads } : {}),
             });
             const reading = readClip(r.rgb, r.frames, r.width, r.height);
             const okC = reading.colour === colour;
@@ -58,7 +60,7 @@ async function main(): Promise<void> {
     const cell = (m: string) => { const a = perAttribute[m]?.[key]; return a ? `${a.right}/${a.total}` : '-'; };
     console.log(`  ${key.padEnd(18)} off ${cell('off').padEnd(7)} on ${cell('on')}`);
   }
-  const out = join(packageRoot(), 'bench', 'results', `${new Date().toISOString().slice(0, 10)}-quality.json`);
+  const out = join(packageRoot(), 'bench', 'results', `${new Date().toISOString().slice(0, 19).replace(/:/g, '-')}-quality.json`);
   await mkdir(join(packageRoot(), 'bench', 'results'), { recursive: true });
   await writeFile(out, JSON.stringify({ model, seeds, every, defaults, tallies, perAttribute, seconds: (performance.now() - started) / 1000 }, null, 2));
   console.log(`wrote ${out}`);

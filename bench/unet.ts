@@ -1,4 +1,4 @@
-// `npm run bench`: the ModelScope U-Net from random weights on CPU: build, session, guidance step, FLOP/s beside a MatMul roofline.
+// `npm run bench`: the ModelScope U-Net from random weights on CPU or WebGPU: build, session, guidance step, FLOP/s beside a MatMul roofline.
 // Each phase runs in its own child process so that its peak RSS is its own.
 import { fork } from 'node:child_process';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
@@ -13,6 +13,7 @@ import { freeuStage } from '../models/networks/freeu.js';
 import { GraphBuilder } from '../models/onnx/graph.js';
 import { Ops } from '../models/onnx/ops.js';
 import { sessionOptions } from '../core/runtime/session.js';
+import type { Device } from '../core/verify/types.js';
 import { unet3dFlops, type StepShape } from './flops.js';
 
 const SMALL_UNET: Readonly<Record<string, unknown>> = {
@@ -25,7 +26,7 @@ const CONFIGS: Record<string, { raw: Readonly<Record<string, unknown>>; shape: S
 const FREEU_ON = { b1: 1.2, b2: 1.4, s1: 0.9, s2: 0.2, v2: 0 };
 const FREEU_OFF = { b1: 1, b2: 1, s1: 1, s2: 1, v2: 0 };
 
-interface Args { config: string; freeu: 'both' | 'off' | 'on'; threads: number; attention: AttentionImpl; keep: boolean; matmul: number }
+interface Args { config: string; freeu: 'both' | 'off' | 'on'; device: Device; threads: number; attention: AttentionImpl; keep: boolean; matmul: number }
 
 function parseArgs(argv: string[]): Args & { phase?: string; dir?: string } {
   const get = (k: string): string | undefined => { const i = argv.indexOf(`--${k}`); return i >= 0 ? argv[i + 1] : undefined; };
@@ -34,8 +35,10 @@ function parseArgs(argv: string[]): Args & { phase?: string; dir?: string } {
   const freeu = (get('freeu') ?? 'both') as Args['freeu'];
   if (!['both', 'off', 'on'].includes(freeu)) throw new Error(`--freeu ${freeu}: expected both, off or on`);
   const attention = (get('attention') ?? 'mha') as AttentionImpl;
+  const device = (get('device') ?? 'cpu') as Device;
+  if (!['cpu', 'webgpu'].includes(device)) throw new Error(`--device ${device}: expected cpu or webgpu`);
   return {
-    config, freeu, attention,
+    config, freeu, attention, device,
     threads: Number(get('threads') ?? 2),
     matmul: Number(get('matmul') ?? 2048),
     keep: argv.includes('--keep'),
@@ -66,12 +69,12 @@ function feeds(cfg: Unet3dConfig, s: StepShape, f: typeof FREEU_ON): Record<stri
 }
 
 /** GFLOP/s of an n x n x n float32 MatMul through onnxruntime with the same session options. */
-async function matmulGflops(n: number, threads: number): Promise<{ gflops: number; gflopsPerCpuSecond: number }> {
+async function matmulGflops(n: number, device: Device, threads: number): Promise<{ gflops: number; gflopsPerCpuSecond: number }> {
   const g = new GraphBuilder({ name: 'matmul' });
   const a = g.input('a', 'float32', [n, n]);
   const b = g.input('b', 'float32', [n, n]);
   g.output(g.node('MatMul', [a, b]), 'c', 'float32', [n, n]);
-  const s = await ort.InferenceSession.create(g.serialize(), sessionOptions('cpu', threads));
+  const s = await ort.InferenceSession.create(g.serialize(), sessionOptions(device, threads));
   const x = new ort.Tensor('float32', Float32Array.from({ length: n * n }, (_, i) => (i % 7) * 0.1), [n, n]);
   await s.run({ a: x, b: x });
   let best = Infinity;
@@ -92,7 +95,7 @@ async function matmulGflops(n: number, threads: number): Promise<{ gflops: numbe
  * The FreeU stages of one step alone (both up blocks, every skip concatenation, at the step's shapes), timed with the
  * factors on: the stage's cost without the noise of two whole steps on a shared machine.
  */
-async function freeuStageSeconds(cfg: Unet3dConfig, s: StepShape, threads: number): Promise<number> {
+async function freeuStageSeconds(cfg: Unet3dConfig, s: StepShape, device: Device, threads: number): Promise<number> {
   const g = new GraphBuilder({ name: 'freeu' });
   const o = new Ops(g);
   const [b, sc, v2] = ['b', 's', 'v2'].map((n) => g.input(n, 'float32', [])) as [string, string, string];
@@ -124,7 +127,7 @@ async function freeuStageSeconds(cfg: Unet3dConfig, s: StepShape, threads: numbe
     }
     prev = rev[i]!;
   }
-  const session = await ort.InferenceSession.create(g.serialize(), sessionOptions('cpu', threads));
+  const session = await ort.InferenceSession.create(g.serialize(), sessionOptions(device, threads));
   await session.run(feeds);
   let best = Infinity;
   for (let k = 0; k < 10; k++) {
@@ -152,7 +155,7 @@ async function phaseRun(args: Args, dir: string): Promise<Record<string, unknown
   const { raw, shape } = CONFIGS[args.config]!;
   const cfg = parseUnet3dConfig(raw);
   const t0 = performance.now();
-  const session = await ort.InferenceSession.create(join(dir, 'model.onnx'), sessionOptions('cpu', args.threads));
+  const session = await ort.InferenceSession.create(join(dir, 'model.onnx'), sessionOptions(args.device, args.threads));
   const sessionSeconds = (performance.now() - t0) / 1000;
   const afterSession = await memory();
   const order: ('off' | 'on')[] = args.freeu === 'both' ? ['off', 'on', 'off', 'on'] : [args.freeu, args.freeu];
@@ -174,8 +177,8 @@ async function phaseRun(args: Args, dir: string): Promise<Record<string, unknown
   }
   const stepPeak = await memory();
   await session.release();
-  const roof = await matmulGflops(args.matmul, args.threads);
-  const freeuStage = await freeuStageSeconds(cfg, shape, args.threads);
+  const roof = await matmulGflops(args.matmul, args.device, args.threads);
+  const freeuStage = await freeuStageSeconds(cfg, shape, args.device, args.threads);
   return {
     freeuStageSeconds: freeuStage, sessionSeconds, rssAfterSessionMiB: afterSession.rssMiB, stepPeakRssMiB: stepPeak.peakRssMiB, times, cpuTimes, matmulGflops: roof.gflops, matmulGflopsPerCpuSecond: roof.gflopsPerCpuSecond, checksum };
 }
@@ -203,7 +206,7 @@ async function main(): Promise<void> {
   const cfg = parseUnet3dConfig(raw);
   const flops = unet3dFlops(cfg, shape);
   const dir = await mkdtemp(join(process.env.T2V_BENCH_TMP ?? tmpdir(), `t2v-bench-${args.config}-`));
-  console.log(`t2v bench: U-Net config ${args.config}, random weights, cpu, ${args.threads} threads, attention ${args.attention}; step = batch ${shape.batch} x ${shape.frames} frames x ${shape.height}x${shape.width} latents, ${(flops.total / 1e12).toFixed(3)} TFLOP`);
+  console.log(`t2v bench: U-Net config ${args.config}, random weights, ${args.device}, ${args.threads} threads, attention ${args.attention}; step = batch ${shape.batch} x ${shape.frames} frames x ${shape.height}x${shape.width} latents, ${(flops.total / 1e12).toFixed(3)} TFLOP`);
   try {
     const build = await runChild('build', argv, dir);
     console.log(`  build: ${(build.buildSeconds as number).toFixed(1)} s, peak RSS ${(build.buildPeakRssMiB as number).toFixed(0)} MiB, ${((build.parameters as number) / 1e9).toFixed(3)} B parameters, ${build.nodes} nodes`);
@@ -225,6 +228,7 @@ async function main(): Promise<void> {
       config: args.config,
       unetConfig: raw,
       step: shape,
+      device: args.device,
       threads: args.threads,
       attention: args.attention,
       machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model, totalMemGiB: totalmem() / 2 ** 30, onnxruntime: ort.env.versions.common },
@@ -260,7 +264,7 @@ async function main(): Promise<void> {
     console.log(`  per CPU-second: step ${gflopsPerCpuSecond.toFixed(1)}, MatMul ${(run.matmulGflopsPerCpuSecond as number).toFixed(1)} GFLOP (${(result.fractionOfMatmulPerCpuSecond * 100).toFixed(0)} %); load average ${loadavg().map((x) => x.toFixed(1)).join(' ')}`);
     const outDir = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'bench', 'results');
     await mkdir(outDir, { recursive: true });
-    const file = join(outDir, `${result.date.slice(0, 19).replace(/:/g, '-')}-${args.config}.json`);
+    const file = join(outDir, `${result.date.slice(0, 19).replace(/:/g, "-")}-${args.config}${args.device === "cpu" ? "" : `-${args.device}`}.json`);
     await writeFile(file, JSON.stringify(result, null, 2) + '\n');
     console.log(`  results: ${file}`);
   } finally {

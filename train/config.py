@@ -22,6 +22,9 @@ UNET = dict(
     norm_num_groups=8, num_attention_heads=None, out_channels=4, sample_size=SIZE // 8, time_cond_proj_dim=None,
     up_block_types=["UpBlock3D", "CrossAttnUpBlock3D", "CrossAttnUpBlock3D", "CrossAttnUpBlock3D"])
 
+# `fresh` stage variants (train/fresh.py): the shipped config, and one 2.2x wider (still < 30 MB in fp16)
+UNET_VARIANTS = {"base": {}, "wide": {"block_out_channels": [48, 96, 96, 96]}}
+
 TEXT = dict(vocab_size=914, hidden_size=64, intermediate_size=256, num_hidden_layers=3, num_attention_heads=4,
             max_position_embeddings=77, hidden_act="gelu", layer_norm_eps=1e-5,
             bos_token_id=912, eos_token_id=913, pad_token_id=913)

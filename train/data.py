@@ -45,7 +45,8 @@ def shape_alpha(shape, cx, cy, r, size):
     return np.clip(0.5 - sd, 0.0, 1.0)
 
 
-def make_clip(rng, colour, shape, direction, bg, frames=8, size=64):
+def draw_geometry(rng, direction, size):
+    """Radius, travel over the clip, and start (along and across the motion), all in pixels."""
     r = rng.uniform(7.0, 12.0)
     travel = rng.uniform(0.45, 0.7) * size          # total distance over the clip
     dx, dy = DIRECTIONS[direction]
@@ -55,10 +56,12 @@ def make_clip(rng, colour, shape, direction, bg, frames=8, size=64):
     hi = size - margin - (travel if (dx > 0 or dy > 0) else 0.0)
     along = rng.uniform(lo, max(lo, hi))
     across = rng.uniform(margin, size - margin)
-    if dx != 0:
-        x0, y0 = along, across
-    else:
-        x0, y0 = across, along
+    return r, travel, along, across
+
+
+def render_clip(colour, shape, direction, bg, r, travel, along, across, frames=8, size=64):
+    dx, dy = DIRECTIONS[direction]
+    x0, y0 = (along, across) if dx != 0 else (across, along)
     col = np.array(COLOURS[colour], np.float32)
     bgc = np.array(BACKGROUNDS[bg], np.float32)
     out = np.empty((frames, size, size, 3), np.float32)
@@ -67,6 +70,11 @@ def make_clip(rng, colour, shape, direction, bg, frames=8, size=64):
         a = shape_alpha(shape, x0 + dx * travel * k, y0 + dy * travel * k, r, size)[..., None]
         out[f] = bgc * (1 - a) + col * a
     return out
+
+
+def make_clip(rng, colour, shape, direction, bg, frames=8, size=64):
+    geometry = draw_geometry(rng, direction, size)
+    return render_clip(colour, shape, direction, bg, *geometry, frames=frames, size=size)
 
 
 def sample_spec(rng):

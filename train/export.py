@@ -1,8 +1,9 @@
 """Write the trained model to models/default/ in diffusers' folder layout (fp16 safetensors).
 
-  /usr/bin/python3 train/export.py [--out models/default]
+  /usr/bin/python3 train/export.py [--out models/default] [--ckpt train/work/.../fresh-*.pt]
 
-Reads train/work/{vae.pt,latents.pt,unet.pt}; exports the EMA weights of the UNet and text encoder.
+Reads train/work/{vae.pt,latents.pt,unet.pt} and exports the EMA weights of the UNet and text encoder; with
+--ckpt, the UNet and text encoder (and latent scaling) of a `fresh` stage checkpoint beside the shipped VAE.
 """
 import argparse
 import json
@@ -17,7 +18,7 @@ ROOT = os.path.dirname(HERE)
 sys.path.insert(0, HERE)
 import config as C  # noqa: E402
 from modules.clip_text import CLIPTextModel  # noqa: E402
-from modules.safetensors_io import save_file  # noqa: E402
+from modules.safetensors_io import load_file, save_file  # noqa: E402
 from modules.unet_3d import UNet3DConditionModel  # noqa: E402
 from modules.vae import AutoencoderKL  # noqa: E402
 
@@ -55,17 +56,31 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--out", default=os.path.join(ROOT, "models", "default"))
     ap.add_argument("--no-ema", action="store_true")
+    ap.add_argument("--ckpt", default="", help="a `fresh` stage checkpoint (train/fresh.py)")
     args = ap.parse_args()
     out = args.out
     work = os.path.join(HERE, "work")
-    vck = torch.load(os.path.join(work, "vae.pt"))
-    uck = torch.load(os.path.join(work, "unet.pt"))
-    scaling = torch.load(os.path.join(work, "latents.pt"))["scaling_factor"]
-    sd = uck["model"] if args.no_ema else uck["ema"]
+    unet_config = C.UNET
+    if args.ckpt:
+        uck = torch.load(args.ckpt, map_location="cpu")
+        shipped_cfg = json.load(open(os.path.join(ROOT, "models", "default", "vae", "config.json")))
+        unet_config, scaling = uck["unet_config"], uck.get("scaling_factor", shipped_cfg["scaling_factor"])
+        shipped = os.path.join(ROOT, "models", "default", "vae", "diffusion_pytorch_model.safetensors")
+        vck = {"model": {k: v.float() for k, v in load_file(shipped).items()},
+               "step": json.load(open(os.path.join(ROOT, "models", "default", "t2v.json")))["training"]["vae_steps"]}
+        sd = {k: v.float() for k, v in uck["ema"].items()}
+        training = {"unet_steps": int(uck["step"]), "unet_stage": "fresh", **{
+            k: uck["args"][k] for k in ("device", "batch", "lr", "latent_scale", "init") if k in uck["args"]}}
+    else:
+        vck = torch.load(os.path.join(work, "vae.pt"))
+        uck = torch.load(os.path.join(work, "unet.pt"))
+        scaling = torch.load(os.path.join(work, "latents.pt"))["scaling_factor"]
+        sd = uck["model"] if args.no_ema else uck["ema"]
+        training = {"unet_steps": int(uck["step"])}
     unet_sd = {k[5:]: v for k, v in sd.items() if k.startswith("unet.")}
     text_sd = {k[5:]: v for k, v in sd.items() if k.startswith("text.")}
     # strict loads: the exported names are exactly the modules' (== diffusers') names
-    UNet3DConditionModel(**C.UNET).load_state_dict(unet_sd, strict=True)
+    UNet3DConditionModel(**unet_config).load_state_dict(unet_sd, strict=True)
     CLIPTextModel(**C.TEXT).load_state_dict(text_sd, strict=True)
     AutoencoderKL(**C.VAE).load_state_dict(vck["model"], strict=True)
 
@@ -74,7 +89,7 @@ def main():
     dump(MODEL_INDEX, os.path.join(out, "model_index.json"))
     dump(SCHEDULER, os.path.join(out, "scheduler", "scheduler_config.json"))
 
-    ucfg = dict(C.UNET)
+    ucfg = dict(unet_config)
     ucfg = {"_class_name": ucfg.pop("_class_name"), "_diffusers_version": DIFFUSERS_VERSION, **dict(sorted(ucfg.items()))}
     dump(ucfg, os.path.join(out, "unet", "config.json"))
     save_file(unet_sd, os.path.join(out, "unet", "diffusion_pytorch_model.safetensors"), dtype="F16")
@@ -103,7 +118,7 @@ def main():
            "defaults": {"num_frames": C.FRAMES, "height": C.SIZE, "width": C.SIZE, "steps": 25, "guidance_scale": 9,
                         "fps": C.FPS, "scheduler": "ddim"},
            "freeu": FREEU,
-           "training": {"unet_steps": int(uck["step"]), "vae_steps": int(vck["step"]), "seed": C.SEED}}
+           "training": {**training, "vae_steps": int(vck["step"]), "seed": C.SEED}}
     dump(t2v, os.path.join(out, "t2v.json"))
     total = 0
     for dp, _, fs in os.walk(out):

@@ -1,6 +1,6 @@
 """DDIM sampling (ModelScope's DDIMScheduler config, eta 0) + the quality metric of bench/shape-metrics.ts.
 
-  /usr/bin/python3 train/sample.py [--from work|export] [--seeds 1] [--steps 25] [--guidance 9] [--limit N]
+  /usr/bin/python3 train/sample.py [--from work|export | --ckpt fresh.pt] [--seeds 1] [--steps 25] [--guidance 9] [--limit N]
 
 --from work uses the EMA weights of train/work/unet.pt (rounded to fp16, as exported); --from export reads
 models/default/. Prints colour / direction / both accuracies over colour x shape x direction short prompts.
@@ -63,27 +63,48 @@ def load_models(source):
     return unet.eval(), vae.eval(), text.eval(), tok, scaling
 
 
+MODEL_FREEU = {"b1": 1.2, "b2": 1.4, "s1": 0.9, "s2": 0.2}  # the preset export.py writes to t2v.json
+
+
+def load_checkpoint(path, vae_folder="", device="cpu"):
+    """A `fresh` stage checkpoint (fp16 EMA weights + its UNet config) with the shipped VAE and tokenizer."""
+    ck = torch.load(path, map_location="cpu")
+    d = os.path.join(ROOT, "models", "default")
+    vfolder = vae_folder or os.path.join(d, "vae")
+    vcfg = json.load(open(os.path.join(vfolder, "config.json")))
+    unet, text, vae = UNet3DConditionModel(**ck["unet_config"]), CLIPTextModel(**C.TEXT), AutoencoderKL(**vcfg)
+    sd = {k: v.float() for k, v in ck["ema"].items()}
+    unet.load_state_dict({k[5:]: v for k, v in sd.items() if k.startswith("unet.")})
+    text.load_state_dict({k[5:]: v for k, v in sd.items() if k.startswith("text.")})
+    vae.load_state_dict({k: v.float() for k, v in load_file(os.path.join(vfolder, "diffusion_pytorch_model.safetensors")).items()})
+    tdir = os.path.join(HERE, C.TOKENIZER_DIR)
+    tok = CLIPTokenizer(os.path.join(tdir, "vocab.json"), os.path.join(tdir, "merges.txt"))
+    scaling = ck.get("scaling_factor", vcfg["scaling_factor"])
+    return unet.to(device).eval(), vae.to(device).eval(), text.to(device).eval(), tok, scaling
+
+
 def ddim_timesteps(steps, train_steps=1000, steps_offset=1):
     ratio = train_steps // steps
     return (np.arange(0, steps) * ratio).round()[::-1].astype(np.int64) + steps_offset
 
 
 @torch.no_grad()
-def generate(unet, vae, text, tok, scaling, prompts, seeds, steps=25, guidance=9.0, freeu=None):
+def generate(unet, vae, text, tok, scaling, prompts, seeds, steps=25, guidance=9.0, freeu=None, device="cpu"):
     betas = torch.linspace(C.BETA_START ** 0.5, C.BETA_END ** 0.5, C.TRAIN_STEPS, dtype=torch.float32) ** 2
-    acp = torch.cumprod(1.0 - betas, 0)
+    acp = torch.cumprod(1.0 - betas, 0).to(device)
     final = acp[0]  # set_alpha_to_one False
     n = len(prompts)
-    cond = text(torch.tensor([tok(p) for p in prompts]))
-    unc = text(torch.tensor([tok("")])).expand(n, -1, -1)
+    cond = text(torch.tensor([tok(p) for p in prompts], device=device))
+    unc = text(torch.tensor([tok("")], device=device)).expand(n, -1, -1)
     ehs = torch.cat([unc, cond])
     h = C.SIZE // 8
+    # the initial noise comes from torch's CPU generator on every device, as t2v draws it
     lat = torch.cat([torch.randn((1, 4, C.FRAMES, h, h), generator=torch.Generator().manual_seed(int(s)))
-                     for s in seeds])
+                     for s in seeds]).to(device)
     ts = ddim_timesteps(steps)
     ratio = C.TRAIN_STEPS // steps
     for t in ts:
-        eps = unet(torch.cat([lat, lat]), torch.full((2 * n,), int(t)), ehs)
+        eps = unet(torch.cat([lat, lat]), torch.full((2 * n,), int(t), device=device), ehs)
         eu, ec = eps.chunk(2)
         eps = eu + guidance * (ec - eu)
         a_t = acp[t]
@@ -96,7 +117,7 @@ def generate(unet, vae, text, tok, scaling, prompts, seeds, steps=25, guidance=9
     img = vae.decode(z.permute(0, 2, 1, 3, 4).reshape(b * f, c, hh, ww))
     img = (img / 2 + 0.5).clamp(0, 1)
     img = img.reshape(b, f, 3, C.SIZE, C.SIZE).permute(0, 1, 3, 4, 2)  # (B, F, H, W, 3)
-    return (img * 255).round().to(torch.uint8).numpy()
+    return (img * 255).round().to(torch.uint8).cpu().numpy()
 
 
 def read_clip(rgb, threshold=80):
@@ -122,9 +143,38 @@ def read_clip(rgb, threshold=80):
     return colour, d
 
 
+def prompt_seed_pairs(seeds):
+    return [(c, s, d, seed) for c, s, d in itertools.product(data.COLOURS, data.SHAPES, data.DIRECTIONS)
+            for seed in range(seeds)]
+
+
+def score(pairs, readings):
+    n = len(pairs)
+    ok_c = sum(r[0] == p[0] for p, r in zip(pairs, readings))
+    ok_d = sum(r[1] == p[2] for p, r in zip(pairs, readings))
+    ok_b = sum(r[0] == p[0] and r[1] == p[2] for p, r in zip(pairs, readings))
+    return f"{n} prompt-seed pairs: colour {ok_c / n:.1%}, direction {ok_d / n:.1%}, both {ok_b / n:.1%}"
+
+
+@torch.no_grad()
+def evaluate(models, seeds, freeu=None, device="cpu", batch=120):
+    """Colour / direction / both accuracy over every colour x shape x direction short prompt and seed."""
+    models[0].set_freeu(freeu)
+    pairs = prompt_seed_pairs(seeds)
+    readings = []
+    for i in range(0, len(pairs), batch):
+        chunk = pairs[i:i + batch]
+        out = generate(*models, [f"a {c} {s} moving {d}" for c, s, d, _ in chunk], [p[3] for p in chunk],
+                       device=device)
+        readings += [read_clip(clip) for clip in out]
+    models[0].set_freeu(None)
+    return score(pairs, readings)
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--from", dest="source", default="work", choices=["work", "export"])
+    ap.add_argument("--ckpt", default="", help="a `fresh` stage checkpoint (overrides --from)")
     ap.add_argument("--seeds", type=int, default=1)
     ap.add_argument("--steps", type=int, default=25)
     ap.add_argument("--guidance", type=float, default=9.0)
@@ -135,7 +185,7 @@ def main():
     ap.add_argument("--freeu", default="", help="b1,b2,s1,s2 (diffusers FreeU v1) or empty for off")
     args = ap.parse_args()
     torch.set_num_threads(args.threads)
-    models = load_models(args.source)
+    models = load_checkpoint(args.ckpt) if args.ckpt else load_models(args.source)
     if args.freeu:
         b1, b2, s1, s2 = map(float, args.freeu.split(","))
         models[0].set_freeu({"b1": b1, "b2": b2, "s1": s1, "s2": s2})

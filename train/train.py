@@ -5,10 +5,12 @@ Stages (each resumable; checkpoints and logs under train/work/, which git ignore
   latents encode a fixed pool of clips with the VAE; scaling_factor = 1 / std(latents)
   unet    UNet3DConditionModel + CLIPTextModel (from scratch, jointly) with the epsilon loss on the
           ModelScope DDPM schedule (scaled_linear 0.00085..0.012, 1000 steps)
+  fresh   the same, on clips rendered and encoded anew every step, on the CPU or a GPU (fresh.py)
 
   /usr/bin/python3 train/train.py vae --steps 600
   /usr/bin/python3 train/train.py latents --clips 2400
   /usr/bin/python3 train/train.py unet --steps 3000 [--max-minutes 40]
+  python3 train/train.py fresh --device cuda --minutes 6 --batch 256 --eval-seeds 2
   /usr/bin/python3 train/export.py          # -> models/default/
 
 Runs are deterministic given the seed and the step count (every step reseeds its data and noise from
@@ -262,20 +264,52 @@ def stage_unet(args):
     log("unet", f"stopped at step {step}, {(time.time() - t0) / 60:.1f} min this run")
 
 
+def stage_fresh_and_eval(args):
+    from fresh import stage_fresh
+    ckpt = stage_fresh(args, log, ddpm_alphas_cumprod, tokenizer)
+    if args.eval_seeds:
+        import sample
+        name = f"fresh-{args.variant}" + (f"-{args.tag}" if args.tag else "")
+        for freeu in (None, sample.MODEL_FREEU):
+            summary = sample.evaluate(sample.load_checkpoint(ckpt, args.vae, args.device), args.eval_seeds,
+                                      freeu=freeu, device=args.device)
+            log(name, f"eval {'FreeU ' + str(freeu) if freeu else 'FreeU off'}: {summary}")
+
+
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("stage", choices=["vae", "latents", "unet"])
-    ap.add_argument("--steps", type=int, default=1000)
+    ap.add_argument("stage", choices=["vae", "latents", "unet", "fresh"])
+    ap.add_argument("--steps", type=int, default=None)
     ap.add_argument("--clips", type=int, default=2400)
     ap.add_argument("--batch", type=int, default=0)
     ap.add_argument("--lr", type=float, default=0.0)
     ap.add_argument("--max-minutes", type=float, default=0.0)
     ap.add_argument("--threads", type=int, default=int(os.environ.get("T2V_TRAIN_THREADS", "1")),
                     help="torch threads; 1 is fastest on a loaded 2-core machine")
+    ap.add_argument("--device", default="cpu", help="fresh: cpu or cuda")
+    ap.add_argument("--variant", default="base", choices=sorted(C.UNET_VARIANTS), help="fresh: UNet variant")
+    ap.add_argument("--minutes", type=float, default=0.0, help="fresh: fit the step count to this budget")
+    ap.add_argument("--reserve", type=float, default=0.0, help="fresh: seconds of --minutes kept for the eval")
+    ap.add_argument("--out", default="", help="fresh: folder for the EMA checkpoint (default train/work)")
+    ap.add_argument("--vae", default="", help="fresh: VAE folder (default models/default/vae)")
+    ap.add_argument("--init", default="", help="fresh: start from this fresh checkpoint's EMA weights")
+    ap.add_argument("--latent-scale", type=float, default=1.0,
+                    help="fresh: multiply the VAE scaling factor (lowers the SNR of every timestep by its square)")
+    ap.add_argument("--pool", default="", help="fresh: sample this `latents` stage pool instead of rendering")
+    ap.add_argument("--tag", default="", help="fresh: suffix of the run's name (checkpoint fresh-VARIANT-TAG.pt)")
+    ap.add_argument("--eval-seeds", type=int, default=0, help="fresh: sample every prompt with this many seeds")
     args = ap.parse_args()
+    args.steps_given = args.steps is not None
+    args.steps = 1000 if args.steps is None else args.steps
     torch.set_num_threads(args.threads)
     os.makedirs(WORK, exist_ok=True)
-    {"vae": stage_vae, "latents": stage_latents, "unet": stage_unet}[args.stage](args)
+    if args.stage == "fresh":
+        if not (args.steps_given or args.minutes):
+            ap.error("fresh needs --steps or --minutes")
+        args.lr = args.lr or 1e-3
+        args.batch = args.batch or 256
+        args.steps = args.steps if args.steps_given else 0
+    {"vae": stage_vae, "latents": stage_latents, "unet": stage_unet, "fresh": stage_fresh_and_eval}[args.stage](args)
 
 
 if __name__ == "__main__":

@@ -102,7 +102,7 @@ export async function infoAction(model: string | undefined, opts: Readonly<Recor
 }
 
 export async function pullAction(spec: string, opts: Readonly<Record<string, unknown>>, ctx: Context): Promise<number> {
-  const { pullModel } = await import('../hub-pull.js');
+  const { pullModel } = await import('../../models/hub-pull.js');
   const { hfHubCacheDir } = await import('../../models/paths.js');
   const quiet = opts.quiet === true;
   const bar = byteBar(ctx.io.stderr);

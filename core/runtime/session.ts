@@ -30,6 +30,8 @@ export function sessionOptions(device: Device, threads?: number): ort.InferenceS
     intraOpNumThreads: threads ?? availableParallelism(),
     interOpNumThreads: 1,
     executionMode: 'sequential',
+    // errors only: on WebGPU onnxruntime warns on every session that it keeps shape ops on the CPU (by design)
+    logSeverityLevel: 3,
     enableCpuMemArena: true,
     // with a memory pattern the arena holds the first run's blocks and the planned block: the full U-Net's peak went
     // from 6.7 GiB (first step) to 8.1 GiB (later steps); without it every step stays at 6.7 GiB at the same speed

@@ -1,4 +1,4 @@
-// `t2v models pull`: a Hub repository into the Hugging Face cache through @huggingface/hub, counting the bytes as they arrive.
+// Downloads a Hub repository into the Hugging Face cache through @huggingface/hub (`t2v models pull`), counting the bytes as they arrive.
 import { T2vError, UsageError } from '../core/errors.js';
 
 export interface PullOptions {

@@ -1,0 +1,99 @@
+"""Procedural training clips rendered a batch at a time with torch on any device: data.py's distribution.
+
+data.py draws and renders one clip at a time in numpy (the reference, used by the CPU stages); this
+module renders thousands of clips per step on a GPU, where numpy could not keep up.
+"""
+import math
+
+import torch
+
+import data
+
+COLOUR_NAMES = list(data.COLOURS)
+BG_NAMES = list(data.BACKGROUNDS)
+DIRECTION_NAMES = list(data.DIRECTIONS)
+WHITE = COLOUR_NAMES.index("white")
+WHITE_BG = BG_NAMES.index("white")
+
+
+def render(shape, colour, direction, bg, r, travel, along, across, frames, size):
+    """Index tensors (n,) and float tensors (n,) -> clips (n, F, H, W, 3) in [0, 1], as data.make_clip."""
+    dev = r.device
+    cols = torch.tensor(list(data.COLOURS.values()), device=dev)[colour]          # (n, 3)
+    bgs = torch.tensor(list(data.BACKGROUNDS.values()), device=dev)[bg]           # (n, 3)
+    dirs = torch.tensor(list(data.DIRECTIONS.values()), dtype=torch.float32, device=dev)[direction]  # (n, 2)
+    dx, dy = dirs[:, 0], dirs[:, 1]
+    horizontal = dx != 0
+    x0 = torch.where(horizontal, along, across)
+    y0 = torch.where(horizontal, across, along)
+    k = torch.arange(frames, device=dev, dtype=torch.float32) / (frames - 1)     # (F,)
+    cx = (x0[:, None] + dx[:, None] * travel[:, None] * k)[:, :, None, None]     # (n, F, 1, 1)
+    cy = (y0[:, None] + dy[:, None] * travel[:, None] * k)[:, :, None, None]
+    grid = torch.arange(size, device=dev, dtype=torch.float32) + 0.5
+    ddx = grid[None, None, None, :] - cx                                          # (n, F, 1, W)
+    ddy = grid[None, None, :, None] - cy                                          # (n, F, H, 1)
+    rr = r[:, None, None, None]
+    circle = torch.sqrt(ddx * ddx + ddy * ddy) - rr
+    square = torch.maximum(ddx.abs(), ddy.abs()) - rr * 0.85
+    big_r = rr * 1.2
+    n0, n1 = math.sqrt(3) / 2, -0.5
+    triangle = torch.maximum(ddy - big_r * 0.5, torch.maximum(ddx * n0 + ddy * n1 - big_r * 0.5,
+                                                             -ddx * n0 + ddy * n1 - big_r * 0.5))
+    s = shape[:, None, None, None]
+    sd = torch.where(s == 0, circle, torch.where(s == 1, square, triangle))
+    a = (0.5 - sd).clamp(0.0, 1.0)[..., None]                                     # (n, F, H, W, 1)
+    return bgs[:, None, None, None, :] * (1 - a) + cols[:, None, None, None, :] * a
+
+
+def clip_geometry(gen, direction, size):
+    """The random size, travel and start of each clip, drawn as data.make_clip draws them."""
+    n, dev = direction.shape[0], direction.device
+    u = torch.rand((4, n), generator=gen, device=dev)
+    r = 7.0 + 5.0 * u[0]
+    travel = (0.45 + 0.25 * u[1]) * size
+    dirs = torch.tensor(list(data.DIRECTIONS.values()), dtype=torch.float32, device=dev)[direction]
+    backwards = (dirs[:, 0] < 0) | (dirs[:, 1] < 0)
+    margin = r + 1.0
+    lo = margin + torch.where(backwards, travel, torch.zeros_like(travel))
+    hi = size - margin - torch.where(backwards, torch.zeros_like(travel), travel)
+    along = lo + (torch.maximum(lo, hi) - lo) * u[2]
+    across = margin + (size - 2 * margin) * u[3]
+    return r, travel, along, across
+
+
+def make_batch(gen, n, frames, size):
+    """-> clips (n, F, H, W, 3) and the spec indices (shape, colour, direction, bg), each (n,)."""
+    dev = gen.device
+    shape = torch.randint(0, len(data.SHAPES), (n,), generator=gen, device=dev)
+    colour = torch.randint(0, len(COLOUR_NAMES), (n,), generator=gen, device=dev)
+    bg = torch.randint(0, len(BG_NAMES), (n,), generator=gen, device=dev)
+    # no white object on a white background: redraw the colour of those clips
+    for _ in range(64):
+        clash = (colour == WHITE) & (bg == WHITE_BG)
+        if not bool(clash.any()):
+            break
+        colour = torch.where(clash, torch.randint(0, len(COLOUR_NAMES), (n,), generator=gen, device=dev), colour)
+    direction = torch.randint(0, len(DIRECTION_NAMES), (n,), generator=gen, device=dev)
+    geometry = clip_geometry(gen, direction, size)
+    return render(shape, colour, direction, bg, *geometry, frames, size), (shape, colour, direction, bg)
+
+
+def caption_table(tokenize):
+    """Token ids of every caption, indexed [form, shape, colour, direction, bg] with form 0 empty, 1 short, 2 long."""
+    rows = []
+    for form in ("empty", "short", "long"):
+        for s in data.SHAPES:
+            for c in COLOUR_NAMES:
+                for d in DIRECTION_NAMES:
+                    for b in BG_NAMES:
+                        rows.append(tokenize(data.caption(c, s, d, b, form=form)))
+    ids = torch.tensor(rows)
+    return ids.reshape(3, len(data.SHAPES), len(COLOUR_NAMES), len(DIRECTION_NAMES), len(BG_NAMES), -1)
+
+
+def sample_caption_ids(gen, table, spec):
+    """Caption forms drawn with data.py's probabilities (empty for classifier-free guidance, short, long)."""
+    shape, colour, direction, bg = spec
+    u = torch.rand(shape.shape, generator=gen, device=shape.device)
+    form = torch.where(u < data.P_EMPTY, 0, torch.where(u < data.P_EMPTY + data.P_SHORT, 1, 2))
+    return table[form, shape, colour, direction, bg]

@@ -1,0 +1,180 @@
+"""Stage `fresh`: UNet3D + CLIP text encoder trained on clips rendered anew every step, on the CPU or a GPU.
+
+The `unet` stage samples a fixed pool of 2,400 encoded clips and suits the 2-core CPU; this stage renders
+(data_torch.py) and encodes (the shipped VAE, models/default/vae) a new batch every step, so that a
+GPU's throughput is not spent on repeats. The step count is either given (--steps) or fitted to a time
+budget (--minutes) from the speed of the first steps; the learning-rate schedule follows the step count.
+
+  python3 train/train.py fresh --device cuda --variant base --minutes 6 --batch 256 --out train/work
+"""
+import json
+import math
+import os
+import time
+
+import torch
+
+import config as C
+import data
+import data_torch
+from modules.clip_text import CLIPTextModel
+from modules.safetensors_io import load_file
+from modules.unet_3d import UNet3DConditionModel
+from modules.vae import AutoencoderKL
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+DEFAULT_VAE = os.path.join(os.path.dirname(HERE), "models", "default", "vae")
+TIMING_STEPS = (20, 60)  # steps timed to fit --minutes (the first 20 warm up kernels and allocators)
+
+
+def load_shipped_vae(folder, device):
+    cfg = json.load(open(os.path.join(folder, "config.json")))
+    vae = AutoencoderKL(**cfg)
+    sd = load_file(os.path.join(folder, "diffusion_pytorch_model.safetensors"))
+    vae.load_state_dict({k: v.float() for k, v in sd.items()})
+    return vae.to(device).eval().requires_grad_(False), cfg["scaling_factor"]
+
+
+def load_pool(path, device):
+    """The `latents` stage's encoded clips (train/work/latents.pt): on a CPU, encoding every step costs 2x a step."""
+    pool = torch.load(path, map_location="cpu")
+    names = (data.SHAPES, data_torch.COLOUR_NAMES, data_torch.DIRECTION_NAMES, data_torch.BG_NAMES)
+    order = (1, 0, 2, 3)  # specs are (colour, shape, direction, bg); the caption table is [shape, colour, ...]
+    spec = tuple(torch.tensor([names[i].index(s[order[i]]) for s in pool["specs"]], device=device) for i in range(4))
+    return {"mean": pool["mean"].to(device), "logvar": pool["logvar"].to(device), "spec": spec}
+
+
+def lr_factor(step, total, warmup=200, decay_from=0.7, floor=0.1):
+    """Linear warm-up, flat, then a cosine down to `floor` over the last 30% of the steps."""
+    if step < warmup:
+        return (step + 1) / warmup
+    start = int(total * decay_from)
+    if step < start:
+        return 1.0
+    p = min(1.0, (step - start) / max(1, total - start))
+    return floor + (1 - floor) * 0.5 * (1 + math.cos(math.pi * p))
+
+
+class FastEMA:
+    """Exponential moving average of the weights in two fused kernels per step (a loop would launch ~1,000)."""
+
+    def __init__(self, model, decay):
+        self.decay = decay
+        self.shadow = {k: v.detach().clone() for k, v in model.state_dict().items()}
+        live = model.state_dict()
+        self.pairs = [(self.shadow[k], live[k]) for k in live if live[k].dtype.is_floating_point]
+
+    @torch.no_grad()
+    def update(self, model, decay):
+        shadow, live = [p[0] for p in self.pairs], [p[1] for p in self.pairs]
+        torch._foreach_mul_(shadow, decay)
+        torch._foreach_add_(shadow, live, alpha=1 - decay)
+
+
+def save_ema(path, ema, unet_cfg, scaling, step, total, args):
+    tmp = path + ".tmp"
+    # fp16, as exported: the checkpoint fits the device tool's 16 MiB file limit and export loses nothing
+    torch.save({"ema": {k: v.half() if v.is_floating_point() else v for k, v in ema.shadow.items()},
+                "unet_config": unet_cfg, "scaling_factor": scaling, "step": step, "total": total,
+                "args": vars(args)}, tmp)
+    os.replace(tmp, path)
+
+
+def stage_fresh(args, log, ddpm_alphas_cumprod, tokenizer):
+    dev = torch.device(args.device)
+    if dev.type == "cuda":
+        torch.backends.cuda.matmul.allow_tf32 = True
+        torch.backends.cudnn.allow_tf32 = True
+        torch.backends.cudnn.benchmark = True
+    name = f"fresh-{args.variant}" + (f"-{args.tag}" if args.tag else "")
+    out_dir = args.out or os.path.join(HERE, "work")
+    os.makedirs(out_dir, exist_ok=True)
+    ckpt = os.path.join(out_dir, f"{name}.pt")
+    say = lambda msg: log(name, msg)  # noqa: E731
+
+    unet_cfg = dict(C.UNET, **C.UNET_VARIANTS[args.variant])
+    torch.manual_seed(C.SEED)
+    unet, text = UNet3DConditionModel(**unet_cfg).to(dev), CLIPTextModel(**C.TEXT).to(dev)
+    params = list(unet.parameters()) + list(text.parameters())
+    say(f"{args.device}, variant {args.variant} {unet_cfg['block_out_channels']} x{unet_cfg['layers_per_block']}, "
+        f"{sum(p.numel() for p in params) / 1e6:.2f} M params, batch {args.batch}, lr {args.lr}")
+    vae, scaling = load_shipped_vae(args.vae or DEFAULT_VAE, dev)
+    if args.init:
+        init = torch.load(args.init, map_location="cpu")
+        sd = {k: v.float() for k, v in init["ema"].items()}
+        unet.load_state_dict({k[5:]: v for k, v in sd.items() if k.startswith("unet.")})
+        text.load_state_dict({k[5:]: v for k, v in sd.items() if k.startswith("text.")})
+        say(f"initialised from {args.init} (step {init['step']})")
+    # latents smaller than unit variance lower every timestep's SNR by latent_scale^2: at ModelScope's first
+    # sampling step (t=961, SNR 0.0073) a unit-variance clip's path is still readable from x_t, so the model
+    # learns to follow the noise instead of the caption's direction
+    scaling *= args.latent_scale
+    say(f"latent scaling factor {scaling:.5f} (latent_scale {args.latent_scale:g})")
+
+    class Both(torch.nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.unet, self.text = unet, text
+
+    model = Both()
+    opt = torch.optim.AdamW(params, lr=args.lr, weight_decay=1e-2)
+    ema = FastEMA(model, 0.999)
+    table = data_torch.caption_table(tokenizer()).to(dev)
+    acp = ddpm_alphas_cumprod().to(dev)
+    gen = torch.Generator(device=dev)
+    pool = load_pool(args.pool, dev) if args.pool else None
+    total = args.steps or 10 ** 9
+    t0 = t_timing = time.time()
+    last_save, losses, step = time.time(), [], 0
+    model.train()
+    while step < total:
+        gen.manual_seed(C.SEED * 7919 + step)
+        with torch.no_grad():
+            if pool is None:
+                clips, spec = data_torch.make_batch(gen, args.batch, C.FRAMES, C.SIZE)
+                x = clips.reshape((-1,) + clips.shape[2:]).permute(0, 3, 1, 2) * 2 - 1  # (B*F, 3, H, W)
+                mean, logvar = vae.encode(x)
+                z = mean + torch.exp(0.5 * logvar) * torch.randn(mean.shape, generator=gen, device=dev)
+                z0 = z.reshape((args.batch, C.FRAMES) + z.shape[1:]).permute(0, 2, 1, 3, 4) * scaling
+            else:
+                idx = torch.randint(0, pool["mean"].shape[0], (args.batch,), generator=gen, device=dev)
+                mean, logvar = pool["mean"][idx], pool["logvar"][idx]
+                z0 = (mean + torch.exp(0.5 * logvar) * torch.randn(mean.shape, generator=gen, device=dev)) * scaling
+                spec = tuple(v[idx] for v in pool["spec"])
+            ids = data_torch.sample_caption_ids(gen, table, spec)
+            noise = torch.randn(z0.shape, generator=gen, device=dev)
+            t = torch.randint(0, C.TRAIN_STEPS, (args.batch,), generator=gen, device=dev)
+            a = acp[t].view(-1, 1, 1, 1, 1)
+            zt = a.sqrt() * z0 + (1 - a).sqrt() * noise
+        pred = unet(zt, t, text(ids))
+        # min-SNR-5 weighting (Hang et al. 2023) for epsilon prediction: w = min(SNR, 5) / SNR
+        snr = (a / (1 - a)).view(-1) * args.latent_scale ** 2  # the SNR of these latents
+        loss = ((pred - noise).pow(2).mean(dim=(1, 2, 3, 4)) * torch.clamp(snr, max=5.0) / snr).mean()
+        for gr in opt.param_groups:
+            gr["lr"] = args.lr * lr_factor(step, total)
+        opt.zero_grad(set_to_none=True)
+        loss.backward()
+        torch.nn.utils.clip_grad_norm_(params, 1.0)
+        opt.step()
+        step += 1
+        ema.update(model, decay=min(0.999, (1 + step) / (10 + step)))
+        losses.append(loss.detach())
+        if step == TIMING_STEPS[0]:
+            if dev.type == "cuda":
+                torch.cuda.synchronize()
+            t_timing = time.time()
+        if step == TIMING_STEPS[1] and not args.steps:
+            per_step = (time.time() - t_timing) / (TIMING_STEPS[1] - TIMING_STEPS[0])
+            left = args.minutes * 60 - (time.time() - t0) - args.reserve
+            total = step + max(0, int(left / per_step))
+            say(f"{per_step * 1000:.1f} ms/step -> {total} steps in {args.minutes:g} min")
+        if step % 200 == 0 or step == total:
+            say(f"step {step}/{total} loss {torch.stack(losses).mean().item():.4f} "
+                f"lr {opt.param_groups[0]['lr']:.2e} ({(time.time() - t0) / step * 1000:.1f} ms/step avg)")
+            losses = []
+        if time.time() - last_save > 60:
+            save_ema(ckpt, ema, unet_cfg, scaling, step, total, args)
+            last_save = time.time()
+    save_ema(ckpt, ema, unet_cfg, scaling, step, total, args)
+    say(f"stopped at step {step}, {(time.time() - t0) / 60:.1f} min; EMA weights in {ckpt}")
+    return ckpt
