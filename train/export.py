@@ -46,6 +46,16 @@ DESCRIPTION = ("t2v-shapes: tiny 64x64, 8-frame ModelScope-architecture model tr
 FREEU = {"b1": 1.2, "b2": 1.4, "s1": 0.9, "s2": 0.2}
 
 
+def fresh_runs(ck):
+    """The `fresh` runs that made a checkpoint, first to last (one per --init link)."""
+    args = ck["args"]
+    run = {"stage": "fresh", "steps": int(ck["step"]), **{k: args[k] for k in ("device", "variant", "batch", "lr")},
+           "latent_scale": args.get("latent_scale", 1.0), "data": "latents pool" if args.get("pool") else "rendered"}
+    if args.get("init") and os.path.exists(args["init"]):
+        return fresh_runs(torch.load(args["init"], map_location="cpu")) + [run]
+    return [run]
+
+
 def dump(obj, path):
     with open(path, "w") as f:
         json.dump(obj, f, indent=2)
@@ -69,8 +79,7 @@ def main():
         vck = {"model": {k: v.float() for k, v in load_file(shipped).items()},
                "step": json.load(open(os.path.join(ROOT, "models", "default", "t2v.json")))["training"]["vae_steps"]}
         sd = {k: v.float() for k, v in uck["ema"].items()}
-        training = {"unet_steps": int(uck["step"]), "unet_stage": "fresh", **{
-            k: uck["args"][k] for k in ("device", "batch", "lr", "latent_scale", "init") if k in uck["args"]}}
+        training = {"unet_runs": fresh_runs(uck)}
     else:
         vck = torch.load(os.path.join(work, "vae.pt"))
         uck = torch.load(os.path.join(work, "unet.pt"))
