@@ -63,7 +63,7 @@ def load_models(source):
     return unet.eval(), vae.eval(), text.eval(), tok, scaling
 
 
-MODEL_FREEU = {"b1": 1.2, "b2": 1.4, "s1": 0.9, "s2": 0.2}  # the preset export.py writes to t2v.json
+from export import FREEU as MODEL_FREEU  # noqa: E402  (the preset export.py writes to t2v.json)
 
 
 def load_checkpoint(path, vae_folder="", device="cpu"):
