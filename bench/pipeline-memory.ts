@@ -1,5 +1,4 @@
 // Memory plan of a full-size generation: ModelScope-sized CLIP, U-Net and VAE with random weights, peak RSS per phase.
-import { readFileSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { generateWith } from '../core/pipeline/generate.js';
@@ -8,6 +7,7 @@ import { parseClipTextConfig } from '../models/configs/clip-text.js';
 import { MODELSCOPE_UNET, parseUnet3dConfig } from '../models/configs/unet3d.js';
 import { parseVaeConfig } from '../models/configs/vae.js';
 import { packageRoot } from '../models/paths.js';
+import { processMemoryMiB } from './process-memory.js';
 
 /** ModelScope's text encoder (OpenCLIP ViT-H/14 text tower) and VAE (Stable Diffusion's), as their config.json say. */
 const MODELSCOPE_TEXT_ENCODER = {
@@ -18,12 +18,6 @@ const MODELSCOPE_VAE = {
   block_out_channels: [128, 256, 512, 512], layers_per_block: 2, latent_channels: 4, norm_num_groups: 32, scaling_factor: 0.18215,
   in_channels: 3, out_channels: 3,
 };
-
-/** VmHWM (peak) or VmRSS (now) of this process in MiB; read synchronously so progress marks stay in order. */
-function statusMiB(key: 'VmHWM' | 'VmRSS'): number {
-  const status = readFileSync('/proc/self/status', 'utf8');
-  return Number(new RegExp(`^${key}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? 0) / 1024;
-}
 
 async function main(): Promise<void> {
   const steps = Number(process.argv[process.argv.indexOf('--steps') + 1] || 2);
@@ -39,7 +33,8 @@ async function main(): Promise<void> {
   const phases: { phase: string; atSeconds: number; rssMiB: number; peakMiB: number }[] = [];
   const t0 = performance.now();
   const mark = (phase: string) => {
-    phases.push({ phase, atSeconds: (performance.now() - t0) / 1000, rssMiB: statusMiB('VmRSS'), peakMiB: statusMiB('VmHWM') });
+    const m = processMemoryMiB();
+    phases.push({ phase, atSeconds: (performance.now() - t0) / 1000, rssMiB: m.rssMiB, peakMiB: m.peakRssMiB });
     console.error(`${phase.padEnd(28)} ${phases.at(-1)!.atSeconds.toFixed(0).padStart(5)} s  rss ${phases.at(-1)!.rssMiB.toFixed(0).padStart(6)} MiB  peak ${phases.at(-1)!.peakMiB.toFixed(0).padStart(6)} MiB`);
   };
   mark('start');
@@ -51,7 +46,7 @@ async function main(): Promise<void> {
     if (phase !== last) { last = phase; mark(phase); }
   });
   mark('done');
-  const out = { steps, frames: result.frames, size: [result.width, result.height], timings: result.timings, phases, peakMiB: statusMiB('VmHWM') };
+  const out = { steps, frames: result.frames, size: [result.width, result.height], timings: result.timings, phases, peakMiB: processMemoryMiB().peakRssMiB };
   const dir = join(packageRoot(), 'bench', 'results');
   await mkdir(dir, { recursive: true });
   const file = join(dir, `${new Date().toISOString().slice(0, 10)}-pipeline-memory.json`);

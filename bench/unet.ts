@@ -1,7 +1,7 @@
 // `npm run bench`: the ModelScope U-Net from random weights on CPU or WebGPU: build, session, guidance step, FLOP/s beside a MatMul roofline.
 // Each phase runs in its own child process so that its peak RSS is its own.
 import { fork } from 'node:child_process';
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -15,6 +15,7 @@ import { Ops } from '../models/onnx/ops.js';
 import { sessionOptions } from '../core/runtime/session.js';
 import type { Device } from '../core/verify/types.js';
 import { unet3dFlops, type StepShape } from './flops.js';
+import { processMemoryMiB } from './process-memory.js';
 
 const SMALL_UNET: Readonly<Record<string, unknown>> = {
   block_out_channels: [32, 64, 128, 128], layers_per_block: 2, attention_head_dim: 8, cross_attention_dim: 64, norm_num_groups: 8, in_channels: 4, out_channels: 4,
@@ -45,14 +46,6 @@ function parseArgs(argv: string[]): Args & { phase?: string; dir?: string } {
     ...(get('phase') ? { phase: get('phase')! } : {}),
     ...(get('dir') ? { dir: get('dir')! } : {}),
   };
-}
-
-/** Peak and current RSS of this process, from /proc (VmHWM, VmRSS) or resourceUsage. */
-async function memory(): Promise<{ peakRssMiB: number; rssMiB: number }> {
-  const status = await readFile('/proc/self/status', 'utf8').catch(() => '');
-  const kb = (key: string): number | undefined => { const m = new RegExp(`^${key}:\\s+(\\d+) kB`, 'm').exec(status); return m ? Number(m[1]) : undefined; };
-  const peak = kb('VmHWM') ?? process.resourceUsage().maxRSS;
-  return { peakRssMiB: peak / 1024, rssMiB: (kb('VmRSS') ?? process.memoryUsage().rss / 1024) / 1024 };
 }
 
 function feeds(cfg: Unet3dConfig, s: StepShape, f: typeof FREEU_ON): Record<string, ort.Tensor> {
@@ -147,7 +140,7 @@ async function phaseBuild(args: Args, dir: string): Promise<Record<string, unkno
   const stats = await buildNetwork({ kind: 'unet3d', config: cfg }, { randomSeed: 0 }, dir, { attention: args.attention });
   const seconds = (performance.now() - t0) / 1000;
   clearInterval(timer);
-  const mem = await memory();
+  const mem = processMemoryMiB();
   return { buildSeconds: seconds, buildPeakRssMiB: Math.max(mem.peakRssMiB, peak / 2 ** 20), parameters: stats.parameters, weightBytes: stats.weightBytes, nodes: stats.nodes };
 }
 
@@ -157,7 +150,7 @@ async function phaseRun(args: Args, dir: string): Promise<Record<string, unknown
   const t0 = performance.now();
   const session = await ort.InferenceSession.create(join(dir, 'model.onnx'), sessionOptions(args.device, args.threads));
   const sessionSeconds = (performance.now() - t0) / 1000;
-  const afterSession = await memory();
+  const afterSession = processMemoryMiB();
   const order: ('off' | 'on')[] = args.freeu === 'both' ? ['off', 'on', 'off', 'on'] : [args.freeu, args.freeu];
   const times: Record<string, number[]> = { off: [], on: [] };
   const cpuTimes: Record<string, number[]> = { off: [], on: [] };
@@ -175,7 +168,7 @@ async function phaseRun(args: Args, dir: string): Promise<Record<string, unknown
     if (!Number.isFinite(checksum)) throw new Error('the U-Net output is not finite');
     process.stderr.write(`  step (FreeU ${which}): ${times[which]!.at(-1)!.toFixed(2)} s wall, ${cpuTimes[which]!.at(-1)!.toFixed(1)} s cpu\n`);
   }
-  const stepPeak = await memory();
+  const stepPeak = processMemoryMiB();
   await session.release();
   const roof = await matmulGflops(args.matmul, args.device, args.threads);
   const freeuStage = await freeuStageSeconds(cfg, shape, args.device, args.threads);
@@ -264,7 +257,7 @@ async function main(): Promise<void> {
     console.log(`  per CPU-second: step ${gflopsPerCpuSecond.toFixed(1)}, MatMul ${(run.matmulGflopsPerCpuSecond as number).toFixed(1)} GFLOP (${(result.fractionOfMatmulPerCpuSecond * 100).toFixed(0)} %); load average ${loadavg().map((x) => x.toFixed(1)).join(' ')}`);
     const outDir = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'bench', 'results');
     await mkdir(outDir, { recursive: true });
-    const file = join(outDir, `${result.date.slice(0, 19).replace(/:/g, "-")}-${args.config}${args.device === "cpu" ? "" : `-${args.device}`}.json`);
+    const file = join(outDir, `${result.date.slice(0, 19).replace(/:/g, '-')}-${args.config}${args.device === 'cpu' ? '' : `-${args.device}`}.json`);
     await writeFile(file, JSON.stringify(result, null, 2) + '\n');
     console.log(`  results: ${file}`);
   } finally {

@@ -18,9 +18,10 @@ ROOT = os.path.dirname(HERE)
 sys.path.insert(0, HERE)
 import config as C  # noqa: E402
 from modules.clip_text import CLIPTextModel  # noqa: E402
-from modules.safetensors_io import load_file, save_file  # noqa: E402
+from modules.safetensors_io import save_file  # noqa: E402
 from modules.unet_3d import UNet3DConditionModel  # noqa: E402
 from modules.vae import AutoencoderKL  # noqa: E402
+from parts import load_vae_folder, split_both  # noqa: E402
 
 DIFFUSERS_VERSION = "0.40.0.dev0"  # the config keys follow this version (the golden reference's)
 
@@ -41,12 +42,6 @@ SCHEDULER = {
 DESCRIPTION = ("t2v-shapes: tiny 64x64, 8-frame ModelScope-architecture model trained by t2v; draws a circle, "
                "square or triangle in red, green, blue, yellow or white moving left, right, up or down on a black, "
                "white or grey background")
-
-# FreeU: diffusers' ModelScope backbone factors with the skip left alone. Up blocks 0 and 1 of this model run
-# at 1x1 and 2x2, where the Fourier mask covers the whole map, so s1/s2 < 1 scale the whole skip: with
-# ModelScope's s1 0.9, s2 0.2 colour fell from 85.8% to 81.7%; with s = 1 it rose to 89.2% (train/README.md).
-FREEU = {"b1": 1.2, "b2": 1.4, "s1": 1.0, "s2": 1.0}
-
 
 def fresh_runs(ck):
     """The `fresh` runs that made a checkpoint, first to last (one per --init link)."""
@@ -75,10 +70,9 @@ def main():
     unet_config = C.UNET
     if args.ckpt:
         uck = torch.load(args.ckpt, map_location="cpu")
-        shipped_cfg = json.load(open(os.path.join(ROOT, "models", "default", "vae", "config.json")))
+        shipped_vae, shipped_cfg = load_vae_folder(os.path.join(ROOT, "models", "default", "vae"))
         unet_config, scaling = uck["unet_config"], uck.get("scaling_factor", shipped_cfg["scaling_factor"])
-        shipped = os.path.join(ROOT, "models", "default", "vae", "diffusion_pytorch_model.safetensors")
-        vck = {"model": {k: v.float() for k, v in load_file(shipped).items()},
+        vck = {"model": shipped_vae.state_dict(),
                "step": json.load(open(os.path.join(ROOT, "models", "default", "t2v.json")))["training"]["vae_steps"]}
         sd = {k: v.float() for k, v in uck["ema"].items()}
         training = {"unet_runs": fresh_runs(uck)}
@@ -88,8 +82,7 @@ def main():
         scaling = torch.load(os.path.join(work, "latents.pt"))["scaling_factor"]
         sd = uck["model"] if args.no_ema else uck["ema"]
         training = {"unet_steps": int(uck["step"])}
-    unet_sd = {k[5:]: v for k, v in sd.items() if k.startswith("unet.")}
-    text_sd = {k[5:]: v for k, v in sd.items() if k.startswith("text.")}
+    unet_sd, text_sd = split_both(sd)
     # strict loads: the exported names are exactly the modules' (== diffusers') names
     UNet3DConditionModel(**unet_config).load_state_dict(unet_sd, strict=True)
     CLIPTextModel(**C.TEXT).load_state_dict(text_sd, strict=True)
@@ -128,7 +121,7 @@ def main():
     t2v = {"name": "t2v-shapes", "description": DESCRIPTION,
            "defaults": {"num_frames": C.FRAMES, "height": C.SIZE, "width": C.SIZE, "steps": 25, "guidance_scale": 9,
                         "fps": C.FPS, "scheduler": "ddim"},
-           "freeu": FREEU,
+           "freeu": C.FREEU,
            "training": {**training, "vae_steps": int(vck["step"]), "seed": C.SEED}}
     dump(t2v, os.path.join(out, "t2v.json"))
     total = 0

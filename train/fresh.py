@@ -7,7 +7,6 @@ budget (--minutes) from the speed of the first steps; the learning-rate schedule
 
   python3 train/train.py fresh --device cuda --variant base --minutes 6 --batch 256 --out train/work
 """
-import json
 import math
 import os
 import time
@@ -18,21 +17,17 @@ import config as C
 import data
 import data_torch
 from modules.clip_text import CLIPTextModel
-from modules.safetensors_io import load_file
 from modules.unet_3d import UNet3DConditionModel
-from modules.vae import AutoencoderKL
+from parts import Both, load_vae_folder, split_both, tokenizer
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 DEFAULT_VAE = os.path.join(os.path.dirname(HERE), "models", "default", "vae")
 TIMING_STEPS = (20, 60)  # steps timed to fit --minutes (the first 20 warm up kernels and allocators)
 
 
-def load_shipped_vae(folder, device):
-    cfg = json.load(open(os.path.join(folder, "config.json")))
-    vae = AutoencoderKL(**cfg)
-    sd = load_file(os.path.join(folder, "diffusion_pytorch_model.safetensors"))
-    vae.load_state_dict({k: v.float() for k, v in sd.items()})
-    return vae.to(device).eval().requires_grad_(False), cfg["scaling_factor"]
+def run_name(args):
+    """fresh-VARIANT[-TAG]: the name of the run's log and checkpoint."""
+    return f"fresh-{args.variant}" + (f"-{args.tag}" if args.tag else "")
 
 
 def load_pool(path, device):
@@ -80,13 +75,13 @@ def save_ema(path, ema, unet_cfg, scaling, step, total, args):
     os.replace(tmp, path)
 
 
-def stage_fresh(args, log, ddpm_alphas_cumprod, tokenizer):
+def stage_fresh(args, log, ddpm_alphas_cumprod):
     dev = torch.device(args.device)
     if dev.type == "cuda":
         torch.backends.cuda.matmul.allow_tf32 = True
         torch.backends.cudnn.allow_tf32 = True
         torch.backends.cudnn.benchmark = True
-    name = f"fresh-{args.variant}" + (f"-{args.tag}" if args.tag else "")
+    name = run_name(args)
     out_dir = args.out or os.path.join(HERE, "work")
     os.makedirs(out_dir, exist_ok=True)
     ckpt = os.path.join(out_dir, f"{name}.pt")
@@ -98,12 +93,14 @@ def stage_fresh(args, log, ddpm_alphas_cumprod, tokenizer):
     params = list(unet.parameters()) + list(text.parameters())
     say(f"{args.device}, variant {args.variant} {unet_cfg['block_out_channels']} x{unet_cfg['layers_per_block']}, "
         f"{sum(p.numel() for p in params) / 1e6:.2f} M params, batch {args.batch}, lr {args.lr}")
-    vae, scaling = load_shipped_vae(args.vae or DEFAULT_VAE, dev)
+    vae, vae_cfg = load_vae_folder(args.vae or DEFAULT_VAE)
+    vae = vae.to(dev).eval().requires_grad_(False)
+    scaling = vae_cfg["scaling_factor"]
     if args.init:
         init = torch.load(args.init, map_location="cpu")
-        sd = {k: v.float() for k, v in init["ema"].items()}
-        unet.load_state_dict({k[5:]: v for k, v in sd.items() if k.startswith("unet.")})
-        text.load_state_dict({k[5:]: v for k, v in sd.items() if k.startswith("text.")})
+        unet_sd, text_sd = split_both({k: v.float() for k, v in init["ema"].items()})
+        unet.load_state_dict(unet_sd)
+        text.load_state_dict(text_sd)
         say(f"initialised from {args.init} (step {init['step']})")
     # latents smaller than unit variance lower every timestep's SNR by latent_scale^2: at ModelScope's first
     # sampling step (t=961, SNR 0.0073) a unit-variance clip's path is still readable from x_t, so the model
@@ -111,12 +108,7 @@ def stage_fresh(args, log, ddpm_alphas_cumprod, tokenizer):
     scaling *= args.latent_scale
     say(f"latent scaling factor {scaling:.5f} (latent_scale {args.latent_scale:g})")
 
-    class Both(torch.nn.Module):
-        def __init__(self):
-            super().__init__()
-            self.unet, self.text = unet, text
-
-    model = Both()
+    model = Both(unet, text)
     opt = torch.optim.AdamW(params, lr=args.lr, weight_decay=1e-2)
     ema = FastEMA(model, 0.999)
     table = data_torch.caption_table(tokenizer()).to(dev)

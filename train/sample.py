@@ -22,9 +22,9 @@ import config as C  # noqa: E402
 import data  # noqa: E402
 from modules.clip_text import CLIPTextModel  # noqa: E402
 from modules.safetensors_io import load_file  # noqa: E402
-from modules.tokenizer import CLIPTokenizer  # noqa: E402
 from modules.unet_3d import UNet3DConditionModel  # noqa: E402
 from modules.vae import AutoencoderKL  # noqa: E402
+from parts import load_vae_folder, split_both, tokenizer  # noqa: E402
 
 PALETTE = {"red": (255, 0, 0), "green": (0, 255, 0), "blue": (0, 0, 255), "yellow": (255, 255, 0),
            "white": (255, 255, 255)}
@@ -38,49 +38,38 @@ def load_models(source):
     if source == "export":
         d = os.path.join(ROOT, "models", "default")
         ucfg = json.load(open(os.path.join(d, "unet", "config.json")))
-        vcfg = json.load(open(os.path.join(d, "vae", "config.json")))
         unet = UNet3DConditionModel(**ucfg)
         unet.load_state_dict({k: v.float() for k, v in load_file(os.path.join(d, "unet", "diffusion_pytorch_model.safetensors")).items()})
-        vae = AutoencoderKL(**vcfg)
-        vae.load_state_dict({k: v.float() for k, v in load_file(os.path.join(d, "vae", "diffusion_pytorch_model.safetensors")).items()})
+        vae, vcfg = load_vae_folder(os.path.join(d, "vae"))
         text = CLIPTextModel(**C.TEXT)
         text.load_state_dict({k: v.float() for k, v in load_file(os.path.join(d, "text_encoder", "model.safetensors")).items()})
-        tok = CLIPTokenizer(os.path.join(d, "tokenizer", "vocab.json"), os.path.join(d, "tokenizer", "merges.txt"))
+        tok = tokenizer(os.path.join(d, "tokenizer"))
         scaling = vcfg["scaling_factor"]
     else:
         work = os.path.join(HERE, "work")
         ck = torch.load(os.path.join(work, "unet.pt"))
-        sd = fp16_round(ck["ema"])
+        unet_sd, text_sd = split_both(fp16_round(ck["ema"]))
         unet, text = UNet3DConditionModel(**C.UNET), CLIPTextModel(**C.TEXT)
-        unet.load_state_dict({k[5:]: v for k, v in sd.items() if k.startswith("unet.")})
-        text.load_state_dict({k[5:]: v for k, v in sd.items() if k.startswith("text.")})
+        unet.load_state_dict(unet_sd)
+        text.load_state_dict(text_sd)
         vck = torch.load(os.path.join(work, "vae.pt"))
         vae = AutoencoderKL(**C.VAE)
         vae.load_state_dict(fp16_round(vck["model"]))
         scaling = torch.load(os.path.join(work, "latents.pt"))["scaling_factor"]
-        tdir = os.path.join(HERE, C.TOKENIZER_DIR)
-        tok = CLIPTokenizer(os.path.join(tdir, "vocab.json"), os.path.join(tdir, "merges.txt"))
+        tok = tokenizer()
     return unet.eval(), vae.eval(), text.eval(), tok, scaling
-
-
-from export import FREEU as MODEL_FREEU  # noqa: E402  (the preset export.py writes to t2v.json)
 
 
 def load_checkpoint(path, vae_folder="", device="cpu"):
     """A `fresh` stage checkpoint (fp16 EMA weights + its UNet config) with the shipped VAE and tokenizer."""
     ck = torch.load(path, map_location="cpu")
-    d = os.path.join(ROOT, "models", "default")
-    vfolder = vae_folder or os.path.join(d, "vae")
-    vcfg = json.load(open(os.path.join(vfolder, "config.json")))
-    unet, text, vae = UNet3DConditionModel(**ck["unet_config"]), CLIPTextModel(**C.TEXT), AutoencoderKL(**vcfg)
-    sd = {k: v.float() for k, v in ck["ema"].items()}
-    unet.load_state_dict({k[5:]: v for k, v in sd.items() if k.startswith("unet.")})
-    text.load_state_dict({k[5:]: v for k, v in sd.items() if k.startswith("text.")})
-    vae.load_state_dict({k: v.float() for k, v in load_file(os.path.join(vfolder, "diffusion_pytorch_model.safetensors")).items()})
-    tdir = os.path.join(HERE, C.TOKENIZER_DIR)
-    tok = CLIPTokenizer(os.path.join(tdir, "vocab.json"), os.path.join(tdir, "merges.txt"))
+    vae, vcfg = load_vae_folder(vae_folder or os.path.join(ROOT, "models", "default", "vae"))
+    unet_sd, text_sd = split_both({k: v.float() for k, v in ck["ema"].items()})
+    unet, text = UNet3DConditionModel(**ck["unet_config"]), CLIPTextModel(**C.TEXT)
+    unet.load_state_dict(unet_sd)
+    text.load_state_dict(text_sd)
     scaling = ck.get("scaling_factor", vcfg["scaling_factor"])
-    return unet.to(device).eval(), vae.to(device).eval(), text.to(device).eval(), tok, scaling
+    return unet.to(device).eval(), vae.to(device).eval(), text.to(device).eval(), tokenizer(), scaling
 
 
 def ddim_timesteps(steps, train_steps=1000, steps_offset=1):
@@ -149,11 +138,24 @@ def prompt_seed_pairs(seeds):
 
 
 def score(pairs, readings):
+    """readings: (colour, direction) per pair -> "colour X%, direction Y%, both Z%"."""
     n = len(pairs)
     ok_c = sum(r[0] == p[0] for p, r in zip(pairs, readings))
     ok_d = sum(r[1] == p[2] for p, r in zip(pairs, readings))
     ok_b = sum(r[0] == p[0] and r[1] == p[2] for p, r in zip(pairs, readings))
-    return f"{n} prompt-seed pairs: colour {ok_c / n:.1%}, direction {ok_d / n:.1%}, both {ok_b / n:.1%}"
+    return f"colour {ok_c / n:.1%}, direction {ok_d / n:.1%}, both {ok_b / n:.1%}"
+
+
+def sample_pairs(models, pairs, batch, device="cpu", **kwargs):
+    """Generates `a {colour} {shape} moving {direction}` for each pair -> (readings, clips)."""
+    readings, clips = [], []
+    for i in range(0, len(pairs), batch):
+        chunk = pairs[i:i + batch]
+        out = generate(*models, [f"a {c} {s} moving {d}" for c, s, d, _ in chunk], [p[3] for p in chunk],
+                       device=device, **kwargs)
+        readings += [read_clip(clip) for clip in out]
+        clips += list(out)
+    return readings, clips
 
 
 @torch.no_grad()
@@ -161,14 +163,9 @@ def evaluate(models, seeds, freeu=None, device="cpu", batch=120):
     """Colour / direction / both accuracy over every colour x shape x direction short prompt and seed."""
     models[0].set_freeu(freeu)
     pairs = prompt_seed_pairs(seeds)
-    readings = []
-    for i in range(0, len(pairs), batch):
-        chunk = pairs[i:i + batch]
-        out = generate(*models, [f"a {c} {s} moving {d}" for c, s, d, _ in chunk], [p[3] for p in chunk],
-                       device=device)
-        readings += [read_clip(clip) for clip in out]
+    readings, _ = sample_pairs(models, pairs, batch, device)
     models[0].set_freeu(None)
-    return score(pairs, readings)
+    return f"{len(pairs)} prompt-seed pairs: {score(pairs, readings)}"
 
 
 def main():
@@ -189,35 +186,21 @@ def main():
     if args.freeu:
         b1, b2, s1, s2 = map(float, args.freeu.split(","))
         models[0].set_freeu({"b1": b1, "b2": b2, "s1": s1, "s2": s2})
-    pairs = [(c, s, d, seed) for c, s, d in itertools.product(data.COLOURS, data.SHAPES, data.DIRECTIONS)
-             for seed in range(args.seeds)]
+    pairs = prompt_seed_pairs(args.seeds)
     if args.limit:
         pairs = pairs[:: max(1, len(pairs) // args.limit)][: args.limit]
     t0 = time.time()
-    res, clips = [], []
-    for i in range(0, len(pairs), args.batch):
-        chunk = pairs[i:i + args.batch]
-        out = generate(*models, [f"a {c} {s} moving {d}" for c, s, d, _ in chunk], [p[3] for p in chunk],
-                       steps=args.steps, guidance=args.guidance)
-        for p, clip in zip(chunk, out):
-            col, dr = read_clip(clip)
-            res.append((p, col, dr))
-            clips.append(clip)
-    ok_c = sum(r[1] == r[0][0] for r in res)
-    ok_d = sum(r[2] == r[0][2] for r in res)
-    ok_b = sum(r[1] == r[0][0] and r[2] == r[0][2] for r in res)
-    n = len(res)
-    print(f"{n} prompt-seed pairs, {time.time() - t0:.0f}s: colour {ok_c / n:.1%}, direction {ok_d / n:.1%}, "
-          f"both {ok_b / n:.1%}")
+    readings, clips = sample_pairs(models, pairs, args.batch, steps=args.steps, guidance=args.guidance)
+    print(f"{len(pairs)} prompt-seed pairs, {time.time() - t0:.0f}s: {score(pairs, readings)}")
     for key, idx in (("colour", 0), ("shape", 1), ("direction", 2)):
-        for v in sorted({r[0][idx] for r in res}):
-            sub = [r for r in res if r[0][idx] == v]
-            print(f"  {key}:{v:<9} colour {sum(r[1] == r[0][0] for r in sub)}/{len(sub)} "
-                  f"direction {sum(r[2] == r[0][2] for r in sub)}/{len(sub)}")
+        for v in sorted({p[idx] for p in pairs}):
+            sub = [(p, r) for p, r in zip(pairs, readings) if p[idx] == v]
+            print(f"  {key}:{v:<9} colour {sum(r[0] == p[0] for p, r in sub)}/{len(sub)} "
+                  f"direction {sum(r[1] == p[2] for p, r in sub)}/{len(sub)}")
     if args.save:
         np.save(args.save, np.stack(clips))
         with open(args.save + ".json", "w") as f:
-            json.dump([[list(map(str, r[0])), r[1], r[2]] for r in res], f)
+            json.dump([[list(map(str, p)), *r] for p, r in zip(pairs, readings)], f)
 
 
 if __name__ == "__main__":

@@ -32,9 +32,9 @@ sys.path.insert(0, HERE)
 import config as C  # noqa: E402
 import data  # noqa: E402
 from modules.clip_text import CLIPTextModel  # noqa: E402
-from modules.tokenizer import CLIPTokenizer  # noqa: E402
 from modules.unet_3d import UNet3DConditionModel  # noqa: E402
 from modules.vae import AutoencoderKL  # noqa: E402
+from parts import Both, tokenizer  # noqa: E402
 
 WORK = os.path.join(HERE, "work")
 
@@ -176,17 +176,6 @@ def make_unet_text():
     return UNet3DConditionModel(**C.UNET), CLIPTextModel(**C.TEXT)
 
 
-def tokenizer():
-    d = os.path.join(HERE, C.TOKENIZER_DIR)
-    return CLIPTokenizer(os.path.join(d, "vocab.json"), os.path.join(d, "merges.txt"))
-
-
-class Both(torch.nn.Module):
-    def __init__(self, unet, text):
-        super().__init__()
-        self.unet, self.text = unet, text
-
-
 MIN_SNR_FROM = 1300  # the first 1300 steps of the shipped run used the plain epsilon MSE
 
 
@@ -265,15 +254,14 @@ def stage_unet(args):
 
 
 def stage_fresh_and_eval(args):
-    from fresh import stage_fresh
-    ckpt = stage_fresh(args, log, ddpm_alphas_cumprod, tokenizer)
+    from fresh import run_name, stage_fresh
+    ckpt = stage_fresh(args, log, ddpm_alphas_cumprod)
     if args.eval_seeds:
         import sample
-        name = f"fresh-{args.variant}" + (f"-{args.tag}" if args.tag else "")
-        for freeu in (None, sample.MODEL_FREEU):
+        for freeu in (None, C.FREEU):
             summary = sample.evaluate(sample.load_checkpoint(ckpt, args.vae, args.device), args.eval_seeds,
                                       freeu=freeu, device=args.device)
-            log(name, f"eval {'FreeU ' + str(freeu) if freeu else 'FreeU off'}: {summary}")
+            log(run_name(args), f"eval {'FreeU ' + str(freeu) if freeu else 'FreeU off'}: {summary}")
 
 
 def main():
@@ -299,16 +287,15 @@ def main():
     ap.add_argument("--tag", default="", help="fresh: suffix of the run's name (checkpoint fresh-VARIANT-TAG.pt)")
     ap.add_argument("--eval-seeds", type=int, default=0, help="fresh: sample every prompt with this many seeds")
     args = ap.parse_args()
-    args.steps_given = args.steps is not None
-    args.steps = 1000 if args.steps is None else args.steps
-    torch.set_num_threads(args.threads)
-    os.makedirs(WORK, exist_ok=True)
     if args.stage == "fresh":
-        if not (args.steps_given or args.minutes):
+        if not (args.steps or args.minutes):
             ap.error("fresh needs --steps or --minutes")
         args.lr = args.lr or 1e-3
         args.batch = args.batch or 256
-        args.steps = args.steps if args.steps_given else 0
+    elif args.steps is None:
+        args.steps = 1000
+    torch.set_num_threads(args.threads)
+    os.makedirs(WORK, exist_ok=True)
     {"vae": stage_vae, "latents": stage_latents, "unet": stage_unet, "fresh": stage_fresh_and_eval}[args.stage](args)
 
 
