@@ -48,6 +48,9 @@ def fresh_runs(ck):
     args = ck["args"]
     run = {"stage": "fresh", "steps": int(ck["step"]), **{k: args[k] for k in ("device", "variant", "batch", "lr")},
            "latent_scale": args.get("latent_scale", 1.0), "data": "latents pool" if args.get("pool") else "rendered"}
+    # options added after the shipped runs, recorded only when they differ from the defaults those runs used
+    run.update({k: args[k] for k in ("high_noise_weight", "high_t_frac") if args.get(k)})
+    run.update({k: args[k] for k in ("ema_decay", "prediction") if args.get(k) not in (None, 0.999, "epsilon")})
     if args.get("init") and os.path.exists(args["init"]):
         return fresh_runs(torch.load(args["init"], map_location="cpu")) + [run]
     return [run]
@@ -91,7 +94,9 @@ def main():
     for part in ["unet", "vae", "text_encoder", "tokenizer", "scheduler"]:
         os.makedirs(os.path.join(out, part), exist_ok=True)
     dump(MODEL_INDEX, os.path.join(out, "model_index.json"))
-    dump(SCHEDULER, os.path.join(out, "scheduler", "scheduler_config.json"))
+    # a `fresh --prediction v_prediction` U-Net needs the scheduler told so; every shipped run predicted epsilon
+    prediction = uck.get("args", {}).get("prediction", "epsilon") if args.ckpt else "epsilon"
+    dump(dict(SCHEDULER, prediction_type=prediction), os.path.join(out, "scheduler", "scheduler_config.json"))
 
     ucfg = dict(unet_config)
     ucfg = {"_class_name": ucfg.pop("_class_name"), "_diffusers_version": DIFFUSERS_VERSION, **dict(sorted(ucfg.items()))}

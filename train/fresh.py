@@ -22,6 +22,7 @@ from parts import Both, load_vae_folder, split_both, tokenizer
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 DEFAULT_VAE = os.path.join(os.path.dirname(HERE), "models", "default", "vae")
+HIGH_T = 600  # --high-t-frac draws from [HIGH_T, 1000): the first DDIM steps of a 25-step sampling run
 TIMING_STEPS = (20, 60)  # steps timed to fit --minutes (the first 20 warm up kernels and allocators)
 
 
@@ -48,6 +49,18 @@ def lr_factor(step, total, warmup=200, decay_from=0.7, floor=0.1):
         return 1.0
     p = min(1.0, (step - start) / max(1, total - start))
     return floor + (1 - floor) * 0.5 * (1 + math.cos(math.pi * p))
+
+
+def loss_weight(snr, high_noise_cap=0.0):
+    """Per-sample weight of the epsilon loss: min-SNR-5 (Hang et al. 2023), w = min(SNR, 5) / SNR; with a cap > 1,
+    samples with SNR < 1 get min(1 / SNR, cap) instead, which is the x0-prediction loss there (capped).
+
+    Why: the caption-dependent part of the epsilon target scales with sqrt(SNR), so at high noise, where sampling
+    decides the object's path, plain epsilon loss barely rewards reading the direction from the caption."""
+    w = torch.clamp(snr, max=5.0) / snr
+    if high_noise_cap > 1:
+        w = torch.where(snr < 1, torch.clamp(1 / snr, max=high_noise_cap), w)
+    return w
 
 
 class FastEMA:
@@ -110,14 +123,14 @@ def stage_fresh(args, log, ddpm_alphas_cumprod):
 
     model = Both(unet, text)
     opt = torch.optim.AdamW(params, lr=args.lr, weight_decay=1e-2)
-    ema = FastEMA(model, 0.999)
+    ema = FastEMA(model, args.ema_decay)
     table = data_torch.caption_table(tokenizer()).to(dev)
     acp = ddpm_alphas_cumprod().to(dev)
     gen = torch.Generator(device=dev)
     pool = load_pool(args.pool, dev) if args.pool else None
     total = args.steps or 10 ** 9
     t0 = t_timing = time.time()
-    last_save, losses, step = time.time(), [], 0
+    last_save, losses, step, latent_var = time.time(), [], 0, None
     model.train()
     while step < total:
         gen.manual_seed(C.SEED * 7919 + step)
@@ -136,12 +149,23 @@ def stage_fresh(args, log, ddpm_alphas_cumprod):
             ids = data_torch.sample_caption_ids(gen, table, spec)
             noise = torch.randn(z0.shape, generator=gen, device=dev)
             t = torch.randint(0, C.TRAIN_STEPS, (args.batch,), generator=gen, device=dev)
+            if args.high_t_frac > 0:  # this share of the batch at t >= HIGH_T, where sampling decides the path
+                high = torch.rand((args.batch,), generator=gen, device=dev) < args.high_t_frac
+                t = torch.where(high, HIGH_T + t % (C.TRAIN_STEPS - HIGH_T), t)
             a = acp[t].view(-1, 1, 1, 1, 1)
             zt = a.sqrt() * z0 + (1 - a).sqrt() * noise
+        if latent_var is None:
+            latent_var = z0.pow(2).mean().item()  # E[z0^2] of the first batch: the SNR below is that of these latents
+            say(f"latent mean square {latent_var:.4f}")
         pred = unet(zt, t, text(ids))
-        # min-SNR-5 weighting (Hang et al. 2023) for epsilon prediction: w = min(SNR, 5) / SNR
-        snr = (a / (1 - a)).view(-1) * args.latent_scale ** 2  # the SNR of these latents
-        loss = ((pred - noise).pow(2).mean(dim=(1, 2, 3, 4)) * torch.clamp(snr, max=5.0) / snr).mean()
+        snr = (a / (1 - a)).view(-1) * latent_var
+        if args.prediction == "v_prediction":
+            # v = sqrt(a) eps - sqrt(1 - a) x0 (Salimans & Ho 2022), plain MSE: its x0 weight is SNR + 1 >= 1, so high
+            # noise is not down-weighted (min-SNR's v form, min(SNR, 5) / (SNR + 1), would weight it by SNR again)
+            target, weight = a.sqrt() * noise - (1 - a).sqrt() * z0, torch.ones_like(snr)
+        else:
+            target, weight = noise, loss_weight(snr, args.high_noise_weight)
+        loss = ((pred - target).pow(2).mean(dim=(1, 2, 3, 4)) * weight).mean()
         for gr in opt.param_groups:
             gr["lr"] = args.lr * lr_factor(step, total)
         opt.zero_grad(set_to_none=True)
@@ -149,7 +173,7 @@ def stage_fresh(args, log, ddpm_alphas_cumprod):
         torch.nn.utils.clip_grad_norm_(params, 1.0)
         opt.step()
         step += 1
-        ema.update(model, decay=min(0.999, (1 + step) / (10 + step)))
+        ema.update(model, decay=min(args.ema_decay, (1 + step) / (10 + step)))
         losses.append(loss.detach())
         if step == TIMING_STEPS[0]:
             if dev.type == "cuda":

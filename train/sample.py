@@ -72,13 +72,19 @@ def load_checkpoint(path, vae_folder="", device="cpu"):
     return unet.to(device).eval(), vae.to(device).eval(), text.to(device).eval(), tokenizer(), scaling
 
 
+def checkpoint_prediction(path):
+    """What a `fresh` checkpoint's U-Net predicts: epsilon (ModelScope's) or v_prediction."""
+    return torch.load(path, map_location="cpu")["args"].get("prediction", "epsilon")
+
+
 def ddim_timesteps(steps, train_steps=1000, steps_offset=1):
     ratio = train_steps // steps
     return (np.arange(0, steps) * ratio).round()[::-1].astype(np.int64) + steps_offset
 
 
 @torch.no_grad()
-def generate(unet, vae, text, tok, scaling, prompts, seeds, steps=25, guidance=9.0, freeu=None, device="cpu"):
+def generate(unet, vae, text, tok, scaling, prompts, seeds, steps=25, guidance=9.0, freeu=None, device="cpu",
+             prediction="epsilon"):
     betas = torch.linspace(C.BETA_START ** 0.5, C.BETA_END ** 0.5, C.TRAIN_STEPS, dtype=torch.float32) ** 2
     acp = torch.cumprod(1.0 - betas, 0).to(device)
     final = acp[0]  # set_alpha_to_one False
@@ -93,13 +99,17 @@ def generate(unet, vae, text, tok, scaling, prompts, seeds, steps=25, guidance=9
     ts = ddim_timesteps(steps)
     ratio = C.TRAIN_STEPS // steps
     for t in ts:
-        eps = unet(torch.cat([lat, lat]), torch.full((2 * n,), int(t), device=device), ehs)
-        eu, ec = eps.chunk(2)
-        eps = eu + guidance * (ec - eu)
+        out = unet(torch.cat([lat, lat]), torch.full((2 * n,), int(t), device=device), ehs)
+        ou, oc = out.chunk(2)
+        out = ou + guidance * (oc - ou)
         a_t = acp[t]
         prev = t - ratio
         a_p = acp[prev] if prev >= 0 else final
-        x0 = (lat - (1 - a_t).sqrt() * eps) / a_t.sqrt()
+        if prediction == "v_prediction":
+            x0, eps = a_t.sqrt() * lat - (1 - a_t).sqrt() * out, (1 - a_t).sqrt() * lat + a_t.sqrt() * out
+        else:
+            eps = out
+            x0 = (lat - (1 - a_t).sqrt() * eps) / a_t.sqrt()
         lat = a_p.sqrt() * x0 + (1 - a_p).sqrt() * eps
     z = lat / scaling
     b, c, f, hh, ww = z.shape
@@ -159,11 +169,11 @@ def sample_pairs(models, pairs, batch, device="cpu", **kwargs):
 
 
 @torch.no_grad()
-def evaluate(models, seeds, freeu=None, device="cpu", batch=120):
+def evaluate(models, seeds, freeu=None, device="cpu", batch=120, prediction="epsilon"):
     """Colour / direction / both accuracy over every colour x shape x direction short prompt and seed."""
     models[0].set_freeu(freeu)
     pairs = prompt_seed_pairs(seeds)
-    readings, _ = sample_pairs(models, pairs, batch, device)
+    readings, _ = sample_pairs(models, pairs, batch, device, prediction=prediction)
     models[0].set_freeu(None)
     return f"{len(pairs)} prompt-seed pairs: {score(pairs, readings)}"
 
@@ -190,7 +200,9 @@ def main():
     if args.limit:
         pairs = pairs[:: max(1, len(pairs) // args.limit)][: args.limit]
     t0 = time.time()
-    readings, clips = sample_pairs(models, pairs, args.batch, steps=args.steps, guidance=args.guidance)
+    prediction = checkpoint_prediction(args.ckpt) if args.ckpt else "epsilon"
+    readings, clips = sample_pairs(models, pairs, args.batch, steps=args.steps, guidance=args.guidance,
+                                   prediction=prediction)
     print(f"{len(pairs)} prompt-seed pairs, {time.time() - t0:.0f}s: {score(pairs, readings)}")
     for key, idx in (("colour", 0), ("shape", 1), ("direction", 2)):
         for v in sorted({p[idx] for p in pairs}):

@@ -260,7 +260,7 @@ def stage_fresh_and_eval(args):
         import sample
         for freeu in (None, C.FREEU):
             summary = sample.evaluate(sample.load_checkpoint(ckpt, args.vae, args.device), args.eval_seeds,
-                                      freeu=freeu, device=args.device)
+                                      freeu=freeu, device=args.device, prediction=args.prediction)
             log(run_name(args), f"eval {'FreeU ' + str(freeu) if freeu else 'FreeU off'}: {summary}")
 
 
@@ -283,6 +283,13 @@ def main():
     ap.add_argument("--init", default="", help="fresh: start from this fresh checkpoint's EMA weights")
     ap.add_argument("--latent-scale", type=float, default=1.0,
                     help="fresh: multiply the VAE scaling factor (lowers the SNR of every timestep by its square)")
+    ap.add_argument("--high-noise-weight", type=float, default=0.0,
+                    help="fresh: weight samples with SNR < 1 by min(1/SNR, this) (x0 loss there); 0 = min-SNR-5 only")
+    ap.add_argument("--high-t-frac", type=float, default=0.0,
+                    help="fresh: share of each batch drawn from t >= 600 instead of uniformly")
+    ap.add_argument("--ema-decay", type=float, default=0.999, help="fresh: EMA decay (lower for short fine-tunes)")
+    ap.add_argument("--prediction", default="epsilon", choices=["epsilon", "v_prediction"],
+                    help="fresh: what the U-Net predicts (ModelScope: epsilon)")
     ap.add_argument("--pool", default="", help="fresh: sample this `latents` stage pool instead of rendering")
     ap.add_argument("--tag", default="", help="fresh: suffix of the run's name (checkpoint fresh-VARIANT-TAG.pt)")
     ap.add_argument("--eval-seeds", type=int, default=0, help="fresh: sample every prompt with this many seeds")

@@ -1,0 +1,108 @@
+"""Direction probe: does the first DDIM step's x0 prediction (pure noise, t = 961) follow the caption's direction?
+
+Sampling decides the object's path in its first steps, so a model whose first x0 estimate ignores the direction word
+draws a path chosen by the noise. For each seed and prompt the guided x0 estimate is compared with the pool's mean
+latent clip of each direction for the prompt's colour; the probe's accuracy is how often the prompted direction's
+template fits best.
+
+  /usr/bin/python3 train/probe.py --ckpt train/work/ft/fresh-base-shift.pt [--seeds 8] [--t 961] [--flipped]
+"""
+import argparse
+import itertools
+import os
+import sys
+
+import torch
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+import config as C  # noqa: E402
+import data  # noqa: E402
+import sample  # noqa: E402
+
+
+@torch.no_grad()
+def direction_templates(pool_path, scaling):
+    """Mean latent clip of each (colour, direction) minus that colour's mean, in the checkpoint's latent scale.
+
+    Per colour, because averaged over colours and backgrounds the object's contrast cancels: -> (5, 4, C, F, H, W)."""
+    pool = torch.load(pool_path, map_location="cpu")
+    z = pool["mean"] * scaling
+    colours, dirs = list(data.COLOURS), list(data.DIRECTIONS)
+    col = torch.tensor([colours.index(s[0]) for s in pool["specs"]])
+    dir_ = torch.tensor([dirs.index(s[2]) for s in pool["specs"]])
+    means = torch.stack([z[col == c].mean(0) for c in range(len(colours))])
+    templates = torch.stack([torch.stack([z[(col == c) & (dir_ == d)].mean(0) - means[c] for d in range(len(dirs))])
+                             for c in range(len(colours))])
+    return templates, means
+
+
+@torch.no_grad()
+def probe(models, pool_path, seeds=8, t=961, guidance=9.0, prediction="epsilon"):
+    unet, _vae, text, tok, scaling = models
+    templates, means = direction_templates(pool_path, scaling)
+    betas = torch.linspace(C.BETA_START ** 0.5, C.BETA_END ** 0.5, C.TRAIN_STEPS) ** 2
+    a = torch.cumprod(1.0 - betas, 0)[t]
+    colours, dirs = list(data.COLOURS), list(data.DIRECTIONS)
+    cases = list(itertools.product(colours, data.SHAPES, dirs, range(seeds)))
+    right, agree = 0, []
+    for i in range(0, len(cases), 60):
+        chunk = cases[i:i + 60]
+        n = len(chunk)
+        cond = text(torch.tensor([tok(f"a {c} {s} moving {d}") for c, s, d, _ in chunk]))
+        unc = text(torch.tensor([tok("")])).expand(n, -1, -1)
+        x = torch.cat([torch.randn((1, 4, C.FRAMES, C.SIZE // 8, C.SIZE // 8),
+                                   generator=torch.Generator().manual_seed(int(seed))) for *_, seed in chunk])
+        ou, oc = unet(torch.cat([x, x]), torch.full((2 * n,), t), torch.cat([unc, cond])).chunk(2)
+        out = ou + guidance * (oc - ou)
+        col = torch.tensor([colours.index(c) for c, *_ in chunk])
+        x0 = a.sqrt() * x - (1 - a).sqrt() * out if prediction == "v_prediction" else (x - (1 - a).sqrt() * out) / a.sqrt()
+        x0 = x0 - means[col]
+        scores = torch.einsum("bcfhw,bdcfhw->bd", x0, templates[col])
+        want = torch.tensor([dirs.index(d) for _, _, d, _ in chunk])
+        right += int((scores.argmax(1) == want).sum())
+        # cosine between the guided x0 and the prompted template: 1 = the template, 0 = unrelated
+        agree.append(torch.nn.functional.cosine_similarity(x0.flatten(1), templates[col, want].flatten(1)))
+    return right / len(cases), torch.cat(agree).mean().item()
+
+
+@torch.no_grad()
+def flipped_ratio(models, pool_path, t, prediction="epsilon", n=48):
+    """x0 MSE of n pool clips noised to t and denoised with the opposite direction word, over the MSE with the right
+    caption: 1.0 = the model ignores the direction word, above 1 = it uses it."""
+    unet, _vae, text, tok, scaling = models
+    pool = torch.load(pool_path, map_location="cpu")
+    g = torch.Generator().manual_seed(5)
+    idx = torch.randperm(pool["mean"].shape[0], generator=g)[:n]
+    z0, specs = pool["mean"][idx] * scaling, [pool["specs"][i] for i in idx]
+    opposite = {"left": "right", "right": "left", "up": "down", "down": "up"}
+    a = torch.cumprod(1.0 - torch.linspace(C.BETA_START ** 0.5, C.BETA_END ** 0.5, C.TRAIN_STEPS) ** 2, 0)[t]
+    xt = a.sqrt() * z0 + (1 - a).sqrt() * torch.randn(z0.shape, generator=g)
+    mse = []
+    for words in ([d for _, _, d, _ in specs], [opposite[d] for _, _, d, _ in specs]):
+        ids = torch.tensor([tok(f"a {c} {s} moving {w}") for (c, s, _, _), w in zip(specs, words)])
+        out = unet(xt, torch.full((n,), t), text(ids))
+        x0 = a.sqrt() * xt - (1 - a).sqrt() * out if prediction == "v_prediction" else (xt - (1 - a).sqrt() * out) / a.sqrt()
+        mse.append((x0 - z0).pow(2).mean().item())
+    return mse[1] / mse[0], mse[0]
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--ckpt", required=True)
+    ap.add_argument("--pool", default=os.path.join(HERE, "work", "latents.pt"))
+    ap.add_argument("--seeds", type=int, default=8)
+    ap.add_argument("--t", type=int, default=961)
+    ap.add_argument("--flipped", action="store_true", help="also the flipped-direction ratio at t = 961, 801, 601")
+    args = ap.parse_args()
+    torch.set_num_threads(1)
+    models, prediction = sample.load_checkpoint(args.ckpt), sample.checkpoint_prediction(args.ckpt)
+    acc, cos = probe(models, args.pool, args.seeds, args.t, prediction=prediction)
+    print(f"{args.ckpt}: t={args.t} first-step direction {acc:.1%} (chance 25%), cosine to template {cos:.3f}")
+    for t in (961, 801, 601) if args.flipped else ():
+        ratio, mse = flipped_ratio(models, args.pool, t, prediction)
+        print(f"  t={t}: x0 MSE {mse:.4f} with the caption's direction, x{ratio:.3f} with the opposite one")
+
+
+if __name__ == "__main__":
+    main()
