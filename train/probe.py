@@ -41,8 +41,7 @@ def direction_templates(pool_path, scaling):
 def probe(models, pool_path, seeds=8, t=961, guidance=9.0, prediction="epsilon"):
     unet, _vae, text, tok, scaling = models
     templates, means = direction_templates(pool_path, scaling)
-    betas = torch.linspace(C.BETA_START ** 0.5, C.BETA_END ** 0.5, C.TRAIN_STEPS) ** 2
-    a = torch.cumprod(1.0 - betas, 0)[t]
+    a = sample.alphas_cumprod()[t]
     colours, dirs = list(data.COLOURS), list(data.DIRECTIONS)
     cases = list(itertools.product(colours, data.SHAPES, dirs, range(seeds)))
     right, agree = 0, []
@@ -56,8 +55,7 @@ def probe(models, pool_path, seeds=8, t=961, guidance=9.0, prediction="epsilon")
         ou, oc = unet(torch.cat([x, x]), torch.full((2 * n,), t), torch.cat([unc, cond])).chunk(2)
         out = ou + guidance * (oc - ou)
         col = torch.tensor([colours.index(c) for c, *_ in chunk])
-        x0 = a.sqrt() * x - (1 - a).sqrt() * out if prediction == "v_prediction" else (x - (1 - a).sqrt() * out) / a.sqrt()
-        x0 = x0 - means[col]
+        x0 = sample.x0_estimate(out, x, a, prediction) - means[col]
         scores = torch.einsum("bcfhw,bdcfhw->bd", x0, templates[col])
         want = torch.tensor([dirs.index(d) for _, _, d, _ in chunk])
         right += int((scores.argmax(1) == want).sum())
@@ -76,14 +74,13 @@ def flipped_ratio(models, pool_path, t, prediction="epsilon", n=48):
     idx = torch.randperm(pool["mean"].shape[0], generator=g)[:n]
     z0, specs = pool["mean"][idx] * scaling, [pool["specs"][i] for i in idx]
     opposite = {"left": "right", "right": "left", "up": "down", "down": "up"}
-    a = torch.cumprod(1.0 - torch.linspace(C.BETA_START ** 0.5, C.BETA_END ** 0.5, C.TRAIN_STEPS) ** 2, 0)[t]
+    a = sample.alphas_cumprod()[t]
     xt = a.sqrt() * z0 + (1 - a).sqrt() * torch.randn(z0.shape, generator=g)
     mse = []
     for words in ([d for _, _, d, _ in specs], [opposite[d] for _, _, d, _ in specs]):
         ids = torch.tensor([tok(f"a {c} {s} moving {w}") for (c, s, _, _), w in zip(specs, words)])
         out = unet(xt, torch.full((n,), t), text(ids))
-        x0 = a.sqrt() * xt - (1 - a).sqrt() * out if prediction == "v_prediction" else (xt - (1 - a).sqrt() * out) / a.sqrt()
-        mse.append((x0 - z0).pow(2).mean().item())
+        mse.append((sample.x0_estimate(out, xt, a, prediction) - z0).pow(2).mean().item())
     return mse[1] / mse[0], mse[0]
 
 

@@ -77,6 +77,19 @@ def checkpoint_prediction(path):
     return torch.load(path, map_location="cpu")["args"].get("prediction", "epsilon")
 
 
+def alphas_cumprod():
+    """ModelScope's training schedule, float32 as t2v's schedulers compute it."""
+    betas = torch.linspace(C.BETA_START ** 0.5, C.BETA_END ** 0.5, C.TRAIN_STEPS, dtype=torch.float32) ** 2
+    return torch.cumprod(1.0 - betas, 0)
+
+
+def x0_estimate(out, x_t, a_t, prediction="epsilon"):
+    """The clean sample implied by the U-Net's output at x_t (alpha_bar a_t), for either prediction type."""
+    if prediction == "v_prediction":
+        return a_t.sqrt() * x_t - (1 - a_t).sqrt() * out
+    return (x_t - (1 - a_t).sqrt() * out) / a_t.sqrt()
+
+
 def ddim_timesteps(steps, train_steps=1000, steps_offset=1):
     ratio = train_steps // steps
     return (np.arange(0, steps) * ratio).round()[::-1].astype(np.int64) + steps_offset
@@ -85,8 +98,7 @@ def ddim_timesteps(steps, train_steps=1000, steps_offset=1):
 @torch.no_grad()
 def generate(unet, vae, text, tok, scaling, prompts, seeds, steps=25, guidance=9.0, freeu=None, device="cpu",
              prediction="epsilon"):
-    betas = torch.linspace(C.BETA_START ** 0.5, C.BETA_END ** 0.5, C.TRAIN_STEPS, dtype=torch.float32) ** 2
-    acp = torch.cumprod(1.0 - betas, 0).to(device)
+    acp = alphas_cumprod().to(device)
     final = acp[0]  # set_alpha_to_one False
     n = len(prompts)
     cond = text(torch.tensor([tok(p) for p in prompts], device=device))
@@ -105,11 +117,8 @@ def generate(unet, vae, text, tok, scaling, prompts, seeds, steps=25, guidance=9
         a_t = acp[t]
         prev = t - ratio
         a_p = acp[prev] if prev >= 0 else final
-        if prediction == "v_prediction":
-            x0, eps = a_t.sqrt() * lat - (1 - a_t).sqrt() * out, (1 - a_t).sqrt() * lat + a_t.sqrt() * out
-        else:
-            eps = out
-            x0 = (lat - (1 - a_t).sqrt() * eps) / a_t.sqrt()
+        x0 = x0_estimate(out, lat, a_t, prediction)
+        eps = (1 - a_t).sqrt() * lat + a_t.sqrt() * out if prediction == "v_prediction" else out
         lat = a_p.sqrt() * x0 + (1 - a_p).sqrt() * eps
     z = lat / scaling
     b, c, f, hh, ww = z.shape
