@@ -16,19 +16,18 @@ import torch
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
-import config as C  # noqa: E402
 import data  # noqa: E402
+import data_torch  # noqa: E402
 import sample  # noqa: E402
 
 
 @torch.no_grad()
-def direction_templates(pool_path, scaling):
+def direction_templates(pool, scaling):
     """Mean latent clip of each (colour, direction) minus that colour's mean, in the checkpoint's latent scale.
 
     Per colour, because averaged over colours and backgrounds the object's contrast cancels: -> (5, 4, C, F, H, W)."""
-    pool = torch.load(pool_path, map_location="cpu")
     z = pool["mean"] * scaling
-    colours, dirs = list(data.COLOURS), list(data.DIRECTIONS)
+    colours, dirs = data_torch.COLOUR_NAMES, data_torch.DIRECTION_NAMES
     col = torch.tensor([colours.index(s[0]) for s in pool["specs"]])
     dir_ = torch.tensor([dirs.index(s[2]) for s in pool["specs"]])
     means = torch.stack([z[col == c].mean(0) for c in range(len(colours))])
@@ -38,24 +37,20 @@ def direction_templates(pool_path, scaling):
 
 
 @torch.no_grad()
-def probe(models, pool_path, seeds=8, t=961, guidance=9.0, prediction="epsilon"):
+def probe(models, pool, seeds=8, t=961, guidance=9.0, prediction="epsilon"):
     unet, _vae, text, tok, scaling = models
-    templates, means = direction_templates(pool_path, scaling)
+    templates, means = direction_templates(pool, scaling)
     a = sample.alphas_cumprod()[t]
-    colours, dirs = list(data.COLOURS), list(data.DIRECTIONS)
+    colours, dirs = data_torch.COLOUR_NAMES, data_torch.DIRECTION_NAMES
     cases = list(itertools.product(colours, data.SHAPES, dirs, range(seeds)))
     right, agree = 0, []
     for i in range(0, len(cases), 60):
         chunk = cases[i:i + 60]
-        n = len(chunk)
-        cond = text(torch.tensor([tok(f"a {c} {s} moving {d}") for c, s, d, _ in chunk]))
-        unc = text(torch.tensor([tok("")])).expand(n, -1, -1)
-        x = torch.cat([torch.randn((1, 4, C.FRAMES, C.SIZE // 8, C.SIZE // 8),
-                                   generator=torch.Generator().manual_seed(int(seed))) for *_, seed in chunk])
-        ou, oc = unet(torch.cat([x, x]), torch.full((2 * n,), t), torch.cat([unc, cond])).chunk(2)
-        out = ou + guidance * (oc - ou)
+        ehs = sample.prompt_embeddings(text, tok, [f"a {c} {s} moving {d}" for c, s, d, _ in chunk])
+        x = sample.initial_noise([seed for *_, seed in chunk])
+        out = sample.guided_output(unet, x, t, ehs, guidance)
         col = torch.tensor([colours.index(c) for c, *_ in chunk])
-        x0 = sample.x0_estimate(out, x, a, prediction) - means[col]
+        x0 = sample.x0_and_eps(out, x, a, prediction)[0] - means[col]
         scores = torch.einsum("bcfhw,bdcfhw->bd", x0, templates[col])
         want = torch.tensor([dirs.index(d) for _, _, d, _ in chunk])
         right += int((scores.argmax(1) == want).sum())
@@ -65,11 +60,10 @@ def probe(models, pool_path, seeds=8, t=961, guidance=9.0, prediction="epsilon")
 
 
 @torch.no_grad()
-def flipped_ratio(models, pool_path, t, prediction="epsilon", n=48):
+def flipped_ratio(models, pool, t, prediction="epsilon", n=48):
     """x0 MSE of n pool clips noised to t and denoised with the opposite direction word, over the MSE with the right
     caption: 1.0 = the model ignores the direction word, above 1 = it uses it."""
     unet, _vae, text, tok, scaling = models
-    pool = torch.load(pool_path, map_location="cpu")
     g = torch.Generator().manual_seed(5)
     idx = torch.randperm(pool["mean"].shape[0], generator=g)[:n]
     z0, specs = pool["mean"][idx] * scaling, [pool["specs"][i] for i in idx]
@@ -80,7 +74,7 @@ def flipped_ratio(models, pool_path, t, prediction="epsilon", n=48):
     for words in ([d for _, _, d, _ in specs], [opposite[d] for _, _, d, _ in specs]):
         ids = torch.tensor([tok(f"a {c} {s} moving {w}") for (c, s, _, _), w in zip(specs, words)])
         out = unet(xt, torch.full((n,), t), text(ids))
-        mse.append((sample.x0_estimate(out, xt, a, prediction) - z0).pow(2).mean().item())
+        mse.append((sample.x0_and_eps(out, xt, a, prediction)[0] - z0).pow(2).mean().item())
     return mse[1] / mse[0], mse[0]
 
 
@@ -94,10 +88,11 @@ def main():
     args = ap.parse_args()
     torch.set_num_threads(1)
     models, prediction = sample.load_checkpoint(args.ckpt), sample.checkpoint_prediction(args.ckpt)
-    acc, cos = probe(models, args.pool, args.seeds, args.t, prediction=prediction)
+    pool = torch.load(args.pool, map_location="cpu")  # the latents stage's pool, read once for every measure
+    acc, cos = probe(models, pool, args.seeds, args.t, prediction=prediction)
     print(f"{args.ckpt}: t={args.t} first-step direction {acc:.1%} (chance 25%), cosine to template {cos:.3f}")
     for t in (961, 801, 601) if args.flipped else ():
-        ratio, mse = flipped_ratio(models, args.pool, t, prediction)
+        ratio, mse = flipped_ratio(models, pool, t, prediction)
         print(f"  t={t}: x0 MSE {mse:.4f} with the caption's direction, x{ratio:.3f} with the opposite one")
 
 

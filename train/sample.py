@@ -83,11 +83,32 @@ def alphas_cumprod():
     return torch.cumprod(1.0 - betas, 0)
 
 
-def x0_estimate(out, x_t, a_t, prediction="epsilon"):
-    """The clean sample implied by the U-Net's output at x_t (alpha_bar a_t), for either prediction type."""
+def x0_and_eps(out, x_t, a_t, prediction="epsilon"):
+    """The clean sample and the noise implied by the U-Net's output at x_t (alpha_bar a_t), for either prediction type."""
     if prediction == "v_prediction":
-        return a_t.sqrt() * x_t - (1 - a_t).sqrt() * out
-    return (x_t - (1 - a_t).sqrt() * out) / a_t.sqrt()
+        return a_t.sqrt() * x_t - (1 - a_t).sqrt() * out, (1 - a_t).sqrt() * x_t + a_t.sqrt() * out
+    return (x_t - (1 - a_t).sqrt() * out) / a_t.sqrt(), out
+
+
+def prompt_embeddings(text, tok, prompts, device="cpu"):
+    """Text states for classifier-free guidance: the empty prompt's (one per prompt), then the prompts'."""
+    cond = text(torch.tensor([tok(p) for p in prompts], device=device))
+    unc = text(torch.tensor([tok("")], device=device)).expand(len(prompts), -1, -1)
+    return torch.cat([unc, cond])
+
+
+def initial_noise(seeds, device="cpu"):
+    """One latent per seed from torch's CPU generator on every device, as t2v draws it."""
+    h = C.SIZE // 8
+    return torch.cat([torch.randn((1, 4, C.FRAMES, h, h), generator=torch.Generator().manual_seed(int(s)))
+                      for s in seeds]).to(device)
+
+
+def guided_output(unet, lat, t, ehs, guidance, device="cpu"):
+    """The U-Net's output at timestep t with classifier-free guidance (ehs from prompt_embeddings)."""
+    out = unet(torch.cat([lat, lat]), torch.full((2 * lat.shape[0],), int(t), device=device), ehs)
+    ou, oc = out.chunk(2)
+    return ou + guidance * (oc - ou)
 
 
 def ddim_timesteps(steps, train_steps=1000, steps_offset=1):
@@ -100,25 +121,16 @@ def generate(unet, vae, text, tok, scaling, prompts, seeds, steps=25, guidance=9
              prediction="epsilon"):
     acp = alphas_cumprod().to(device)
     final = acp[0]  # set_alpha_to_one False
-    n = len(prompts)
-    cond = text(torch.tensor([tok(p) for p in prompts], device=device))
-    unc = text(torch.tensor([tok("")], device=device)).expand(n, -1, -1)
-    ehs = torch.cat([unc, cond])
-    h = C.SIZE // 8
-    # the initial noise comes from torch's CPU generator on every device, as t2v draws it
-    lat = torch.cat([torch.randn((1, 4, C.FRAMES, h, h), generator=torch.Generator().manual_seed(int(s)))
-                     for s in seeds]).to(device)
+    ehs = prompt_embeddings(text, tok, prompts, device)
+    lat = initial_noise(seeds, device)
     ts = ddim_timesteps(steps)
     ratio = C.TRAIN_STEPS // steps
     for t in ts:
-        out = unet(torch.cat([lat, lat]), torch.full((2 * n,), int(t), device=device), ehs)
-        ou, oc = out.chunk(2)
-        out = ou + guidance * (oc - ou)
+        out = guided_output(unet, lat, t, ehs, guidance, device)
         a_t = acp[t]
         prev = t - ratio
         a_p = acp[prev] if prev >= 0 else final
-        x0 = x0_estimate(out, lat, a_t, prediction)
-        eps = (1 - a_t).sqrt() * lat + a_t.sqrt() * out if prediction == "v_prediction" else out
+        x0, eps = x0_and_eps(out, lat, a_t, prediction)
         lat = a_p.sqrt() * x0 + (1 - a_p).sqrt() * eps
     z = lat / scaling
     b, c, f, hh, ww = z.shape

@@ -297,6 +297,8 @@ def main():
     if args.stage == "fresh":
         if not (args.steps or args.minutes):
             ap.error("fresh needs --steps or --minutes")
+        if args.prediction == "v_prediction" and args.high_noise_weight:
+            ap.error("--high-noise-weight applies to epsilon prediction; v_prediction uses plain v MSE")
         args.lr = args.lr or 1e-3
         args.batch = args.batch or 256
     elif args.steps is None:
