@@ -10,6 +10,12 @@ BACKGROUNDS = {"black": (0.0, 0.0, 0.0), "white": (1.0, 1.0, 1.0), "grey": (0.5,
 SHAPES = ["circle", "square", "triangle"]
 DIRECTIONS = {"left": (-1, 0), "right": (1, 0), "up": (0, -1), "down": (0, 1)}
 
+# Optional motion trail (train.py --trail): fading copies of the object behind it, (distance back in frame steps,
+# opacity), so that a lone frame shows which way the object moves, as its outline shows its shape. The renderers
+# here and in data_torch.py draw data.TRAIL; the shipped model was trained without it.
+MOTION_TRAIL = ((1.8, 0.15), (1.2, 0.3), (0.6, 0.5))
+TRAIL = ()
+
 P_SHORT = 0.4   # caption without the background clause
 P_EMPTY = 0.1   # empty caption (classifier-free guidance)
 
@@ -65,10 +71,13 @@ def render_clip(colour, shape, direction, bg, r, travel, along, across, frames=8
     col = np.array(COLOURS[colour], np.float32)
     bgc = np.array(BACKGROUNDS[bg], np.float32)
     out = np.empty((frames, size, size, 3), np.float32)
+    step = travel / (frames - 1)
     for f in range(frames):
-        k = f / (frames - 1)
-        a = shape_alpha(shape, x0 + dx * travel * k, y0 + dy * travel * k, r, size)[..., None]
-        out[f] = bgc * (1 - a) + col * a
+        out[f] = bgc
+        for back, opacity in TRAIL + ((0.0, 1.0),):  # oldest copy first, the object itself last
+            along_path = step * (f - back)
+            a = opacity * shape_alpha(shape, x0 + dx * along_path, y0 + dy * along_path, r, size)[..., None]
+            out[f] = out[f] * (1 - a) + col * a
     return out
 
 

@@ -26,23 +26,30 @@ def render(shape, colour, direction, bg, r, travel, along, across, frames, size)
     horizontal = dx != 0
     x0 = torch.where(horizontal, along, across)
     y0 = torch.where(horizontal, across, along)
-    k = torch.arange(frames, device=dev, dtype=torch.float32) / (frames - 1)     # (F,)
-    cx = (x0[:, None] + dx[:, None] * travel[:, None] * k)[:, :, None, None]     # (n, F, 1, 1)
-    cy = (y0[:, None] + dy[:, None] * travel[:, None] * k)[:, :, None, None]
+    frame = torch.arange(frames, device=dev, dtype=torch.float32)                # (F,)
     grid = torch.arange(size, device=dev, dtype=torch.float32) + 0.5
-    ddx = grid[None, None, None, :] - cx                                          # (n, F, 1, W)
-    ddy = grid[None, None, :, None] - cy                                          # (n, F, H, 1)
     rr = r[:, None, None, None]
+    s = shape[:, None, None, None]
+    out = bgs[:, None, None, None, :].expand(-1, frames, size, size, -1)
+    for back, opacity in data.TRAIL + ((0.0, 1.0),):  # oldest trail copy first, the object itself last
+        along_path = travel[:, None] * (frame - back) / (frames - 1)                # (n, F)
+        cx = (x0[:, None] + dx[:, None] * along_path)[:, :, None, None]             # (n, F, 1, 1)
+        cy = (y0[:, None] + dy[:, None] * along_path)[:, :, None, None]
+        a = opacity * shape_alpha(s, grid[None, None, None, :] - cx, grid[None, None, :, None] - cy, rr)[..., None]
+        out = out * (1 - a) + cols[:, None, None, None, :] * a
+    return out
+
+
+def shape_alpha(s, ddx, ddy, rr):
+    """Anti-aliased coverage (n, F, H, W) of shape index s at offsets (ddx, ddy) from its centre (data.shape_alpha)."""
     circle = torch.sqrt(ddx * ddx + ddy * ddy) - rr
     square = torch.maximum(ddx.abs(), ddy.abs()) - rr * 0.85
     big_r = rr * 1.2
     n0, n1 = math.sqrt(3) / 2, -0.5
     triangle = torch.maximum(ddy - big_r * 0.5, torch.maximum(ddx * n0 + ddy * n1 - big_r * 0.5,
                                                              -ddx * n0 + ddy * n1 - big_r * 0.5))
-    s = shape[:, None, None, None]
     sd = torch.where(s == 0, circle, torch.where(s == 1, square, triangle))
-    a = (0.5 - sd).clamp(0.0, 1.0)[..., None]                                     # (n, F, H, W, 1)
-    return bgs[:, None, None, None, :] * (1 - a) + cols[:, None, None, None, :] * a
+    return (0.5 - sd).clamp(0.0, 1.0)
 
 
 def clip_geometry(gen, direction, size):

@@ -43,17 +43,23 @@ DESCRIPTION = ("t2v-shapes: tiny 64x64, 8-frame ModelScope-architecture model tr
                "square or triangle in red, green, blue, yellow or white moving left, right, up or down on a black, "
                "white or grey background")
 
+def run_data(ck):
+    """What a `fresh` run trained on: rendered clips or the `latents` pool, with the motion trail when it had one."""
+    return ("latents pool" if ck["args"].get("pool") else "rendered") + (", motion trail" if ck.get("trail") else "")
+
+
 def fresh_runs(ck):
     """The `fresh` runs that made a checkpoint, first to last (one per --init link)."""
     args = ck["args"]
     run = {"stage": "fresh", "steps": int(ck["step"]), **{k: args[k] for k in ("device", "variant", "batch", "lr")},
-           "latent_scale": args.get("latent_scale", 1.0), "data": "latents pool" if args.get("pool") else "rendered"}
+           "latent_scale": args.get("latent_scale", 1.0), "data": run_data(ck)}
     # options added after the shipped runs, recorded only when they differ from the defaults those runs used
     run.update({k: args[k] for k in ("high_noise_weight", "high_t_frac") if args.get(k)})
     run.update({k: args[k] for k in ("ema_decay", "prediction") if args.get(k) not in (None, 0.999, "epsilon")})
-    if args.get("init") and os.path.exists(args["init"]):
-        return fresh_runs(torch.load(args["init"], map_location="cpu")) + [run]
-    return [run]
+    # --init is relative to wherever train.py was started: the repository root or train/
+    init = next((p for p in (args.get("init"), os.path.join(HERE, args.get("init") or ""))
+                 if args.get("init") and os.path.exists(p)), None)
+    return (fresh_runs(torch.load(init, map_location="cpu")) if init else []) + [run]
 
 
 def dump(obj, path):

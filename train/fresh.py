@@ -37,7 +37,8 @@ def load_pool(path, device):
     names = (data.SHAPES, data_torch.COLOUR_NAMES, data_torch.DIRECTION_NAMES, data_torch.BG_NAMES)
     order = (1, 0, 2, 3)  # specs are (colour, shape, direction, bg); the caption table is [shape, colour, ...]
     spec = tuple(torch.tensor([names[i].index(s[order[i]]) for s in pool["specs"]], device=device) for i in range(4))
-    return {"mean": pool["mean"].to(device), "logvar": pool["logvar"].to(device), "spec": spec}
+    return {"mean": pool["mean"].to(device), "logvar": pool["logvar"].to(device), "spec": spec,
+            "trail": tuple(pool.get("trail", ()))}
 
 
 def lr_factor(step, total, warmup=200, decay_from=0.7, floor=0.1):
@@ -79,12 +80,12 @@ class FastEMA:
         torch._foreach_add_(shadow, live, alpha=1 - decay)
 
 
-def save_ema(path, ema, unet_cfg, scaling, step, total, args):
+def save_ema(path, ema, unet_cfg, scaling, step, total, args, trail):
     tmp = path + ".tmp"
     # fp16, as exported: the checkpoint fits the device tool's 16 MiB file limit and export loses nothing
     torch.save({"ema": {k: v.half() if v.is_floating_point() else v for k, v in ema.shadow.items()},
                 "unet_config": unet_cfg, "scaling_factor": scaling, "step": step, "total": total,
-                "args": vars(args)}, tmp)
+                "trail": trail, "args": vars(args)}, tmp)
     os.replace(tmp, path)
 
 
@@ -128,6 +129,7 @@ def stage_fresh(args, log, ddpm_alphas_cumprod):
     acp = ddpm_alphas_cumprod().to(dev)
     gen = torch.Generator(device=dev)
     pool = load_pool(args.pool, dev) if args.pool else None
+    trail = pool["trail"] if pool else data.TRAIL  # what the clips were drawn with, recorded in the checkpoint
     total = args.steps or 10 ** 9
     t0 = t_timing = time.time()
     last_save, losses, step, latent_var = time.time(), [], 0, None
@@ -189,8 +191,8 @@ def stage_fresh(args, log, ddpm_alphas_cumprod):
                 f"lr {opt.param_groups[0]['lr']:.2e} ({(time.time() - t0) / step * 1000:.1f} ms/step avg)")
             losses = []
         if time.time() - last_save > 60:
-            save_ema(ckpt, ema, unet_cfg, scaling, step, total, args)
+            save_ema(ckpt, ema, unet_cfg, scaling, step, total, args, trail)
             last_save = time.time()
-    save_ema(ckpt, ema, unet_cfg, scaling, step, total, args)
+    save_ema(ckpt, ema, unet_cfg, scaling, step, total, args, trail)
     say(f"stopped at step {step}, {(time.time() - t0) / 60:.1f} min; EMA weights in {ckpt}")
     return ckpt

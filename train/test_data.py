@@ -23,15 +23,18 @@ def check(name, ok, detail=""):
 
 
 rng = np.random.default_rng(3)
-worst = 0.0
-for shape, colour, direction, bg in itertools.product(data.SHAPES, data.COLOURS, data.DIRECTIONS, data.BACKGROUNDS):
-    geometry = data.draw_geometry(rng, direction, 64)
-    ref = data.render_clip(colour, shape, direction, bg, *geometry)
-    idx = lambda names, v: torch.tensor([names.index(v)])  # noqa: E731
-    got = T.render(idx(data.SHAPES, shape), idx(T.COLOUR_NAMES, colour), idx(T.DIRECTION_NAMES, direction),
-                   idx(T.BG_NAMES, bg), *(torch.tensor([float(g)]) for g in geometry), 8, 64)[0].numpy()
-    worst = max(worst, float(np.abs(got - ref).max()))
-check("render == data.render_clip (180 specs)", worst < 1e-5, f"max abs {worst:.2e}")
+for data.TRAIL in ((), data.MOTION_TRAIL):
+    worst = 0.0
+    for shape, colour, direction, bg in itertools.product(data.SHAPES, data.COLOURS, data.DIRECTIONS,
+                                                          data.BACKGROUNDS):
+        geometry = data.draw_geometry(rng, direction, 64)
+        ref = data.render_clip(colour, shape, direction, bg, *geometry)
+        idx = lambda names, v: torch.tensor([names.index(v)])  # noqa: E731
+        got = T.render(idx(data.SHAPES, shape), idx(T.COLOUR_NAMES, colour), idx(T.DIRECTION_NAMES, direction),
+                       idx(T.BG_NAMES, bg), *(torch.tensor([float(g)]) for g in geometry), 8, 64)[0].numpy()
+        worst = max(worst, float(np.abs(got - ref).max()))
+    check(f"render == data.render_clip (180 specs, trail {bool(data.TRAIL)})", worst < 1e-5, f"max abs {worst:.2e}")
+data.TRAIL = ()
 
 gen = torch.Generator().manual_seed(0)
 clips, (shape, colour, direction, bg) = T.make_batch(gen, 2000, 8, 64)
@@ -60,6 +63,21 @@ for i in range(200):
     want = dirs[i]
     ok += bool((d[0] * want[0] + d[1] * want[1]) > 20)
 check("centroids move the captioned way", ok == 200, f"{ok}/200")
+
+# the motion trail lies behind the object: every frame's coloured pixels sit back from its centre, against the motion
+behind, data.TRAIL = 0, data.MOTION_TRAIL
+for i in range(50):
+    spec = (data.SHAPES[shape[i]], T.COLOUR_NAMES[colour[i]], T.DIRECTION_NAMES[direction[i]], T.BG_NAMES[bg[i]])
+    geometry = data.draw_geometry(rng, spec[2], 64)
+    clip = data.render_clip(spec[1], spec[0], spec[2], spec[3], *geometry)
+    r_, travel_, along_, _ = geometry
+    mid = clip[4]  # a middle frame: its trail is inside the frame
+    ys, xs = np.nonzero(np.abs(mid - clip[0, :1, :1]).max(-1) > 0.05)
+    centroid_along = xs.mean() + 0.5 if dirs[i, 0] != 0 else ys.mean() + 0.5
+    centre_along = along_ + (dirs[i, 0] + dirs[i, 1]).item() * travel_ * 4 / 7
+    behind += bool((centroid_along - centre_along) * (dirs[i, 0] + dirs[i, 1]).item() < -0.5)
+data.TRAIL = ()
+check("the trail lies behind the object", behind == 50, f"{behind}/50")
 
 table = T.caption_table(lambda s: [len(s)] * 4)
 ids = T.sample_caption_ids(torch.Generator().manual_seed(2), table, (shape, colour, direction, bg))

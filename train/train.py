@@ -159,8 +159,8 @@ def stage_latents(args):
     z = mean + torch.exp(0.5 * logvar) * torch.randn(mean.shape, generator=g)
     std = z.std().item()
     scaling = 1.0 / std
-    torch.save({"mean": mean, "logvar": logvar, "specs": specs, "scaling_factor": scaling},
-               os.path.join(WORK, "latents.pt"))
+    torch.save({"mean": mean, "logvar": logvar, "specs": specs, "scaling_factor": scaling, "trail": data.TRAIL},
+               os.path.join(WORK, "latents-trail.pt" if data.TRAIL else "latents.pt"))
     log("latents", f"{n} clips, latent shape {tuple(mean.shape[1:])}, mean {z.mean().item():.4f} std {std:.4f} "
                    f"posterior std {torch.exp(0.5 * logvar).mean().item():.4f} -> scaling_factor {scaling:.5f}")
 
@@ -292,8 +292,11 @@ def main():
                     help="fresh: what the U-Net predicts (ModelScope: epsilon)")
     ap.add_argument("--pool", default="", help="fresh: sample this `latents` stage pool instead of rendering")
     ap.add_argument("--tag", default="", help="fresh: suffix of the run's name (checkpoint fresh-VARIANT-TAG.pt)")
+    ap.add_argument("--trail", action="store_true",
+                    help="latents (to latents-trail.pt), and fresh without --pool: draw clips with data.MOTION_TRAIL")
     ap.add_argument("--eval-seeds", type=int, default=0, help="fresh: sample every prompt with this many seeds")
     args = ap.parse_args()
+    data.TRAIL = data.MOTION_TRAIL if args.trail else ()  # the renderers read data.TRAIL
     if args.stage == "fresh":
         if not (args.steps or args.minutes):
             ap.error("fresh needs --steps or --minutes")
