@@ -85,6 +85,12 @@ def make_batch(gen, n, frames, size):
     return render(shape, colour, direction, bg, *geometry, frames, size), (shape, colour, direction, bg)
 
 
+def spec_indices(specs, device="cpu"):
+    """data.py's (colour, shape, direction, bg) name tuples -> index tensors (shape, colour, direction, bg), (n,) each."""
+    names = ((data.SHAPES, 1), (COLOUR_NAMES, 0), (DIRECTION_NAMES, 2), (BG_NAMES, 3))
+    return tuple(torch.tensor([n.index(s[k]) for s in specs], device=device) for n, k in names)
+
+
 def caption_table(tokenize):
     """Token ids of every caption, indexed [form, shape, colour, direction, bg] with form 0 empty, 1 short, 2 long."""
     rows = []

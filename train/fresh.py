@@ -34,9 +34,7 @@ def run_name(args):
 def load_pool(path, device):
     """The `latents` stage's encoded clips (train/work/latents.pt): on a CPU, encoding every step costs 2x a step."""
     pool = torch.load(path, map_location="cpu")
-    names = (data.SHAPES, data_torch.COLOUR_NAMES, data_torch.DIRECTION_NAMES, data_torch.BG_NAMES)
-    order = (1, 0, 2, 3)  # specs are (colour, shape, direction, bg); the caption table is [shape, colour, ...]
-    spec = tuple(torch.tensor([names[i].index(s[order[i]]) for s in pool["specs"]], device=device) for i in range(4))
+    spec = data_torch.spec_indices(pool["specs"], device)
     return {"mean": pool["mean"].to(device), "logvar": pool["logvar"].to(device), "spec": spec,
             "trail": tuple(pool.get("trail", ()))}
 

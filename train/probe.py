@@ -28,8 +28,7 @@ def direction_templates(pool, scaling):
     Per colour, because averaged over colours and backgrounds the object's contrast cancels: -> (5, 4, C, F, H, W)."""
     z = pool["mean"] * scaling
     colours, dirs = data_torch.COLOUR_NAMES, data_torch.DIRECTION_NAMES
-    col = torch.tensor([colours.index(s[0]) for s in pool["specs"]])
-    dir_ = torch.tensor([dirs.index(s[2]) for s in pool["specs"]])
+    _, col, dir_, _ = data_torch.spec_indices(pool["specs"])
     means = torch.stack([z[col == c].mean(0) for c in range(len(colours))])
     templates = torch.stack([torch.stack([z[(col == c) & (dir_ == d)].mean(0) - means[c] for d in range(len(dirs))])
                              for c in range(len(colours))])

@@ -8,6 +8,7 @@ learn it in a few hundred steps will not learn it through the much noisier diffu
 """
 import argparse
 import itertools
+import json
 import os
 import sys
 import time
@@ -19,36 +20,34 @@ sys.path.insert(0, HERE)
 import config as C  # noqa: E402
 import data  # noqa: E402
 import data_torch  # noqa: E402
+from fresh import DEFAULT_VAE  # noqa: E402
 from modules.clip_text import CLIPTextModel  # noqa: E402
 from modules.unet_3d import UNet3DConditionModel  # noqa: E402
 from parts import split_both, tokenizer  # noqa: E402
 
 T_FIRST = 961  # ModelScope's first DDIM timestep at 25 steps
-SCALING = 0.11425  # the shipped VAE folder's scaling factor
+LONG = 2  # the long caption form's row in data_torch.caption_table
 
 
-def mean_clips(pool):
+def mean_clips(pool, scaling):
     """Mean scaled latent clip per (colour, direction, background) -> (5, 4, 3, C, F, H, W), and the drawn triples."""
-    z = pool["mean"] * SCALING
-    names = (data_torch.COLOUR_NAMES, data_torch.DIRECTION_NAMES, data_torch.BG_NAMES)
-    idx = [torch.tensor([n.index(s[k]) for s in pool["specs"]]) for n, k in zip(names, (0, 2, 3))]
+    z = pool["mean"] * scaling
+    _, col, dir_, bg = data_torch.spec_indices(pool["specs"])
     means = torch.zeros((5, 4, 3) + z.shape[1:])
     triples = []
     for c, d, b in itertools.product(range(5), range(4), range(3)):
-        pick = (idx[0] == c) & (idx[1] == d) & (idx[2] == b)
+        pick = (col == c) & (dir_ == d) & (bg == b)
         if pick.any():
             means[c, d, b] = z[pick].mean(0)
             triples.append((c, d, b))
     return means, triples
 
 
-def batch(gen, n, triples, means, tok):
+def batch(gen, n, triples, means, table):
     """Long captions of random triples and shapes -> (token ids, targets, triples)."""
     pick = [triples[i] for i in torch.randint(0, len(triples), (n,), generator=gen)]
-    shapes = [data.SHAPES[i] for i in torch.randint(0, len(data.SHAPES), (n,), generator=gen)]
-    names = (data_torch.COLOUR_NAMES, data_torch.DIRECTION_NAMES, data_torch.BG_NAMES)
-    ids = torch.tensor([tok(data.caption(names[0][c], s, names[1][d], names[2][b]))
-                        for (c, d, b), s in zip(pick, shapes)])
+    shapes = torch.randint(0, len(data.SHAPES), (n,), generator=gen)
+    ids = torch.stack([table[LONG, s, c, d, b] for (c, d, b), s in zip(pick, shapes)])
     return ids, torch.stack([means[c, d, b] for c, d, b in pick]), pick
 
 
@@ -63,7 +62,8 @@ def main():
     ap.add_argument("--every", type=int, default=50, help="measure direction accuracy every this many steps")
     args = ap.parse_args()
     torch.set_num_threads(1)
-    means, triples = mean_clips(torch.load(args.pool, map_location="cpu"))
+    scaling = json.load(open(os.path.join(DEFAULT_VAE, "config.json")))["scaling_factor"]  # the shipped latents'
+    means, triples = mean_clips(torch.load(args.pool, map_location="cpu"), scaling)
     if args.target == "first":
         means = means[:, :, :, :, :1].expand_as(means).clone()
     torch.manual_seed(C.SEED)
@@ -73,7 +73,7 @@ def main():
         unet_sd, text_sd = split_both({k: v.float() for k, v in ema.items()})
         unet.load_state_dict(unet_sd)
         text.load_state_dict(text_sd)
-    tok = tokenizer()
+    table = data_torch.caption_table(tokenizer())
     opt = torch.optim.AdamW(list(unet.parameters()) + list(text.parameters()), lr=args.lr)
     scale = 0.0 if args.input == "zeros" else 1.0
 
@@ -84,7 +84,7 @@ def main():
     @torch.no_grad()
     def direction_accuracy():
         gen = torch.Generator().manual_seed(99)
-        ids, target, pick = batch(gen, 96, triples, means, tok)
+        ids, target, pick = batch(gen, 96, triples, means, table)
         out = forward(ids, target.shape, gen)
         err = torch.stack([(out - means[[c for c, _, _ in pick], d, [b for _, _, b in pick]]).pow(2).flatten(1).sum(1)
                            for d in range(4)], 1)
@@ -102,7 +102,7 @@ def main():
             losses = []
         if step == args.steps:
             break
-        ids, target, _ = batch(gen, 16, triples, means, tok)
+        ids, target, _ = batch(gen, 16, triples, means, table)
         loss = (forward(ids, target.shape, gen) - target).pow(2).mean()
         opt.zero_grad()
         loss.backward()
