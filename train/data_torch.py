@@ -86,7 +86,7 @@ def make_batch(gen, n, frames, size):
 
 
 def spec_indices(specs, device="cpu"):
-    """data.py's (colour, shape, direction, bg) name tuples -> index tensors (shape, colour, direction, bg), (n,) each."""
+    """data.py's (colour, shape, direction, bg) tuples -> index tensors (shape, colour, direction, bg), (n,) each."""
     names = ((data.SHAPES, 1), (COLOUR_NAMES, 0), (DIRECTION_NAMES, 2), (BG_NAMES, 3))
     return tuple(torch.tensor([n.index(s[k]) for s in specs], device=device) for n, k in names)
 
