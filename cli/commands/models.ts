@@ -5,6 +5,7 @@ import { Command, Option } from 'commander';
 import type { Context } from '../context.js';
 import { byteBar } from '../byte-bar.js';
 import { folderSize, formatBytes } from '../fs-size.js';
+import { convertCommand } from './models-convert.js';
 
 export interface ModelEntry {
   readonly id: string;
@@ -130,7 +131,7 @@ export async function pullAction(spec: string, opts: Readonly<Record<string, unk
 export function modelsCommand(ctx: Context, done: (code: number) => void): Command {
   const json = () => new Option('--json', 'print one JSON object (default: off)');
   const verbose = () => new Option('-v, --verbose', 'stack traces of unexpected errors (default: off)');
-  const cmd = new Command('models').description('list the models t2v can use, show one, or pull one from the Hugging Face Hub');
+  const cmd = new Command('models').description('list the models t2v can use, show one, pull one from the Hugging Face Hub, or convert its .bin checkpoints');
   cmd.addCommand(new Command('list').description('the embedded model and the text-to-video pipelines in the Hugging Face cache ($HF_HUB_CACHE)')
     .addOption(json()).addOption(verbose())
     .action(async (opts: Record<string, unknown>) => done(await listAction(opts, ctx))));
@@ -142,5 +143,6 @@ export function modelsCommand(ctx: Context, done: (code: number) => void): Comma
     .argument('<hub id>', 'like damo-vilab/text-to-video-ms-1.7b or org/name@revision')
     .addOption(json()).addOption(new Option('-q, --quiet', 'no progress bar (default: off)')).addOption(verbose())
     .action(async (spec: string, opts: Record<string, unknown>) => done(await pullAction(spec, opts, ctx))));
+  cmd.addCommand(convertCommand(ctx, done));
   return cmd;
 }
