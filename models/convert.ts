@@ -1,8 +1,9 @@
 // `t2v models convert`: each `.bin` checkpoint of a model folder -> a safetensors file beside it, read with the restricted unpickler.
-import { open, readdir, rename, rm } from 'node:fs/promises';
+import { open, readdir } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { T2vError } from '../core/errors.js';
 import { isFile } from './safetensors.js';
+import { writeSafetensorsStreamed } from './safetensors-stream.js';
 import { readCheckpoint, type CheckpointTensor } from './torch-bin/checkpoint.js';
 import { readAt } from './torch-bin/zip.js';
 
@@ -22,43 +23,22 @@ export function safetensorsNameFor(binName: string): string | undefined {
   return `${m[1] === 'pytorch_model' ? 'model' : m[1]}${m[2]}.safetensors`;
 }
 
-/** Writes `tensors` (bytes copied from `src`) as a safetensors file, atomically. */
+/** Copies each tensor's bytes from the checkpoint into a safetensors file, 16 MiB at a time (full-size U-Nets stream through). */
 async function writeFromCheckpoint(src: string, dest: string, tensors: readonly CheckpointTensor[]): Promise<number> {
-  const sorted = [...tensors].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-  const header: Record<string, unknown> = { __metadata__: { format: 'pt' } };
-  let offset = 0;
-  for (const t of sorted) {
-    header[t.name] = { dtype: t.dtype, shape: t.shape, data_offsets: [offset, offset + t.byteLength] };
-    offset += t.byteLength;
-  }
-  const json = Buffer.from(JSON.stringify(header), 'utf8');
-  const headerBuf = Buffer.concat([json, Buffer.alloc((8 - (json.length % 8)) % 8, 0x20)]);
-  const len = Buffer.alloc(8);
-  len.writeBigUInt64LE(BigInt(headerBuf.length));
-  const tmp = `${dest}.${process.pid}.tmp`;
   const input = await open(src, 'r');
-  const out = await open(tmp, 'w');
+  const CHUNK = 1 << 24;
   try {
-    await out.write(len);
-    await out.write(headerBuf);
-    const CHUNK = 1 << 24; // a full-size U-Net tensor streams through in 16 MiB pieces
-    for (const t of sorted) {
+    return await writeSafetensorsStreamed(dest, tensors, async function* (t) {
       for (let done = 0; done < t.byteLength; done += CHUNK) {
-        const piece = await readAt(input, t.offset + done, Math.min(CHUNK, t.byteLength - done));
-        if (piece.length < Math.min(CHUNK, t.byteLength - done)) throw new T2vError(`${src}: tensor ${t.name} ends past the end of the file; re-download the checkpoint`);
-        await out.write(piece);
+        const want = Math.min(CHUNK, t.byteLength - done);
+        const piece = await readAt(input, t.offset + done, want);
+        if (piece.length < want) throw new T2vError(`${src}: tensor ${t.name} ends past the end of the file; re-download the checkpoint`);
+        yield piece;
       }
-    }
-    await out.close();
-    await rename(tmp, dest);
-  } catch (e) {
-    await out.close().catch(() => undefined);
-    await rm(tmp, { force: true });
-    throw e;
+    });
   } finally {
     await input.close();
   }
-  return offset;
 }
 
 /** Converts every `.bin` weight file in `root` and its part folders; an existing safetensors twin is left alone. */
