@@ -59,8 +59,8 @@ export async function weightIdentity(weights: WeightsSpec, stem: 'diffusion_pyto
   }));
 }
 
-/** Build throughput measured by `npm run bench` (full-size U-Net from files, 2-core CPU), in float32 bytes per second. */
-const BUILD_BYTES_PER_SECOND = 200e6;
+/** Build throughput from files, float32 bytes per second: `npm run bench` measured 78 MB/s (fp32) and 62 MB/s (fp16) on a loaded 2-core CPU. */
+const BUILD_BYTES_PER_SECOND = 100e6;
 
 /** ", from 2.8 GB of weights, roughly 30 s": the time counts every parameter as float32, as the graph stores it. */
 async function buildEstimate(req: CacheRequest): Promise<string> {
