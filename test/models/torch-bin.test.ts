@@ -85,3 +85,30 @@ describe('t2v models convert', () => {
     });
   });
 });
+
+describe('a diffusers-written .bin through t2v verify', () => {
+  it('the zeroscope case with its U-Net as diffusion_pytorch_model.bin, converted, matches diffusers', async () => {
+    const { verifyCase } = await import('../../core/verify/run.js');
+    const { rm, copyFile } = await import('node:fs/promises');
+    const real = fileURLToPath(new URL('../fixtures/real-layouts/zeroscope_v2_576w/', import.meta.url));
+    await withTempDir(async (dir) => {
+      // a plain copy of the case (symlinks dereferenced), its U-Net weights swapped for diffusers' .bin
+      await cp(real, dir, { recursive: true, dereference: true, filter: (src) => !src.includes('/hub') });
+      await rm(join(dir, 'model', 'unet', 'diffusion_pytorch_model.safetensors'));
+      await copyFile(join(BIN, 'zeroscope-unet-bin', 'diffusion_pytorch_model.bin'), join(dir, 'model', 'unet', 'diffusion_pytorch_model.bin'));
+      const done = await convertFolder(join(dir, 'model'));
+      expect(done.filter((c) => !c.skipped).map((c) => c.to.slice(dir.length))).toEqual(['/model/unet/diffusion_pytorch_model.safetensors']);
+      await expectSameTensors(join(dir, 'model', 'unet', 'diffusion_pytorch_model.safetensors'), join(real, 'model', 'unet', 'diffusion_pytorch_model.safetensors'));
+      const saved = process.env.T2V_CACHE;
+      process.env.T2V_CACHE = join(dir, 'cache');
+      try {
+        const report = await verifyCase(dir, 'cpu');
+        for (const r of report.runs) expect(r.pass, `${r.name}: ${r.error}`).toBe(true);
+        expect(report.pass).toBe(true);
+      } finally {
+        if (saved === undefined) delete process.env.T2V_CACHE;
+        else process.env.T2V_CACHE = saved;
+      }
+    });
+  });
+});
