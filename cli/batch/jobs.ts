@@ -7,7 +7,7 @@ import { MAX_SEED } from '../parse.js';
 import { checkGiven, type GivenFlags } from '../settings.js';
 
 /** Settings a batch line may carry; where the video goes and how the process runs are the batch's, not a line's. */
-const LINE_SPECS = GENERATION_FLAGS.filter((s) => !['output', 'overwrite', 'device', 'threads'].includes(s.key));
+export const LINE_SPECS = GENERATION_FLAGS.filter((s) => !['output', 'overwrite', 'device', 'threads'].includes(s.key));
 
 export type AbVariant = 'off' | 'on';
 

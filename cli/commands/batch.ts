@@ -94,7 +94,7 @@ export async function batchAction(file: string, opts: Readonly<Record<string, un
   const flags = fromFlags(opts);
   const defaults: Layered = { ...layer(flags, ctx.io.env), prompt: undefined };
   const given = checkGiven(defaults);
-  if (o.queue !== undefined && !/\.(mp4|webm|gif)$/i.test(o.template)) throw new UsageError('--queue: outputs travel back as one file each; use an .mp4, .webm or .gif --name');
+  if (o.queue !== undefined) (await import('../farm/connection.js')).farmConnection(o.queue);
   const input = await readBatchInput(file, ctx.io.stdin);
   try {
     await mkdir(o.dir, { recursive: true });

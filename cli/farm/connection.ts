@@ -60,7 +60,7 @@ export async function openQueue(name: string, raw: string, timeoutMs = 5000): Pr
       }),
     ]);
   } catch {
-    await queue.disconnect().catch(() => undefined);
+    await queue.close().catch(() => undefined);
     throw new T2vError(`cannot reach Redis at ${raw} within ${timeoutMs / 1000} s; start redis-server there or check --queue`);
   } finally {
     clearTimeout(timer);

@@ -8,7 +8,7 @@ import { T2vError, UsageError } from '../../core/errors.js';
 import type { ModelDefaults } from '../../core/pipeline/defaults.js';
 import { sourcedFromObject } from '../config.js';
 import { loadDeps } from '../deps.js';
-import { GENERATION_FLAGS } from '../flags.js';
+import { LINE_SPECS } from '../batch/jobs.js';
 import { metadataOf, runPanels } from '../run-generation.js';
 import { checkGiven, completeSettings } from '../settings.js';
 import type { DeviceChoice } from '../../core/pipeline/types.js';
@@ -29,8 +29,6 @@ interface EngineOptions {
   readonly threads?: number;
 }
 
-const JOB_SPECS = GENERATION_FLAGS.filter((s) => !['output', 'overwrite', 'device', 'threads'].includes(s.key));
-
 /** Job data from Redis is outside input: shape checked, then every setting checked as a batch line would be. */
 export function checkJobData(raw: unknown, id: string): FarmJobData {
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new UsageError(`job ${id}: not a t2v job`);
@@ -48,7 +46,7 @@ const defaults = new Map<string, Promise<ModelDefaults>>();
 
 async function run(req: EngineRequest): Promise<FarmResult> {
   const data = checkJobData(req.data, req.id);
-  const values = sourcedFromObject({ ...data.settings, seed: data.seed }, JOB_SPECS, `job ${req.id}`);
+  const values = sourcedFromObject({ ...data.settings, seed: data.seed }, LINE_SPECS, `job ${req.id}`);
   const given = checkGiven(values);
   const deps = await depsPromise;
   const k = given.model ?? '';

@@ -11,17 +11,20 @@ import type { Context } from '../context.js';
 import type { Manifest } from '../batch/manifest.js';
 import type { BatchProgress } from '../batch/progress.js';
 import type { PlannedJob, BatchPlan } from '../batch/plan.js';
+import { LINE_SPECS } from '../batch/jobs.js';
 import { recordOf } from '../batch/run-local.js';
 import { FARM_PROTOCOL, openQueue, type FarmJobData } from './connection.js';
 import { checkResult, writeResultFile } from './result.js';
 
 const POLL_MS = 300;
+/** What a job carries: a line's settings; seed, prompt and FreeU on/off are set explicitly below. */
+const SENT = new Set(LINE_SPECS.map((s) => s.key).filter((k) => !['seed', 'freeu', 'noFreeu', 'prompt'].includes(k)));
 
 /** The settings a worker needs, as plain values; FreeU on/off is resolved here, where the flags' implications are known. */
 export function jobData(job: PlannedJob): FarmJobData {
   const settings: Record<string, string | boolean> = {};
   for (const [k, s] of Object.entries(job.values as Layered)) {
-    if (s === undefined || ['seed', 'freeu', 'noFreeu', 'prompt'].includes(k)) continue;
+    if (s === undefined || !SENT.has(k)) continue;
     settings[k] = s.value;
   }
   settings.prompt = job.prompt;
@@ -51,12 +54,13 @@ export async function runFarmBatch(plan: BatchPlan, o: BatchOptions, url: string
     while (pending.size > 0) {
       if (ctx.signal.aborted) throw new InterruptedError(`the collection of ${pending.size} jobs (they stay queued; rerun to collect them)`);
       for (const [id, j] of [...pending]) {
-        const job = await Job.fromId<FarmJobData, unknown>(queue, id);
+        // the state first, then the job: a job read before it completed would lack its return value
+        const state = await queue.getJobState(id);
+        const job = state === 'unknown' ? undefined : await Job.fromId<FarmJobData, unknown>(queue, id);
         if (!job) {
           await enqueue(id, j); // lost with a Redis that came back empty
           continue;
         }
-        const state = await job.getState();
         if (state === 'active' && typeof job.progress === 'object' && job.progress !== null) {
           const p = job.progress as { step?: unknown; total?: unknown };
           if (typeof p.step === 'number' && typeof p.total === 'number') progress.event({ phase: 'step', step: p.step, total: p.total, secondsPerStep: 0, etaSeconds: 0 });
