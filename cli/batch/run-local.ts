@@ -2,9 +2,8 @@
 import { join } from 'node:path';
 import { T2vError } from '../../core/errors.js';
 import type { ModelDefaults } from '../../core/pipeline/defaults.js';
-import type { Context } from '../context.js';
-import type { Deps } from '../deps.js';
-import { metadataOf, runPanels, type Outcome } from '../run-generation.js';
+import type { Deps, GenerationPipeline, PipelineOptions } from '../deps.js';
+import { metadataOf, runPanels, type Outcome, type Report } from '../run-generation.js';
 import { completeSettings, type RunFlags, type Settings } from '../settings.js';
 import type { ManifestRecord } from './manifest.js';
 import type { PlannedJob } from './plan.js';
@@ -41,10 +40,32 @@ export interface LocalJobResult {
   readonly settings: Settings;
 }
 
-/** Runs one planned job with the loaded engine; T2vErrors are the job's failure, interrupts and bugs propagate. */
-export async function runJob(job: PlannedJob, dir: string, deps: Deps, defaultsOf: (model?: string) => Promise<ModelDefaults>, run: Pick<RunFlags, 'device' | 'threads'>, ctx: Pick<Context, 'signal'>, report: Parameters<typeof runPanels>[3]): Promise<LocalJobResult> {
-  const settings = jobSettings(job, dir, await defaultsOf(job.given.model), run);
-  const outcome = await runPanels([{ settings, label: '' }], { kind: 'single' }, deps, report, ctx.signal);
+/** One loaded pipeline per model for the whole batch (sessions kept): each network's session is created once. */
+export function pipelineCache(deps: Deps, options: PipelineOptions): { get(model?: string): Promise<GenerationPipeline>; release(): Promise<void> } {
+  const open = new Map<string, Promise<GenerationPipeline>>();
+  return {
+    get(model) {
+      const k = model ?? '';
+      let p = open.get(k);
+      if (!p) {
+        p = deps.loadPipeline(model, options);
+        open.set(k, p);
+        p.catch(() => open.delete(k)); // a model that failed to open is tried again by the next job that names it
+      }
+      return p;
+    },
+    async release() {
+      for (const p of open.values()) await (await p.catch(() => undefined))?.release();
+      open.clear();
+    },
+  };
+}
+
+/** Runs one planned job on its model's loaded pipeline; T2vErrors are the job's failure, interrupts and bugs propagate. */
+export async function runJob(job: PlannedJob, dir: string, deps: Deps, pipelines: ReturnType<typeof pipelineCache>, run: Pick<RunFlags, 'device' | 'threads'>, signal: AbortSignal, report: Report): Promise<LocalJobResult> {
+  const pipeline = await pipelines.get(job.given.model);
+  const settings = jobSettings(job, dir, pipeline.defaults, run);
+  const outcome = await runPanels({ pipeline, panels: [{ settings, label: '' }], layout: { kind: 'single' }, deps, report, signal });
   return { outcome, settings };
 }
 

@@ -3,18 +3,18 @@ import { mkdir } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { Command, Option } from 'commander';
 import { T2vError, UsageError } from '../../core/errors.js';
-import type { ModelDefaults } from '../../core/pipeline/defaults.js';
 import { InterruptedError } from '../../video/interrupt.js';
 import { batchProgress, type BatchProgress } from '../batch/progress.js';
 import { Manifest, type ManifestRecord } from '../batch/manifest.js';
 import { DEFAULT_TEMPLATE } from '../batch/names.js';
 import { planBatch, readBatchInput, type BatchPlan } from '../batch/plan.js';
-import { doneResult, recordOf, runJob } from '../batch/run-local.js';
+import { doneResult, pipelineCache, recordOf, runJob } from '../batch/run-local.js';
 import { fromFlags, layer, type Layered } from '../config.js';
 import type { Context } from '../context.js';
 import { GENERATION_FLAGS, REPORT_FLAGS, addFlags } from '../flags.js';
 import { parseInteger } from '../parse.js';
 import { checkGiven, type GivenFlags } from '../settings.js';
+import { pipelineOptions } from './generate.js';
 
 export interface BatchOptions {
   readonly dir: string;
@@ -63,29 +63,28 @@ async function runLocalBatch(plan: BatchPlan, o: BatchOptions, given: GivenFlags
   tally.skipped = plan.jobs.length - todo.length;
   if (todo.length === 0) return;
   const deps = await ctx.deps();
-  const defaults = new Map<string, Promise<ModelDefaults>>();
-  const defaultsOf = (model?: string): Promise<ModelDefaults> => {
-    const k = model ?? '';
-    if (!defaults.has(k)) defaults.set(k, deps.modelDefaults(model));
-    return defaults.get(k)!;
-  };
   const run = { device: given.device, ...(given.threads !== undefined ? { threads: given.threads } : {}) };
-  for (const [i, job] of todo.entries()) {
-    progress.start(i + 1, todo.length, `${job.name}  "${job.prompt}"`);
-    const attempts = (manifest.get(job.key)?.attempts ?? 0) + 1;
-    const t0 = performance.now();
-    try {
-      const r = await runJob(job, o.dir, deps, defaultsOf, run, ctx, (e) => progress.event(e));
-      await manifest.put(recordOf(job, attempts, doneResult(r), 'local'));
-      tally.done++;
-      progress.end(`${job.name} done in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
-    } catch (e) {
-      if (ctx.signal.aborted) throw new InterruptedError(`job ${job.index} (${job.name})`);
-      if (!(e instanceof T2vError)) throw e;
-      await manifest.put(recordOf(job, attempts, { error: e.message }, 'local'));
-      tally.failed++;
-      progress.end(`${job.name} failed: ${e.message}`);
+  const pipelines = pipelineCache(deps, pipelineOptions(given, ctx, 'keep'));
+  try {
+    for (const [i, job] of todo.entries()) {
+      progress.start(i + 1, todo.length, `${job.name}  "${job.prompt}"`);
+      const attempts = (manifest.get(job.key)?.attempts ?? 0) + 1;
+      const t0 = performance.now();
+      try {
+        const r = await runJob(job, o.dir, deps, pipelines, run, ctx.signal, (e) => progress.event(e));
+        await manifest.put(recordOf(job, attempts, doneResult(r), 'local'));
+        tally.done++;
+        progress.end(`${job.name} done in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+      } catch (e) {
+        if (ctx.signal.aborted) throw new InterruptedError(`job ${job.index} (${job.name})`);
+        if (!(e instanceof T2vError)) throw e;
+        await manifest.put(recordOf(job, attempts, { error: e.message }, 'local'));
+        tally.failed++;
+        progress.end(`${job.name} failed: ${e.message}`);
+      }
     }
+  } finally {
+    await pipelines.release();
   }
 }
 

@@ -5,11 +5,11 @@ import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parentPort, workerData } from 'node:worker_threads';
 import { T2vError, UsageError } from '../../core/errors.js';
-import type { ModelDefaults } from '../../core/pipeline/defaults.js';
 import { sourcedFromObject } from '../config.js';
 import { loadDeps } from '../deps.js';
 import { LINE_SPECS } from '../batch/jobs.js';
-import { metadataOf, runPanels } from '../run-generation.js';
+import { pipelineCache } from '../batch/run-local.js';
+import { metadataOf, runPanels, type Report } from '../run-generation.js';
 import { checkGiven, completeSettings } from '../settings.js';
 import type { DeviceChoice } from '../../core/pipeline/types.js';
 import { FARM_PROTOCOL, type FarmJobData, type FarmResult } from './connection.js';
@@ -42,26 +42,27 @@ export function checkJobData(raw: unknown, id: string): FarmJobData {
 
 const opts = workerData as EngineOptions;
 const depsPromise = loadDeps();
-const defaults = new Map<string, Promise<ModelDefaults>>();
+// the model stays loaded between jobs: each network's session is created once per worker
+const pipelines = depsPromise.then((deps) => pipelineCache(deps, { device: opts.device, ...(opts.threads ? { threads: opts.threads } : {}), sessions: 'keep' }));
 
 async function run(req: EngineRequest): Promise<FarmResult> {
   const data = checkJobData(req.data, req.id);
   const values = sourcedFromObject({ ...data.settings, seed: data.seed }, LINE_SPECS, `job ${req.id}`);
   const given = checkGiven(values);
   const deps = await depsPromise;
-  const k = given.model ?? '';
-  if (!defaults.has(k)) defaults.set(k, deps.modelDefaults(given.model));
+  const pipeline = await (await pipelines).get(given.model);
   const dir = join(tmpdir(), `t2v-worker-${process.pid}-${randomBytes(4).toString('hex')}`);
   await mkdir(dir, { recursive: true });
   try {
-    const settings = completeSettings({ ...given, output: join(dir, data.name), overwrite: true, device: opts.device, ...(opts.threads ? { threads: opts.threads } : {}), quiet: true, json: false, verbose: false }, await defaults.get(k)!);
+    const settings = completeSettings({ ...given, output: join(dir, data.name), overwrite: true, device: opts.device, ...(opts.threads ? { threads: opts.threads } : {}), quiet: true, json: false, verbose: false }, pipeline.defaults);
     let last = 0;
-    const outcome = await runPanels([{ settings, label: '' }], { kind: 'single' }, deps, (e) => {
+    const report: Report = (e) => {
       if (e.phase === 'step' && (e.step === e.total || performance.now() - last > 250)) {
         last = performance.now();
         parentPort?.postMessage({ id: req.id, kind: 'progress', step: e.step, total: e.total } satisfies EngineReply);
       }
-    }, new AbortController().signal);
+    };
+    const outcome = await runPanels({ pipeline, panels: [{ settings, label: '' }], layout: { kind: 'single' }, deps, report, signal: new AbortController().signal });
     const bytes = await readFile(outcome.written.path);
     return {
       v: FARM_PROTOCOL,

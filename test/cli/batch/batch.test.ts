@@ -48,6 +48,9 @@ describe('t2v batch', () => {
     expect(readdirSync(dir).sort()).toEqual(['1-a-red-circle-5.mp4', '2-a-blue-square-5.mp4', '3-a-green-triangle-5.mp4', 'batch.jsonl']);
     expect(manifest(dir).map((r) => [r.line, r.status, r.output, r.attempts])).toEqual([[1, 'done', '1-a-red-circle-5.mp4', 1], [2, 'done', '2-a-blue-square-5.mp4', 1], [3, 'done', '3-a-green-triangle-5.mp4', 1]]);
     expect(first.stdout).toBe(`${join(dir, 'batch.jsonl')}\n`);
+    // load once, generate many: one pipeline, sessions kept, released at the end
+    expect(first.deps.loads.map((l) => l.options.sessions)).toEqual(['keep']);
+    expect(first.deps.releases).toHaveLength(1);
 
     const again = await batch([file, '-O', dir, '--seed', '5']);
     expect(again.deps.requests).toEqual([]);
