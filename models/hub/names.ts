@@ -38,7 +38,7 @@ export function parseHubSpec(spec: string): { hubId: string; revision: string } 
 /** JSON-quotes text for a message so that control characters and escapes never reach the terminal raw. */
 export function quote(text: string): string {
   const s = JSON.stringify(text.length > 200 ? `${text.slice(0, 200)}...` : text);
-  return CONTROL.test(text) || /[\s"\\]/.test(text) ? s : text;
+  return CONTROL.test(text) || /["\\]/.test(text) ? s : text;
 }
 
 /** A commit id the server gave (`sha`): only 40 lowercase hex digits are ever used as a folder name or a ref's content. */

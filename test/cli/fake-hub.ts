@@ -64,6 +64,12 @@ function json(res: ServerResponse, body: unknown, headers: Record<string, string
   res.end(JSON.stringify(body));
 }
 
+async function body(req: IncomingMessage): Promise<string> {
+  let text = '';
+  for await (const chunk of req) text += String(chunk);
+  return text;
+}
+
 function notFound(res: ServerResponse, code = 'RepoNotFound'): void {
   res.writeHead(404, { 'content-type': 'application/json', 'x-error-code': code });
   res.end(JSON.stringify({ error: 'Repository not found' }));
@@ -101,9 +107,16 @@ export async function startFakeHub(repo: FakeRepo, faults: Faults = {}): Promise
       if (kind === 'revision') {
         return json(res, { _id: 'x1', id: repo.id, sha: 'sha' in faults ? faults.sha : repo.sha, private: false, siblings: Object.keys(repo.files).map((rfilename) => ({ rfilename })) });
       }
-      if (kind === 'tree') {
-        const entries = treeOf(repo.files);
-        return json(res, faults.tree ? faults.tree(entries) : entries, faults.link ? { link: faults.link } : {});
+      const listing = (): unknown[] => (faults.tree ? faults.tree(treeOf(repo.files)) : treeOf(repo.files));
+      if (kind === 'tree') return json(res, listing(), faults.link ? { link: faults.link } : {});
+      if (kind === 'paths-info' && req.method === 'POST') {
+        // what @huggingface/hub's downloadFileToCacheDir asks (kept so that the old client can be run against the same rows)
+        void body(req).then((text) => {
+          const { paths } = JSON.parse(text) as { paths: string[] };
+          const entries = listing() as { path: string }[];
+          json(res, entries.filter((e) => paths.includes(e.path)).map((e) => ({ ...e, lastCommit: { id: repo.sha, title: 'init', date: '2024-01-01T00:00:00.000Z' } })));
+        });
+        return;
       }
       return notFound(res);
     }
@@ -113,6 +126,8 @@ export async function startFakeHub(repo: FakeRepo, faults: Faults = {}): Promise
       const name = rest.join('/');
       const data = repo.files[name];
       if (!revs.has(rev) || !data) return notFound(res, 'EntryNotFound');
+      // @huggingface/hub's 1-byte size probe is answered honestly, so that the old client meets the same faults as the new one
+      if (req.headers.range === 'bytes=0-0') return serveFile(req, res, data, isLfs(name) ? sha256(data) : gitOid(data));
       const n = (counts.get(name) ?? 0) + 1;
       counts.set(name, n);
       if (faults.resolve?.(req, res, { path: name, data }, n)) return;
