@@ -4,7 +4,7 @@ import { dirname, join, relative } from 'node:path';
 import { T2vError } from '../core/errors.js';
 import { PIPELINE_CLASSES } from './folder.js';
 import { checkBlob, fetchBlob } from './hub/blob.js';
-import { DEFAULT_TIMEOUT_S, type HubClient } from './hub/http.js';
+import { DEFAULT_TIMEOUT_S, interrupted, type HubClient } from './hub/http.js';
 import { inside, parseHubSpec, quote } from './hub/names.js';
 import { pipelineParts, selectFiles } from './hub/select.js';
 import { listFiles, resolveCommit, type RemoteFile } from './hub/tree.js';
@@ -151,7 +151,7 @@ export async function runPull(plan: PullPlan, opts: PullOptions): Promise<PullRe
     let done = 0;
     let received = plan.fetchedBytes;
     for (const file of plan.files) {
-      if (opts.signal?.aborted) throw new T2vError('interrupted', 130);
+      if (opts.signal?.aborted) throw interrupted();
       const blob = await blobPath(plan.repoDir, file);
       const bad = await checkBlob(blob, file);
       if (bad !== undefined) {

@@ -1,5 +1,4 @@
 // `t2v models pull`: shows what it will fetch and how much, asks on a terminal (--yes for scripts), then fetches with a byte bar.
-import { createInterface } from 'node:readline';
 import { Command, Option } from 'commander';
 import { UsageError } from '../../core/errors.js';
 import type { Context } from '../context.js';
@@ -26,6 +25,7 @@ async function confirm(ctx: Context, question: string): Promise<boolean> {
   const stdin = ctx.io.stdin;
   if (!stdin) return false;
   ctx.io.stderr.write(question);
+  const { createInterface } = await import('node:readline');
   const rl = createInterface({ input: stdin, terminal: false });
   try {
     return await new Promise<boolean>((resolve) => {

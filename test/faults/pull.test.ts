@@ -1,4 +1,5 @@
 // Fault suite, `models pull`: a fake Hub on 127.0.0.1 that lies about names, ids, sizes and hashes, drops, loops and stalls.
+import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -77,6 +78,8 @@ function redirects(first: (req: IncomingMessage) => boolean, kind: 'loop' | 'cha
 interface Ctx {
   readonly root: string;
   readonly other: FakeHub;
+  /** What Ctrl-C / SIGTERM abort in the executable. */
+  readonly controller: AbortController;
 }
 
 interface Row {
@@ -85,6 +88,8 @@ interface Row {
   readonly spec?: string;
   readonly args?: readonly string[];
   readonly env?: Record<string, string>;
+  /** Mounts a tmpfs of this size on the cache folder first (a full disk; needs root, as CI has). */
+  readonly tmpfs?: string;
   /** Puts files into the test root first (a damaged blob, a part left by a killed pull). */
   readonly setup?: (ctx: Ctx) => void;
   readonly code: number;
@@ -200,6 +205,18 @@ const ROWS: Row[] = [
     code: 1, line: new RegExp(`^t2v: models pull acme/tiny: no data from ${HOST} for 1 s while fetching acme/tiny@main; `), files: [],
   },
   {
+    name: 'Ctrl-C mid-body',
+    faults: ({ controller }) => ({ resolve: onlyFor(W, (req, res, data) => { half('stall')(req, res, data); setTimeout(() => controller.abort(), 50); }) }),
+    code: 130, line: /^t2v: interrupted; what was fetched so far stays in the cache as \*\.incomplete and the next pull resumes it$/,
+    files: [blob.index, blob.config, `${blob.weights}.incomplete`],
+  },
+  {
+    name: 'a full disk under the cache',
+    tmpfs: '200k',
+    code: 1, line: new RegExp(`^t2v: models pull acme/tiny: no space left on the device writing .*/cache/models--acme--tiny/blobs/${sha256(weights)}\\.incomplete; free at least \\d+ bytes and run again \\(the part fetched so far is kept\\)$`),
+    files: [blob.index, blob.config, `${blob.weights}.incomplete`],
+  },
+  {
     name: 'a forged refs/main, then --model acme/tiny',
     setup: ({ root }) => {
       put(root, `${REPO}/refs/main`, text('../../../outside/snap'));
@@ -216,13 +233,17 @@ describe('fault suite: models pull', () => {
     const root = mkdtempSync(join(tmpdir(), 't2v-fault-pull-'));
     mkdirSync(join(root, 'outside'));
     const other = await startFakeHub({ id: 'acme/tiny', sha: SHA, files: FILES });
-    const ctx = { root, other };
+    const ctx = { root, other, controller: new AbortController() };
     const hub = await startFakeHub({ id: 'acme/tiny', sha: SHA, files: FILES }, row.faults?.(ctx) ?? {});
+    if (row.tmpfs) {
+      mkdirSync(join(root, 'cache'));
+      execFileSync('mount', ['-t', 'tmpfs', '-o', `size=${row.tmpfs}`, 'tmpfs', join(root, 'cache')]);
+    }
     try {
       row.setup?.(ctx);
       const io = memoryIo({ HF_ENDPOINT: hub.url, HF_HUB_CACHE: join(root, 'cache'), ...row.env });
       const argv = row.spec === 'info' ? ['models', 'info', 'acme/tiny'] : ['models', 'pull', row.spec ?? 'acme/tiny', '--yes', '--quiet', ...(row.args ?? [])];
-      const code = await main(argv, io, { deps: async () => fakeDeps() });
+      const code = await main(argv, io, { deps: async () => fakeDeps(), controller: ctx.controller });
       const lines = io.stderr.text.split('\n').filter((l) => l !== '');
       if (process.env.DEBUG_ROWS) console.log(row.name, code, JSON.stringify(lines), filesUnder(root));
       // nothing but the plan's summary line and at most one t2v: line, never a stack
@@ -232,6 +253,7 @@ describe('fault suite: models pull', () => {
       row.check?.(hub, ctx);
     } finally {
       await Promise.all([hub.close(), other.close()]);
+      if (row.tmpfs) execFileSync('umount', [join(root, 'cache')]);
       rmSync(root, { recursive: true, force: true });
     }
   });
