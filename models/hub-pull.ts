@@ -11,6 +11,8 @@ import { listFiles, resolveCommit, type RemoteFile } from './hub/tree.js';
 
 export { parseHubSpec } from './hub/names.js';
 
+const MAX_INDEX_BYTES = 1 << 20;
+
 export interface PullOptions {
   /** org/name, optionally @revision. */
   readonly spec: string;
@@ -85,7 +87,8 @@ async function blobPath(repoDir: string, file: RemoteFile): Promise<string> {
 /** The part folders model_index.json names, fetching it first (it is small); undefined without one. */
 async function partsOf(c: HubClient, hubId: string, commit: string, repoDir: string, files: readonly RemoteFile[]): Promise<{ parts?: string[]; fetched: number }> {
   const index = files.find((f) => f.path === 'model_index.json');
-  if (!index) return { fetched: 0 };
+  // a model_index.json is a few hundred bytes: a huge one is not read (then every folder counts)
+  if (!index || index.size > MAX_INDEX_BYTES) return { fetched: 0 };
   const path = await blobPath(repoDir, index);
   let fetched = 0;
   if ((await checkBlob(path, index)) !== undefined) {

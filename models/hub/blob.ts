@@ -84,7 +84,11 @@ export async function fetchBlob(client: HubClient, file: RemoteFile, url: string
           await got.res.body?.cancel().catch(() => undefined);
           throw new T2vError(`the server sends ${length} bytes for ${file.path} but the listing gives ${expected}; refusing it (check HF_ENDPOINT)`);
         }
-        const handle = await open(part, offset > 0 ? 'a' : 'w').catch((e: unknown) => Promise.reject(writeError(e, part, expected)));
+        const handle = await open(part, offset > 0 ? 'a' : 'w').catch(async (e: unknown) => {
+          got.idle.done();
+          await got.res.body?.cancel().catch(() => undefined);
+          throw writeError(e, part, expected);
+        });
         fh = handle;
         let written = 0;
         for await (const chunk of bodyChunks(client, got, file.path)) {

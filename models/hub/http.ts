@@ -37,7 +37,7 @@ export class Idle {
     this.timer = setTimeout(() => {
       this.timedOut = true;
       this.controller.abort();
-    }, this.ms);
+    }, this.ms).unref();
   }
   done(): void {
     clearTimeout(this.timer);

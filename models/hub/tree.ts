@@ -46,13 +46,17 @@ export function checkEntry(raw: unknown): RemoteFile | undefined {
   return { path, size: size(e.size, path), kind: 'git', blob: checkBlobId(e.oid, 'git', path) };
 }
 
-function nextPage(link: string | null, endpoint: string): string | undefined {
+/** The `rel="next"` page of a Link header; a page on another host is fetched without the token (hubGet keeps it to the endpoint). */
+function nextPage(link: string | null, current: string): string | undefined {
   const m = link ? /<([^>]+)>\s*;\s*rel="?next"?/.exec(link) : null;
   if (!m) return undefined;
-  const next = new URL(m[1]!, endpoint);
-  // the token goes with every page: never to another host
-  if (next.origin !== new URL(endpoint).origin) throw new T2vError(`the Hub's file listing points to another host (${next.host}); refusing it (check HF_ENDPOINT)`);
-  return next.href;
+  try {
+    const next = new URL(m[1]!, current);
+    if (next.protocol === 'https:' || next.protocol === 'http:') return next.href;
+  } catch {
+    // falls through to the refusal
+  }
+  throw new T2vError(`the Hub's file listing points to an unusable next page; refusing it (check HF_ENDPOINT)`);
 }
 
 /** Every file at `commit`, across the listing's pages; a repeated name or a file that is also a folder is refused. */
@@ -67,7 +71,7 @@ export async function listFiles(client: HubClient, hubId: string, commit: string
       const f = checkEntry(raw);
       if (f) files.push(f);
     }
-    url = nextPage(headers.get('link'), client.endpoint);
+    url = nextPage(headers.get('link'), url);
   }
   const names = new Set(files.map((f) => f.path));
   if (names.size !== files.length) throw new T2vError(`the Hub listed a file of ${hubId} twice; refusing the listing (check HF_ENDPOINT)`);
