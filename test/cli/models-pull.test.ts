@@ -1,9 +1,10 @@
 // `t2v models pull` against a local server that answers like the Hub: the HF cache layout, what is fetched, the size question, resuming.
 import { randomBytes } from 'node:crypto';
-import { existsSync, lstatSync, mkdtempSync, readFileSync, readlinkSync } from 'node:fs';
+import { existsSync, lstatSync, mkdtempSync, readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
+import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../cli/main.js';
 import { renderBar } from '../../cli/byte-bar.js';
@@ -127,5 +128,32 @@ describe('models pull', () => {
     const r = await pull(args, tmpCache());
     expect(r.code).toBe(code);
     expect(r.stderr).toMatch(message);
+  });
+});
+
+describe('models pull of a real repository layout', () => {
+  // issue 14's damo-vilab/text-to-video-ms-1.7b fixture, laid out as huggingface_hub lays out its cache
+  const FIXTURE = fileURLToPath(new URL('../fixtures/real-layouts/text-to-video-ms-1.7b/hub/models--damo-vilab--text-to-video-ms-1.7b/', import.meta.url));
+  const REV = readFileSync(join(FIXTURE, 'refs', 'main'), 'utf8').trim();
+  const snapFiles = (dir: string): string[] => readdirSync(dir, { recursive: true, encoding: 'utf8' }).filter((p) => !lstatSync(join(dir, p)).isDirectory()).sort();
+
+  it('reproduces that cache: the same snapshot files, the same blob names and links, the same ref', async () => {
+    const snap = join(FIXTURE, 'snapshots', REV);
+    const served = Object.fromEntries(snapFiles(snap).map((p) => [p, new Uint8Array(readFileSync(join(snap, p)))]));
+    // what the real repository has besides: .bin twins and files t2v does not read
+    const others = { 'unet/diffusion_pytorch_model.fp16.bin': new Uint8Array(64), 'text_encoder/pytorch_model.fp16.bin': new Uint8Array(64), 'README.md': text('# ms\n'), '.gitattributes': text('*.bin filter=lfs\n') };
+    const real = await startFakeHub({ id: 'damo-vilab/text-to-video-ms-1.7b', sha: REV, files: { ...served, ...others } });
+    try {
+      const cache = tmpCache();
+      const io = memoryIo({ HF_ENDPOINT: real.url, HF_HUB_CACHE: cache });
+      expect(await main(['models', 'pull', 'damo-vilab/text-to-video-ms-1.7b', '--yes', '--quiet'], io, { deps: async () => fakeDeps() })).toBe(0);
+      const ours = join(cache, 'models--damo-vilab--text-to-video-ms-1.7b');
+      expect(snapFiles(join(ours, 'snapshots', REV))).toEqual(snapFiles(snap));
+      for (const p of snapFiles(snap)) expect(readlinkSync(join(ours, 'snapshots', REV, p))).toBe(readlinkSync(join(snap, p)));
+      expect(readdirSync(join(ours, 'blobs')).sort()).toEqual(readdirSync(join(FIXTURE, 'blobs')).sort());
+      expect(readFileSync(join(ours, 'refs', 'main'), 'utf8')).toBe(REV);
+    } finally {
+      await real.close();
+    }
   });
 });
