@@ -1,4 +1,5 @@
 // `t2v models pull`: plans (commit, listing, the files t2v reads, sizes) then fetches a Hub repository into the Hugging Face cache, every blob checked.
+import { randomBytes } from 'node:crypto';
 import { mkdir, readFile, realpath, rename, rm, stat, symlink, writeFile } from 'node:fs/promises';
 import { dirname, join, relative } from 'node:path';
 import { T2vError } from '../core/errors.js';
@@ -130,7 +131,7 @@ async function linkInto(root: string, link: string, target: string): Promise<voi
   await mkdir(dirname(link), { recursive: true });
   const [realRoot, realDir] = await Promise.all([realpath(root), realpath(dirname(link))]);
   inside(realRoot, relative(realRoot, realDir), 'x');
-  const temp = `${link}.t2v-${process.pid}.link`;
+  const temp = `${link}.t2v-${randomBytes(6).toString('hex')}.link`;
   await rm(temp, { force: true });
   await symlink(relative(dirname(link), target), temp);
   await rename(temp, link).catch(async (e: unknown) => {
@@ -142,7 +143,7 @@ async function linkInto(root: string, link: string, target: string): Promise<voi
 async function writeRef(repoDir: string, revision: string, commit: string): Promise<void> {
   const ref = inside(repoDir, 'refs', ...revision.split('/'));
   await mkdir(dirname(ref), { recursive: true });
-  const temp = `${ref}.t2v-${process.pid}`;
+  const temp = `${ref}.t2v-${randomBytes(6).toString('hex')}`;
   await writeFile(temp, commit);
   await rename(temp, ref);
 }
@@ -158,15 +159,17 @@ export async function runPull(plan: PullPlan, opts: PullOptions): Promise<PullRe
       const blob = await blobPath(plan.repoDir, file);
       const bad = await checkBlob(blob, file);
       if (bad !== undefined) {
-        if (bad !== 'missing') {
-          opts.onNote?.(`${file.path}: the blob in the cache is damaged (${bad}); fetching it again`);
-          await rm(blob, { force: true });
-        }
-        await fetchBlob(c, file, resolveUrl(c, plan.hubId, plan.commit, file.path), blob, (delta, network) => {
+        if (bad !== 'missing') opts.onNote?.(`${file.path}: the blob in the cache is damaged (${bad}); fetching it again`);
+        const start = done;
+        const progress = (delta: number, network: boolean): void => {
           done += delta;
           if (network) received += delta;
           opts.onBytes?.(done, plan.bytes, file.path);
-        });
+        };
+        const wait = (pid: number): void => opts.onNote?.(`waiting for another t2v (pid ${pid}) that is fetching ${file.path} into the same cache`);
+        await fetchBlob(c, file, resolveUrl(c, plan.hubId, plan.commit, file.path), blob, progress, wait);
+        // counted whole whichever way it arrived (fetched, resumed, or by another pull this one waited for)
+        done = start + file.size;
       } else {
         done += file.size;
         opts.onBytes?.(done, plan.bytes, file.path);

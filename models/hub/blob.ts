@@ -4,6 +4,7 @@ import { createReadStream } from 'node:fs';
 import { open, rename, rm, stat, type FileHandle } from 'node:fs/promises';
 import { T2vError } from '../../core/errors.js';
 import { bodyChunks, hubGet, HubTransientError, type HubClient } from './http.js';
+import { withLock } from './lock.js';
 import type { RemoteFile } from './tree.js';
 
 export const ATTEMPTS = 3;
@@ -50,7 +51,17 @@ function writeError(e: unknown, path: string, left: number): T2vError {
  * stalled connection ATTEMPTS times from where it stopped, refuses a body longer than listed, and renames only after the
  * size and hash match; a wrong hash deletes the download. `onBytes` gets byte deltas (negative when a resume is refused), `network` false for the part found on disk.
  */
-export async function fetchBlob(client: HubClient, file: RemoteFile, url: string, blobPath: string, onBytes: (delta: number, network: boolean) => void): Promise<void> {
+export async function fetchBlob(client: HubClient, file: RemoteFile, url: string, blobPath: string, onBytes: (delta: number, network: boolean) => void, onWait: (pid: number) => void = () => undefined): Promise<void> {
+  await withLock(`${blobPath}.incomplete`, client.signal, onWait, async () => {
+    // another pull may have fetched it while this one waited; a damaged blob goes only under the lock
+    const bad = await checkBlob(blobPath, file);
+    if (bad === undefined) return;
+    if (bad !== 'missing') await rm(blobPath, { force: true });
+    await fetchUnlocked(client, file, url, blobPath, onBytes);
+  });
+}
+
+async function fetchUnlocked(client: HubClient, file: RemoteFile, url: string, blobPath: string, onBytes: (delta: number, network: boolean) => void): Promise<void> {
   const part = `${blobPath}.incomplete`;
   let resumed = false;
   for (let attempt = 1; ; attempt++) {
@@ -75,7 +86,7 @@ export async function fetchBlob(client: HubClient, file: RemoteFile, url: string
           await got.res.body?.cancel().catch(() => undefined);
           onBytes(-offset, false);
           await rm(part, { force: true });
-          return await fetchBlob(client, file, url, blobPath, onBytes);
+          return await fetchUnlocked(client, file, url, blobPath, onBytes);
         }
         const expected = file.size - offset;
         const length = got.res.headers.get('content-length');
@@ -114,7 +125,7 @@ export async function fetchBlob(client: HubClient, file: RemoteFile, url: string
         if (resumed) {
           // the part left by an earlier run was wrong: fetch the whole file once more
           onBytes(-file.size, false);
-          return await fetchBlob(client, file, url, blobPath, onBytes);
+          return await fetchUnlocked(client, file, url, blobPath, onBytes);
         }
         throw new T2vError(`${file.path}: the download's ${file.kind === 'lfs' ? 'sha256' : 'git sha1'} is ${digest}, but the Hub lists ${file.blob}; deleted it, run again (check HF_ENDPOINT if it repeats)`);
       }

@@ -88,6 +88,8 @@ interface Row {
   readonly spec?: string;
   readonly args?: readonly string[];
   readonly env?: Record<string, string>;
+  /** Runs this many pulls at once on the one cache (each must end with `code`; all but one say `line`). */
+  readonly concurrent?: number;
   /** Mounts a tmpfs of this size on the cache folder first (a full disk; needs root, as CI has). */
   readonly tmpfs?: string;
   /** Puts files into the test root first (a damaged blob, a part left by a killed pull). */
@@ -213,6 +215,16 @@ const ROWS: Row[] = [
     code: 130, line: /^t2v: interrupted; what was fetched so far stays in the cache as \*\.incomplete and the next pull resumes it$/,
     files: [blob.index, blob.config, `${blob.weights}.incomplete`],
   },
+  ...[2, 3].map((n): Row => ({
+    name: `${n} pulls at once on one empty cache`,
+    concurrent: n,
+    faults: () => ({ resolve: onlyFor(W, (req, res, data) => { half('stall')(req, res, data); setTimeout(() => res.end(data.subarray(data.byteLength >> 1)), 400); }) }),
+    code: 0, line: new RegExp(`^t2v: waiting for another t2v \\(pid ${process.pid}\\) that is fetching ${W} into the same cache$`), files: COMPLETE,
+    check: (hub, { root }) => {
+      expect(hub.requests.filter((q) => q.includes(`resolve/${SHA}/${W}`))).toHaveLength(1);
+      expect(new Uint8Array(readFileSync(join(root, blob.weights)))).toEqual(weights);
+    },
+  })),
   {
     name: 'a full disk under the cache',
     tmpfs: '200k',
@@ -244,14 +256,18 @@ describe('fault suite: models pull', () => {
     }
     try {
       row.setup?.(ctx);
-      const io = memoryIo({ HF_ENDPOINT: hub.url, HF_HUB_CACHE: join(root, 'cache'), ...row.env });
       const argv = row.spec === 'info' ? ['models', 'info', 'acme/tiny'] : ['models', 'pull', row.spec ?? 'acme/tiny', '--yes', '--quiet', ...(row.args ?? [])];
-      const code = await main(argv, io, { deps: async () => fakeDeps(), controller: ctx.controller });
-      const lines = io.stderr.text.split('\n').filter((l) => l !== '');
-      if (process.env.DEBUG_ROWS) console.log(row.name, code, JSON.stringify(lines), filesUnder(root));
-      // nothing but the plan's summary line and at most one t2v: line, never a stack
-      expect(lines.filter((l) => !/^acme\/tiny@[0-9a-f]{12}: /.test(l))).toEqual(row.line ? [expect.stringMatching(row.line)] : []);
-      expect(code).toBe(row.code);
+      const runs = await Promise.all(Array.from({ length: row.concurrent ?? 1 }, async () => {
+        const io = memoryIo({ HF_ENDPOINT: hub.url, HF_HUB_CACHE: join(root, 'cache'), ...row.env });
+        const code = await main(argv, io, { deps: async () => fakeDeps(), controller: ctx.controller });
+        return { code, lines: io.stderr.text.split('\n').filter((l) => l !== '') };
+      }));
+      const lines = runs.flatMap((r) => r.lines);
+      if (process.env.DEBUG_ROWS) console.log(row.name, runs.map((r) => r.code), JSON.stringify(lines), filesUnder(root));
+      // nothing but the plan's summary line and at most one t2v: line per run (all but one run for concurrent rows), never a stack
+      const said = row.line ? Array((row.concurrent ?? 2) - 1).fill(expect.stringMatching(row.line)) : [];
+      expect(lines.filter((l) => !/^acme\/tiny@[0-9a-f]{12}: /.test(l))).toEqual(said);
+      expect(runs.map((r) => r.code)).toEqual(runs.map(() => row.code));
       expect(filesUnder(root)).toEqual([...row.files].sort());
       row.check?.(hub, ctx);
     } finally {
