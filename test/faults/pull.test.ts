@@ -171,6 +171,15 @@ const ROWS: Row[] = [
     check: (hub) => expect(hub.requests.filter((q) => q.includes(W))).toEqual([`GET /acme/tiny/resolve/${SHA}/${W} range=bytes=100000-`]),
   },
   {
+    name: 'the lock of a pull killed with -9: taken over, its part resumed',
+    setup: ({ root }) => {
+      put(root, `${blob.weights}.incomplete`, weights.subarray(0, 100_000));
+      put(root, `${blob.weights}.incomplete.lock`, text('999999999'));
+    },
+    code: 0, files: COMPLETE,
+    check: (hub) => expect(hub.requests.filter((q) => q.includes(W))).toEqual([`GET /acme/tiny/resolve/${SHA}/${W} range=bytes=100000-`]),
+  },
+  {
     name: 'a wrong blob of the right size in the cache: fetched again',
     setup: ({ root }) => put(root, blob.weights, new Uint8Array(weights.byteLength)),
     code: 0, line: /^t2v: unet\/diffusion_pytorch_model\.safetensors: the blob in the cache is damaged \(its sha256 is not [0-9a-f]{64}\); fetching it again$/, files: COMPLETE,
