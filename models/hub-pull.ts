@@ -1,5 +1,5 @@
 // Downloads a Hub repository into the Hugging Face cache through @huggingface/hub (`t2v models pull`), counting the bytes as they arrive.
-import { T2vError, UsageError } from '../core/errors.js';
+import { InterruptedError, T2vError, UsageError } from '../core/errors.js';
 
 export interface PullOptions {
   /** org/name, optionally @revision. */
@@ -88,7 +88,7 @@ export async function pullModel(opts: PullOptions): Promise<PullResult> {
     const commit = dir.split(/[\\/]/).pop() ?? revision;
     return { hubId, revision: commit, dir, files, bytes: done };
   } catch (e) {
-    if (opts.signal?.aborted) throw new T2vError('interrupted; the partial download stays in the cache as *.incomplete and is fetched again next time', 130);
+    if (opts.signal?.aborted) throw new InterruptedError('interrupted; the partial download stays in the cache as *.incomplete and is fetched again next time');
     const status = (e as { statusCode?: number }).statusCode;
     if (status === 401 || status === 403) throw new T2vError(`models pull ${opts.spec}: ${describe(e)}; the repository is gated or private: set HF_TOKEN to a token that can read it`);
     if (status === 404) throw new T2vError(`models pull ${opts.spec}: ${describe(e)}; check the id and revision on ${hubUrl}`);

@@ -1,0 +1,69 @@
+// The models on this machine: the embedded one and every text-to-video snapshot in the Hugging Face cache.
+import { lstat, readdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { PIPELINE_CLASSES } from './folder.js';
+import { defaultModelDir, hfHubCacheDir } from './paths.js';
+
+export interface ModelEntry {
+  readonly id: string;
+  readonly revision?: string;
+  readonly path: string;
+  readonly bytes?: number;
+  /** One line from the folder's t2v.json: what the model can draw. */
+  readonly description?: string;
+}
+
+/** Bytes under a folder (symlinks counted as links, so the HF cache's blobs count once). */
+export async function folderSize(path: string): Promise<number | undefined> {
+  const st = await lstat(path).catch(() => undefined);
+  if (!st) return undefined;
+  if (!st.isDirectory()) return st.size;
+  let total = 0;
+  const entries = await readdir(path).catch(() => [] as string[]);
+  for (const name of entries) total += (await folderSize(join(path, name))) ?? 0;
+  return total;
+}
+
+/** A JSON object file, or undefined when it is absent or unreadable (listing skips such folders quietly). */
+async function jsonObject(path: string): Promise<Record<string, unknown> | undefined> {
+  const text = await readFile(path, 'utf8').catch(() => undefined);
+  if (text === undefined) return undefined;
+  try {
+    const v: unknown = JSON.parse(text);
+    return typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+async function description(dir: string): Promise<{ description?: string }> {
+  const d = (await jsonObject(join(dir, 't2v.json')))?.description;
+  return typeof d === 'string' ? { description: d } : {};
+}
+
+/** Whether a folder's model_index.json names a pipeline class t2v runs. */
+export async function isPipelineFolder(dir: string): Promise<boolean> {
+  const cls = (await jsonObject(join(dir, 'model_index.json')))?._class_name;
+  return typeof cls === 'string' && (PIPELINE_CLASSES as readonly string[]).includes(cls);
+}
+
+function withSize(bytes: number | undefined): { bytes?: number } {
+  return bytes === undefined ? {} : { bytes };
+}
+
+/** The embedded model and every text-to-video pipeline snapshot in the Hugging Face cache. */
+export async function listModels(env: NodeJS.ProcessEnv): Promise<ModelEntry[]> {
+  const out: ModelEntry[] = [];
+  const def = defaultModelDir();
+  if (await isPipelineFolder(def)) out.push({ id: 'default', path: def, ...withSize(await folderSize(def)), ...(await description(def)) });
+  const hub = hfHubCacheDir(env);
+  for (const repo of (await readdir(hub).catch(() => [] as string[])).sort()) {
+    if (!repo.startsWith('models--')) continue;
+    const id = repo.slice('models--'.length).replace('--', '/');
+    for (const snap of await readdir(join(hub, repo, 'snapshots')).catch(() => [] as string[])) {
+      const dir = join(hub, repo, 'snapshots', snap);
+      if (await isPipelineFolder(dir)) out.push({ id, revision: snap, path: dir, ...withSize(await folderSize(join(hub, repo, 'blobs'))), ...(await description(dir)) });
+    }
+  }
+  return out;
+}
