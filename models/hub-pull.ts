@@ -75,8 +75,10 @@ export async function pullModel(opts: PullOptions): Promise<PullResult> {
     opts.onBytes?.(done, total, decodeURIComponent(url.replace(/^.*\/resolve\/[^/]+\//, '')));
   });
   // snapshotDownload logs each file with console.debug, which goes to stdout: keep stdout for --json
+  /* eslint-disable no-console -- silencing the library's console.debug is the point here */
   const debug = console.debug;
   console.debug = () => undefined;
+  /* eslint-enable no-console */
   try {
     for await (const entry of hub.listFiles({ ...common, revision, recursive: true, fetch: fetchFn })) {
       if (entry.type !== 'file') continue;
@@ -94,6 +96,6 @@ export async function pullModel(opts: PullOptions): Promise<PullResult> {
     if (status === 404) throw new T2vError(`models pull ${opts.spec}: ${describe(e)}; check the id and revision on ${hubUrl}`);
     throw new T2vError(`models pull ${opts.spec}: ${describe(e)}; check the network and HF_ENDPOINT (${hubUrl})`);
   } finally {
-    console.debug = debug;
+    console.debug = debug; // eslint-disable-line no-console -- restores the library's logger
   }
 }

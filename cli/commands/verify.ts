@@ -2,7 +2,7 @@
 import { readdir, stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { Command, Option } from 'commander';
-import { InterruptedError, T2vError, UsageError } from '../../core/errors.js';
+import { InterruptedError, UsageError } from '../../core/errors.js';
 import type { CaseReport } from '../../core/verify/run.js';
 import type { Device } from '../../core/runtime/device-names.js';
 import type { Context } from '../context.js';

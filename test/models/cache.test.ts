@@ -1,6 +1,5 @@
 // Compile cache: a hit does not rebuild; two builders at once leave one complete entry; keys follow config, weights, device.
 import { readdir, stat } from 'node:fs/promises';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { cacheKey, getOrBuildGraph, type CacheRequest } from '../../models/cache.js';
 import { parseClipTextConfig } from '../../models/configs/clip-text.js';
