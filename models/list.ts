@@ -1,7 +1,7 @@
 // The models on this machine: the embedded one and every text-to-video snapshot in the Hugging Face cache.
 import { lstat, readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { PIPELINE_CLASSES } from './folder.js';
+import { isPipelineFolder } from './hub-pull.js';
 import { defaultModelDir, hfHubCacheDir } from './paths.js';
 
 export interface ModelEntry {
@@ -39,12 +39,6 @@ async function jsonObject(path: string): Promise<Record<string, unknown> | undef
 async function description(dir: string): Promise<{ description?: string }> {
   const d = (await jsonObject(join(dir, 't2v.json')))?.description;
   return typeof d === 'string' ? { description: d } : {};
-}
-
-/** Whether a folder's model_index.json names a pipeline class t2v runs. */
-export async function isPipelineFolder(dir: string): Promise<boolean> {
-  const cls = (await jsonObject(join(dir, 'model_index.json')))?._class_name;
-  return typeof cls === 'string' && (PIPELINE_CLASSES as readonly string[]).includes(cls);
 }
 
 function withSize(bytes: number | undefined): { bytes?: number } {
