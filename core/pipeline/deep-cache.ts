@@ -7,7 +7,7 @@ export type DeepCacheSchedule = 'uniform' | 'non-uniform';
 export interface DeepCacheSettings {
   /** A full U-Net step every `interval` steps (1 = off). */
   readonly interval: number;
-  /** Which skip of down_blocks[0] the shallow steps keep (0 = shallowest). */
+  /** Which skip of up_blocks[-1] the shallow steps keep: 0 = conv_in's (shallowest), k = down_blocks[0] layer k-1's. */
   readonly branch: number;
   readonly schedule: DeepCacheSchedule;
 }

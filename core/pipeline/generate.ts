@@ -9,7 +9,8 @@ import { decodeLatents } from './decode.js';
 import { frames01ToRgb } from './frames.js';
 import { partsFromFolder, type PipelineParts } from './parts.js';
 import { encodePrompts } from './prompt.js';
-import { sampleLatents, scaleInitialNoise, throwIfAborted } from './sampler.js';
+import { deepCacheStepper, fullSteps } from './deep-cache.js';
+import { guidedStep, sampleLatents, scaleInitialNoise, throwIfAborted, type UnetStep } from './sampler.js';
 import type { GenerateRequest, GenerateResult, ProgressEvent } from './types.js';
 
 const MAX_SEED = (1n << 64n) - 1n;
@@ -27,6 +28,12 @@ export function validateRequest(req: GenerateRequest, scale: number): void {
   }
   if (!(req.guidanceScale >= 1)) throw new UsageError(`--guidance ${req.guidanceScale}: expected a number >= 1 (1 turns guidance off)`);
   if (req.seed !== undefined && (req.seed < 0n || req.seed > MAX_SEED)) throw new UsageError(`--seed ${req.seed}: expected a whole number in 0 .. 2^64-1`);
+  if (req.deepCache) {
+    positiveInt(req.deepCache.interval, '--deep-cache');
+    if (!Number.isInteger(req.deepCache.branch) || req.deepCache.branch < 0) throw new UsageError(`--deep-cache-branch ${req.deepCache.branch}: expected a whole number >= 0 (0 = the shallowest skip)`);
+  }
+  const gi = req.guidanceInterval;
+  if (gi && !(gi[0] >= 0 && gi[0] < gi[1] && gi[1] <= 1)) throw new UsageError(`--guidance-interval ${gi.join(',')}: expected A,B with 0 <= A < B <= 1 (fractions of the steps)`);
 }
 
 /** One generation from a model named as `--model` takes it (folder, Hub id in the cache, `default`). */
@@ -62,16 +69,19 @@ export async function generateWith(parts: PipelineParts, req: GenerateRequest, o
   const dims = [1, parts.unetConfig.inChannels, req.frames, req.height / scale, req.width / scale] as const;
   const latents = scaleInitialNoise(randn(dims, seed), scheduler.initNoiseSigma);
 
-  const unet = await parts.loadUnet(opts);
+  const dc = req.deepCache && req.deepCache.interval > 1 ? req.deepCache : null;
+  // DeepCache off loads the plain graph: the run is bit-identical to one without the option
+  const unet = dc ? await parts.loadDeepCacheUnet(opts, dc.branch) : await parts.loadUnet(opts);
+  const stepper: UnetStep & { counts?: { full: number; shallow: number } } = 'branch' in unet ? deepCacheStepper(unet, fullSteps(req.steps, dc!)) : unet;
   const loadSeconds = (performance.now() - t0) / 1000;
   const t1 = performance.now();
   let final: Float32Array;
   try {
     let elapsed = 0;
     final = await sampleLatents({
-      unet, scheduler, latents, dims,
+      unet: stepper, scheduler, latents, dims,
       cond: embeds.cond, uncond: embeds.uncond, embedDims: embeds.dims,
-      guidanceScale: req.guidanceScale, freeu: req.freeu ?? null,
+      guidanceScale: req.guidanceScale, freeu: req.freeu ?? null, guidanceInterval: req.guidanceInterval ?? null,
       ...(req.signal ? { signal: req.signal } : {}),
       onStep: (i, _x, seconds) => {
         elapsed += seconds;
@@ -81,6 +91,8 @@ export async function generateWith(parts: PipelineParts, req: GenerateRequest, o
   } finally {
     await unet.release(); // the U-Net is the largest network: gone before the VAE loads
   }
+  const guidedCalls = guided ? Array.from({ length: req.steps }, (_, i) => guidedStep(i, req.steps, req.guidanceInterval)).filter(Boolean).length : 0;
+  const unetCalls = { full: stepper.counts?.full ?? req.steps, shallow: stepper.counts?.shallow ?? 0, guided: guidedCalls };
   const sampleSeconds = (performance.now() - t1) / 1000;
 
   const t2 = performance.now();
@@ -103,6 +115,7 @@ export async function generateWith(parts: PipelineParts, req: GenerateRequest, o
     seed,
     device,
     timings: { loadSeconds, sampleSeconds, decodeSeconds: (performance.now() - t2) / 1000 },
+    unetCalls,
     modelId: parts.id,
     ...(parts.revision ? { modelRevision: parts.revision } : {}),
   };

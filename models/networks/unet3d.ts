@@ -16,22 +16,27 @@ export interface Unet3dBuildOptions {
 }
 
 /**
- * DeepCache's two graphs. `full`: the whole U-Net, also outputting `deep_feature`, the hidden state entering layer
- * `layersPerBlock - 1 - branch` of `up_blocks[-1]` before its skip concat. `shallow`: conv_in, transformer_in,
- * `down_blocks[0]` layers 0..branch, then that tail of `up_blocks[-1]` + conv_out, fed by the `deep_feature` input.
+ * DeepCache's two graphs for skip `branch` of `up_blocks[-1]` (0: conv_in's, k: down_blocks[0] layer k-1's).
+ * `full`: the whole U-Net, also outputting `deep_feature`, the hidden state entering up layer `layersPerBlock - branch`
+ * before its skip concat. `shallow`: conv_in, transformer_in, the first `branch` layers of `down_blocks[0]`, then that
+ * tail of `up_blocks[-1]` + conv_out, fed by the `deep_feature` input.
  */
 export interface DeepCacheBuild {
   readonly part: 'full' | 'shallow';
-  /** Which skip of `down_blocks[0]` the shallow path keeps: 0 (shallowest) .. layersPerBlock - 1. */
+  /** Which skip the shallow path keeps: 0 (conv_in's, the shallowest) .. layersPerBlock. DeepCache's branch b is b + 1. */
   readonly branch: number;
 }
 
-/** The layer of `up_blocks[-1]` the cached feature enters (DeepCache svd/unet_spatio_temporal_condition.py's up_cache_module_idx). */
+/**
+ * The layer of `up_blocks[-1]` the cached feature enters (DeepCache svd/unet_spatio_temporal_condition.py's
+ * up_cache_module_idx; its numbering skips conv_in's branch, which it leaves out and we keep as 0).
+ */
 export function deepCacheEntry(cfg: Unet3dConfig, branch: number): number {
-  if (!Number.isInteger(branch) || branch < 0 || branch >= cfg.layersPerBlock) {
-    throw new UsageError(`--deep-cache-branch ${branch}: this U-Net's down_blocks[0] has ${cfg.layersPerBlock} layer(s); expected 0..${cfg.layersPerBlock - 1}`);
+  const L = cfg.layersPerBlock;
+  if (!Number.isInteger(branch) || branch < 0 || branch > L) {
+    throw new UsageError(`--deep-cache-branch ${branch}: this U-Net's up_blocks[-1] has ${L + 1} skips; expected 0..${L} (0 = the shallowest)`);
   }
-  return cfg.layersPerBlock - 1 - branch;
+  return L - branch;
 }
 
 /** Channels of the cached feature (what enters that layer). */
@@ -221,7 +226,7 @@ export async function buildUnet3d(g: GraphBuilder, cfg: Unet3dConfig, w: WeightS
   for (let i = 0; i < (shallow ? 1 : n); i++) {
     const cout = cfg.blockOutChannels[i]!;
     const block = cfg.downBlockTypes[i] === 'CrossAttnDownBlock3D' ? crossAttnDownBlock3D : downBlock3D;
-    h = await block(net, `down_blocks.${i}`, h, cin, cout, i < n - 1 && !shallow, skips, shallow ? dc.branch + 1 : undefined);
+    h = await block(net, `down_blocks.${i}`, h, cin, cout, i < n - 1 && !shallow, skips, shallow ? dc.branch : undefined);
     cin = cout;
   }
   if (!shallow) h = await unetMidBlock3DCrossAttn(net, 'mid_block', h, cfg.blockOutChannels[n - 1]!);

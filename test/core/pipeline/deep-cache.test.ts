@@ -142,17 +142,17 @@ describe('DeepCache on the golden U-Net (unet3d-small, FreeU on)', () => {
     expect(Array.from(await sample(plain, 3, [0, 1]))).toEqual(Array.from(await sample(plain, 3)));
   });
 
-  it.each([[-1], [2], [0.5]])('branch %d is refused in one line', (branch) => {
-    expect(() => deepCacheEntry(config, branch)).toThrow(new RegExp(`^--deep-cache-branch ${branch}: this U-Net's down_blocks\\[0\\] has 2 layer\\(s\\); expected 0..1$`));
+  it.each([[-1], [3], [0.5]])('branch %d is refused in one line', (branch) => {
+    expect(() => deepCacheEntry(config, branch)).toThrow(new RegExp(`^--deep-cache-branch ${branch}: this U-Net's up_blocks\\[-1\\] has 3 skips; expected 0..2 \\(0 = the shallowest\\)$`));
   });
 
-  it('branch 1 (the deeper skip) also reproduces the full output from its feature', async () => {
+  it.each([[1, [3, 16, 8, 8]], [2, [3, 32, 8, 8]]])('branch %i (deeper skips) also reproduces the full output from its feature', async (branch, dims) => {
     await withTempDir(async (dir) => {
-      const b1 = await loadDeepCacheUnet3dFrom(config, { dir: UNET }, { device: 'cpu', threads: 2, cacheDir: dir }, 1);
+      const b1 = await loadDeepCacheUnet3dFrom(config, { dir: UNET }, { device: 'cpu', threads: 2, cacheDir: dir }, branch);
       try {
         const x = inputs(1, 41);
         const full = await b1.full(x);
-        expect(full.feature.dims).toEqual([3, 32, 8, 8]);
+        expect(full.feature.dims).toEqual(dims);
         expect(relativeError(await b1.shallow(x, full.feature), full.out)).toBeLessThanOrEqual(1e-6);
       } finally {
         await b1.release();
