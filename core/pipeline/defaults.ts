@@ -5,6 +5,7 @@ import { asObject, readJsonFile } from '../../models/json.js';
 import { parseVaeConfig } from '../../models/configs/vae.js';
 import { readPartConfig, resolveModel, type ModelFolder } from '../../models/folder.js';
 import { isFile } from '../../models/safetensors.js';
+import { GENERIC_FAST, parseFastPreset, type FastPreset } from './fast.js';
 import type { SchedulerName } from './types.js';
 
 export interface ModelDefaults {
@@ -19,6 +20,8 @@ export interface ModelDefaults {
   readonly scheduler: SchedulerName;
   /** The model's FreeU preset (what `--freeu` alone applies). */
   readonly freeu: { readonly b1: number; readonly b2: number; readonly s1: number; readonly s2: number };
+  /** What `--fast` applies (t2v.json `fast`, else GENERIC_FAST). */
+  readonly fast: FastPreset;
 }
 
 /** diffusers' TextToVideoSDPipeline defaults and the FreeU values diffusers documents for ModelScope. */
@@ -58,6 +61,7 @@ export async function defaultsForFolder(folder: ModelFolder): Promise<ModelDefau
     fps: PIPELINE_DEFAULTS.fps,
     scheduler: SCHEDULER_BY_CLASS[String(scheduler._class_name)] ?? 'ddim',
     freeu: PIPELINE_DEFAULTS.freeu,
+    fast: GENERIC_FAST,
   };
   const t2vPath = join(folder.root, 't2v.json');
   if (!(await isFile(t2vPath))) return base;
@@ -77,6 +81,7 @@ export async function defaultsForFolder(folder: ModelFolder): Promise<ModelDefau
     fps: num(d, 'fps', base.fps, t2vPath),
     scheduler: sched as SchedulerName,
     freeu: { b1: num(f, 'b1', base.freeu.b1, t2vPath), b2: num(f, 'b2', base.freeu.b2, t2vPath), s1: num(f, 's1', base.freeu.s1, t2vPath), s2: num(f, 's2', base.freeu.s2, t2vPath) },
+    fast: t2v.fast === undefined ? base.fast : parseFastPreset(t2v.fast, t2vPath),
   };
 }
 
