@@ -1,12 +1,12 @@
 // `npm run bench:fast`: what DeepCache, the guidance interval and --fast cost in quality on the embedded model, beside what they save.
 // Every quality-bench prompt x --seeds seeds; each variant against the uncached defaults at the same seed: PSNR, SSIM, colour and
-// motion accuracy, sampling seconds. Sessions load once. Flags: --seeds N (2), --variants a,b (all), --every K (1), --threads T (2);
+// motion accuracy, sampling seconds. Sessions load once. Flags: --seeds N (2), --variants 'a;b' (all), --every K (1), --threads T (2);
 // --table FILE prints the table of a (possibly partial) results file.
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { deepCacheStepper, fullSteps, type DeepCacheSettings } from '../core/pipeline/deep-cache.js';
 import { decodeLatents } from '../core/pipeline/decode.js';
-import { resolveModelDefaults } from '../core/pipeline/defaults.js';
+import { defaultsForParts } from '../core/pipeline/defaults.js';
 import { frames01ToRgb } from '../core/pipeline/frames.js';
 import { partsFromFolder } from '../core/pipeline/parts.js';
 import { encodePrompts } from '../core/pipeline/prompt.js';
@@ -41,6 +41,8 @@ export const VARIANTS: readonly Variant[] = [
   { name: 'deep-cache 3 non-uniform', deepCache: { interval: 3, branch: 0, schedule: 'non-uniform' } },
   { name: 'guidance-interval 0,0.5', guidanceInterval: [0, 0.5] },
   { name: 'deep-cache 3, branch 1 + guidance-interval 0,0.5', deepCache: uniform(3, 1), guidanceInterval: [0, 0.5] },
+  { name: 'dpmpp2m 15 steps + deep-cache 3', steps: 15, scheduler: 'dpmpp2m', deepCache: uniform(3) },
+  { name: 'dpmpp2m 15 steps', steps: 15, scheduler: 'dpmpp2m' },
 ];
 
 function flag(name: string, fallback: string): string {
@@ -71,10 +73,10 @@ async function main(): Promise<void> {
   const every = Number(flag('every', '1'));
   const threads = Number(flag('threads', '2'));
   const names = flag('variants', '');
-  const variants = names ? VARIANTS.filter((v, i) => i === 0 || names.split(',').includes(v.name)) : VARIANTS;
+  const variants = names ? VARIANTS.filter((v, i) => i === 0 || names.split(';').includes(v.name)) : VARIANTS;
   const folder = await resolveModel('default');
-  const defaults = await resolveModelDefaults('default');
   const parts = await partsFromFolder(folder);
+  const defaults = await defaultsForParts(parts);
   const opts = { device: 'cpu' as const, threads };
   const tokenizer = await loadTokenizer(parts.tokenizerDir);
   const encoder = await parts.loadTextEncoder(opts);

@@ -13,11 +13,10 @@ export interface FreeUSettings extends Omit<FreeUFactors, 'version'> {
   readonly end: number;
 }
 
+/** One video's settings; the model, device and threads belong to the pipeline (PipelineOptions). */
 export interface GenerateRequest {
   readonly prompt: string;
   readonly negativePrompt?: string;
-  /** Folder path, Hub id or `default`. */
-  readonly model?: string;
   /** 0 .. 2^64-1; drawn at random (and reported) when absent. */
   readonly seed?: bigint;
   readonly steps: number;
@@ -32,9 +31,6 @@ export interface GenerateRequest {
   readonly deepCache?: DeepCacheSettings | null;
   /** [start, end) fractions of the steps with classifier-free guidance; the rest run the conditional half alone. Absent: all. */
   readonly guidanceInterval?: readonly [number, number] | null;
-  readonly device: DeviceChoice;
-  readonly threads?: number;
-  readonly signal?: AbortSignal;
 }
 
 export type ProgressEvent =

@@ -68,7 +68,7 @@ beforeAll(async () => {
   const opts = { device: 'cpu' as const, threads: 2, cacheDir };
   plain = await loadUnet3dFrom(config, { dir: UNET }, opts);
   cached = await loadDeepCacheUnet3dFrom(config, { dir: UNET }, opts, 0);
-});
+}, 300_000); // three graphs to build: seconds on an idle machine, minutes on a shared one
 afterAll(async () => {
   await plain?.release();
   await cached?.release();
