@@ -52,7 +52,14 @@ export function toRequest(s: Settings): GenerateRequest {
     height: s.height,
     scheduler: s.scheduler,
     freeu: s.freeu,
+    deepCache: s.deepCache,
+    guidanceInterval: s.guidanceInterval,
   };
+}
+
+/** The sampling-speed settings as stored and reported (null = off). */
+export function samplingOf(s: Settings): NonNullable<GenerationMetadata['sampling']> {
+  return { fast: s.fast, deepCache: s.deepCache, guidanceInterval: s.guidanceInterval ? [...s.guidanceInterval] : null };
 }
 
 /** The metadata stored in the output: enough to reproduce it. */
@@ -71,6 +78,7 @@ export function metadataOf(s: Settings, r: GenerateResult, composite?: Generatio
     height: r.height,
     model: { id: r.modelId, revision: r.modelRevision ?? '' },
     freeu: { enabled: s.freeu !== null, ...(s.freeu ?? s.freeuOn) },
+    sampling: samplingOf(s),
     device: r.device,
     ...(composite ? { composite } : {}),
   };
@@ -159,6 +167,8 @@ export function summary(s: Settings, o: Outcome, extra: Readonly<Record<string, 
     height: r?.height ?? s.height,
     scheduler: s.scheduler,
     freeu: s.freeu,
+    sampling: samplingOf(s),
+    unetCalls: r?.unetCalls ?? null,
     device: r?.device ?? null,
     deviceRequested: s.device,
     threads: s.threads ?? null,

@@ -8,6 +8,7 @@ import { DEVICES, SCHEDULERS } from './flags.js';
 import { checkFreeU, parseFreeUValue } from '../core/freeu/params.js';
 import { freeuPreset, type FreeUFactorsOnly } from '../core/freeu/presets.js';
 import { parseBoolean, parseChoice, parseInteger, parseNumber, parseSeed } from './parse.js';
+import { checkSpeed, completeSpeed, type GivenSpeed, type SpeedSettings } from './speed.js';
 
 /** Where the result goes and how the run talks: the same in what was given and in the final settings. */
 export interface RunFlags {
@@ -34,6 +35,7 @@ export interface GivenFlags extends RunFlags {
   readonly height?: number;
   readonly scheduler?: SchedulerName;
   readonly freeu: GivenFreeU;
+  readonly speed: GivenSpeed;
 }
 
 export interface GivenFreeU {
@@ -52,7 +54,7 @@ export interface GivenFreeU {
 }
 
 /** A complete generation as the CLI runs it. */
-export interface Settings extends RunFlags {
+export interface Settings extends RunFlags, SpeedSettings {
   readonly prompt: string;
   readonly negativePrompt?: string;
   readonly model?: string;
@@ -138,6 +140,7 @@ export function checkGiven(v: Layered, positionalPrompt?: string): GivenFlags {
     ...defined('height', optInt(v.height, 8, 8192)),
     ...defined('scheduler', with_(v.scheduler, (l, r) => parseChoice(l, r, SCHEDULERS))),
     freeu,
+    speed: checkSpeed(v),
     ...(output !== undefined ? { output } : {}),
     device: with_(v.device, (l, r) => parseChoice(l, r, DEVICES)) ?? 'auto',
     ...defined('threads', optInt(v.threads, 1, 1024)),
@@ -187,21 +190,25 @@ export function completeFreeU(g: GivenFreeU, modelPreset: FreeUFactorsOnly): { r
 export function completeSettings(g: GivenFlags, d: ModelDefaults, seed: () => bigint = drawSeed): Settings {
   if (g.prompt === undefined) throw new UsageError('no prompt; give one: t2v "a corgi running on the beach" (or -p), or run t2v in a terminal for the wizard');
   const { freeu, on } = completeFreeU(g.freeu, d.freeu);
+  const speed = completeSpeed(g.speed, d);
   return {
     prompt: g.prompt,
     ...(g.negativePrompt !== undefined ? { negativePrompt: g.negativePrompt } : {}),
     ...(g.model !== undefined ? { model: g.model } : {}),
     seed: g.seed ?? seed(),
     seedDrawn: g.seed === undefined,
-    steps: g.steps ?? d.steps,
+    steps: g.steps ?? speed.steps ?? d.steps,
     guidanceScale: g.guidanceScale ?? d.guidanceScale,
     frames: g.frames ?? d.frames,
     fps: g.fps ?? d.fps,
     width: g.width ?? d.width,
     height: g.height ?? d.height,
-    scheduler: g.scheduler ?? d.scheduler,
+    scheduler: g.scheduler ?? speed.scheduler ?? d.scheduler,
     freeu,
     freeuOn: on,
+    fast: speed.fast,
+    deepCache: speed.deepCache,
+    guidanceInterval: speed.guidanceInterval,
     ...(g.output !== undefined ? { output: g.output } : {}),
     device: g.device,
     ...(g.threads !== undefined ? { threads: g.threads } : {}),

@@ -30,6 +30,7 @@ import { defaultsForParts, type ModelDefaults } from './defaults.js';
 import { frames01ToRgb } from './frames.js';
 import { partsFromFolder, type PipelineParts } from './parts.js';
 import { encodePrompts, type PromptEmbeddings } from './prompt.js';
+import { deepCacheEntry } from '../../models/networks/unet3d.js';
 import { deepCacheStepper, fullSteps, type DeepCacheCounts, type DeepCacheSettings } from './deep-cache.js';
 import { guidedStep, sampleLatents, scaleInitialNoise, throwIfAborted, type UnetStep } from './sampler.js';
 import { SessionPool, type NetworkPart, type SessionPolicy } from './session-pool.js';
@@ -204,6 +205,8 @@ export function pipelineFromParts(parts: PipelineParts, defaults: ModelDefaults,
       const t0 = performance.now();
       const report = (e: ProgressEvent): void => hooks.onProgress?.(e);
       validateRequest(req, scale);
+      // the branch range depends on the U-Net: refused before any network loads
+      if (req.deepCache && req.deepCache.interval > 1) deepCacheEntry(parts.unetConfig, req.deepCache.branch);
       report({ phase: 'load', message: (await resolveOnce()).note });
       const seed = req.seed ?? randomSeed();
       const guided = req.guidanceScale > 1;
