@@ -43,6 +43,7 @@ export const VARIANTS: readonly Variant[] = [
   { name: 'deep-cache 3, branch 1 + guidance-interval 0,0.5', deepCache: uniform(3, 1), guidanceInterval: [0, 0.5] },
   { name: 'dpmpp2m 15 steps + deep-cache 3', steps: 15, scheduler: 'dpmpp2m', deepCache: uniform(3) },
   { name: 'dpmpp2m 15 steps', steps: 15, scheduler: 'dpmpp2m' },
+  { name: 'dpmpp2m 15 steps + deep-cache 2', steps: 15, scheduler: 'dpmpp2m', deepCache: uniform(2) },
 ];
 
 function flag(name: string, fallback: string): string {
