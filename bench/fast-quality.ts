@@ -44,6 +44,7 @@ export const VARIANTS: readonly Variant[] = [
   { name: 'dpmpp2m 15 steps + deep-cache 3', steps: 15, scheduler: 'dpmpp2m', deepCache: uniform(3) },
   { name: 'dpmpp2m 15 steps', steps: 15, scheduler: 'dpmpp2m' },
   { name: 'dpmpp2m 15 steps + deep-cache 2', steps: 15, scheduler: 'dpmpp2m', deepCache: uniform(2) },
+  { name: 'dpmpp2m 12 steps + deep-cache 2', steps: 12, scheduler: 'dpmpp2m', deepCache: uniform(2) },
 ];
 
 function flag(name: string, fallback: string): string {
