@@ -8,11 +8,12 @@ import { fileURLToPath } from 'node:url';
 import * as ort from 'onnxruntime-node';
 import { MODELSCOPE_UNET, parseUnet3dConfig, type Unet3dConfig } from '../models/configs/unet3d.js';
 import { buildNetwork } from '../models/networks/build.js';
+import { timestepProjection } from '../models/networks/timestep.js';
 import type { AttentionImpl } from '../models/networks/layers.js';
 import { freeuStage } from '../models/networks/freeu.js';
 import { GraphBuilder } from '../models/onnx/graph.js';
 import { Ops } from '../models/onnx/ops.js';
-import { sessionOptions } from '../core/runtime/session.js';
+import { defaultAttention, sessionOptions } from '../core/runtime/session.js';
 import type { Device } from '../core/verify/types.js';
 import { unet3dFlops, type StepShape } from './flops.js';
 import { processMemoryMiB } from './process-memory.js';
@@ -35,8 +36,8 @@ function parseArgs(argv: string[]): Args & { phase?: string; dir?: string } {
   if (!(config in CONFIGS)) throw new Error(`--config ${config}: expected ${Object.keys(CONFIGS).join(' or ')}`);
   const freeu = (get('freeu') ?? 'both') as Args['freeu'];
   if (!['both', 'off', 'on'].includes(freeu)) throw new Error(`--freeu ${freeu}: expected both, off or on`);
-  const attention = (get('attention') ?? 'mha') as AttentionImpl;
   const device = (get('device') ?? 'cpu') as Device;
+  const attention = (get('attention') ?? defaultAttention(device)) as AttentionImpl;
   if (!['cpu', 'webgpu'].includes(device)) throw new Error(`--device ${device}: expected cpu or webgpu`);
   return {
     config, freeu, attention, device,
@@ -55,7 +56,7 @@ function feeds(cfg: Unet3dConfig, s: StepShape, f: typeof FREEU_ON): Record<stri
   const sc = (v: number): ort.Tensor => new ort.Tensor('float32', new Float32Array([v]), []);
   return {
     sample: new ort.Tensor('float32', sample, [s.batch, cfg.inChannels, s.frames, s.height, s.width]),
-    timestep: new ort.Tensor('float32', new Float32Array([981]), [1]),
+    time_proj: new ort.Tensor('float32', timestepProjection([981], s.batch, cfg.blockOutChannels[0]!), [s.batch, cfg.blockOutChannels[0]!]),
     encoder_hidden_states: new ort.Tensor('float32', ehs, [s.batch, s.context, cfg.crossAttentionDim]),
     freeu_b1: sc(f.b1), freeu_b2: sc(f.b2), freeu_s1: sc(f.s1), freeu_s2: sc(f.s2), freeu_v2: sc(f.v2),
   };

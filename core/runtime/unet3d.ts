@@ -4,7 +4,9 @@ import { FREEU_OFF, type FreeUFactors } from '../freeu/types.js';
 import { parseUnet3dConfig, type Unet3dConfig } from '../../models/configs/unet3d.js';
 import { readPartConfig } from '../../models/folder.js';
 import type { WeightsSpec } from '../../models/networks/build.js';
+import { timestepProjection } from '../../models/networks/timestep.js';
 import { loadNetwork, outputF32, scalarF32, tensorF32, type LoadOptions } from './session.js';
+import type * as ort from 'onnxruntime-node';
 
 export interface Unet3dInputs {
   readonly sample: Float32Array;
@@ -38,6 +40,23 @@ function checkInputs(cfg: Unet3dConfig, x: Unet3dInputs): number[] {
   return ts;
 }
 
+/** The U-Net graph's feeds: the timestep projection computed here, FreeU off unless given. */
+export function unet3dFeeds(cfg: Unet3dConfig, x: Unet3dInputs): Record<string, ort.Tensor> {
+  const ts = checkInputs(cfg, x);
+  const c0 = cfg.blockOutChannels[0]!;
+  const f = x.freeu ?? FREEU_OFF;
+  return {
+    sample: tensorF32(x.sample, x.sampleDims),
+    time_proj: tensorF32(timestepProjection(ts, x.sampleDims[0], c0), [x.sampleDims[0], c0]),
+    encoder_hidden_states: tensorF32(x.encoderHiddenStates, x.ehsDims),
+    freeu_b1: scalarF32(f.b1),
+    freeu_b2: scalarF32(f.b2),
+    freeu_s1: scalarF32(f.s1),
+    freeu_s2: scalarF32(f.s2),
+    freeu_v2: scalarF32(f.version === 2 ? 1 : 0),
+  };
+}
+
 export async function loadUnet3dFrom(config: Unet3dConfig, weights: WeightsSpec, opts: LoadOptions): Promise<Unet3dRunner> {
   const { session, graph } = await loadNetwork({ kind: 'unet3d', config }, weights, opts);
   return {
@@ -45,18 +64,7 @@ export async function loadUnet3dFrom(config: Unet3dConfig, weights: WeightsSpec,
     modelPath: graph.modelPath,
     built: graph.built,
     async run(x) {
-      const ts = checkInputs(config, x);
-      const f = x.freeu ?? FREEU_OFF;
-      const out = await session.run({
-        sample: tensorF32(x.sample, x.sampleDims),
-        timestep: tensorF32(Float32Array.from(ts), [ts.length]),
-        encoder_hidden_states: tensorF32(x.encoderHiddenStates, x.ehsDims),
-        freeu_b1: scalarF32(f.b1),
-        freeu_b2: scalarF32(f.b2),
-        freeu_s1: scalarF32(f.s1),
-        freeu_s2: scalarF32(f.s2),
-        freeu_v2: scalarF32(f.version === 2 ? 1 : 0),
-      });
+      const out = await session.run(unet3dFeeds(config, x));
       return outputF32(out, 'out_sample').data;
     },
     release: () => session.release(),
