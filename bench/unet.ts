@@ -8,23 +8,31 @@ import { fileURLToPath } from 'node:url';
 import * as ort from 'onnxruntime-node';
 import { MODELSCOPE_UNET, parseUnet3dConfig, type Unet3dConfig } from '../models/configs/unet3d.js';
 import { buildNetwork } from '../models/networks/build.js';
+import { timestepProjection } from '../models/networks/timestep.js';
 import type { AttentionImpl } from '../models/networks/layers.js';
 import { freeuStage } from '../models/networks/freeu.js';
 import { GraphBuilder } from '../models/onnx/graph.js';
 import { Ops } from '../models/onnx/ops.js';
-import { sessionOptions } from '../core/runtime/session.js';
+import { defaultAttention, sessionOptions } from '../core/runtime/session.js';
 import type { Device } from '../core/runtime/device-names.js';
 import { unet3dFlops, type StepShape } from './flops.js';
 import { processMemoryMiB } from './process-memory.js';
 import { fileBuilds, type FileBuild } from './file-builds.js';
 import { samplingBench } from './sampling.js';
+import { formatOps, profileRun, type OpCost } from './profile.js';
 
 const SMALL_UNET: Readonly<Record<string, unknown>> = {
   block_out_channels: [32, 64, 128, 128], layers_per_block: 2, attention_head_dim: 8, cross_attention_dim: 64, norm_num_groups: 8, in_channels: 4, out_channels: 4,
 };
+// tiny: pipeline-tiny's U-Net at pipeline-micro's step, for a software Vulkan driver (SwiftShader)
+const TINY_UNET: Readonly<Record<string, unknown>> = {
+  block_out_channels: [16, 32, 32], layers_per_block: 1, attention_head_dim: 4, cross_attention_dim: 32, norm_num_groups: 8, in_channels: 4, out_channels: 4,
+  down_block_types: ['CrossAttnDownBlock3D', 'CrossAttnDownBlock3D', 'DownBlock3D'], up_block_types: ['UpBlock3D', 'CrossAttnUpBlock3D', 'CrossAttnUpBlock3D'],
+};
 const CONFIGS: Record<string, { raw: Readonly<Record<string, unknown>>; shape: StepShape }> = {
   full: { raw: MODELSCOPE_UNET, shape: { batch: 2, frames: 16, height: 32, width: 32, context: 77 } },
   small: { raw: SMALL_UNET, shape: { batch: 2, frames: 8, height: 32, width: 32, context: 77 } },
+  tiny: { raw: TINY_UNET, shape: { batch: 2, frames: 2, height: 8, width: 8, context: 77 } },
 };
 const FREEU_ON = { b1: 1.2, b2: 1.4, s1: 0.9, s2: 0.2, v2: 0 };
 const FREEU_OFF = { b1: 1, b2: 1, s1: 1, s2: 1, v2: 0 };
@@ -37,8 +45,8 @@ function parseArgs(argv: string[]): Args & { phase?: string; dir?: string } {
   if (!(config in CONFIGS)) throw new Error(`--config ${config}: expected ${Object.keys(CONFIGS).join(' or ')}`);
   const freeu = (get('freeu') ?? 'both') as Args['freeu'];
   if (!['both', 'off', 'on'].includes(freeu)) throw new Error(`--freeu ${freeu}: expected both, off or on`);
-  const attention = (get('attention') ?? 'mha') as AttentionImpl;
   const device = (get('device') ?? 'cpu') as Device;
+  const attention = (get('attention') ?? defaultAttention(device)) as AttentionImpl;
   if (!['cpu', 'webgpu'].includes(device)) throw new Error(`--device ${device}: expected cpu or webgpu`);
   return {
     config, freeu, attention, device,
@@ -57,7 +65,7 @@ function feeds(cfg: Unet3dConfig, s: StepShape, f: typeof FREEU_ON): Record<stri
   const sc = (v: number): ort.Tensor => new ort.Tensor('float32', new Float32Array([v]), []);
   return {
     sample: new ort.Tensor('float32', sample, [s.batch, cfg.inChannels, s.frames, s.height, s.width]),
-    timestep: new ort.Tensor('float32', new Float32Array([981]), [1]),
+    time_proj: new ort.Tensor('float32', timestepProjection([981], s.batch, cfg.blockOutChannels[0]!), [s.batch, cfg.blockOutChannels[0]!]),
     encoder_hidden_states: new ort.Tensor('float32', ehs, [s.batch, s.context, cfg.crossAttentionDim]),
     freeu_b1: sc(f.b1), freeu_b2: sc(f.b2), freeu_s1: sc(f.s1), freeu_s2: sc(f.s2), freeu_v2: sc(f.v2),
   };
@@ -172,10 +180,11 @@ async function phaseRun(args: Args, dir: string): Promise<Record<string, unknown
   }
   const stepPeak = processMemoryMiB();
   await session.release();
+  const topOps = await profileRun(join(dir, 'model.onnx'), sessionOptions(args.device, args.threads), feeds(cfg, shape, FREEU_ON));
   const roof = await matmulGflops(args.matmul, args.device, args.threads);
   const freeuStage = await freeuStageSeconds(cfg, shape, args.device, args.threads);
   return {
-    freeuStageSeconds: freeuStage, sessionSeconds, rssAfterSessionMiB: afterSession.rssMiB, stepPeakRssMiB: stepPeak.peakRssMiB, times, cpuTimes, matmulGflops: roof.gflops, matmulGflopsPerCpuSecond: roof.gflopsPerCpuSecond, checksum };
+    freeuStageSeconds: freeuStage, sessionSeconds, rssAfterSessionMiB: afterSession.rssMiB, stepPeakRssMiB: stepPeak.peakRssMiB, times, cpuTimes, matmulGflops: roof.gflops, matmulGflopsPerCpuSecond: roof.gflopsPerCpuSecond, checksum, topOps };
 }
 
 function runChild(phase: string, argv: string[], dir: string): Promise<Record<string, unknown>> {
@@ -202,7 +211,7 @@ async function main(): Promise<void> {
   const cfg = parseUnet3dConfig(raw);
   const flops = unet3dFlops(cfg, shape);
   const dir = await mkdtemp(join(process.env.T2V_BENCH_TMP ?? tmpdir(), `t2v-bench-${args.config}-`));
-  console.log(`t2v bench: U-Net config ${args.config}, random weights, ${args.device}, ${args.threads} threads, attention ${args.attention}; step = batch ${shape.batch} x ${shape.frames} frames x ${shape.height}x${shape.width} latents, ${(flops.total / 1e12).toFixed(3)} TFLOP`);
+  console.log(`t2v bench: U-Net config ${args.config}, random weights, ${args.device}, ${args.threads} threads, attention ${args.attention}; step = batch ${shape.batch} x ${shape.frames} frames x ${shape.height}x${shape.width} latents, ${(flops.total / 1e9).toFixed(1)} GFLOP`);
   try {
     const build = await runChild('build', argv, dir);
     console.log(`  build: ${(build.buildSeconds as number).toFixed(1)} s, peak RSS ${(build.buildPeakRssMiB as number).toFixed(0)} MiB, ${((build.parameters as number) / 1e9).toFixed(3)} B parameters, ${build.nodes} nodes`);
@@ -256,13 +265,17 @@ async function main(): Promise<void> {
       matmulGflopsPerCpuSecond: run.matmulGflopsPerCpuSecond,
       fractionOfMatmulPerCpuSecond: gflopsPerCpuSecond / (run.matmulGflopsPerCpuSecond as number),
       loadAverage: loadavg(),
+      topOps: run.topOps,
     };
     console.log(`  session: ${(run.sessionSeconds as number).toFixed(1)} s, RSS after session ${(run.rssAfterSessionMiB as number).toFixed(0)} MiB`);
-    console.log(`  step: ${step.toFixed(2)} s (first ${first.toFixed(2)} s), ${gflops.toFixed(1)} GFLOP/s; peak RSS ${(run.stepPeakRssMiB as number).toFixed(0)} MiB`);
+    console.log(`  step: ${(step * 1000).toFixed(1)} ms (first ${(first * 1000).toFixed(1)} ms), ${(gflops / 1000).toFixed(3)} TFLOP/s; peak RSS ${(run.stepPeakRssMiB as number).toFixed(0)} MiB`);
     console.log(`  FreeU off ${off.toFixed(2)} s, on ${on.toFixed(2)} s: overhead ${result.freeuOverheadPercent.toFixed(2)} % (whole steps; noisy on a shared machine)`);
     console.log(`  FreeU stages alone (6 skip concatenations at the step's shapes): ${((run.freeuStageSeconds as number) * 1000).toFixed(1)} ms = ${(((run.freeuStageSeconds as number) / step) * 100).toFixed(3)} % of the step`);
     console.log(`  MatMul ${args.matmul}^3: ${(run.matmulGflops as number).toFixed(1)} GFLOP/s; the step reaches ${(result.fractionOfMatmul * 100).toFixed(0)} % of it`);
     console.log(`  per CPU-second: step ${gflopsPerCpuSecond.toFixed(1)}, MatMul ${(run.matmulGflopsPerCpuSecond as number).toFixed(1)} GFLOP (${(result.fractionOfMatmulPerCpuSecond * 100).toFixed(0)} %); load average ${loadavg().map((x) => x.toFixed(1)).join(' ')}`);
+    // on webgpu the kernel times are onnxruntime's host-side dispatch times, not GPU time
+    console.log(`  top ops (one profiled FreeU-on step, ${args.device}${args.device === 'webgpu' ? ': host-side dispatch times' : ''}):`);
+    for (const line of formatOps(run.topOps as OpCost[])) console.log(line);
     const outDir = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'bench', 'results');
     await mkdir(outDir, { recursive: true });
     const file = join(outDir, `${result.date.slice(0, 19).replace(/:/g, '-')}-${args.config}${args.device === 'cpu' ? '' : `-${args.device}`}.json`);

@@ -12,7 +12,7 @@ import { weightFileCandidates } from './weights.js';
 import { elementCount, isFile, SafetensorsFile } from './safetensors.js';
 
 /** Bump when a builder's output changes for the same inputs: old cache entries are then never used. */
-export const BUILDER_VERSION = 't2v-graph-5';
+export const BUILDER_VERSION = 't2v-graph-6';
 
 export interface CacheRequest {
   readonly net: NetworkConfig;

@@ -15,6 +15,15 @@ function message(e: unknown): string {
   return (e instanceof Error ? e.message : String(e)).replace(/\s*\n\s*/g, ' ');
 }
 
+/** The adapter's name and whether it is a CPU implementation (a test driver such as SwiftShader). */
+async function adapterLine(): Promise<string> {
+  const { webgpuAdapterInfo } = await import('../../core/runtime/adapter.js');
+  const a = await webgpuAdapterInfo();
+  if (typeof a === 'string') return `found (${a})`;
+  const kind = a.cpu ? 'a CPU implementation (correct but slow: a test driver, not a GPU)' : 'a GPU';
+  return `${a.name}: ${kind}; shader-f16 ${a.shaderF16 ? 'yes' : 'no'}`;
+}
+
 export async function runChecks(env: NodeJS.ProcessEnv): Promise<Check[]> {
   const checks: Check[] = [];
   const { packageVersion, cacheDir, hfHubCacheDir, defaultModelDir } = await import('../../models/paths.js');
@@ -31,7 +40,7 @@ export async function runChecks(env: NodeJS.ProcessEnv): Promise<Check[]> {
   try {
     const { resolveDevice, webgpuUnavailableReason } = await import('../../core/runtime/index.js');
     const reason = await webgpuUnavailableReason();
-    checks.push({ name: 'webgpu adapter', ok: reason === null, optional: true, value: reason === null ? 'found' : `none (${reason})` });
+    checks.push({ name: 'webgpu adapter', ok: reason === null, optional: true, value: reason === null ? await adapterLine() : `none (${reason})` });
     const r = await resolveDevice('auto');
     checks.push({ name: 'device', ok: true, value: `--device auto runs on ${r.device}${r.note ? ` (${r.note})` : ''}` });
   } catch (e) {

@@ -66,8 +66,12 @@ export async function resolveDevice(choice: DeviceChoice): Promise<{ device: Dev
     return { device: 'webgpu', note: 'device: webgpu' };
   }
   const why = await webgpuUnavailableReason();
-  if (!why) return { device: 'webgpu', note: 'device: webgpu (auto: a WebGPU adapter was found)' };
-  return { device: 'cpu', note: `device: cpu (auto: no WebGPU adapter: ${why})` };
+  if (why) return { device: 'cpu', note: `device: cpu (auto: no WebGPU adapter: ${why})` };
+  // a software Vulkan driver (SwiftShader, lavapipe) is far slower than the cpu provider: auto never picks it
+  const { webgpuAdapterInfo } = await import('./adapter.js');
+  const info = await webgpuAdapterInfo();
+  if (typeof info !== 'string' && info.cpu) return { device: 'cpu', note: `device: cpu (auto: the WebGPU adapter ${info.name} is a CPU implementation; --device webgpu uses it)` };
+  return { device: 'webgpu', note: 'device: webgpu (auto: a WebGPU adapter was found)' };
 }
 
 /** Throws the one-line `--device webgpu` error when there is no adapter (before any graph is built for it). */

@@ -15,8 +15,17 @@ export interface LoadOptions {
   threads?: number;
   cacheDir?: string;
   onProgress?: (msg: string) => void;
-  /** Attention implementation in the built graph (default `mha`, com.microsoft MultiHeadAttention). */
+  /** Attention implementation in the built graph (default: `defaultAttention(device)`). */
   attention?: AttentionImpl;
+}
+
+/**
+ * cpu: com.microsoft MultiHeadAttention (memory-lean, exact). webgpu: MatMul + Softmax, because onnxruntime 1.30's
+ * WebGPU MultiHeadAttention routes head sizes divisible by 4 to a FlashAttention shader that assumes a subgroup of at
+ * least 8 lanes and is wrong on adapters with fewer (SwiftShader has 4: up to 25% relative error; docs in README).
+ */
+export function defaultAttention(device: Device): AttentionImpl {
+  return device === 'webgpu' ? 'matmul' : 'mha';
 }
 
 export interface LoadedSession {
@@ -58,7 +67,7 @@ export async function loadNetwork(net: NetworkConfig, weights: WeightsSpec, opts
     net,
     weights,
     device: opts.device,
-    attention: opts.attention ?? 'mha',
+    attention: opts.attention ?? defaultAttention(opts.device),
     ...build,
     ...(opts.cacheDir ? { cacheDir: opts.cacheDir } : {}),
     ...(opts.onProgress ? { onProgress: opts.onProgress } : {}),

@@ -5,8 +5,9 @@ import { parseUnet3dConfig, type Unet3dConfig } from '../../models/configs/unet3
 import { readPartConfig } from '../../models/folder.js';
 import type { WeightsSpec } from '../../models/networks/build.js';
 import { deepFeatureChannels, type DeepCacheBuild } from '../../models/networks/unet3d.js';
-import type * as ort from 'onnxruntime-node';
+import { timestepProjection } from '../../models/networks/timestep.js';
 import { loadNetwork, outputF32, scalarF32, tensorF32, type LoadOptions } from './session.js';
+import type * as ort from 'onnxruntime-node';
 
 export interface Unet3dInputs {
   readonly sample: Float32Array;
@@ -40,12 +41,14 @@ function checkInputs(cfg: Unet3dConfig, x: Unet3dInputs): number[] {
   return ts;
 }
 
-function feeds(config: Unet3dConfig, x: Unet3dInputs): Record<string, ort.Tensor> {
-  const ts = checkInputs(config, x);
+/** The U-Net graph's feeds: the timestep projection computed here, FreeU off unless given. */
+export function unet3dFeeds(cfg: Unet3dConfig, x: Unet3dInputs): Record<string, ort.Tensor> {
+  const ts = checkInputs(cfg, x);
+  const c0 = cfg.blockOutChannels[0]!;
   const f = x.freeu ?? FREEU_OFF;
   return {
     sample: tensorF32(x.sample, x.sampleDims),
-    timestep: tensorF32(Float32Array.from(ts), [ts.length]),
+    time_proj: tensorF32(timestepProjection(ts, x.sampleDims[0], c0), [x.sampleDims[0], c0]),
     encoder_hidden_states: tensorF32(x.encoderHiddenStates, x.ehsDims),
     freeu_b1: scalarF32(f.b1),
     freeu_b2: scalarF32(f.b2),
@@ -62,7 +65,7 @@ export async function loadUnet3dFrom(config: Unet3dConfig, weights: WeightsSpec,
     modelPath: graph.modelPath,
     built: graph.built,
     async run(x) {
-      return outputF32(await session.run(feeds(config, x)), 'out_sample').data;
+      return outputF32(await session.run(unet3dFeeds(config, x)), 'out_sample').data;
     },
     release: () => session.release(),
   };
@@ -94,14 +97,14 @@ export async function loadDeepCacheUnet3dFrom(config: Unet3dConfig, weights: Wei
     config,
     branch,
     async full(x) {
-      const out = await full.session.run(feeds(config, x));
+      const out = await full.session.run(unet3dFeeds(config, x));
       const feature = outputF32(out, 'deep_feature');
       return { out: outputF32(out, 'out_sample').data, feature };
     },
     async shallow(x, feature) {
       const [b, , f] = x.sampleDims;
       if (feature.dims[0] !== b * f || feature.dims[1] !== channels) throw new T2vError(`DeepCache feature has dims [${feature.dims.join(', ')}] but this step needs ${b * f} x ${channels}`);
-      const input = { ...feeds(config, x), deep_feature: tensorF32(feature.data, feature.dims) };
+      const input = { ...unet3dFeeds(config, x), deep_feature: tensorF32(feature.data, feature.dims) };
       return outputF32(await shallow.session.run(input), 'out_sample').data;
     },
     async release() {

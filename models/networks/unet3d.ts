@@ -55,16 +55,6 @@ interface Net {
   readonly freeu: { b: readonly [string, string]; s: readonly [string, string]; v2: string };
 }
 
-/** torch's `get_timestep_embedding` frequencies, rounded step by step as torch does in float32 (diffusers models/embeddings.py). */
-export function timestepFrequencies(dim: number, shift = 0, maxPeriod = 10000): Float32Array {
-  const half = Math.floor(dim / 2);
-  const f = Math.fround;
-  const c = f(-Math.log(maxPeriod));
-  const out = new Float32Array(half);
-  for (let i = 0; i < half; i++) out[i] = f(Math.exp(f(f(c * i) / (half - shift))));
-  return out;
-}
-
 /** diffusers `TemporalConvLayer`: four GroupNorm-SiLU-Conv3d(3,1,1) stages along frames, plus the identity (diffusers models/resnet.py). */
 async function temporalConvLayer(net: Net, prefix: string, x: string, channels: number): Promise<string> {
   const { ctx, dims } = net;
@@ -182,23 +172,20 @@ function upBlock3D(net: Net, prefix: string, x: string, prev: number, cout: numb
   return upBlock(net, prefix, x, prev, cout, addUpsample, skips, freeu, false, entry);
 }
 
-/** Builds the U-Net into `g`: inputs sample (B, C, F, H, W), timestep (1 or B), encoder_hidden_states (B, L, D), FreeU factors. */
+/** Builds the U-Net into `g`: inputs sample (B, C, F, H, W), time_proj (B, c0), encoder_hidden_states (B, L, D), FreeU factors. */
 export async function buildUnet3d(g: GraphBuilder, cfg: Unet3dConfig, w: WeightSource, opts: Unet3dBuildOptions = {}): Promise<void> {
   const ctx = makeContext(g, w, opts.attention ?? 'mha');
   const { o } = ctx;
   const c0 = cfg.blockOutChannels[0]!;
   if (c0 % 2 !== 0) throw new T2vError(`unet/config.json: block_out_channels[0] = ${c0} is odd; t2v builds even timestep embeddings only`);
   const sample = g.input('sample', 'float32', ['batch', cfg.inChannels, 'frames', 'height', 'width']);
-  // a scalar, (1,) or (B,): any rank is accepted and flattened, as diffusers takes a number or a tensor
-  const timestep = g.input('timestep', 'float32', null);
+  // Timesteps(c0, flip_sin_to_cos=True, shift 0) comes from the host in double precision (models/networks/timestep.ts)
+  const tEmb = g.input('time_proj', 'float32', ['batch', c0]);
   const ehs = g.input('encoder_hidden_states', 'float32', ['batch', 'sequence', cfg.crossAttentionDim]);
   const [b1, b2, s1, s2, v2] = FREEU_INPUTS.map((n) => g.input(n, 'float32', [])) as [string, string, string, string, string];
   const dims: VideoDims = { batch: o.shape(sample, 0, 1), frames: o.shape(sample, 2, 3) };
 
-  // time: Timesteps(c0, flip_sin_to_cos=True, shift 0) -> TimestepEmbedding, repeated per frame
-  const t = o.expand(o.reshape(timestep, [-1]), dims.batch);
-  const args = o.mul(o.unsqueeze(t, [1]), g.constF(timestepFrequencies(c0), [1, c0 / 2]));
-  const tEmb = o.concat([g.node('Cos', [args]), g.node('Sin', [args])], 1);
+  // time: TimestepEmbedding of the projection, repeated per frame
   const tembChannels = c0 * 4;
   let emb = await linear(ctx, 'time_embedding.linear_1', tEmb, c0, tembChannels);
   emb = await linear(ctx, 'time_embedding.linear_2', o.silu(emb), tembChannels, tembChannels);

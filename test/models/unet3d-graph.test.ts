@@ -8,6 +8,7 @@ import { relativeError } from '../../core/verify/metrics.js';
 import { parseUnet3dConfig } from '../../models/configs/unet3d.js';
 import { readJsonFile } from '../../models/json.js';
 import { buildNetwork } from '../../models/networks/build.js';
+import { timestepProjection } from '../../models/networks/timestep.js';
 import { golden } from '../helpers.js';
 
 const UNET = golden('unet3d-small', 'unet');
@@ -39,13 +40,14 @@ function noise(n: number, seed: number): Float32Array {
   return Float32Array.from({ length: n }, () => { s ^= s << 13; s >>>= 0; s ^= s >>> 17; s ^= s << 5; s >>>= 0; return s / 2 ** 31 - 1; });
 }
 const scalar = (v: number): ort.Tensor => new ort.Tensor('float32', new Float32Array([v]), []);
+const timeProj = (t: readonly number[], batch: number): ort.Tensor => new ort.Tensor('float32', timestepProjection(t, batch, 16), [batch, 16]);
 
 async function run(s: ort.InferenceSession, dims: [number, number, number, number, number], t: number[], L: number, f = { b1: 1, b2: 1, s1: 1, s2: 1, v2: 0 }, seed = 7): Promise<{ data: Float32Array; dims: readonly number[]; sample: Float32Array; ehs: Float32Array }> {
   const sample = noise(dims.reduce((a, b) => a * b, 1), seed);
   const ehs = noise(dims[0] * L * 32, seed + 1);
   const out = await s.run({
     sample: new ort.Tensor('float32', sample, dims),
-    timestep: new ort.Tensor('float32', Float32Array.from(t), [t.length]),
+    time_proj: timeProj(t, dims[0]),
     encoder_hidden_states: new ort.Tensor('float32', ehs, [dims[0], L, 32]),
     freeu_b1: scalar(f.b1), freeu_b2: scalar(f.b2), freeu_s1: scalar(f.s1), freeu_s2: scalar(f.s2), freeu_v2: scalar(f.v2),
   });
@@ -82,7 +84,7 @@ describe('UNet3D graph', () => {
     for (const [i, t] of [[0, 900], [1, 20]] as const) {
       const single = await withStage.run({
         sample: new ort.Tensor('float32', both.sample.slice(i * per, (i + 1) * per), [1, ...dims.slice(1)]),
-        timestep: new ort.Tensor('float32', new Float32Array([t]), [1]),
+        time_proj: timeProj([t], 1),
         encoder_hidden_states: new ort.Tensor('float32', both.ehs.slice(i * 6 * 32, (i + 1) * 6 * 32), [1, 6, 32]),
         freeu_b1: scalar(1), freeu_b2: scalar(1), freeu_s1: scalar(1), freeu_s2: scalar(1), freeu_v2: scalar(0),
       });
@@ -101,23 +103,5 @@ describe('UNet3D graph', () => {
     const s = await ort.InferenceSession.create(g.serialize());
     const out = await s.run({ x: new ort.Tensor('float32', noise(30, 3), [1, 2, 3, 5]) });
     expect(Array.from(out.by_size!.data as Float32Array)).toEqual(Array.from(out.by_scale!.data as Float32Array));
-  });
-});
-
-describe('UNet3D timestep input', () => {
-  it('takes a scalar, a (1,) and a (B,) timestep alike', async () => {
-    const dims: [number, number, number, number, number] = [2, 4, 1, 8, 8];
-    const sample = noise(2 * 4 * 64, 11);
-    const ehs = noise(2 * 3 * 32, 12);
-    const outs: Float32Array[] = [];
-    for (const t of [new ort.Tensor('float32', new Float32Array([250]), []), new ort.Tensor('float32', new Float32Array([250]), [1]), new ort.Tensor('float32', new Float32Array([250, 250]), [2])]) {
-      const out = await withStage.run({
-        sample: new ort.Tensor('float32', sample, dims), timestep: t, encoder_hidden_states: new ort.Tensor('float32', ehs, [2, 3, 32]),
-        freeu_b1: scalar(1), freeu_b2: scalar(1), freeu_s1: scalar(1), freeu_s2: scalar(1), freeu_v2: scalar(0),
-      });
-      outs.push(out.out_sample!.data as Float32Array);
-    }
-    expect(Array.from(outs[1]!)).toEqual(Array.from(outs[0]!));
-    expect(Array.from(outs[2]!)).toEqual(Array.from(outs[0]!));
   });
 });
