@@ -9,7 +9,7 @@ export interface Deps {
   readonly modelDefaults: (model?: string) => Promise<ModelDefaults>;
   readonly generate: (req: GenerateRequest, onProgress?: (e: ProgressEvent) => void) => Promise<GenerateResult>;
   /** Checks -o before any generation work (format, folder, existing file, ffmpeg). */
-  readonly prepareOutput: (path: string, options: { readonly overwrite?: boolean }) => Promise<OutputPlan>;
+  readonly prepareOutput: (path: string, options: { readonly overwrite?: boolean; readonly fps?: number }) => Promise<OutputPlan>;
   readonly writeVideo: (plan: OutputPlan, frames: Frames, options: WriteOptions) => Promise<WrittenOutput>;
   /** Two clips left to right, each labelled above. */
   readonly sideBySide: (clips: readonly [Frames, Frames], labels: readonly [string, string]) => Frames;

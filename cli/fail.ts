@@ -1,5 +1,6 @@
 // The top-level error handler: every failure becomes one line `t2v: <problem>; <fix>` and an exit status; stacks only with --verbose.
-import { T2vError } from '../core/errors.js';
+import { fsError, T2vError } from '../core/errors.js';
+import { escapeControls } from '../core/terminal.js';
 import type { LineSink } from './progress-lines.js';
 
 export const EXIT_OK = 0;
@@ -7,12 +8,16 @@ export const EXIT_RUNTIME = 1;
 export const EXIT_USAGE = 2;
 export const EXIT_INTERRUPTED = 130;
 
-function oneLine(text: string): string {
-  return text.replace(/\s*\n\s*/g, ' ').trim();
+/** One printable line: newlines folded, every other control character (from paths, metadata, configs) escaped. */
+export function oneLine(text: string): string {
+  return escapeControls(text.replace(/\s*\n\s*/g, ' ').trim());
 }
 
 /** Prints the error and returns the exit status it maps to. */
-export function reportFailure(err: unknown, stderr: LineSink, opts: { readonly verbose: boolean; readonly interrupted?: boolean }): number {
+export function reportFailure(thrown: unknown, stderr: LineSink, opts: { readonly verbose: boolean; readonly interrupted?: boolean }): number {
+  // a full disk or a permission problem that no layer named yet: the path is in the error itself
+  const path = (thrown as NodeJS.ErrnoException | null)?.path;
+  const err = typeof path === 'string' ? fsError(thrown, path, 'free some space or choose another place') : thrown;
   if (opts.interrupted || (err instanceof T2vError && err.exitCode === EXIT_INTERRUPTED) || (err instanceof Error && err.name === 'AbortError')) {
     stderr.write('t2v: interrupted; nothing was written\n');
     return EXIT_INTERRUPTED;

@@ -23,7 +23,7 @@ export const GENERATION_FLAGS: readonly FlagSpec[] = [
   { key: 'revision', flags: '--revision <rev>', description: 'Hub revision (commit or branch) of a Hub id --model; same as org/name@rev; ignored for folders', defaultText: 'main', configurable: true },
   { key: 'seed', flags: '-s, --seed <n>', description: 'random seed, 0 .. 2^64-1 (torch.manual_seed compatible)', defaultText: 'drawn at random and printed', configurable: true },
   { key: 'steps', flags: '--steps <n>', description: 'sampling steps', defaultText: "the model's; 50 for ModelScope", configurable: true },
-  { key: 'guidance', flags: '-g, --guidance <scale>', description: 'classifier-free guidance scale, >= 1 (1 turns it off; alias --cfg-scale)', defaultText: "the model's; 9 for ModelScope", configurable: true },
+  { key: 'guidance', flags: '-g, --guidance <scale>', description: 'classifier-free guidance scale, 1 .. 100 (1 turns it off; alias --cfg-scale)', defaultText: "the model's; 9 for ModelScope", configurable: true },
   { key: 'cfgScale', flags: '--cfg-scale <scale>', description: 'alias of --guidance', configurable: false },
   { key: 'frames', flags: '-f, --frames <n>', description: 'number of frames', defaultText: "the model's; 16 for ModelScope", configurable: true },
   { key: 'fps', flags: '--fps <n>', description: 'frames per second of the video file', defaultText: "the model's; 8 for ModelScope", configurable: true },
@@ -42,7 +42,8 @@ export const GENERATION_FLAGS: readonly FlagSpec[] = [
   { key: 'freeuEnd', flags: '--freeu-end <fraction>', description: 'apply FreeU until this fraction of the steps, 0..1', defaultText: '1', configurable: true },
   { key: 'output', flags: '-o, --output <path>', description: 'video file (.mp4 .webm .gif), PNG frames (name%03d.png or dir/)', defaultText: './t2v-<prompt>-<seed>.mp4', configurable: true },
   { key: 'device', flags: '--device <name>', description: `where the networks run: ${DEVICES.join(' | ')}; auto picks webgpu when an adapter exists`, defaultText: 'auto', configurable: true },
-  { key: 'threads', flags: '--threads <n>', description: 'CPU threads for onnxruntime', defaultText: "onnxruntime's choice", configurable: true },
+  { key: 'threads', flags: '--threads <n>', description: 'CPU threads for onnxruntime, at most the number of cores', defaultText: 'the number of cores', configurable: true },
+  { key: 'maxMemory', flags: '--max-memory <size>', description: 'memory a run may use, e.g. 12G; a run estimated above it is refused before loading (0: no check)', defaultText: 'the memory limit of this machine or cgroup', configurable: true },
   { key: 'overwrite', flags: '--overwrite', description: 'replace an existing output file', defaultText: 'off', bool: true, configurable: true },
 ];
 

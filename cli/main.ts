@@ -10,7 +10,7 @@ import { sweepCommand } from './commands/sweep.js';
 import { verifyCommand } from './commands/verify.js';
 import type { Context, Io } from './context.js';
 import type { Deps } from './deps.js';
-import { EXIT_USAGE, reportFailure } from './fail.js';
+import { EXIT_USAGE, oneLine, reportFailure } from './fail.js';
 
 export interface MainOptions {
   /** Tests inject a fake engine; the real one is imported only when a command needs it. */
@@ -90,7 +90,7 @@ export async function main(argv: readonly string[], io: Io, options: MainOptions
   } catch (err) {
     if (err instanceof CommanderError) {
       if (err.exitCode === 0 || ['commander.helpDisplayed', 'commander.version', 'commander.help'].includes(err.code)) return 0;
-      io.stderr.write(`t2v: ${commanderLine(err)}\n`);
+      io.stderr.write(`t2v: ${oneLine(commanderLine(err))}\n`);
       return EXIT_USAGE;
     }
     return reportFailure(err, io.stderr, { verbose, interrupted: controller.signal.aborted });

@@ -54,6 +54,7 @@ export function toRequest(s: Settings, signal?: AbortSignal): GenerateRequest {
     freeu: s.freeu,
     device: s.device,
     ...(s.threads !== undefined ? { threads: s.threads } : {}),
+    ...(s.maxMemory !== undefined ? { maxMemory: s.maxMemory } : {}),
     ...(signal ? { signal } : {}),
   };
 }
@@ -89,7 +90,7 @@ export async function runPanels(panels: readonly Panel[], layout: Layout, deps: 
   if (!first) throw new Error('runPanels: no panels');
   const t0 = performance.now();
   const s = first.settings;
-  const plan = await deps.prepareOutput(s.output ?? defaultOutput(s.prompt, s.seed, suffix), { overwrite: s.overwrite });
+  const plan = await deps.prepareOutput(s.output ?? defaultOutput(s.prompt, s.seed, suffix), { overwrite: s.overwrite, fps: s.fps });
   report({ phase: 'planned', output: plan.path });
   const results: GenerateResult[] = [];
   for (const [index, panel] of panels.entries()) {

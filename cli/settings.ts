@@ -1,5 +1,6 @@
 // From layered flags to one checked generation: first what was given (no model needed), then the model's defaults fill the rest.
 import { randomBytes } from 'node:crypto';
+import { availableParallelism } from 'node:os';
 import { UsageError } from '../core/errors.js';
 import type { ModelDefaults } from '../core/pipeline/defaults.js';
 import type { DeviceChoice, FreeUSettings, SchedulerName } from '../core/pipeline/types.js';
@@ -14,6 +15,8 @@ export interface RunFlags {
   readonly output?: string;
   readonly device: DeviceChoice;
   readonly threads?: number;
+  /** Bytes a run may use (--max-memory); 0: no check; absent: the machine's limit. */
+  readonly maxMemory?: number;
   readonly overwrite: boolean;
   readonly json: boolean;
   readonly quiet: boolean;
@@ -34,6 +37,27 @@ export interface GivenFlags extends RunFlags {
   readonly height?: number;
   readonly scheduler?: SchedulerName;
   readonly freeu: GivenFreeU;
+  /** Where each given setting came from (`--steps`, `T2V_STEPS`, a config.json key), for checks against the model. */
+  readonly labels: Readonly<Record<string, string>>;
+}
+
+/** The longest prompt taken: CLIP reads 77 tokens (a few hundred characters) and onnxruntime once crashed on long argv. */
+export const MAX_PROMPT_CHARS = 4000;
+/** Beyond this guidance the sample is saturated noise; diffusers sets no bound, t2v refuses it in one line. */
+export const MAX_GUIDANCE = 100;
+
+function checkPromptLength(what: string, text: string | undefined): void {
+  if (text !== undefined && text.length > MAX_PROMPT_CHARS) {
+    throw new UsageError(`the ${what} is ${text.length} characters; at most ${MAX_PROMPT_CHARS} are taken (the text encoder reads only the first 77 tokens); shorten it`);
+  }
+}
+
+/** `12G`, `800M`, `1.5GiB`, `0` (no check) -> bytes. */
+export function parseMemorySize(label: string, raw: string): number {
+  const m = /^\s*(\d+(?:\.\d+)?)\s*([kmgt]?)(?:i?b)?\s*$/i.exec(raw);
+  if (!m) throw new UsageError(`${label} ${raw}: invalid value; use a size like 12G or 800M (0 turns the memory check off)`);
+  const power = ' kmgt'.indexOf((m[2] || ' ').toLowerCase());
+  return Math.round(Number(m[1]) * 1024 ** power);
 }
 
 export interface GivenFreeU {
@@ -93,6 +117,8 @@ export function checkGiven(v: Layered, positionalPrompt?: string): GivenFlags {
   }
   const prompt = positionalPrompt ?? promptFlag;
   if (prompt !== undefined && prompt.trim() === '') throw new UsageError('the prompt is empty; say what the video should show');
+  checkPromptLength('prompt', prompt);
+  checkPromptLength('negative prompt', text(v.negativePrompt));
   const guidance = v.guidance ?? v.cfgScale;
   const optNum = (s: Sourced | undefined, opts: Parameters<typeof parseNumber>[2]) => with_(s, (l, r) => parseNumber(l, r, opts));
   const optInt = (s: Sourced | undefined, min: number, max?: number) => with_(s, (l, r) => parseInteger(l, r, min, max));
@@ -131,7 +157,7 @@ export function checkGiven(v: Layered, positionalPrompt?: string): GivenFlags {
     ...(model !== undefined ? { model } : {}),
     ...(v.seed ? { seed: parseSeed(v.seed.label, text(v.seed)!) } : {}),
     ...defined('steps', optInt(v.steps, 1, 10_000)),
-    ...defined('guidanceScale', optNum(guidance, { min: 1 })),
+    ...defined('guidanceScale', optNum(guidance, { min: 1, max: MAX_GUIDANCE })),
     ...defined('frames', optInt(v.frames, 1, 1024)),
     ...defined('fps', optNum(v.fps, { min: 0, minExclusive: true, max: 240 })),
     ...defined('width', optInt(v.width, 8, 8192)),
@@ -140,11 +166,14 @@ export function checkGiven(v: Layered, positionalPrompt?: string): GivenFlags {
     freeu,
     ...(output !== undefined ? { output } : {}),
     device: with_(v.device, (l, r) => parseChoice(l, r, DEVICES)) ?? 'auto',
-    ...defined('threads', optInt(v.threads, 1, 1024)),
+    // more threads than cores only queue behind each other (125 s a step instead of 0.1 s for 1024 on 2 cores)
+    ...defined('threads', optInt(v.threads, 1, availableParallelism())),
+    ...defined('maxMemory', with_(v.maxMemory, parseMemorySize)),
     overwrite: bool(v.overwrite),
     json: bool(v.json),
     quiet: bool(v.quiet),
     verbose: bool(v.verbose),
+    labels: Object.fromEntries(Object.entries(v).flatMap(([k, s]) => (s ? [[k, s.label]] : []))),
   };
   return given;
 }
@@ -187,6 +216,8 @@ export function completeFreeU(g: GivenFreeU, modelPreset: FreeUFactorsOnly): { r
 export function completeSettings(g: GivenFlags, d: ModelDefaults, seed: () => bigint = drawSeed): Settings {
   if (g.prompt === undefined) throw new UsageError('no prompt; give one: t2v "a corgi running on the beach" (or -p), or run t2v in a terminal for the wizard');
   const { freeu, on } = completeFreeU(g.freeu, d.freeu);
+  checkAgainstModel(g, d);
+  checkPromptLength('prompt', g.prompt);
   return {
     prompt: g.prompt,
     ...(g.negativePrompt !== undefined ? { negativePrompt: g.negativePrompt } : {}),
@@ -205,11 +236,26 @@ export function completeSettings(g: GivenFlags, d: ModelDefaults, seed: () => bi
     ...(g.output !== undefined ? { output: g.output } : {}),
     device: g.device,
     ...(g.threads !== undefined ? { threads: g.threads } : {}),
+    ...(g.maxMemory !== undefined ? { maxMemory: g.maxMemory } : {}),
     overwrite: g.overwrite,
     json: g.json,
     quiet: g.quiet,
     verbose: g.verbose,
   };
+}
+
+/** What only the model can tell: the VAE's size multiple and the scheduler's step count; errors name where a value came from. */
+export function checkAgainstModel(g: GivenFlags, d: ModelDefaults): void {
+  const steps = g.steps ?? d.steps;
+  if (steps > d.maxSteps) {
+    throw new UsageError(`${g.labels.steps ?? "the model's t2v.json steps"} ${steps}: this model has ${d.maxSteps} train timesteps (its scheduler's num_train_timesteps), so at most ${d.maxSteps} steps`);
+  }
+  for (const [key, value] of [['width', g.width ?? d.width], ['height', g.height ?? d.height]] as const) {
+    const scale = d.vaeScaleFactor;
+    if (value % scale !== 0) {
+      throw new UsageError(`${g.labels[key] ?? `the model's t2v.json ${key}`} ${value}: must be a multiple of ${scale} (the model's VAE scale factor), e.g. ${Math.max(scale, Math.round(value / scale) * scale)}`);
+    }
+  }
 }
 
 /** `t2v-a-corgi-running-1234.mp4`: the default output name. */

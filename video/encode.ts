@@ -76,7 +76,13 @@ export async function runEncode(job: EncodeJob): Promise<void> {
       started = true;
       if (aborted) command.kill('SIGKILL');
     });
-    command.on('end', () => finish(aborted ? new InterruptedError(job.target) : undefined));
+    // ffmpeg runs at -loglevel error and may still exit 0 after an error (a full disk while writing the trailer):
+    // anything it says at that level means the file cannot be trusted
+    command.on('end', (_stdout: string | null, stderr: string | null) => {
+      if (aborted) return finish(new InterruptedError(job.target));
+      const said = lastError(stderr ?? '');
+      finish(said === undefined ? undefined : new T2vError(`ffmpeg failed writing ${job.target}: ${said}`));
+    });
     command.on('error', (err: Error, _stdout: string | null, stderr: string | null) => {
       if (aborted || /signal SIG(INT|TERM)\b|exited with code 255\b/.test(err.message)) return finish(new InterruptedError(job.target));
       const detail = lastError(stderr ?? '') ?? err.message.split('\n')[0];

@@ -1,9 +1,14 @@
 // The t2v command line that regenerates a file from its stored metadata, quoted for a POSIX shell.
+import { escapeControls, hasControls } from '../core/terminal.js';
 import type { GenerationMetadata } from './metadata.js';
 
-/** Quotes one word for sh/bash/zsh: bare when it is plainly safe, otherwise in single quotes. */
+/**
+ * Quotes one word for sh/bash/zsh: bare when it is plainly safe, in single quotes otherwise, and with control
+ * characters in $'...' (POSIX.1-2024, bash, zsh) so that a forged CR or escape cannot make the line read as another.
+ */
 export function shellQuote(word: string): string {
   if (/^[A-Za-z0-9_@%+=:,./-]+$/.test(word)) return word;
+  if (hasControls(word)) return `$'${escapeControls(word.replace(/\\/g, '\\\\').replace(/'/g, "\\'"))}'`;
   return `'${word.replace(/'/g, `'\\''`)}'`;
 }
 

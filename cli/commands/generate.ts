@@ -4,6 +4,7 @@ import { UsageError } from '../../core/errors.js';
 import { fromFlags, layer } from '../config.js';
 import { isInteractive, type Context } from '../context.js';
 import { GENERATION_FLAGS, REPORT_FLAGS, addFlags } from '../flags.js';
+import { escapeControls } from '../../core/terminal.js';
 import { lineReporter } from '../progress-lines.js';
 import { runPanels, summary, type Layout, type Outcome, type Panel, type Report } from '../run-generation.js';
 import { checkGiven, completeSettings, type GivenFlags, type Settings } from '../settings.js';
@@ -47,7 +48,7 @@ export async function runAndPrint(settings: Settings, panels: readonly Panel[], 
   if (settings.json) {
     ctx.io.stdout.write(`${JSON.stringify(summary(settings, outcome, extra))}\n`);
   } else {
-    if (!settings.quiet) ctx.io.stderr.write(`wrote ${outcome.written.path} (${outcome.written.frames} frames, ${outcome.written.width}x${outcome.written.height}, ${outcome.written.fps} fps) in ${outcome.timings.totalSeconds.toFixed(1)} s\n`);
+    if (!settings.quiet) ctx.io.stderr.write(`wrote ${escapeControls(outcome.written.path)} (${outcome.written.frames} frames, ${outcome.written.width}x${outcome.written.height}, ${outcome.written.fps} fps) in ${outcome.timings.totalSeconds.toFixed(1)} s\n`);
     ctx.io.stdout.write(`${outcome.written.path}\n`);
   }
   return 0;

@@ -171,6 +171,7 @@ export function answersToSettings(a: Answers, given: GivenFlags, defaults: Model
     scheduler: parseChoice('scheduler', a.scheduler ?? defaults.scheduler, SCHEDULERS),
     freeu: freeuFromAnswers(a, given.freeu),
     ...(a.output ? { output: a.output.trim() } : {}),
+    labels: { ...given.labels, steps: 'steps', width: 'size', height: 'size' },
   };
   if (!negative) delete (g as { negativePrompt?: string }).negativePrompt;
   if (!model || model === 'default') delete (g as { model?: string }).model;

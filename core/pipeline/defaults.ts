@@ -17,6 +17,10 @@ export interface ModelDefaults {
   readonly guidanceScale: number;
   readonly fps: number;
   readonly scheduler: SchedulerName;
+  /** Width and height must be multiples of this (the VAE's 2^(blocks-1)). */
+  readonly vaeScaleFactor: number;
+  /** The scheduler's num_train_timesteps: the most sampling steps there can be. */
+  readonly maxSteps: number;
   /** The model's FreeU preset (what `--freeu` alone applies). */
   readonly freeu: { readonly b1: number; readonly b2: number; readonly s1: number; readonly s2: number };
 }
@@ -47,9 +51,13 @@ export async function defaultsForFolder(folder: ModelFolder): Promise<ModelDefau
   const unet = await readPartConfig(folder, 'unet');
   const vae = await readPartConfig(folder, 'vae');
   const scheduler = await readPartConfig(folder, 'scheduler');
-  const size = (typeof unet.sample_size === 'number' ? unet.sample_size : 32) * parseVaeConfig(vae).scaleFactor;
+  const vaeScaleFactor = parseVaeConfig(vae).scaleFactor;
+  const size = (typeof unet.sample_size === 'number' ? unet.sample_size : 32) * vaeScaleFactor;
+  const trained = scheduler.num_train_timesteps;
   const base: ModelDefaults = {
     name: folder.id,
+    vaeScaleFactor,
+    maxSteps: typeof trained === 'number' && Number.isInteger(trained) && trained >= 2 ? trained : 1000,
     frames: PIPELINE_DEFAULTS.frames,
     width: size,
     height: size,
@@ -67,6 +75,7 @@ export async function defaultsForFolder(folder: ModelFolder): Promise<ModelDefau
   const sched = d.scheduler === undefined ? base.scheduler : String(d.scheduler);
   if (!['ddim', 'dpmpp2m', 'euler'].includes(sched)) throw new T2vError(`${t2vPath}: defaults.scheduler must be ddim, dpmpp2m or euler`);
   return {
+    ...base,
     name: typeof t2v.name === 'string' ? t2v.name : base.name,
     ...(typeof t2v.description === 'string' ? { description: t2v.description } : {}),
     frames: num(d, 'num_frames', base.frames, t2vPath),

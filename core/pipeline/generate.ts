@@ -42,7 +42,7 @@ export async function generateWith(parts: PipelineParts, req: GenerateRequest, o
   const { device, note } = await resolveDevice(req.device);
   onProgress({ phase: 'load', message: note });
   const seed = req.seed ?? randomSeed();
-  const opts = { device, ...(req.threads ? { threads: req.threads } : {}), onProgress: (message: string) => onProgress({ phase: 'load', message }) };
+  const opts = { device, ...(req.threads ? { threads: req.threads } : {}), onProgress: (message: string) => onProgress({ phase: 'load', message }), onWarning: (message: string) => onProgress({ phase: 'warning', message }) };
   const guided = req.guidanceScale > 1;
 
   onProgress({ phase: 'encode-prompt' });

@@ -29,6 +29,8 @@ export interface GenerateRequest {
   readonly freeu?: FreeUSettings | null;
   readonly device: DeviceChoice;
   readonly threads?: number;
+  /** Bytes the run may use; a larger estimate is refused before any network loads. 0: no check; absent: the machine's limit. */
+  readonly maxMemory?: number;
   readonly signal?: AbortSignal;
 }
 
