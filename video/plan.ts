@@ -4,6 +4,7 @@ import { closeSync, lstatSync, openSync, readdirSync, readlinkSync, statSync, un
 import { basename, dirname, extname, join, resolve, sep } from 'node:path';
 import { T2vError, UsageError } from '../core/errors.js';
 import { existsError } from './atomic.js';
+import { settleKilledCommits } from './frame-journal.js';
 import { findFfmpeg, type FfmpegInfo } from './ffmpeg.js';
 import type { VideoFormat } from './codecs.js';
 
@@ -92,6 +93,7 @@ function checkFolder(dir: string): void {
 function framesPlan(dir: string, pattern: string, overwrite: boolean, createDir: boolean): OutputPlan {
   if (!createDir) {
     checkFolder(dir);
+    settleKilledCommits(dir);
     const existing = existingFrames(dir, pattern);
     if (existing.length > 0 && !overwrite) throw existsError(existing[0]!);
   }

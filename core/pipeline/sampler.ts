@@ -34,6 +34,15 @@ export function throwIfAborted(signal?: AbortSignal): void {
   if (signal?.aborted) throw new T2vError('interrupted', 130);
 }
 
+/** One NaN or infinity spreads to every later step and decodes to a black or noise video: stop at the first. */
+export function checkFinite(latents: Float32Array, step: number, total: number, guidanceScale: number): void {
+  for (let j = 0; j < latents.length; j++) {
+    if (!Number.isFinite(latents[j]!)) {
+      throw new T2vError(`the latents hold ${Number.isNaN(latents[j]!) ? 'NaN' : 'an infinity'} after step ${step + 1} of ${total} (guidance ${guidanceScale}); the model's weights may be damaged, or try a lower --guidance or --device cpu`);
+    }
+  }
+}
+
 export async function sampleLatents(o: SampleOptions): Promise<Float32Array> {
   const [, c, f, h, w] = o.dims;
   const [len, dim] = o.embedDims;
@@ -57,6 +66,7 @@ export async function sampleLatents(o: SampleOptions): Promise<Float32Array> {
     });
     const noise = guided ? applyGuidance(out, o.guidanceScale) : out;
     latents = o.scheduler.step(noise, t, latents);
+    checkFinite(latents, i, timesteps.length, o.guidanceScale);
     o.onStep?.(i, latents, (performance.now() - started) / 1000);
   }
   return latents;
