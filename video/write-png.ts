@@ -25,6 +25,16 @@ async function writeFrames(dir: string, plan: OutputPlan, frames: Frames, option
   return names;
 }
 
+/** Stages every frame in `temp`; a full disk or a permission problem names the output, not the hidden temp. */
+async function stageFrames(temp: string, plan: OutputPlan, frames: Frames, options: WriteOptions, stop: AbortSignal, report: (d: number, t: number) => void): Promise<string[]> {
+  try {
+    await mkdir(temp);
+    return await writeFrames(temp, plan, frames, options, stop, report);
+  } catch (err) {
+    throw fsError(err, plan.path, 'free some space or choose another -o');
+  }
+}
+
 /**
  * Moves staged frames into an existing folder; without overwrite, a clash undoes the frames already moved. The journal
  * goes first, so that a kill in the middle is settled by the next run (settleKilledCommits).
