@@ -6,6 +6,7 @@ import { createScheduler } from '../schedulers/index.js';
 import { loadTokenizer } from '../tokenizer/index.js';
 import { resolveModel } from '../../models/folder.js';
 import { decodeLatents } from './decode.js';
+import { checkMemory } from './memory.js';
 import { frames01ToRgb } from './frames.js';
 import { partsFromFolder, type PipelineParts } from './parts.js';
 import { encodePrompts } from './prompt.js';
@@ -39,6 +40,7 @@ export async function generateWith(parts: PipelineParts, req: GenerateRequest, o
   const t0 = performance.now();
   const scale = parts.vaeConfig.scaleFactor;
   validateRequest(req, scale);
+  await checkMemory(parts, req);
   const { device, note } = await resolveDevice(req.device);
   onProgress({ phase: 'load', message: note });
   const seed = req.seed ?? randomSeed();

@@ -16,6 +16,8 @@ export interface PipelineParts {
   readonly schedulerConfig: Readonly<Record<string, unknown>>;
   readonly unetConfig: Unet3dConfig;
   readonly vaeConfig: VaeConfig;
+  /** Where the U-Net's weights come from, for the memory estimate. */
+  readonly unetWeights: WeightsSpec;
   loadTextEncoder(opts: LoadOptions): Promise<TextEncoderRunner>;
   loadUnet(opts: LoadOptions): Promise<Unet3dRunner>;
   loadVae(opts: LoadOptions): Promise<VaeDecoderRunner>;
@@ -33,6 +35,7 @@ export function partsFrom(meta: Pick<PipelineParts, 'id' | 'revision' | 'tokeniz
     ...meta,
     unetConfig: configs.unet,
     vaeConfig: configs.vae,
+    unetWeights: weights('unet'),
     loadTextEncoder: (opts) => loadTextEncoderFrom(configs.textEncoder, weights('text_encoder'), opts),
     loadUnet: (opts) => loadUnet3dFrom(configs.unet, weights('unet'), opts),
     loadVae: (opts) => loadVaeDecoderFrom(configs.vae, weights('vae'), opts),
