@@ -19,10 +19,13 @@ export interface EncodeJob {
   readonly signal?: AbortSignal;
 }
 
-/** The last stderr line that says something (skipping progress and blank lines). */
+// lines ffmpeg adds after the one that says what went wrong
+const FOLLOW_UP = /^(Error initializing output stream|Conversion failed!|Error closing file|Exiting normally)/;
+
+/** The last stderr line that says something (skipping progress, blank lines and ffmpeg's generic follow-ups). */
 function lastError(stderr: string): string | undefined {
   const lines = stderr.split(/\r?\n|\r/).map((l) => l.trim()).filter((l) => l !== '' && !l.startsWith('frame='));
-  return lines[lines.length - 1];
+  return lines.filter((l) => !FOLLOW_UP.test(l)).pop() ?? lines.pop();
 }
 
 const runnable = new Set<string>();
