@@ -14,7 +14,7 @@ const BASE_BYTES = 200 * 1024 ** 2;
  * Peak bytes per byte of the U-Net's first feature map (guidance batch x frames x block_out_channels[0] x h x w,
  * float32): onnxruntime's CPU attention does not hold the full score matrix, so the feature maps of the U-Net and
  * the VAE's top blocks set the peak. Measured on the tiny pipeline (64 -> 256 px: 155 -> 670 MB, a factor of 33)
- * and checked on the full ModelScope U-Net (256 px, 16 frames: estimate 7.5 GiB, measured 6.2 GiB); rounded up.
+ * and checked on the full ModelScope pipeline (256 px, 16 frames: estimate 7.5 GiB, `npm run bench:memory` peak 7.45 GiB).
  */
 const MAPS_FACTOR = 40;
 
