@@ -1,6 +1,6 @@
 // The fault suite's harness: the built CLI on the tiny pipeline, its phases, signals, small full disks and folder listings.
 import { spawn, spawnSync } from 'node:child_process';
-import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, cpSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 
@@ -72,7 +72,7 @@ export function listing(dir: string): string[] {
   const walk = (d: string): void => {
     for (const name of readdirSync(d)) {
       const p = join(d, name);
-      if (statSync(p).isDirectory()) {
+      if (lstatSync(p).isDirectory()) {
         out.push(`${relative(dir, p)}/`);
         walk(p);
       } else out.push(relative(dir, p));
