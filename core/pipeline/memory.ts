@@ -65,9 +65,9 @@ function gib(bytes: number): string {
 }
 
 /** Refuses, in one line with both numbers, a run estimated above the limit (--max-memory, else the machine's). */
-export async function checkMemory(parts: PipelineParts, req: GenerateRequest): Promise<void> {
-  if (req.maxMemory === 0) return;
-  const limit = req.maxMemory !== undefined ? { bytes: req.maxMemory, source: '--max-memory' } : memoryLimit();
+export async function checkMemory(parts: PipelineParts, req: GenerateRequest, maxMemory?: number): Promise<void> {
+  if (maxMemory === 0) return;
+  const limit = maxMemory !== undefined ? { bytes: maxMemory, source: '--max-memory' } : memoryLimit();
   const need = await estimatePeakBytes(parts, req);
   if (need > limit.bytes) {
     throw new T2vError(`${req.width}x${req.height}, ${req.frames} frames needs about ${gib(need)} of memory, over the ${gib(limit.bytes)} of ${limit.source}; lower -W/-H or --frames, or pass --max-memory to set the limit (0 turns the check off)`);
