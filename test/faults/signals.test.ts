@@ -19,7 +19,7 @@ interface Phase {
 const PHASES: readonly Phase[] = [
   { name: 'build', args: ['-v'], cold: true, when: (e) => e.includes('building the unet3d graph') },
   { name: 'sampling', args: ['--steps', '60'], when: (e) => e.includes('step 1/') },
-  { name: 'decode', args: ['--frames', '24', '-W', '96', '-H', '96'], when: (e) => e.includes('decoding 4/') },
+  { name: 'decode', args: ['--frames', '16', '-W', '64', '-H', '64'], when: (e) => e.includes('decoding 4/') },
   { name: 'encode', args: ['--frames', '24'], slowEncode: true, when: (_e, marks) => existsSync(join(marks, 'encoding')) },
 ];
 
