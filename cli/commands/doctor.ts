@@ -2,6 +2,7 @@
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Command, Option } from 'commander';
+import { escapeControls } from '../../core/terminal.js';
 import type { Context } from '../context.js';
 import { folderSize, formatBytes } from '../fs-size.js';
 
@@ -76,7 +77,8 @@ export async function doctorAction(opts: Readonly<Record<string, unknown>>, ctx:
     ctx.io.stdout.write(`${JSON.stringify({ ok: list.every((c) => c.ok), checks: list })}\n`);
   } else {
     const width = Math.max(...list.map((c) => c.name.length));
-    for (const c of list) ctx.io.stdout.write(`${c.ok ? 'ok  ' : c.optional ? 'warn' : 'FAIL'}  ${c.name.padEnd(width)}  ${c.value}\n`);
+    // values carry paths from the environment and messages from libraries: shown with controls escaped
+    for (const c of list) ctx.io.stdout.write(`${c.ok ? 'ok  ' : c.optional ? 'warn' : 'FAIL'}  ${c.name.padEnd(width)}  ${escapeControls(c.value)}\n`);
   }
   return list.some((c) => !c.ok && !c.optional) ? 1 : 0;
 }
