@@ -8,6 +8,7 @@ import { addGenerationOptions, generateAction, generateCommand } from './command
 import { infoCommand } from './commands/info.js';
 import { modelsCommand } from './commands/models.js';
 import { queueCommand } from './commands/queue.js';
+import { studyCommand } from './commands/study.js';
 import { sweepCommand } from './commands/sweep.js';
 import { verifyCommand } from './commands/verify.js';
 import { workerCommand } from './commands/worker.js';
@@ -82,7 +83,7 @@ export async function main(argv: readonly string[], io: Io, options: MainOptions
     .addHelpText('after', HELP_AFTER);
   addGenerationOptions(program);
   program.action(async (prompt: string | undefined, opts: Record<string, unknown>) => done(await generateAction(prompt, opts, ctx)));
-  for (const make of [generateCommand, compareCommand, sweepCommand, batchCommand, workerCommand, queueCommand, verifyCommand, modelsCommand, infoCommand, doctorCommand]) {
+  for (const make of [generateCommand, compareCommand, sweepCommand, batchCommand, studyCommand, workerCommand, queueCommand, verifyCommand, modelsCommand, infoCommand, doctorCommand]) {
     program.addCommand(inheritAll(program, make(ctx, done)));
   }
 
