@@ -72,7 +72,9 @@ export function listing(dir: string): string[] {
   const walk = (d: string): void => {
     for (const name of readdirSync(d)) {
       const p = join(d, name);
-      if (lstatSync(p).isDirectory()) {
+      const st = lstatSync(p, { throwIfNoEntry: false });
+      if (!st) continue; // moved or removed meanwhile by the run being watched
+      if (st.isDirectory()) {
         out.push(`${relative(dir, p)}/`);
         walk(p);
       } else out.push(relative(dir, p));

@@ -1,5 +1,5 @@
 // Fault rows: SIGINT, SIGTERM, SIGHUP and SIGKILL at each phase of a run (build, sampling, decode, encode, commit).
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { envFor, lastLine, listing, processesMentioning, runAndSignal, scratch, slowFfmpeg, SMALL, t2v } from './harness.js';
@@ -76,7 +76,7 @@ describe('PNG frames into an existing folder are one set, even when killed durin
     writeFileSync(join(dir, 'notes.txt'), 'kept');
     return { dir, args: ['a red circle', ...SMALL, ...FRAMES, '-o', join(dir, 'f_%04d.png')] };
   };
-  const frames = (dir: string): string[] => listing(dir).filter((p) => /^f_\d{4}\.png$/.test(p));
+  const frames = (dir: string): string[] => readdirSync(dir).filter((p) => /^f_\d{4}\.png$/.test(p));
   // the moment the first frame appears under its final name, the commit is under way
   const committing = (dir: string) => () => frames(dir).length > 0;
 
