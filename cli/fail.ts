@@ -18,6 +18,11 @@ export function reportFailure(thrown: unknown, stderr: LineSink, opts: { readonl
   // a full disk or a permission problem that no layer named yet: the path is in the error itself
   const path = (thrown as NodeJS.ErrnoException | null)?.path;
   const err = typeof path === 'string' ? fsError(thrown, path, 'free some space or choose another place') : thrown;
+  // a command that knows what an interrupt leaves behind (a resumable download) says so itself
+  if (err instanceof T2vError && err.exitCode === EXIT_INTERRUPTED && err.message !== 'interrupted') {
+    stderr.write(`t2v: ${oneLine(err.message)}\n`);
+    return EXIT_INTERRUPTED;
+  }
   if (opts.interrupted || (err instanceof T2vError && err.exitCode === EXIT_INTERRUPTED) || (err instanceof Error && err.name === 'AbortError')) {
     stderr.write('t2v: interrupted; nothing was written\n');
     return EXIT_INTERRUPTED;
