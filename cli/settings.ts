@@ -3,12 +3,14 @@ import { randomBytes } from 'node:crypto';
 import { availableParallelism } from 'node:os';
 import { UsageError } from '../core/errors.js';
 import type { ModelDefaults } from '../core/pipeline/defaults.js';
-import type { DeviceChoice, FreeUSettings, SchedulerName } from '../core/pipeline/types.js';
+import type { DeviceChoice, FreeUSettings } from '../core/pipeline/types.js';
 import type { Layered, Sourced } from './config.js';
-import { DEVICES, SCHEDULERS } from './flags.js';
+import { DEVICES } from './flags.js';
+import { completeScalars, SCALAR_KEYS, scalarSpec, type ScalarKey, type ScalarSettings } from './generation-settings.js';
 import { checkFreeU, parseFreeUValue } from '../core/freeu/params.js';
-import { freeuPreset, type FreeUFactorsOnly } from '../core/freeu/presets.js';
-import { parseBoolean, parseChoice, parseInteger, parseNumber, parseSeed } from './parse.js';
+import type { FreeUFactors, FreeUVersion } from '../core/common/types.js';
+import { freeuPreset } from '../core/freeu/presets.js';
+import { parseBoolean, parseChoice, parseInteger, parseSeed } from './parse.js';
 
 /** Where the result goes and how the run talks: the same in what was given and in the final settings. */
 export interface RunFlags {
@@ -24,27 +26,18 @@ export interface RunFlags {
 }
 
 /** What the user gave, each value checked; absent fields come from the model. */
-export interface GivenFlags extends RunFlags {
+export interface GivenFlags extends RunFlags, Partial<ScalarSettings> {
   readonly prompt?: string;
   readonly negativePrompt?: string;
   readonly model?: string;
   readonly seed?: bigint;
-  readonly steps?: number;
-  readonly guidanceScale?: number;
-  readonly frames?: number;
-  readonly fps?: number;
-  readonly width?: number;
-  readonly height?: number;
-  readonly scheduler?: SchedulerName;
   readonly freeu: GivenFreeU;
-  /** Where each given setting came from (`--steps`, `T2V_STEPS`, a config.json key), for checks against the model. */
-  readonly labels: Readonly<Record<string, string>>;
+  /** Where each given scalar came from (`--eta`, `T2V_ETA`, a config key), for errors found once the model is known. */
+  readonly scalarLabels?: Readonly<Partial<Record<ScalarKey, string>>>;
 }
 
 /** The longest prompt taken: CLIP reads 77 tokens (a few hundred characters) and onnxruntime once crashed on long argv. */
 export const MAX_PROMPT_CHARS = 4000;
-/** Beyond this guidance the sample is saturated noise; diffusers sets no bound, t2v refuses it in one line. */
-export const MAX_GUIDANCE = 100;
 
 function checkPromptLength(what: string, text: string | undefined): void {
   if (text !== undefined && text.length > MAX_PROMPT_CHARS) {
@@ -63,32 +56,25 @@ export function parseMemorySize(label: string, raw: string): number {
 export interface GivenFreeU {
   /** true/false when asked for (explicitly or implied by a FreeU flag), undefined when nothing was said. */
   readonly enabled?: boolean;
-  readonly preset?: FreeUFactorsOnly;
+  readonly preset?: FreeUFactors;
   readonly presetName?: string;
   readonly b1?: number;
   readonly b2?: number;
   readonly s1?: number;
   readonly s2?: number;
-  readonly version: 1 | 2;
+  readonly version: FreeUVersion;
   readonly start: number;
   readonly end: number;
   readonly labels: Readonly<Partial<Record<keyof FreeUSettings, string>>>;
 }
 
 /** A complete generation as the CLI runs it. */
-export interface Settings extends RunFlags {
+export interface Settings extends RunFlags, ScalarSettings {
   readonly prompt: string;
   readonly negativePrompt?: string;
   readonly model?: string;
   readonly seed: bigint;
   readonly seedDrawn: boolean;
-  readonly steps: number;
-  readonly guidanceScale: number;
-  readonly frames: number;
-  readonly fps: number;
-  readonly width: number;
-  readonly height: number;
-  readonly scheduler: SchedulerName;
   /** null: FreeU off. */
   readonly freeu: FreeUSettings | null;
   /** The factors --freeu alone would use (for compare and the wizard). */
@@ -119,9 +105,6 @@ export function checkGiven(v: Layered, positionalPrompt?: string): GivenFlags {
   if (prompt !== undefined && prompt.trim() === '') throw new UsageError('the prompt is empty; say what the video should show');
   checkPromptLength('prompt', prompt);
   checkPromptLength('negative prompt', text(v.negativePrompt));
-  const guidance = v.guidance ?? v.cfgScale;
-  const optNum = (s: Sourced | undefined, opts: Parameters<typeof parseNumber>[2]) => with_(s, (l, r) => parseNumber(l, r, opts));
-  const optInt = (s: Sourced | undefined, min: number, max?: number) => with_(s, (l, r) => parseInteger(l, r, min, max));
 
   const presetName = text(v.freeuPreset);
   const freeuFlag = v.freeu === undefined ? undefined : bool(v.freeu);
@@ -139,7 +122,7 @@ export function checkGiven(v: Layered, positionalPrompt?: string): GivenFlags {
     ...(enabled !== undefined ? { enabled } : {}),
     ...(presetName !== undefined ? { preset: freeuPreset(presetName, v.freeuPreset!.label), presetName } : {}),
     ...Object.fromEntries(Object.entries(factors).filter(([, x]) => x !== undefined)),
-    version: (freeuValue('version', v.freeuVersion) ?? 1) as 1 | 2,
+    version: (freeuValue('version', v.freeuVersion) ?? 1) as FreeUVersion,
     start: freeuValue('start', v.freeuStart) ?? 0,
     end: freeuValue('end', v.freeuEnd) ?? 1,
     labels,
@@ -156,24 +139,17 @@ export function checkGiven(v: Layered, positionalPrompt?: string): GivenFlags {
     ...(negativePrompt !== undefined && negativePrompt !== '' ? { negativePrompt } : {}),
     ...(model !== undefined ? { model } : {}),
     ...(v.seed ? { seed: parseSeed(v.seed.label, text(v.seed)!) } : {}),
-    ...defined('steps', optInt(v.steps, 1, 10_000)),
-    ...defined('guidanceScale', optNum(guidance, { min: 1, max: MAX_GUIDANCE })),
-    ...defined('frames', optInt(v.frames, 1, 1024)),
-    ...defined('fps', optNum(v.fps, { min: 0, minExclusive: true, max: 240 })),
-    ...defined('width', optInt(v.width, 8, 8192)),
-    ...defined('height', optInt(v.height, 8, 8192)),
-    ...defined('scheduler', with_(v.scheduler, (l, r) => parseChoice(l, r, SCHEDULERS))),
+    ...givenScalars(v),
     freeu,
     ...(output !== undefined ? { output } : {}),
     device: with_(v.device, (l, r) => parseChoice(l, r, DEVICES)) ?? 'auto',
     // more threads than cores only queue behind each other (125 s a step instead of 0.1 s for 1024 on 2 cores)
-    ...defined('threads', optInt(v.threads, 1, availableParallelism())),
-    ...defined('maxMemory', with_(v.maxMemory, parseMemorySize)),
+    ...(v.threads ? { threads: parseInteger(v.threads.label, text(v.threads)!, 1, availableParallelism()) } : {}),
+    ...(v.maxMemory ? { maxMemory: parseMemorySize(v.maxMemory.label, text(v.maxMemory)!) } : {}),
     overwrite: bool(v.overwrite),
     json: bool(v.json),
     quiet: bool(v.quiet),
     verbose: bool(v.verbose),
-    labels: Object.fromEntries(Object.entries(v).flatMap(([k, s]) => (s ? [[k, s.label]] : []))),
   };
   return given;
 }
@@ -185,8 +161,20 @@ export function withRevision(model: string | undefined, revision: string | undef
   return `${model}@${revision}`;
 }
 
-function defined<K extends string, T>(key: K, value: T | undefined): { [P in K]?: T } {
-  return (value === undefined ? {} : { [key]: value }) as { [P in K]?: T };
+/** Every scalar setting that was given, parsed by its declaration, with where it came from. */
+function givenScalars(v: Layered): Partial<ScalarSettings> & { scalarLabels: Partial<Record<ScalarKey, string>> } {
+  const values: Partial<Record<ScalarKey, ScalarSettings[ScalarKey]>> = {};
+  const scalarLabels: Partial<Record<ScalarKey, string>> = {};
+  for (const key of SCALAR_KEYS) {
+    const spec = scalarSpec(key);
+    const source = [spec.flag.key, ...(spec.aliases ?? [])].map((k) => v[k]).find((x) => x !== undefined);
+    const value = with_(source, spec.parse);
+    if (source === undefined || value === undefined) continue;
+    values[key] = value;
+    scalarLabels[key] = source.label;
+  }
+  // each value was parsed by the spec of its own key
+  return { ...(values as Partial<ScalarSettings>), scalarLabels };
 }
 
 /** A random seed below 2^32 (short enough to read and retype). */
@@ -195,7 +183,7 @@ export function drawSeed(): bigint {
 }
 
 /** FreeU as asked, over the model's preset. */
-export function completeFreeU(g: GivenFreeU, modelPreset: FreeUFactorsOnly): { readonly freeu: FreeUSettings | null; readonly on: FreeUSettings } {
+export function completeFreeU(g: GivenFreeU, modelPreset: FreeUFactors): { readonly freeu: FreeUSettings | null; readonly on: FreeUSettings } {
   const base = g.preset ?? modelPreset;
   const on = checkFreeU(
     {
@@ -216,7 +204,11 @@ export function completeFreeU(g: GivenFreeU, modelPreset: FreeUFactorsOnly): { r
 export function completeSettings(g: GivenFlags, d: ModelDefaults, seed: () => bigint = drawSeed): Settings {
   if (g.prompt === undefined) throw new UsageError('no prompt; give one: t2v "a corgi running on the beach" (or -p), or run t2v in a terminal for the wizard');
   const { freeu, on } = completeFreeU(g.freeu, d.freeu);
-  checkAgainstModel(g, d);
+  const scalars = completeScalars(g, d);
+  if (scalars.eta > 0 && scalars.scheduler !== 'ddim') {
+    throw new UsageError(`${g.scalarLabels?.eta ?? '--eta'} ${scalars.eta}: eta applies to the ddim scheduler only, not ${scalars.scheduler}; use --scheduler ddim or --eta 0`);
+  }
+  checkAgainstModel(g, d, scalars);
   checkPromptLength('prompt', g.prompt);
   return {
     prompt: g.prompt,
@@ -224,13 +216,7 @@ export function completeSettings(g: GivenFlags, d: ModelDefaults, seed: () => bi
     ...(g.model !== undefined ? { model: g.model } : {}),
     seed: g.seed ?? seed(),
     seedDrawn: g.seed === undefined,
-    steps: g.steps ?? d.steps,
-    guidanceScale: g.guidanceScale ?? d.guidanceScale,
-    frames: g.frames ?? d.frames,
-    fps: g.fps ?? d.fps,
-    width: g.width ?? d.width,
-    height: g.height ?? d.height,
-    scheduler: g.scheduler ?? d.scheduler,
+    ...scalars,
     freeu,
     freeuOn: on,
     ...(g.output !== undefined ? { output: g.output } : {}),
@@ -245,15 +231,15 @@ export function completeSettings(g: GivenFlags, d: ModelDefaults, seed: () => bi
 }
 
 /** What only the model can tell: the VAE's size multiple and the scheduler's step count; errors name where a value came from. */
-export function checkAgainstModel(g: GivenFlags, d: ModelDefaults): void {
-  const steps = g.steps ?? d.steps;
+export function checkAgainstModel(g: GivenFlags, d: ModelDefaults, s: ScalarSettings): void {
+  const steps = s.steps;
   if (steps > d.maxSteps) {
-    throw new UsageError(`${g.labels.steps ?? "the model's t2v.json steps"} ${steps}: this model has ${d.maxSteps} train timesteps (its scheduler's num_train_timesteps), so at most ${d.maxSteps} steps`);
+    throw new UsageError(`${g.scalarLabels?.steps ?? "the model's t2v.json steps"} ${steps}: this model has ${d.maxSteps} train timesteps (its scheduler's num_train_timesteps), so at most ${d.maxSteps} steps`);
   }
-  for (const [key, value] of [['width', g.width ?? d.width], ['height', g.height ?? d.height]] as const) {
+  for (const [key, value] of [['width', s.width], ['height', s.height]] as const) {
     const scale = d.vaeScaleFactor;
     if (value % scale !== 0) {
-      throw new UsageError(`${g.labels[key] ?? `the model's t2v.json ${key}`} ${value}: must be a multiple of ${scale} (the model's VAE scale factor), e.g. ${Math.max(scale, Math.round(value / scale) * scale)}`);
+      throw new UsageError(`${g.scalarLabels?.[key] ?? `the model's t2v.json ${key}`} ${value}: must be a multiple of ${scale} (the model's VAE scale factor), e.g. ${Math.max(scale, Math.round(value / scale) * scale)}`);
     }
   }
 }

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { Command, Option } from 'commander';
 import { escapeControls } from '../../core/terminal.js';
 import type { Context } from '../context.js';
-import { folderSize, formatBytes } from '../fs-size.js';
+import { formatBytes } from '../fs-size.js';
 
 export interface Check {
   readonly name: string;
@@ -21,6 +21,7 @@ function message(e: unknown): string {
 /** The graph cache's size without the temps of unfinished builds, which are named apart (the next build sweeps them). */
 async function graphCacheLine(dir: string): Promise<string> {
   const { TEMP_NAME } = await import('../../models/cache-record.js');
+  const { folderSize } = await import('../../models/list.js');
   const names = await readdir(dir).catch(() => undefined);
   if (names === undefined) return `${dir} (not created yet)`;
   let entries = 0, temps = 0, tempCount = 0;
@@ -61,6 +62,7 @@ export async function runChecks(env: NodeJS.ProcessEnv): Promise<Check[]> {
   } catch (e) {
     checks.push({ name: 'ffmpeg', ok: false, optional: true, value: `${message(e)} (PNG frames still work)` });
   }
+  const { folderSize } = await import('../../models/list.js');
   const def = defaultModelDir();
   const defSize = await folderSize(def);
   checks.push({ name: 'default model', ok: defSize !== undefined, value: defSize === undefined ? `missing (${def})` : `${def} (${formatBytes(defSize)})` });

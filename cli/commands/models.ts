@@ -1,59 +1,12 @@
 // `t2v models list | info | pull`: the models t2v can use, what one of them defaults to, and fetching one from the Hub.
-import { readdir, readFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { Command, Option } from 'commander';
 import type { Context } from '../context.js';
-import { folderSize, formatBytes } from '../fs-size.js';
+import { formatBytes } from '../fs-size.js';
+import { convertCommand } from './models-convert.js';
 import { pullCommand } from './models-pull.js';
 
-export interface ModelEntry {
-  readonly id: string;
-  readonly revision?: string;
-  readonly path: string;
-  readonly bytes?: number;
-  /** One line from the folder's t2v.json: what the model can draw. */
-  readonly description?: string;
-}
-
-async function description(dir: string): Promise<{ description?: string }> {
-  const text = await readFile(join(dir, 't2v.json'), 'utf8').catch(() => undefined);
-  if (text === undefined) return {};
-  try {
-    const d = (JSON.parse(text) as { description?: unknown }).description;
-    return typeof d === 'string' ? { description: d } : {};
-  } catch {
-    return {};
-  }
-}
-
-async function isPipeline(dir: string): Promise<boolean> {
-  const text = await readFile(join(dir, 'model_index.json'), 'utf8').catch(() => undefined);
-  return text !== undefined && /"_class_name"\s*:\s*"TextToVideoSDPipeline"/.test(text);
-}
-
-/** The embedded model and every text-to-video pipeline snapshot in the Hugging Face cache. */
-export async function listModels(env: NodeJS.ProcessEnv): Promise<ModelEntry[]> {
-  const { defaultModelDir, hfHubCacheDir } = await import('../../models/paths.js');
-  const out: ModelEntry[] = [];
-  const def = defaultModelDir();
-  if (await isPipeline(def)) out.push({ id: 'default', path: def, ...withSize(await folderSize(def)), ...(await description(def)) });
-  const hub = hfHubCacheDir(env);
-  for (const repo of (await readdir(hub).catch(() => [] as string[])).sort()) {
-    if (!repo.startsWith('models--')) continue;
-    const id = repo.slice('models--'.length).replace('--', '/');
-    for (const snap of await readdir(join(hub, repo, 'snapshots')).catch(() => [] as string[])) {
-      const dir = join(hub, repo, 'snapshots', snap);
-      if (await isPipeline(dir)) out.push({ id, revision: snap, path: dir, ...withSize(await folderSize(join(hub, repo, 'blobs'))), ...(await description(dir)) });
-    }
-  }
-  return out;
-}
-
-function withSize(bytes: number | undefined): { bytes?: number } {
-  return bytes === undefined ? {} : { bytes };
-}
-
 export async function listAction(opts: Readonly<Record<string, unknown>>, ctx: Context): Promise<number> {
+  const { listModels } = await import('../../models/list.js');
   const models = await listModels(ctx.io.env);
   if (opts.json === true) {
     ctx.io.stdout.write(`${JSON.stringify({ models })}\n`);
@@ -73,14 +26,18 @@ export async function infoAction(model: string | undefined, opts: Readonly<Recor
   const deps = await ctx.deps();
   const d = (await deps.loadPipeline(model, { env: ctx.io.env })).defaults; // no session opens: nothing to release
   const unet = await readPartConfig(folder, 'unet');
-  const bytes = await folderSize(folder.root);
+  const { runFiles } = await import('../../models/run-files.js');
+  const read = await runFiles(folder);
+  const bytes = read.bytes;
   const info = {
     id: folder.id,
     name: d.name,
     ...(d.description ? { description: d.description } : {}),
     revision: folder.revision ?? null,
     path: folder.root,
-    bytes: bytes ?? null,
+    bytes,
+    files: read.files.length,
+    ...(read.missing.length ? { missingWeights: read.missing } : {}),
     unet: { blockOutChannels: unet.block_out_channels ?? null, sampleSize: unet.sample_size ?? null, crossAttentionDim: unet.cross_attention_dim ?? null },
     defaults: { frames: d.frames, width: d.width, height: d.height, steps: d.steps, guidance: d.guidanceScale, fps: d.fps, scheduler: d.scheduler, freeu: d.freeu },
   };
@@ -92,7 +49,8 @@ export async function infoAction(model: string | undefined, opts: Readonly<Recor
   const lines = [
     `${info.name}${info.revision ? ` @ ${info.revision}` : ''}`,
     ...(d.description ? [`  ${d.description}`] : []),
-    `  path      ${info.path} (${bytes === undefined ? '?' : formatBytes(bytes)})`,
+    `  path      ${info.path} (${formatBytes(bytes)} in the ${read.files.length} files a run reads)`,
+    ...(read.missing.length ? [`  weights   ${read.missing.join(', ')}: no .safetensors (run \`t2v models convert\` on .bin checkpoints)`] : []),
     `  unet      block_out_channels ${JSON.stringify(info.unet.blockOutChannels)}, sample_size ${String(info.unet.sampleSize)}`,
     `  defaults  ${d.frames} frames, ${d.width}x${d.height}, ${d.steps} steps ${d.scheduler}, guidance ${d.guidanceScale}, ${d.fps} fps`,
     `  freeu     b1 ${f.b1} b2 ${f.b2} s1 ${f.s1} s2 ${f.s2} (what --freeu applies)`,
@@ -104,7 +62,7 @@ export async function infoAction(model: string | undefined, opts: Readonly<Recor
 export function modelsCommand(ctx: Context, done: (code: number) => void): Command {
   const json = () => new Option('--json', 'print one JSON object (default: off)');
   const verbose = () => new Option('-v, --verbose', 'stack traces of unexpected errors (default: off)');
-  const cmd = new Command('models').description('list the models t2v can use, show one, or pull one from the Hugging Face Hub');
+  const cmd = new Command('models').description('list the models t2v can use, show one, pull one from the Hugging Face Hub, or convert its .bin checkpoints');
   cmd.addCommand(new Command('list').description('the embedded model and the text-to-video pipelines in the Hugging Face cache ($HF_HUB_CACHE)')
     .addOption(json()).addOption(verbose())
     .action(async (opts: Record<string, unknown>) => done(await listAction(opts, ctx))));
@@ -113,5 +71,6 @@ export function modelsCommand(ctx: Context, done: (code: number) => void): Comma
     .addOption(json()).addOption(verbose())
     .action(async (model: string | undefined, opts: Record<string, unknown>) => done(await infoAction(model, opts, ctx))));
   cmd.addCommand(pullCommand(ctx, done, [json(), verbose()]));
+  cmd.addCommand(convertCommand(ctx, done));
   return cmd;
 }

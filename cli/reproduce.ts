@@ -1,5 +1,7 @@
 // The t2v command line that regenerates a file from its stored metadata, quoted for a POSIX shell.
-import type { GenerationMetadata } from './metadata.js';
+import { flagLabel } from './flags.js';
+import { SCALAR_KEYS, scalarSpec } from './generation-settings.js';
+import type { GenerationMetadata } from '../video/metadata.js';
 
 // controls that could make the printed line read as another command (CR, escapes, bidi overrides); \n and \t only wrap
 const DECEPTIVE = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
@@ -33,8 +35,13 @@ export function reproduceCommand(meta: GenerationMetadata, options: { readonly o
   args.push('--negative-prompt', meta.negativePrompt);
   // A model folder has no revision ('').
   args.push('--model', meta.model.id, ...(meta.model.revision !== '' ? ['--revision', meta.model.revision] : []));
-  args.push('--seed', meta.seed, '--steps', String(meta.steps), '--guidance', String(meta.guidance), '--scheduler', meta.scheduler);
-  args.push('--frames', String(meta.frames), '--fps', String(meta.fps), '--width', String(meta.width), '--height', String(meta.height));
+  args.push('--seed', meta.seed);
+  // every scalar setting by its declared flag; eta is spelled out as 0 for files from before it was stored
+  const stored: Readonly<Record<string, unknown>> = { ...meta, eta: meta.eta ?? 0 };
+  for (const key of SCALAR_KEYS) {
+    const spec = scalarSpec(key);
+    args.push(flagLabel(spec.flag), String(stored[spec.metadataKey]));
+  }
   const f = meta.freeu;
   if (f.enabled) {
     args.push('--freeu', '--freeu-version', String(f.version), '--b1', String(f.b1), '--b2', String(f.b2), '--s1', String(f.s1), '--s2', String(f.s2));
