@@ -4,6 +4,7 @@ import { SCALAR_KEYS, scalarSpec } from './generation-settings.js';
 import type { GenerationMetadata } from '../video/metadata.js';
 
 // controls that could make the printed line read as another command (CR, escapes, bidi overrides); \n and \t only wrap
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
 const DECEPTIVE = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
 
 /** "$(printf '\015')": the character spelled in octal bytes, for any POSIX shell (dash has no $'...'). */

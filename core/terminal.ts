@@ -1,6 +1,7 @@
 // Text from outside (metadata, file names, config values) made safe to print: control characters become visible escapes.
 
 // C0 and C1 controls, DEL, and the bidi overrides and isolates that reorder what a line appears to say
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
 const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
 const NAMED: Readonly<Record<string, string>> = { '\n': '\\n', '\r': '\\r', '\t': '\\t', '\u001b': '\\e' };
 
