@@ -1,5 +1,5 @@
 // Human-readable lines for `t2v info`: the stored generation parameters, one per line.
-import { escapeControls } from '../core/terminal.js';
+import { escapeControls } from '../core/common/terminal.js';
 import type { GenerationMetadata } from '../video/metadata.js';
 
 function freeuLine(meta: GenerationMetadata): string {

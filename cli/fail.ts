@@ -1,6 +1,6 @@
 // The top-level error handler: every failure becomes one line `t2v: <problem>; <fix>` and an exit status; stacks only with --verbose.
 import { EXIT, fsError, T2vError } from '../core/errors.js';
-import { escapeControls } from '../core/terminal.js';
+import { escapeControls } from '../core/common/terminal.js';
 import type { LineSink } from './progress-lines.js';
 
 export const EXIT_RUNTIME = EXIT.runtime;

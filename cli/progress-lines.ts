@@ -1,5 +1,5 @@
 // The non-interactive progress: one line per event on stderr (steps, decoding, encoding), warnings once each.
-import { escapeControls } from '../core/terminal.js';
+import { escapeControls } from '../core/common/terminal.js';
 import type { RunEvent } from './run-generation.js';
 
 export interface LineSink {

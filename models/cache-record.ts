@@ -3,7 +3,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { processAlive } from '../core/process-alive.js';
+import { processAlive } from '../core/common/process-alive.js';
 
 export const RECORD_FILE = 'complete.json';
 

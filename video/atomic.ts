@@ -4,7 +4,7 @@ import { existsSync, rmSync } from 'node:fs';
 import { link, readdir, rename, rm, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { T2vError } from '../core/errors.js';
-import { processAlive } from '../core/process-alive.js';
+import { processAlive } from '../core/common/process-alive.js';
 
 /** A hidden name next to the final output (same folder, so the rename is atomic and never crosses filesystems). */
 export function tempPath(dir: string, base: string): string {

@@ -2,7 +2,7 @@
 // finish or undo a commit that a kill cut short, so the folder never keeps part of a set.
 import { lstatSync, readdirSync, readFileSync, renameSync, rmSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { processAlive } from '../core/process-alive.js';
+import { processAlive } from '../core/common/process-alive.js';
 import { existingFrames } from './plan.js';
 
 export const JOURNAL = '.commit.json';

@@ -2,7 +2,7 @@
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Command, Option } from 'commander';
-import { escapeControls } from '../../core/terminal.js';
+import { escapeControls } from '../../core/common/terminal.js';
 import type { Context } from '../context.js';
 import { formatBytes } from '../fs-size.js';
 

@@ -4,7 +4,7 @@ import { UsageError } from '../../core/errors.js';
 import { fromFlags, layer } from '../config.js';
 import { isInteractive, type Context } from '../context.js';
 import { GENERATION_FLAGS, REPORT_FLAGS, addFlags } from '../flags.js';
-import { escapeControls } from '../../core/terminal.js';
+import { escapeControls } from '../../core/common/terminal.js';
 import { lineReporter } from '../progress-lines.js';
 import type { PipelineOptions, SessionPolicy } from '../../core/pipeline/pipeline.js';
 import type { GenerationPipeline } from '../deps.js';

@@ -1,6 +1,6 @@
 // escapeControls: text from files reaches the terminal with nothing that can move the cursor or recolour.
 import { describe, expect, it } from 'vitest';
-import { escapeControls, hasControls } from '../../core/terminal.js';
+import { escapeControls, hasControls } from '../../../core/common/terminal.js';
 
 describe('escapeControls', () => {
   it.each([
