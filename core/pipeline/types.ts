@@ -1,6 +1,7 @@
 // What a generation asks for, what it reports while it runs, and what it returns: the engine's contract with the UIs.
 import type { FreeUSettings, SchedulerName } from '../common/types.js';
 import type { Device, DeviceChoice } from '../runtime/device-names.js';
+import type { DeepCacheSettings } from './deep-cache.js';
 
 export type { FreeUSettings, SchedulerName };
 export type { DeviceChoice };
@@ -21,6 +22,10 @@ export interface GenerateRequest {
   readonly eta?: number;
   /** Absent or null: FreeU off. */
   readonly freeu?: FreeUSettings | null;
+  /** Absent, null or interval 1: DeepCache off (the plain U-Net graph). */
+  readonly deepCache?: DeepCacheSettings | null;
+  /** [start, end) fractions of the steps with classifier-free guidance; the rest run the conditional half alone. Absent: all. */
+  readonly guidanceInterval?: readonly [number, number] | null;
 }
 
 export type ProgressEvent =
@@ -42,6 +47,8 @@ export interface GenerateResult {
   readonly seed: bigint;
   readonly device: Device;
   readonly timings: { readonly loadSeconds: number; readonly sampleSeconds: number; readonly decodeSeconds: number };
+  /** U-Net calls of the sampling loop: whole U-Net, DeepCache's shallow branch, and how many ran the guidance batch. */
+  readonly unetCalls: { readonly full: number; readonly shallow: number; readonly guided: number };
   readonly modelId: string;
   readonly modelRevision?: string;
 }
