@@ -11,7 +11,7 @@ export interface Deps {
   /** Opens `--model` once (folder resolved, configs parsed); throws a T2vError for a bad one. */
   readonly loadPipeline: (model: string | undefined, options: PipelineOptions) => Promise<GenerationPipeline>;
   /** Checks -o before any generation work (format, folder, existing file, ffmpeg). */
-  readonly prepareOutput: (path: string, options: { readonly overwrite?: boolean }) => Promise<OutputPlan>;
+  readonly prepareOutput: (path: string, options: { readonly overwrite?: boolean; readonly fps?: number }) => Promise<OutputPlan>;
   readonly writeVideo: (plan: OutputPlan, frames: Frames, options: WriteOptions) => Promise<WrittenOutput>;
   /** Two clips left to right, each labelled above. */
   readonly sideBySide: (clips: readonly [Frames, Frames], labels: readonly [string, string]) => Frames;

@@ -1,4 +1,5 @@
 // Human-readable lines for `t2v info`: the stored generation parameters, one per line.
+import { escapeControls } from '../core/common/terminal.js';
 import type { GenerationMetadata } from '../video/metadata.js';
 
 function freeuLine(meta: GenerationMetadata): string {
@@ -40,6 +41,6 @@ export function describeMetadata(meta: GenerationMetadata): string {
     rows.push(['layout', `${c.layout}${parts.length > 0 ? `; ${parts.join('; ')}` : ''} (the parameters above are one panel's)`]);
   }
   const width = Math.max(...rows.map(([k]) => k.length)) + 1;
-  // Newlines inside a prompt would break the one-row-per-field layout; show them escaped.
-  return rows.map(([k, v]) => `${`${k}:`.padEnd(width)} ${v.replace(/\n/g, '\\n')}`).join('\n');
+  // Every field comes from the file (forgeable): newlines would break the layout, CR and escapes would rewrite the screen.
+  return rows.map(([k, v]) => `${`${k}:`.padEnd(width)} ${escapeControls(v)}`).join('\n');
 }

@@ -1,17 +1,22 @@
 // The top-level error handler: every failure becomes one line `t2v: <problem>; <fix>` and an exit status; stacks only with --verbose.
-import { EXIT, T2vError } from '../core/errors.js';
+import { EXIT, fsError, T2vError } from '../core/errors.js';
+import { escapeControls } from '../core/common/terminal.js';
 import type { LineSink } from './progress-lines.js';
 
 export const EXIT_RUNTIME = EXIT.runtime;
 export const EXIT_USAGE = EXIT.usage;
 export const EXIT_INTERRUPTED = EXIT.interrupted;
 
-function oneLine(text: string): string {
-  return text.replace(/\s*\n\s*/g, ' ').trim();
+/** One printable line: newlines folded, every other control character (from paths, metadata, configs) escaped. */
+export function oneLine(text: string): string {
+  return escapeControls(text.replace(/\s*\n\s*/g, ' ').trim());
 }
 
 /** Prints the error and returns the exit status it maps to. */
-export function reportFailure(err: unknown, stderr: LineSink, opts: { readonly verbose: boolean; readonly interrupted?: boolean }): number {
+export function reportFailure(thrown: unknown, stderr: LineSink, opts: { readonly verbose: boolean; readonly interrupted?: boolean }): number {
+  // a full disk or a permission problem that no layer named yet: the path is in the error itself
+  const path = (thrown as NodeJS.ErrnoException | null)?.path;
+  const err = typeof path === 'string' ? fsError(thrown, path, 'free some space or choose another place') : thrown;
   // a command that knows what an interrupt leaves behind (a resumable download) says so itself
   if (err instanceof T2vError && err.exitCode === EXIT_INTERRUPTED && err.message !== 'interrupted') {
     stderr.write(`t2v: ${oneLine(err.message)}\n`);

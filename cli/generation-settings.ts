@@ -42,6 +42,9 @@ type Table = { readonly [K in ScalarKey]: SettingSpec<K> };
 const row = (key: string, flags: string, description: string, defaultText: string): FlagSpec => ({ key, flags, description, defaultText, configurable: true });
 const int = (min: number, max: number) => (label: string, raw: string) => parseInteger(label, raw, min, max);
 
+/** Beyond this guidance the sample is saturated noise; diffusers sets no bound, t2v refuses it in one line. */
+export const MAX_GUIDANCE = 100;
+
 export const SCALAR_SETTINGS: Table = {
   steps: {
     key: 'steps', flag: row('steps', '--steps <n>', 'sampling steps', "the model's; 50 for ModelScope"),
@@ -49,8 +52,8 @@ export const SCALAR_SETTINGS: Table = {
   },
   guidanceScale: {
     key: 'guidanceScale',
-    flag: row('guidance', '-g, --guidance <scale>', 'classifier-free guidance scale, >= 1 (1 turns it off; alias --cfg-scale)', "the model's; 9 for ModelScope"),
-    aliases: ['cfgScale'], parse: (l, r) => parseNumber(l, r, { min: 1 }), fallback: (d) => d.guidanceScale, metadataKey: 'guidance',
+    flag: row('guidance', '-g, --guidance <scale>', `classifier-free guidance scale, 1 .. ${MAX_GUIDANCE} (1 turns it off; alias --cfg-scale)`, "the model's; 9 for ModelScope"),
+    aliases: ['cfgScale'], parse: (l, r) => parseNumber(l, r, { min: 1, max: MAX_GUIDANCE }), fallback: (d) => d.guidanceScale, metadataKey: 'guidance',
   },
   frames: {
     key: 'frames', flag: row('frames', '-f, --frames <n>', 'number of frames', "the model's; 16 for ModelScope"),

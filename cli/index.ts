@@ -4,6 +4,8 @@ import { EXIT } from '../core/errors.js';
 import { main } from './main.js';
 
 const controller = new AbortController();
+// Ctrl-C, kill and a closed terminal all stop the run the same way: ffmpeg killed, temp files removed, exit 130
+const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
 const onSignal = (): void => {
   // the first Ctrl-C aborts the run (the writers remove their temp files); a second one quits at once
   if (controller.signal.aborted) {
@@ -12,12 +14,10 @@ const onSignal = (): void => {
   }
   controller.abort();
 };
-process.on('SIGINT', onSignal);
-process.on('SIGTERM', onSignal);
+for (const name of SIGNALS) process.on(name, onSignal);
 
 const code = await main(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, env: process.env }, { controller });
-process.off('SIGINT', onSignal);
-process.off('SIGTERM', onSignal);
+for (const name of SIGNALS) process.off(name, onSignal);
 process.exitCode = code;
 // onnxruntime and Ink may hold handles open; once stdout has drained, nothing is left to do
 process.stdout.write('', () => process.exit(code));

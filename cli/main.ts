@@ -14,7 +14,7 @@ import { verifyCommand } from './commands/verify.js';
 import { workerCommand } from './commands/worker.js';
 import type { Context, Io } from './context.js';
 import type { Deps } from './deps.js';
-import { EXIT_USAGE, reportFailure } from './fail.js';
+import { EXIT_USAGE, oneLine, reportFailure } from './fail.js';
 
 export interface MainOptions {
   /** Tests inject a fake engine; the real one is imported only when a command needs it. */
@@ -94,7 +94,7 @@ export async function main(argv: readonly string[], io: Io, options: MainOptions
   } catch (err) {
     if (err instanceof CommanderError) {
       if (err.exitCode === 0 || ['commander.helpDisplayed', 'commander.version', 'commander.help'].includes(err.code)) return 0;
-      io.stderr.write(`t2v: ${commanderLine(err)}\n`);
+      io.stderr.write(`t2v: ${oneLine(commanderLine(err))}\n`);
       return EXIT_USAGE;
     }
     return reportFailure(err, io.stderr, { verbose, interrupted: controller.signal.aborted });

@@ -1,4 +1,5 @@
 // The non-interactive progress: one line per event on stderr (steps, decoding, encoding), warnings once each.
+import { escapeControls } from '../core/common/terminal.js';
 import type { RunEvent } from './run-generation.js';
 
 export interface LineSink {
@@ -7,11 +8,13 @@ export interface LineSink {
 
 export function formatDuration(seconds: number): string {
   if (!Number.isFinite(seconds) || seconds < 0) return '?';
-  if (seconds < 60) return `${seconds.toFixed(seconds < 10 ? 1 : 0)}s`;
-  const m = Math.floor(seconds / 60);
-  const s = Math.round(seconds - m * 60);
-  if (m < 60) return `${m}m${String(s).padStart(2, '0')}s`;
-  return `${Math.floor(m / 60)}h${String(m % 60).padStart(2, '0')}m`;
+  if (seconds < 9.95) return `${seconds.toFixed(1)}s`;
+  // round to whole seconds (minutes past the hour) before splitting, so 119.6 s is 2m00s, not 1m60s
+  const whole = Math.round(seconds);
+  if (whole < 60) return `${whole}s`;
+  if (whole < 3600) return `${Math.floor(whole / 60)}m${String(whole % 60).padStart(2, '0')}s`;
+  const minutes = Math.round(seconds / 60);
+  return `${Math.floor(minutes / 60)}h${String(minutes % 60).padStart(2, '0')}m`;
 }
 
 /** One line for an event, or undefined when it says nothing at this verbosity. */
@@ -43,11 +46,11 @@ export function lineReporter(sink: LineSink, opts: { readonly quiet: boolean; re
     if (e.phase === 'warning') {
       if (warned.has(e.message)) return;
       warned.add(e.message);
-      sink.write(`t2v: warning: ${e.message}\n`);
+      sink.write(`t2v: warning: ${escapeControls(e.message)}\n`);
       return;
     }
     if (opts.quiet) return;
     const line = formatEvent(e, opts.verbose);
-    if (line !== undefined) sink.write(`${line}\n`);
+    if (line !== undefined) sink.write(`${escapeControls(line)}\n`);
   };
 }

@@ -3,10 +3,24 @@ import { flagLabel } from './flags.js';
 import { SCALAR_KEYS, scalarSpec } from './generation-settings.js';
 import type { GenerationMetadata } from '../video/metadata.js';
 
-/** Quotes one word for sh/bash/zsh: bare when it is plainly safe, otherwise in single quotes. */
+// controls that could make the printed line read as another command (CR, escapes, bidi overrides); \n and \t only wrap
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
+const DECEPTIVE = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
+
+/** "$(printf '\015')": the character spelled in octal bytes, for any POSIX shell (dash has no $'...'). */
+function printfWord(c: string): string {
+  const octal = [...Buffer.from(c, 'utf8')].map((b) => `\\${b.toString(8).padStart(3, '0')}`).join('');
+  return `"$(printf '${octal}')"`;
+}
+
+/**
+ * Quotes one word for sh/bash/zsh: bare when it is plainly safe, otherwise in single quotes, with each control
+ * character outside them as printf octal, so that a forged CR or escape is shown, not obeyed, by the terminal.
+ */
 export function shellQuote(word: string): string {
   if (/^[A-Za-z0-9_@%+=:,./-]+$/.test(word)) return word;
-  return `'${word.replace(/'/g, `'\\''`)}'`;
+  const quoted = `'${word.replace(/'/g, `'\\''`)}'`;
+  return quoted.replace(DECEPTIVE, (c) => `'${printfWord(c)}'`);
 }
 
 /**

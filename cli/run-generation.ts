@@ -109,7 +109,7 @@ export async function runPanels({ pipeline, panels, layout, deps, report, signal
   if (!first) throw new Error('runPanels: no panels');
   const t0 = performance.now();
   const s = first.settings;
-  const plan = await deps.prepareOutput(s.output ?? defaultOutput(s.prompt, s.seed, suffix), { overwrite: s.overwrite });
+  const plan = await deps.prepareOutput(s.output ?? defaultOutput(s.prompt, s.seed, suffix), { overwrite: s.overwrite, fps: s.fps });
   report({ phase: 'planned', output: plan.path });
   const results: GenerateResult[] = [];
   for (const [index, panel] of panels.entries()) {

@@ -1,5 +1,6 @@
 // From layered flags to one checked generation: first what was given (no model needed), then the model's defaults fill the rest.
 import { randomBytes } from 'node:crypto';
+import { availableParallelism } from 'node:os';
 import { UsageError } from '../core/errors.js';
 import type { ModelDefaults } from '../core/pipeline/defaults.js';
 import type { DeviceChoice, FreeUSettings } from '../core/pipeline/types.js';
@@ -17,6 +18,8 @@ export interface RunFlags {
   readonly output?: string;
   readonly device: DeviceChoice;
   readonly threads?: number;
+  /** Bytes a run may use (--max-memory); 0: no check; absent: the machine's limit. */
+  readonly maxMemory?: number;
   readonly overwrite: boolean;
   readonly json: boolean;
   readonly quiet: boolean;
@@ -33,6 +36,23 @@ export interface GivenFlags extends RunFlags, Partial<ScalarSettings> {
   /** Where each given scalar came from (`--eta`, `T2V_ETA`, a config key), for errors found once the model is known. */
   readonly scalarLabels?: Readonly<Partial<Record<ScalarKey, string>>>;
   readonly speed: GivenSpeed;
+}
+
+/** The longest prompt taken: CLIP reads 77 tokens (a few hundred characters) and onnxruntime once crashed on long argv. */
+export const MAX_PROMPT_CHARS = 4000;
+
+function checkPromptLength(what: string, text: string | undefined): void {
+  if (text !== undefined && text.length > MAX_PROMPT_CHARS) {
+    throw new UsageError(`the ${what} is ${text.length} characters; at most ${MAX_PROMPT_CHARS} are taken (the text encoder reads only the first 77 tokens); shorten it`);
+  }
+}
+
+/** `12G`, `800M`, `1.5GiB`, `0` (no check) -> bytes. */
+export function parseMemorySize(label: string, raw: string): number {
+  const m = /^\s*(\d+(?:\.\d+)?)\s*([kmgt]?)(?:i?b)?\s*$/i.exec(raw);
+  if (!m) throw new UsageError(`${label} ${raw}: invalid value; use a size like 12G or 800M (0 turns the memory check off)`);
+  const power = ' kmgt'.indexOf((m[2] || ' ').toLowerCase());
+  return Math.round(Number(m[1]) * 1024 ** power);
 }
 
 export interface GivenFreeU {
@@ -85,6 +105,8 @@ export function checkGiven(v: Layered, positionalPrompt?: string): GivenFlags {
   }
   const prompt = positionalPrompt ?? promptFlag;
   if (prompt !== undefined && prompt.trim() === '') throw new UsageError('the prompt is empty; say what the video should show');
+  checkPromptLength('prompt', prompt);
+  checkPromptLength('negative prompt', text(v.negativePrompt));
 
   const presetName = text(v.freeuPreset);
   const freeuFlag = v.freeu === undefined ? undefined : bool(v.freeu);
@@ -124,7 +146,9 @@ export function checkGiven(v: Layered, positionalPrompt?: string): GivenFlags {
     speed: checkSpeed(v),
     ...(output !== undefined ? { output } : {}),
     device: with_(v.device, (l, r) => parseChoice(l, r, DEVICES)) ?? 'auto',
-    ...(v.threads ? { threads: parseInteger(v.threads.label, text(v.threads)!, 1, 1024) } : {}),
+    // more threads than cores only queue behind each other (125 s a step instead of 0.1 s for 1024 on 2 cores)
+    ...(v.threads ? { threads: parseInteger(v.threads.label, text(v.threads)!, 1, availableParallelism()) } : {}),
+    ...(v.maxMemory ? { maxMemory: parseMemorySize(v.maxMemory.label, text(v.maxMemory)!) } : {}),
     overwrite: bool(v.overwrite),
     json: bool(v.json),
     quiet: bool(v.quiet),
@@ -189,6 +213,8 @@ export function completeSettings(g: GivenFlags, d: ModelDefaults, seed: () => bi
   if (scalars.eta > 0 && scalars.scheduler !== 'ddim') {
     throw new UsageError(`${g.scalarLabels?.eta ?? '--eta'} ${scalars.eta}: eta applies to the ddim scheduler only, not ${scalars.scheduler}; use --scheduler ddim or --eta 0`);
   }
+  checkAgainstModel(g, d, scalars);
+  checkPromptLength('prompt', g.prompt);
   return {
     prompt: g.prompt,
     ...(g.negativePrompt !== undefined ? { negativePrompt: g.negativePrompt } : {}),
@@ -204,11 +230,26 @@ export function completeSettings(g: GivenFlags, d: ModelDefaults, seed: () => bi
     ...(g.output !== undefined ? { output: g.output } : {}),
     device: g.device,
     ...(g.threads !== undefined ? { threads: g.threads } : {}),
+    ...(g.maxMemory !== undefined ? { maxMemory: g.maxMemory } : {}),
     overwrite: g.overwrite,
     json: g.json,
     quiet: g.quiet,
     verbose: g.verbose,
   };
+}
+
+/** What only the model can tell: the VAE's size multiple and the scheduler's step count; errors name where a value came from. */
+export function checkAgainstModel(g: GivenFlags, d: ModelDefaults, s: ScalarSettings): void {
+  const steps = s.steps;
+  if (steps > d.maxSteps) {
+    throw new UsageError(`${g.scalarLabels?.steps ?? "the model's t2v.json steps"} ${steps}: this model has ${d.maxSteps} train timesteps (its scheduler's num_train_timesteps), so at most ${d.maxSteps} steps`);
+  }
+  for (const [key, value] of [['width', s.width], ['height', s.height]] as const) {
+    const scale = d.vaeScaleFactor;
+    if (value % scale !== 0) {
+      throw new UsageError(`${g.scalarLabels?.[key] ?? `the model's t2v.json ${key}`} ${value}: must be a multiple of ${scale} (the model's VAE scale factor), e.g. ${Math.max(scale, Math.round(value / scale) * scale)}`);
+    }
+  }
 }
 
 /** `t2v-a-corgi-running-1234.mp4`: the default output name. */

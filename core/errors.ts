@@ -20,6 +20,29 @@ export class UsageError extends T2vError {
   }
 }
 
+const FS_PROBLEMS: Readonly<Record<string, string>> = {
+  ENOSPC: 'no space left on the device',
+  EDQUOT: 'the disk quota is exceeded',
+  EROFS: 'the file system is read-only',
+  EACCES: 'permission denied',
+  EPERM: 'operation not permitted',
+  EIO: 'an I/O error',
+  EFBIG: 'the file is too large for the file system',
+};
+
+/** The errno code of a file-system error that the user can act on (full disk, permissions), or undefined. */
+export function fsProblemCode(err: unknown): string | undefined {
+  const code = (err as NodeJS.ErrnoException | null)?.code;
+  return typeof code === 'string' && code in FS_PROBLEMS ? code : undefined;
+}
+
+/** A full disk or a permission problem while writing `path`, as one line naming it; other errors pass through. */
+export function fsError(err: unknown, path: string, fix: string): unknown {
+  const code = fsProblemCode(err);
+  if (code === undefined || err instanceof T2vError) return err;
+  return new T2vError(`${FS_PROBLEMS[code]} writing ${path} (${code}); ${fix}`);
+}
+
 /** The one representation of a run stopped by Ctrl-C / SIGTERM (an AbortSignal that fired): exit status 130. */
 export class InterruptedError extends T2vError {
   constructor(message = 'interrupted') {

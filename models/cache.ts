@@ -1,8 +1,9 @@
-// Compile cache of built graphs: $cache/<network>-<key16>/model.onnx + model.onnx.data, built under a temporary name and renamed.
+// Compile cache of built graphs: $cache/<network>-<key16>/model.onnx + model.onnx.data + complete.json, built under a temporary name and renamed.
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdir, readFile, realpath, rename, rm, stat } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import { T2vError } from '../core/errors.js';
+import { fsError, T2vError } from '../core/errors.js';
+import { entryProblem, recordCompletion, sweepStaleBuilds } from './cache-record.js';
 import { stableJson } from './configs/common.js';
 import { buildNetwork, MODEL_FILE, weightsStem, type BuildStats, type NetworkConfig, type WeightsSpec } from './networks/build.js';
 import type { AttentionImpl } from './networks/layers.js';
@@ -25,6 +26,8 @@ export interface CacheRequest {
   /** Defaults to `cacheDir()`. */
   readonly cacheDir?: string;
   readonly onProgress?: (msg: string) => void;
+  /** Said once, whatever the verbosity: e.g. a damaged entry being rebuilt. */
+  readonly onWarning?: (msg: string) => void;
 }
 
 export interface CachedGraph {
@@ -103,29 +106,43 @@ export async function getOrBuildGraph(req: CacheRequest): Promise<CachedGraph> {
   const key = await cacheKey(req);
   const dir = join(root, `${req.net.kind}-${key.slice(0, 16)}`);
   const modelPath = join(dir, MODEL_FILE);
-  if (await isFile(modelPath)) return { dir, modelPath, built: false };
+  if (await usable(dir, req)) return { dir, modelPath, built: false };
   try {
     await mkdir(root, { recursive: true });
   } catch {
     throw new T2vError(`cannot create the cache folder ${root}; set T2V_CACHE to a writable folder`);
   }
+  await sweepStaleBuilds(root);
   const tmp = join(root, `${basename(dir)}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`);
-  await mkdir(tmp);
   let stats: BuildStats;
   try {
+    await mkdir(tmp);
     req.onProgress?.(`building the ${req.net.kind} graph once${await buildEstimate(req)} (cached in ${dir})`);
     stats = await buildNetwork(req.net, req.weights, tmp, { attention: req.attention ?? 'mha', ...(req.deepCache ? { deepCache: req.deepCache } : {}) });
+    await recordCompletion(tmp);
   } catch (e) {
     await rm(tmp, { recursive: true, force: true });
-    throw e;
+    throw fsError(e, tmp, `free some space or set T2V_CACHE to a roomier folder (the ${req.net.kind} graph is being built there)`);
   }
   try {
     await rename(tmp, dir);
   } catch (e) {
     await rm(tmp, { recursive: true, force: true });
     // another process renamed its build into place first: use that one
-    if (await isFile(modelPath)) return { dir, modelPath, built: false };
+    if ((await entryProblem(dir)) === undefined) return { dir, modelPath, built: false };
     throw new T2vError(`cannot move the built graph into ${dir} (${(e as Error).message}); check the cache folder`);
   }
   return { dir, modelPath, built: true, stats };
+}
+
+/** True when the entry is whole; a damaged one is moved aside (one warning line) so that it is rebuilt. */
+async function usable(dir: string, req: CacheRequest): Promise<boolean> {
+  if (!(await stat(dir).then((s) => s.isDirectory(), () => false))) return false;
+  const problem = await entryProblem(dir);
+  if (problem === undefined) return true;
+  req.onWarning?.(`the cached ${req.net.kind} graph in ${dir} is damaged (${problem}); rebuilding it`);
+  const aside = `${dir}.bad-${process.pid}-${randomBytes(4).toString('hex')}`;
+  // a concurrent run may have moved it already; either way it is gone from its name
+  if (await rename(dir, aside).then(() => true, () => false)) await rm(aside, { recursive: true, force: true });
+  return false;
 }

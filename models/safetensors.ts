@@ -43,31 +43,18 @@ export class SafetensorsFile {
       if (size < 8) fail(`only ${size} bytes`);
       const lenBuf = Buffer.alloc(8);
       await handle.read(lenBuf, 0, 8, 0);
-      const headerLen = Number(lenBuf.readBigUInt64LE(0));
-      if (headerLen > MAX_HEADER || 8 + headerLen > size) fail(`header length ${headerLen} exceeds the file size ${size}`);
-      const headerBuf = Buffer.alloc(headerLen);
-      await handle.read(headerBuf, 0, headerLen, 8);
-      let header: Record<string, unknown>;
+      const headerLen = lenBuf.readBigUInt64LE(0);
+      if (headerLen > BigInt(MAX_HEADER)) fail(`header length ${headerLen} is over the ${MAX_HEADER}-byte limit of the safetensors format`);
+      if (8n + headerLen > BigInt(size)) fail(`header length ${headerLen} exceeds the file size ${size}`);
+      const headerBuf = Buffer.alloc(Number(headerLen));
+      await handle.read(headerBuf, 0, headerBuf.length, 8);
+      let header: unknown;
       try {
-        header = JSON.parse(headerBuf.toString('utf8')) as Record<string, unknown>;
+        header = JSON.parse(headerBuf.toString('utf8'));
       } catch {
         return fail('its header is not JSON');
       }
-      const dataStart = 8 + headerLen;
-      const tensors = new Map<string, TensorInfo>();
-      let metadata: Record<string, string> = {};
-      for (const [name, raw] of Object.entries(header)) {
-        if (name === '__metadata__') { metadata = (raw ?? {}) as Record<string, string>; continue; }
-        const entry = raw as { dtype?: string; shape?: number[]; data_offsets?: [number, number] };
-        const dtype = entry.dtype as SafetensorsDtype;
-        if (!(dtype in BYTES)) fail(`tensor ${name} has unsupported dtype ${String(entry.dtype)} (F32, F16, BF16, I64 are read)`);
-        const shape = entry.shape ?? [];
-        const [b, e] = entry.data_offsets ?? [NaN, NaN];
-        if (!Number.isInteger(b) || !Number.isInteger(e) || b < 0 || e < b) fail(`tensor ${name} has bad data_offsets`);
-        if (e - b !== elementCount(shape) * BYTES[dtype]) fail(`tensor ${name} spans ${e - b} bytes but ${dtype}${JSON.stringify(shape)} needs ${elementCount(shape) * BYTES[dtype]}`);
-        if (dataStart + e > size) fail(`tensor ${name} ends at byte ${dataStart + e}, past the end of the file (${size} bytes): the file is truncated`);
-        tensors.set(name, { name, dtype, shape, begin: dataStart + b, end: dataStart + e });
-      }
+      const { tensors, metadata } = parseHeader(header, 8 + headerBuf.length, size, fail);
       return new SafetensorsFile(path, handle, tensors, metadata);
     } catch (e) {
       await handle.close();
@@ -112,6 +99,48 @@ export class SafetensorsFile {
   async close(): Promise<void> {
     await this.handle.close();
   }
+}
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/**
+ * Checks the header as the safetensors library's Metadata::validate does: each entry an object with a known dtype,
+ * a shape of whole numbers and data_offsets [begin, end]; the tensors, taken by offset, tile the data area exactly
+ * (no overlap, no gap, nothing past the end), so no two tensors can share bytes.
+ */
+function parseHeader(header: unknown, dataStart: number, size: number, fail: (why: string) => never): { tensors: Map<string, TensorInfo>; metadata: Record<string, string> } {
+  if (!isRecord(header)) fail('its header is not a JSON object');
+  const tensors = new Map<string, TensorInfo>();
+  let metadata: Record<string, string> = {};
+  for (const [name, raw] of Object.entries(header)) {
+    if (name === '__metadata__') {
+      if (raw !== null && (!isRecord(raw) || Object.values(raw).some((v) => typeof v !== 'string'))) fail('__metadata__ is not an object of strings');
+      metadata = (raw ?? {}) as Record<string, string>;
+      continue;
+    }
+    if (!isRecord(raw)) fail(`tensor ${name} is ${raw === null ? 'null' : typeof raw}, not an object with dtype, shape and data_offsets`);
+    const dtype = raw.dtype as SafetensorsDtype;
+    if (typeof raw.dtype !== 'string' || !(dtype in BYTES)) fail(`tensor ${name} has unsupported dtype ${String(raw.dtype)} (F32, F16, BF16, I64 are read)`);
+    const shape = raw.shape;
+    if (!Array.isArray(shape) || !shape.every((d): d is number => Number.isSafeInteger(d) && (d as number) >= 0)) fail(`tensor ${name} has shape ${JSON.stringify(shape)}, not a list of whole numbers`);
+    const offsets = raw.data_offsets;
+    if (!Array.isArray(offsets) || offsets.length !== 2 || !offsets.every((o): o is number => Number.isSafeInteger(o) && (o as number) >= 0)) fail(`tensor ${name} has data_offsets ${JSON.stringify(offsets)}, not two whole numbers`);
+    const [b, e] = offsets as [number, number];
+    const need = elementCount(shape) * BYTES[dtype];
+    if (e < b || e - b !== need) fail(`tensor ${name} spans ${e - b} bytes but ${dtype}${JSON.stringify(shape)} needs ${need}`);
+    tensors.set(name, { name, dtype, shape, begin: dataStart + b, end: dataStart + e });
+  }
+  let at = dataStart;
+  for (const t of [...tensors.values()].sort((x, y) => x.begin - y.begin || x.end - y.end)) {
+    if (t.begin < at) fail(`tensor ${t.name} overlaps the tensor before it (data_offsets ${t.begin - dataStart}, the previous one ends at ${at - dataStart})`);
+    if (t.begin > at) fail(`there are ${t.begin - at} unused bytes before tensor ${t.name} (data_offsets ${t.begin - dataStart})`);
+    if (t.end > size) fail(`tensor ${t.name} ends at byte ${t.end}, past the end of the file (${size} bytes): the file is truncated`);
+    at = t.end;
+  }
+  if (at !== size) fail(`the tensors end at byte ${at} but the file has ${size}`);
+  return { tensors, metadata };
 }
 
 /** Converts stored bytes of a float dtype to float32. */

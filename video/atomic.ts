@@ -4,19 +4,11 @@ import { existsSync, rmSync } from 'node:fs';
 import { link, readdir, rename, rm, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { T2vError } from '../core/errors.js';
+import { processAlive } from '../core/common/process-alive.js';
 
 /** A hidden name next to the final output (same folder, so the rename is atomic and never crosses filesystems). */
 export function tempPath(dir: string, base: string): string {
   return join(dir, `.${base}.t2v-${process.pid}-${randomBytes(4).toString('hex')}.part`);
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }
 
 /**
@@ -29,7 +21,7 @@ export async function sweepStaleTemps(dir: string, base: string): Promise<void> 
   await Promise.all(names.map(async (name) => {
     if (!name.startsWith(prefix)) return;
     const m = /^(\d+)-[0-9a-f]{8}\.part$/.exec(name.slice(prefix.length));
-    if (m && Number(m[1]) !== process.pid && !alive(Number(m[1]))) await rm(join(dir, name), { recursive: true, force: true });
+    if (m && Number(m[1]) !== process.pid && !processAlive(Number(m[1]))) await rm(join(dir, name), { recursive: true, force: true });
   }));
 }
 

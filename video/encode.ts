@@ -19,10 +19,13 @@ export interface EncodeJob {
   readonly signal?: AbortSignal;
 }
 
-/** The last stderr line that says something (skipping progress and blank lines). */
+// lines ffmpeg adds after the one that says what went wrong
+const FOLLOW_UP = /^(Error initializing output stream|Conversion failed!|Error closing file|Exiting normally)/;
+
+/** The last stderr line that says something (skipping progress, blank lines and ffmpeg's generic follow-ups). */
 function lastError(stderr: string): string | undefined {
   const lines = stderr.split(/\r?\n|\r/).map((l) => l.trim()).filter((l) => l !== '' && !l.startsWith('frame='));
-  return lines[lines.length - 1];
+  return lines.filter((l) => !FOLLOW_UP.test(l)).pop() ?? lines.pop();
 }
 
 const runnable = new Set<string>();
@@ -76,7 +79,13 @@ export async function runEncode(job: EncodeJob): Promise<void> {
       started = true;
       if (aborted) command.kill('SIGKILL');
     });
-    command.on('end', () => finish(aborted ? new InterruptedError(job.target) : undefined));
+    // ffmpeg runs at -loglevel error and may still exit 0 after an error (a full disk while writing the trailer):
+    // anything it says at that level means the file cannot be trusted
+    command.on('end', (_stdout: string | null, stderr: string | null) => {
+      if (aborted) return finish(new InterruptedError(job.target));
+      const said = lastError(stderr ?? '');
+      finish(said === undefined ? undefined : new T2vError(`ffmpeg failed writing ${job.target}: ${said}`));
+    });
     command.on('error', (err: Error, _stdout: string | null, stderr: string | null) => {
       if (aborted || /signal SIG(INT|TERM)\b|exited with code 255\b/.test(err.message)) return finish(new InterruptedError(job.target));
       const detail = lastError(stderr ?? '') ?? err.message.split('\n')[0];

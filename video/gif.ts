@@ -40,8 +40,11 @@ export function addGifComment(gif: Uint8Array, text: string): Buffer {
   return Buffer.concat([head, ...parts, out.subarray(at)]);
 }
 
-/** The first Comment Extension of a GIF, or undefined when it has none. */
-export function readGifComment(gif: Uint8Array): string | undefined {
+/**
+ * The first Comment Extension of a GIF, or undefined when it has none. With `beforeFrames` only the blocks before the
+ * first frame are read (where t2v puts its comment), so a prefix of the file is enough.
+ */
+export function readGifComment(gif: Uint8Array, beforeFrames = false): string | undefined {
   let pos = afterHeader(gif);
   while (pos < gif.length) {
     const tag = gif[pos]!;
@@ -56,6 +59,7 @@ export function readGifComment(gif: Uint8Array): string | undefined {
         return Buffer.concat(pieces).toString('latin1');
       }
     } else if (tag === 0x2c) {
+      if (beforeFrames) return undefined;
       const flags = gif[pos + 9];
       if (flags === undefined) throw new T2vError('GIF file is truncated');
       pos += 10 + (flags & 0x80 ? 3 * (1 << ((flags & 0x07) + 1)) : 0) + 1; // descriptor, local table, LZW code size

@@ -8,8 +8,10 @@ export class InterruptedError extends Interrupted {
   }
 }
 
+const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+
 /**
- * An AbortSignal that fires on the first SIGINT or SIGTERM; a second signal exits at once (status 130).
+ * An AbortSignal that fires on the first SIGINT, SIGTERM or SIGHUP; a second signal exits at once (status 130).
  * writeVideo installs no handler itself: the CLI calls this (or wires its own) and disposes it when done.
  */
 export function interruptSignal(): { readonly signal: AbortSignal; dispose(): void } {
@@ -18,13 +20,11 @@ export function interruptSignal(): { readonly signal: AbortSignal; dispose(): vo
     if (controller.signal.aborted) process.exit(EXIT.interrupted);
     controller.abort(new Error(`received ${name}`));
   };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
+  for (const name of SIGNALS) process.on(name, onSignal);
   return {
     signal: controller.signal,
     dispose: () => {
-      process.off('SIGINT', onSignal);
-      process.off('SIGTERM', onSignal);
+      for (const name of SIGNALS) process.off(name, onSignal);
     },
   };
 }

@@ -1,9 +1,10 @@
 // Output planning: what -o means (format, folder, frame names), checked before any generation work starts.
 import { randomBytes } from 'node:crypto';
-import { closeSync, openSync, readdirSync, statSync, unlinkSync } from 'node:fs';
+import { closeSync, lstatSync, openSync, readdirSync, readlinkSync, statSync, unlinkSync } from 'node:fs';
 import { basename, dirname, extname, join, resolve, sep } from 'node:path';
 import { T2vError, UsageError } from '../core/errors.js';
 import { existsError } from './atomic.js';
+import { settleKilledCommits } from './frame-journal.js';
 import { findFfmpeg, type FfmpegInfo } from './ffmpeg.js';
 import type { VideoFormat } from './codecs.js';
 
@@ -58,6 +59,23 @@ function statOrNull(path: string): ReturnType<typeof statSync> | null {
   }
 }
 
+function lstatOrNull(path: string): ReturnType<typeof lstatSync> | null {
+  try {
+    return lstatSync(path);
+  } catch {
+    return null;
+  }
+}
+
+export interface PlanOptions {
+  readonly overwrite?: boolean;
+  /** The frame rate, for the formats that cannot store every rate (GIF). */
+  readonly fps?: number;
+}
+
+/** GIF delays are whole 1/100 s and browsers play delays below 2 as 10: 50 fps is the fastest a GIF plays. */
+export const MAX_GIF_FPS = 50;
+
 /** Throws unless `dir` is an existing folder we can create files in (tried for real: root, ACLs, read-only mounts). */
 function checkFolder(dir: string): void {
   const st = statOrNull(dir);
@@ -75,6 +93,7 @@ function checkFolder(dir: string): void {
 function framesPlan(dir: string, pattern: string, overwrite: boolean, createDir: boolean): OutputPlan {
   if (!createDir) {
     checkFolder(dir);
+    settleKilledCommits(dir);
     const existing = existingFrames(dir, pattern);
     if (existing.length > 0 && !overwrite) throw existsError(existing[0]!);
   }
@@ -93,11 +112,25 @@ function patternPlan(dir: string, pattern: string, overwrite: boolean): OutputPl
  * pattern (name_%03d.png), or a folder (trailing slash or an existing folder) for PNG frames named frame_001.png...
  * A plain name.png means frames name_001.png... Throws a one-line error; call it before generating anything.
  */
-export function planOutput(path: string, options: { readonly overwrite?: boolean } = {}): OutputPlan {
+export function planOutput(path: string, options: PlanOptions = {}): OutputPlan {
+  const plan = planPath(path, options);
+  const fps = options.fps;
+  if (plan.format === 'gif' && fps !== undefined && fps > MAX_GIF_FPS) {
+    throw new UsageError(`--fps ${fps}: a GIF stores frame delays in 1/100 s and players show delays under 2/100 s at 10 fps; use --fps ${MAX_GIF_FPS} or less for .gif, or write .mp4 or .webm`);
+  }
+  return plan;
+}
+
+function planPath(path: string, options: PlanOptions): OutputPlan {
   const overwrite = options.overwrite ?? false;
   if (path === '') throw new UsageError('-o: empty output path');
   const abs = resolve(path);
   const st = statOrNull(abs);
+  const link = st ? null : lstatOrNull(abs);
+  // a dangling link would be found only at the commit, after all the work: say so now
+  if (link?.isSymbolicLink() && !overwrite) {
+    throw new T2vError(`${abs} is a symbolic link to ${readlinkSync(abs)}, which does not exist; remove the link, choose another -o, or pass --overwrite to replace it`);
+  }
   const videoExt = extname(abs).toLowerCase() in VIDEO_EXT;
   if (st?.isDirectory() && videoExt && !path.endsWith('/') && !path.endsWith(sep)) throw new T2vError(`${abs} is a folder; choose a file name for -o`);
   if (path.endsWith('/') || path.endsWith(sep) || st?.isDirectory()) {
@@ -125,7 +158,7 @@ export function planOutput(path: string, options: { readonly overwrite?: boolean
 }
 
 /** planOutput plus, for formats that need it, the ffmpeg lookup: every output problem surfaces before generation. */
-export async function prepareOutput(path: string, options: { readonly overwrite?: boolean; readonly env?: NodeJS.ProcessEnv } = {}): Promise<OutputPlan> {
+export async function prepareOutput(path: string, options: PlanOptions & { readonly env?: NodeJS.ProcessEnv } = {}): Promise<OutputPlan> {
   const plan = planOutput(path, options);
   if (plan.format === 'png') return plan;
   return { ...plan, ffmpeg: await findFfmpeg(options.env) };

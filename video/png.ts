@@ -1,4 +1,5 @@
 // PNG encoder for RGB frames with tEXt chunks, and a tEXt reader: exact pixels and our metadata without ffmpeg.
+import { open } from 'node:fs/promises';
 import { deflateSync } from 'node:zlib';
 import { crc32 } from './crc32.js';
 import { T2vError } from '../core/errors.js';
@@ -75,6 +76,47 @@ export function isPng(bytes: Uint8Array): boolean {
   return bytes.length >= 8 && SIGNATURE.equals(bytes.subarray(0, 8));
 }
 
+/** One tEXt chunk (type, body and CRC as stored, from its type field on) into `found`. */
+function addText(chunkFromType: Buffer, found: Map<string, string>): void {
+  const len = chunkFromType.length - 8;
+  if (crc32(chunkFromType.subarray(0, 4 + len)) !== chunkFromType.readUInt32BE(4 + len)) throw new T2vError('PNG tEXt chunk is damaged (bad CRC)');
+  const body = chunkFromType.subarray(4, 4 + len);
+  const nul = body.indexOf(0);
+  if (nul > 0) found.set(body.toString('latin1', 0, nul), body.toString('latin1', nul + 1));
+}
+
+/** The largest tEXt chunk read from a file: t2v's metadata is a few KiB; a forged length cannot make info read GBs. */
+const MAX_TEXT_CHUNK = 16 << 20;
+
+/** All tEXt chunks of a PNG file, read chunk by chunk (image data is skipped, never read). */
+export async function readPngTextFile(path: string): Promise<Map<string, string>> {
+  const fh = await open(path, 'r');
+  try {
+    const { size } = await fh.stat();
+    const head = Buffer.alloc(8);
+    await fh.read(head, 0, 8, 0);
+    if (!isPng(head)) throw new T2vError('not a PNG file');
+    const found = new Map<string, string>();
+    for (let pos = 8; pos + 12 <= size;) {
+      await fh.read(head, 0, 8, pos);
+      const len = head.readUInt32BE(0);
+      const type = head.toString('latin1', 4, 8);
+      if (pos + 12 + len > size) throw new T2vError('PNG file is truncated');
+      if (type === 'tEXt') {
+        if (len > MAX_TEXT_CHUNK) throw new T2vError(`PNG tEXt chunk of ${len} bytes is too large to be t2v's`);
+        const chunkFromType = Buffer.alloc(len + 8);
+        await fh.read(chunkFromType, 0, len + 8, pos + 4);
+        addText(chunkFromType, found);
+      }
+      if (type === 'IEND') break;
+      pos += 12 + len;
+    }
+    return found;
+  } finally {
+    await fh.close();
+  }
+}
+
 /** All tEXt chunks of a PNG as keyword -> text; throws on a damaged file. */
 export function readPngText(bytes: Uint8Array): Map<string, string> {
   if (!isPng(bytes)) throw new T2vError('not a PNG file');
@@ -85,12 +127,7 @@ export function readPngText(bytes: Uint8Array): Map<string, string> {
     const type = buf.toString('latin1', pos + 4, pos + 8);
     const end = pos + 12 + len;
     if (end > buf.length) throw new T2vError('PNG file is truncated');
-    if (type === 'tEXt') {
-      if (crc32(buf.subarray(pos + 4, pos + 8 + len)) !== buf.readUInt32BE(pos + 8 + len)) throw new T2vError('PNG tEXt chunk is damaged (bad CRC)');
-      const body = buf.subarray(pos + 8, pos + 8 + len);
-      const nul = body.indexOf(0);
-      if (nul > 0) found.set(body.toString('latin1', 0, nul), body.toString('latin1', nul + 1));
-    }
+    if (type === 'tEXt') addText(buf.subarray(pos + 4, end), found);
     if (type === 'IEND') break;
     pos = end;
   }

@@ -1,6 +1,6 @@
 // Reads back what was written: stream info from ffmpeg's own probe (there is no ffprobe), and the stored metadata.
 import { execFile } from 'node:child_process';
-import { open, readdir, readFile, stat } from 'node:fs/promises';
+import { open, readdir, stat } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { T2vError } from '../core/errors.js';
 import { findFfmpeg, type FfmpegInfo } from './ffmpeg.js';
@@ -8,7 +8,7 @@ import { parseFfmetadata } from './ffmetadata.js';
 import { readGifComment } from './gif.js';
 import { parseMetadata, type GenerationMetadata } from './metadata.js';
 import { existingFrames } from './plan.js';
-import { isPng, readPngText } from './png.js';
+import { isPng, readPngTextFile } from './png.js';
 
 export interface StreamInfo {
   /** Demuxer name as ffmpeg prints it, e.g. "mov,mp4,m4a,3gp,3g2,mj2", "matroska,webm", "gif". */
@@ -115,11 +115,23 @@ async function head(file: string, n: number): Promise<Buffer> {
   }
 }
 
+/** t2v's GIF comment, from a growing prefix of the file: it sits before the first frame, so a few KiB usually do. */
+async function gifComment(file: string): Promise<string | undefined> {
+  const { size } = await stat(file);
+  for (let n = 1 << 16; ; n *= 4) {
+    try {
+      return readGifComment(await head(file, Math.min(n, size)), true);
+    } catch (err) {
+      if (n >= size || !(err instanceof T2vError) || !/truncated/.test(err.message)) throw err;
+    }
+  }
+}
+
 /** The raw JSON stored by t2v in a file (PNG tEXt "t2v", GIF comment, or the container's comment tag). */
 async function storedJson(file: string, ffmpeg: FfmpegInfo | undefined): Promise<string | undefined> {
   const magic = await head(file, 8);
-  if (isPng(magic)) return readPngText(await readFile(file)).get('t2v');
-  if (magic.subarray(0, 3).toString('latin1') === 'GIF') return readGifComment(await readFile(file));
+  if (isPng(magic)) return (await readPngTextFile(file)).get('t2v');
+  if (magic.subarray(0, 3).toString('latin1') === 'GIF') return gifComment(file);
   const ff = ffmpeg ?? (await findFfmpeg());
   const { stdout, stderr, failed } = await run(ff.path, ['-hide_banner', '-nostdin', '-loglevel', 'error', '-i', file, '-vn', '-an', '-sn', '-f', 'ffmetadata', 'pipe:1']);
   if (failed) throw new T2vError(`${file}: ffmpeg cannot read it (${stderr.trim().split('\n').pop()?.trim() ?? 'unknown error'})`);

@@ -1,15 +1,17 @@
 // Writes MP4 / WebM / GIF: raw frames streamed to ffmpeg, into a temp file that is renamed only when complete.
 import { readFile, writeFile } from 'node:fs/promises';
+import { fsError, T2vError } from '../core/errors.js';
 import { basename } from 'node:path';
 import { commitFile, sweepStaleTemps, tempPath } from './atomic.js';
 import { encoderArgs, needsEvenSize, type VideoFormat } from './codecs.js';
 import { runEncode } from './encode.js';
-import { findFfmpeg } from './ffmpeg.js';
+import { findFfmpeg, type FfmpegInfo } from './ffmpeg.js';
 import { frameAt, type Frames } from './frames.js';
 import { addGifComment } from './gif.js';
 import { serializeMetadata, type GenerationMetadata } from './metadata.js';
 import { evenPadding, padFrame, type Padding } from './pad.js';
 import type { OutputPlan } from './plan.js';
+import { probe } from './probe.js';
 import { withTemp, throwIfStopped, type WriteOptions, type WrittenOutput } from './write-common.js';
 
 /** Yields the frames one at a time (padded when needed), reporting progress; ends early when `stop` fires. */
@@ -18,6 +20,22 @@ async function* frameChunks(frames: Frames, padding: Padding | undefined, stop: 
     const frame = frameAt(frames, i);
     yield padding ? padFrame(frame, frames.width, frames.height, padding.to[0], padding.to[1]) : frame;
     onFrame(i + 1);
+  }
+}
+
+/**
+ * Decodes the finished temp file once and compares it with what was sent: a truncated or half-written file (ffmpeg
+ * can exit 0 on a full disk) never becomes the output.
+ */
+async function checkEncoded(temp: string, target: string, ffmpeg: FfmpegInfo, count: number, fps: number, size: readonly [number, number]): Promise<void> {
+  const info = await probe(temp, ffmpeg).catch((err: unknown) => {
+    throw new T2vError(`${target} was not written: the encoded file does not read back (${err instanceof Error ? err.message.replace(`${temp}: `, '') : String(err)})`);
+  });
+  const expected = count / fps;
+  // a container stores the clip's length; one frame's time (GIF delays in 1/100 s) plus rounding is the slack
+  const durationOk = Math.abs(info.duration - expected) <= 1 / fps + 0.02;
+  if (info.frames !== count || !durationOk || info.width !== size[0] || info.height !== size[1]) {
+    throw new T2vError(`${target} was not written: the encoded file reads back as ${info.frames} frames, ${info.duration.toFixed(2)} s, ${info.width}x${info.height} instead of ${count} frames, ${expected.toFixed(2)} s, ${size[0]}x${size[1]}`);
   }
 }
 
@@ -40,7 +58,12 @@ export async function writeEncoded(plan: OutputPlan & { readonly format: VideoFo
       chunks: frameChunks(frames, padding, stop, (done) => report(done, frames.count)),
       signal: stop,
     });
-    if (plan.format === 'gif') await writeFile(temp, addGifComment(await readFile(temp), serializeMetadata(metadata, true)));
+    if (plan.format === 'gif') {
+      await writeFile(temp, addGifComment(await readFile(temp), serializeMetadata(metadata, true))).catch((err: unknown) => {
+        throw fsError(err, plan.path, 'free some space or choose another -o');
+      });
+    }
+    await checkEncoded(temp, plan.path, ffmpeg, frames.count, options.fps, [width, height]);
     throwIfStopped(stop, plan.path);
     await commitFile(temp, plan.path, plan.overwrite);
     return {

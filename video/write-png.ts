@@ -1,7 +1,9 @@
 // Writes PNG frame sequences ourselves (exact pixels, tEXt metadata), staged in a temp folder and moved into place.
 import { mkdir, rename, unlink, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
+import { fsError } from '../core/errors.js';
 import { commitFile, existsError, sweepStaleTemps, tempPath } from './atomic.js';
+import { writeJournal } from './frame-journal.js';
 import { frameAt, type Frames } from './frames.js';
 import { InterruptedError } from './interrupt.js';
 import { serializeMetadata } from './metadata.js';
@@ -23,8 +25,22 @@ async function writeFrames(dir: string, plan: OutputPlan, frames: Frames, option
   return names;
 }
 
-/** Moves staged frames into an existing folder; without overwrite, a clash undoes the frames already moved. */
+/** Stages every frame in `temp`; a full disk or a permission problem names the output, not the hidden temp. */
+async function stageFrames(temp: string, plan: OutputPlan, frames: Frames, options: WriteOptions, stop: AbortSignal, report: (d: number, t: number) => void): Promise<string[]> {
+  try {
+    await mkdir(temp);
+    return await writeFrames(temp, plan, frames, options, stop, report);
+  } catch (err) {
+    throw fsError(err, plan.path, 'free some space or choose another -o');
+  }
+}
+
+/**
+ * Moves staged frames into an existing folder; without overwrite, a clash undoes the frames already moved. The journal
+ * goes first, so that a kill in the middle is settled by the next run (settleKilledCommits).
+ */
 async function commitFrames(temp: string, plan: OutputPlan, names: readonly string[]): Promise<void> {
+  writeJournal(temp, { pattern: basename(plan.path), names, overwrite: plan.overwrite });
   const done: string[] = [];
   try {
     for (const name of names) {
@@ -48,8 +64,7 @@ export async function writePngFrames(plan: OutputPlan, frames: Frames, options: 
   await sweepStaleTemps(stageIn, stageName);
   const temp = tempPath(stageIn, stageName);
   return withTemp(temp, plan.path, options, async (stop, report) => {
-    await mkdir(temp);
-    const names = await writeFrames(temp, plan, frames, options, stop, report);
+    const names = await stageFrames(temp, plan, frames, options, stop, report);
     throwIfStopped(stop, plan.path);
     if (plan.createDir) {
       try {

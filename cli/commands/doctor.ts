@@ -1,5 +1,8 @@
 // `t2v doctor`: what this machine gives t2v: Node, onnxruntime and its execution providers, the WebGPU adapter, ffmpeg, the caches.
+import { readdir } from 'node:fs/promises';
+import { join } from 'node:path';
 import { Command, Option } from 'commander';
+import { escapeControls } from '../../core/common/terminal.js';
 import type { Context } from '../context.js';
 import { formatBytes } from '../fs-size.js';
 
@@ -24,6 +27,21 @@ async function adapterLine(): Promise<string> {
   return `${a.name}: ${kind}; shader-f16 ${a.shaderF16 ? 'yes' : 'no'}`;
 }
 
+/** The graph cache's size without the temps of unfinished builds, which are named apart (the next build sweeps them). */
+async function graphCacheLine(dir: string): Promise<string> {
+  const { TEMP_NAME } = await import('../../models/cache-record.js');
+  const { folderSize } = await import('../../models/list.js');
+  const names = await readdir(dir).catch(() => undefined);
+  if (names === undefined) return `${dir} (not created yet)`;
+  let entries = 0, temps = 0, tempCount = 0;
+  for (const name of names) {
+    const size = (await folderSize(join(dir, name))) ?? 0;
+    if (TEMP_NAME.test(name)) { temps += size; tempCount++; } else entries += size;
+  }
+  const extra = tempCount > 0 ? `; plus ${formatBytes(temps)} in ${tempCount} unfinished build${tempCount > 1 ? 's' : ''}, removed by the next build once their process is gone` : '';
+  return `${dir} (${formatBytes(entries)}${extra})`;
+}
+
 export async function runChecks(env: NodeJS.ProcessEnv): Promise<Check[]> {
   const checks: Check[] = [];
   const { packageVersion, cacheDir, hfHubCacheDir, defaultModelDir } = await import('../../models/paths.js');
@@ -31,7 +49,7 @@ export async function runChecks(env: NodeJS.ProcessEnv): Promise<Check[]> {
   const major = Number(process.versions.node.split('.')[0]);
   checks.push({ name: 'node', ok: major >= 20, value: `${process.versions.node}${major >= 20 ? '' : ' (t2v needs 20 or newer)'}` });
   try {
-    const ort = await import('onnxruntime-node');
+    const ort = await import('../../core/runtime/ort.js');
     const backends = ort.listSupportedBackends().map((b) => `${b.name}${b.bundled ? '' : ' (not bundled)'}`);
     checks.push({ name: 'onnxruntime-node', ok: true, value: `${ort.env.versions.node ?? '?'}; execution providers: ${backends.join(', ')}` });
   } catch (e) {
@@ -57,10 +75,10 @@ export async function runChecks(env: NodeJS.ProcessEnv): Promise<Check[]> {
   const def = defaultModelDir();
   const defSize = await folderSize(def);
   checks.push({ name: 'default model', ok: defSize !== undefined, value: defSize === undefined ? `missing (${def})` : `${def} (${formatBytes(defSize)})` });
-  for (const [name, dir] of [['cache', cacheDir(env)], ['hf cache', hfHubCacheDir(env)]] as const) {
-    const size = await folderSize(dir);
-    checks.push({ name, ok: true, value: `${dir} (${size === undefined ? 'not created yet' : formatBytes(size)})` });
-  }
+  checks.push({ name: 'cache', ok: true, value: await graphCacheLine(cacheDir(env)) });
+  const hf = hfHubCacheDir(env);
+  const hfSize = await folderSize(hf);
+  checks.push({ name: 'hf cache', ok: true, value: `${hf} (${hfSize === undefined ? 'not created yet' : formatBytes(hfSize)})` });
   return checks;
 }
 
@@ -70,7 +88,8 @@ export async function doctorAction(opts: Readonly<Record<string, unknown>>, ctx:
     ctx.io.stdout.write(`${JSON.stringify({ ok: list.every((c) => c.ok), checks: list })}\n`);
   } else {
     const width = Math.max(...list.map((c) => c.name.length));
-    for (const c of list) ctx.io.stdout.write(`${c.ok ? 'ok  ' : c.optional ? 'warn' : 'FAIL'}  ${c.name.padEnd(width)}  ${c.value}\n`);
+    // values carry paths from the environment and messages from libraries: shown with controls escaped
+    for (const c of list) ctx.io.stdout.write(`${c.ok ? 'ok  ' : c.optional ? 'warn' : 'FAIL'}  ${c.name.padEnd(width)}  ${escapeControls(c.value)}\n`);
   }
   return list.some((c) => !c.ok && !c.optional) ? 1 : 0;
 }

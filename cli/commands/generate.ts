@@ -4,6 +4,7 @@ import { UsageError } from '../../core/errors.js';
 import { fromFlags, layer } from '../config.js';
 import { isInteractive, type Context } from '../context.js';
 import { GENERATION_FLAGS, REPORT_FLAGS, addFlags } from '../flags.js';
+import { escapeControls } from '../../core/common/terminal.js';
 import { lineReporter } from '../progress-lines.js';
 import type { PipelineOptions, SessionPolicy } from '../../core/pipeline/pipeline.js';
 import type { GenerationPipeline } from '../deps.js';
@@ -28,8 +29,8 @@ export function givenFromFlags(prompt: string | undefined, opts: Readonly<Record
 }
 
 /** The pipeline options the flags ask for; several panels keep their sessions so each network loads once. */
-export function pipelineOptions(given: Pick<GivenFlags, 'device' | 'threads'>, ctx: Context, sessions: SessionPolicy): PipelineOptions {
-  return { device: given.device, ...(given.threads !== undefined ? { threads: given.threads } : {}), sessions, env: ctx.io.env };
+export function pipelineOptions(given: Pick<GivenFlags, 'device' | 'threads' | 'maxMemory'>, ctx: Context, sessions: SessionPolicy): PipelineOptions {
+  return { device: given.device, ...(given.threads !== undefined ? { threads: given.threads } : {}), ...(given.maxMemory !== undefined ? { maxMemory: given.maxMemory } : {}), sessions, env: ctx.io.env };
 }
 
 /** Opens --model once: the folder is resolved and its configs parsed here, before any output is planned. */
@@ -77,7 +78,7 @@ async function printRun(ctx: Context, { settings, pipeline, panels, layout, suff
   if (settings.json) {
     ctx.io.stdout.write(`${JSON.stringify(summary(settings, outcome, extra))}\n`);
   } else {
-    if (!settings.quiet) ctx.io.stderr.write(`wrote ${outcome.written.path} (${outcome.written.frames} frames, ${outcome.written.width}x${outcome.written.height}, ${outcome.written.fps} fps) in ${outcome.timings.totalSeconds.toFixed(1)} s\n`);
+    if (!settings.quiet) ctx.io.stderr.write(`wrote ${escapeControls(outcome.written.path)} (${outcome.written.frames} frames, ${outcome.written.width}x${outcome.written.height}, ${outcome.written.fps} fps) in ${outcome.timings.totalSeconds.toFixed(1)} s\n`);
     const speed = describeSpeed(settings, outcome.results[0]?.unetCalls, settings.steps);
     if (!settings.quiet && speed) ctx.io.stderr.write(`sampling: ${speed}; ${outcome.timings.sampleSeconds.toFixed(1)} s\n`);
     ctx.io.stdout.write(`${outcome.written.path}\n`);

@@ -1,4 +1,5 @@
 // `t2v worker --queue redis://...`: a render-farm worker; takes jobs from the BullMQ queue until interrupted.
+import { availableParallelism } from 'node:os';
 import { Command, Option } from 'commander';
 import { DEVICES } from '../flags.js';
 import type { Context } from '../context.js';
@@ -8,7 +9,7 @@ import { UsageError } from '../../core/errors.js';
 export async function workerAction(opts: Readonly<Record<string, unknown>>, ctx: Context): Promise<number> {
   if (typeof opts.queue !== 'string') throw new UsageError('worker needs --queue redis://HOST:PORT (the Redis the batch was submitted to)');
   const device = typeof opts.device === 'string' ? parseChoice('--device', opts.device, DEVICES) : 'auto';
-  const threads = typeof opts.threads === 'string' ? parseInteger('--threads', opts.threads, 1, 1024) : undefined;
+  const threads = typeof opts.threads === 'string' ? parseInteger('--threads', opts.threads, 1, availableParallelism()) : undefined;
   const lockSeconds = typeof opts.lockSeconds === 'string' ? parseInteger('--lock-seconds', opts.lockSeconds, 2, 3600) : 30;
   const { farmConnection } = await import('../farm/connection.js');
   farmConnection(opts.queue);

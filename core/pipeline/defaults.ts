@@ -18,6 +18,10 @@ export interface ModelDefaults {
   readonly guidanceScale: number;
   readonly fps: number;
   readonly scheduler: SchedulerName;
+  /** Width and height must be multiples of this (the VAE's 2^(blocks-1)). */
+  readonly vaeScaleFactor: number;
+  /** The scheduler's num_train_timesteps: the most sampling steps there can be. */
+  readonly maxSteps: number;
   /** The model's FreeU preset (what `--freeu` alone applies). */
   readonly freeu: FreeUFactors;
   /** What `--fast` applies (t2v.json `fast`, else GENERIC_FAST). */
@@ -48,9 +52,13 @@ function num(obj: Record<string, unknown>, key: string, fallback: number, file: 
 
 /** The defaults of loaded parts: diffusers' pipeline values at the U-Net's sample size, under the folder's t2v.json. */
 export async function defaultsForParts(parts: PipelineParts): Promise<ModelDefaults> {
-  const size = (parts.unetConfig.sampleSize ?? 32) * parts.vaeConfig.scaleFactor;
+  const vaeScaleFactor = parts.vaeConfig.scaleFactor;
+  const size = (parts.unetConfig.sampleSize ?? 32) * vaeScaleFactor;
+  const trained = parts.schedulerConfig.num_train_timesteps;
   const base: ModelDefaults = {
     name: parts.id,
+    vaeScaleFactor,
+    maxSteps: typeof trained === 'number' && Number.isInteger(trained) && trained >= 2 ? trained : 1000,
     frames: PIPELINE_DEFAULTS.frames,
     width: size,
     height: size,
@@ -70,6 +78,7 @@ export async function defaultsForParts(parts: PipelineParts): Promise<ModelDefau
   const sched = d.scheduler === undefined ? base.scheduler : String(d.scheduler);
   if (!isSchedulerName(sched)) throw new T2vError(`${t2vPath}: defaults.scheduler must be one of ${SCHEDULER_NAMES.join(', ')}`);
   return {
+    ...base,
     name: typeof t2v.name === 'string' ? t2v.name : base.name,
     ...(typeof t2v.description === 'string' ? { description: t2v.description } : {}),
     frames: num(d, 'num_frames', base.frames, t2vPath),

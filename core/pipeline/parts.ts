@@ -18,6 +18,8 @@ export interface PipelineParts {
   readonly schedulerConfig: Readonly<Record<string, unknown>>;
   readonly unetConfig: Unet3dConfig;
   readonly vaeConfig: VaeConfig;
+  /** Where the U-Net's weights come from, for the memory estimate. */
+  readonly unetWeights: WeightsSpec;
   loadTextEncoder(opts: LoadOptions): Promise<TextEncoderRunner>;
   loadUnet(opts: LoadOptions): Promise<Unet3dRunner>;
   /** DeepCache's full and shallow U-Net graphs for `branch`. */
@@ -37,6 +39,7 @@ export function partsFrom(meta: Pick<PipelineParts, 'id' | 'revision' | 'root' |
     ...meta,
     unetConfig: configs.unet,
     vaeConfig: configs.vae,
+    unetWeights: weights('unet'),
     loadTextEncoder: (opts) => loadTextEncoderFrom(configs.textEncoder, weights('text_encoder'), opts),
     loadUnet: (opts) => loadUnet3dFrom(configs.unet, weights('unet'), opts),
     loadDeepCacheUnet: (opts, branch) => loadDeepCacheUnet3dFrom(configs.unet, weights('unet'), opts, branch),

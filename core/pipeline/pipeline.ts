@@ -35,6 +35,7 @@ import { deepCacheStepper, fullSteps, type DeepCacheCounts, type DeepCacheSettin
 import { guidedStep, sampleLatents, scaleInitialNoise, throwIfAborted, type UnetStep } from './sampler.js';
 import { SessionPool, type NetworkPart, type SessionPolicy } from './session-pool.js';
 import type { FreeUSettings, GenerateRequest, GenerateResult, ProgressEvent, SchedulerName } from './types.js';
+import { checkMemory } from './memory.js';
 import { validateRequest } from './validate.js';
 
 export type { NetworkPart, SessionPolicy } from './session-pool.js';
@@ -47,6 +48,8 @@ export interface PipelineOptions {
   readonly threads?: number;
   /** Session lifetime policy (default `per-phase`), see the module header. */
   readonly sessions?: SessionPolicy;
+  /** Bytes a video may use; a larger estimate is refused before any network loads. 0: no check; absent: the machine's limit. */
+  readonly maxMemory?: number;
   /** Where Hub ids are looked up (HF_HOME and friends); default process.env. */
   readonly env?: NodeJS.ProcessEnv;
 }
@@ -143,6 +146,7 @@ export function pipelineFromParts(parts: PipelineParts, defaults: ModelDefaults,
     device: (await resolveOnce()).device,
     ...(options.threads ? { threads: options.threads } : {}),
     onProgress: (message: string) => hooks.onProgress?.({ phase: 'load', message }),
+    onWarning: (message: string) => hooks.onProgress?.({ phase: 'warning', message }),
   });
 
   const pipe: Pipeline = {
@@ -214,6 +218,7 @@ export function pipelineFromParts(parts: PipelineParts, defaults: ModelDefaults,
       const t0 = performance.now();
       const report = (e: ProgressEvent): void => hooks.onProgress?.(e);
       validateRequest(req, scale);
+      await checkMemory(parts, req, options.maxMemory);
       // the branch range depends on the U-Net: refused before any network loads
       if (req.deepCache && req.deepCache.interval > 1) deepCacheEntry(parts.unetConfig, req.deepCache.branch);
       report({ phase: 'load', message: (await resolveOnce()).note });

@@ -56,6 +56,15 @@ export function varianceNoise(generator: TorchGenerator, dims: readonly [number,
   return batchIntoFrames(fillNormal(new Float32Array(c * f * h * w), generator), c, f, h * w);
 }
 
+/** One NaN or infinity spreads to every later step and decodes to a black or noise video: stop at the first. */
+export function checkFinite(latents: Float32Array, step: number, total: number, guidanceScale: number): void {
+  for (let j = 0; j < latents.length; j++) {
+    if (!Number.isFinite(latents[j]!)) {
+      throw new T2vError(`the latents hold ${Number.isNaN(latents[j]!) ? 'NaN' : 'an infinity'} after step ${step + 1} of ${total} (guidance ${guidanceScale}); the model's weights may be damaged, or try a lower --guidance or --device cpu`);
+    }
+  }
+}
+
 /** Whether step `i` of `steps` is inside the guidance interval (the same [start, end) fractions as FreeU's). */
 export function guidedStep(i: number, steps: number, interval: readonly [number, number] | null | undefined): boolean {
   return !interval || (i / steps >= interval[0] && i / steps < interval[1]);
@@ -86,6 +95,7 @@ export async function sampleLatents(o: SampleOptions): Promise<Float32Array> {
     const eta = o.eta ?? 0;
     if (eta > 0 && !o.generator) throw new T2vError('sampling with eta > 0 needs the generator of the initial latents');
     latents = o.scheduler.step(noise, t, latents, eta > 0 ? { eta, varianceNoise: varianceNoise(o.generator!, o.dims) } : {});
+    checkFinite(latents, i, timesteps.length, o.guidanceScale);
     o.onStep?.(i, latents, (performance.now() - started) / 1000);
   }
   return latents;

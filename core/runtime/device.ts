@@ -1,7 +1,7 @@
 // Execution providers: cpu always; webgpu (bundled in onnxruntime-node, Dawn over Vulkan) when an adapter exists.
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import * as ort from 'onnxruntime-node';
+import * as ort from './ort.js';
 import { T2vError } from '../errors.js';
 import type { Device, DeviceChoice } from './device-names.js';
 import { GraphBuilder } from '../../models/onnx/graph.js';

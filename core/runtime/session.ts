@@ -1,6 +1,6 @@
 // Loading a network: cached graph (built on first use) -> onnxruntime session on the chosen device.
 import { availableParallelism } from 'node:os';
-import * as ort from 'onnxruntime-node';
+import * as ort from './ort.js';
 import { T2vError } from '../errors.js';
 import type { Device } from './device-names.js';
 import { assertDeviceUsable, executionProviders, firstLine } from './device.js';
@@ -15,6 +15,8 @@ export interface LoadOptions {
   threads?: number;
   cacheDir?: string;
   onProgress?: (msg: string) => void;
+  /** Lines shown whatever the verbosity (a damaged cache entry being rebuilt). */
+  onWarning?: (msg: string) => void;
   /** Attention implementation in the built graph (default: `defaultAttention(device)`). */
   attention?: AttentionImpl;
 }
@@ -71,6 +73,7 @@ export async function loadNetwork(net: NetworkConfig, weights: WeightsSpec, opts
     ...build,
     ...(opts.cacheDir ? { cacheDir: opts.cacheDir } : {}),
     ...(opts.onProgress ? { onProgress: opts.onProgress } : {}),
+    ...(opts.onWarning ? { onWarning: opts.onWarning } : {}),
   });
   opts.onProgress?.(`starting the ${net.kind} session on ${opts.device}`);
   const session = await createSession(graph.modelPath, opts.device, opts.threads);

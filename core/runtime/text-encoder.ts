@@ -1,5 +1,5 @@
 // The CLIP text encoder runner: int64 input_ids (B, L), L <= max_position_embeddings -> last_hidden_state (B, L, D).
-import * as ort from 'onnxruntime-node';
+import * as ort from './ort.js';
 import { T2vError } from '../errors.js';
 import { parseClipTextConfig, type ClipTextConfig } from '../../models/configs/clip-text.js';
 import { readPartConfig } from '../../models/folder.js';

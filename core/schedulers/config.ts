@@ -1,5 +1,6 @@
 // scheduler_config.json -> typed config, with each diffusers scheduler class's __init__ defaults in one place.
 import { T2vError } from '../errors.js';
+import { showValue } from '../../models/configs/common.js';
 
 export type SchedulerClass = 'DDIMScheduler' | 'DPMSolverMultistepScheduler' | 'EulerDiscreteScheduler';
 export type BetaSchedule = 'linear' | 'scaled_linear' | 'squaredcos_cap_v2';
@@ -117,7 +118,7 @@ function readValue(key: Key, raw: unknown, fallback: SchedulerConfig[Key]): Sche
   }
   const choices = CHOICES[key];
   if (choices) {
-    if (typeof raw !== 'string' || !choices.includes(raw)) fail(name, `is ${JSON.stringify(raw)}; supported: ${choices.join(', ')}`);
+    if (typeof raw !== 'string' || !choices.includes(raw)) fail(name, `is ${showValue(raw)}; supported: ${choices.join(', ')}`);
     return raw as SchedulerConfig[Key];
   }
   if (typeof fallback === 'boolean') {

@@ -5,7 +5,7 @@ export class ConfigReader {
   constructor(private readonly raw: Readonly<Record<string, unknown>>, private readonly what: string) {}
 
   private fail(key: string, want: string): never {
-    throw new T2vError(`${this.what}: ${key} is ${JSON.stringify(this.raw[key])}, expected ${want}; t2v cannot build this model`);
+    throw new T2vError(`${this.what}: ${key} is ${showValue(this.raw[key])}, expected ${want}; t2v cannot build this model`);
   }
 
   has(key: string): boolean { return this.raw[key] !== undefined && this.raw[key] !== null; }
@@ -55,6 +55,13 @@ export class ConfigReader {
   reject(message: string): never {
     throw new T2vError(`${this.what}: ${message}; t2v cannot build this model`);
   }
+}
+
+/** A config value as the file spells it: JSON, except Python's Infinity / -Infinity / NaN, which JSON prints as null. */
+export function showValue(value: unknown): string {
+  if (typeof value === 'number' && !Number.isFinite(value)) return String(value);
+  if (Array.isArray(value)) return `[${value.map(showValue).join(', ')}]`;
+  return JSON.stringify(value) ?? String(value);
 }
 
 /** Sorted-key JSON, for cache keys. */

@@ -33,6 +33,8 @@ export const TINY_DEFAULTS: ModelDefaults = {
   guidanceScale: 9,
   fps: 8,
   scheduler: 'ddim',
+  vaeScaleFactor: 8,
+  maxSteps: 1000,
   freeu: { b1: 1.2, b2: 1.4, s1: 0.9, s2: 0.2 },
   fast: { deepCache: { interval: 3, branch: 0, schedule: 'uniform' }, guidanceInterval: [0, 0.5], steps: 2, scheduler: 'dpmpp2m' },
 };

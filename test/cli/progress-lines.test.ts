@@ -21,7 +21,15 @@ describe('progress lines', () => {
 
   it.each([
     [0.5, '0.5s'], [59, '59s'], [61, '1m01s'], [3725, '1h02m'], [Number.NaN, '?'],
+    // rounding carries into the next unit: never 1m60s or 1h60m
+    [9.96, '10s'], [59.6, '1m00s'], [119.6, '2m00s'], [3599.6, '1h00m'], [7199, '2h00m'],
   ])('formatDuration(%s)', (s, want) => expect(formatDuration(s)).toBe(want));
+
+  it('controls in a warning are shown escaped', () => {
+    const sink = new MemoryStream();
+    lineReporter(sink, { quiet: false, verbose: false })({ phase: 'warning', message: 'bad\r\u001b[2Kname' });
+    expect(sink.text).toBe('t2v: warning: bad\\r\\e[2Kname\n');
+  });
 
   it.each([
     [false, 'step 1/2  1.00 s/step  ETA 1.0s\nt2v: warning: long prompt\n'],

@@ -24,7 +24,7 @@ describe('compile cache', () => {
       expect(second).toMatchObject({ built: false, modelPath: first.modelPath });
       expect((await stat(second.modelPath)).mtimeMs).toBe(before);
       expect(first.dir).toMatch(/clip-text-[0-9a-f]{16}$/);
-      expect((await readdir(first.dir)).sort()).toEqual(['model.onnx', 'model.onnx.data']);
+      expect((await readdir(first.dir)).sort()).toEqual(['complete.json', 'model.onnx', 'model.onnx.data']);
     });
   });
 
