@@ -29,6 +29,7 @@ from parts import tokenizer  # noqa: E402
 
 TRAVEL = {"tied": (0.45, 0.7), "short": (0.2, 0.3)}
 FRAMES = C.FRAMES  # --frames
+FIXED = None  # --fixed: (shape, colour, bg) indices; then only the direction varies
 SCALE = 2.0  # pixels in [-1, 1] times this: about unit variance on a grey background, the SNR of real latents
 
 
@@ -50,6 +51,8 @@ def make_batch(gen, n, down, paths, spec=None):
     """-> grid clips (n, 3, F, 64/down, 64/down) scaled, and the spec (shape, colour, direction, bg)."""
     if spec is None:
         _, spec = data_torch.make_batch(gen, n, 2, 8)  # the spec draw only (tiny render, discarded)
+        if FIXED is not None:
+            spec = (torch.full((n,), FIXED[0]), torch.full((n,), FIXED[1]), spec[2], torch.full((n,), FIXED[2]))
     shape, colour, direction, bg = spec
     clips = data_torch.render(shape, colour, direction, bg, *geometry(gen, direction, C.SIZE, paths), FRAMES, C.SIZE)
     x = clips.permute(0, 1, 4, 2, 3).reshape(n * FRAMES, 3, C.SIZE, C.SIZE)
@@ -84,6 +87,8 @@ def evaluate(unet, text, table, acp, down, steps=10, guidance=5.0, seed=0):
     (grey for white objects) -> colour, direction and both accuracy (an unreadable clip counts as wrong)."""
     cases = [(s, c, d, (s + c + d) % 3) for s, c, d in itertools.product(range(3), range(5), range(4))]
     cases = [(s, c, d, 2 if (c == data_torch.WHITE and b == data_torch.WHITE_BG) else b) for s, c, d, b in cases]
+    if FIXED is not None:
+        cases = [(FIXED[0], FIXED[1], d, FIXED[2]) for d in range(4) for _ in range(15)]
     idx = [torch.tensor(v) for v in zip(*cases)]
     n = len(cases)
     ids = table[2, idx[0], idx[1], idx[2], idx[3]]
@@ -133,14 +138,19 @@ def main():
     ap.add_argument("--lr", type=float, default=1e-3)
     ap.add_argument("--every", type=int, default=250)
     ap.add_argument("--channels", default="16,32,64", help="block_out_channels (one CrossAttn block per entry)")
+    ap.add_argument("--fixed", default="", help="shape,colour,background (e.g. circle,white,black): only the "
+                    "direction varies, the easiest test of whether it can be learned at all")
     ap.add_argument("--tag", default="")
     args = ap.parse_args()
-    global FRAMES
+    global FRAMES, FIXED
     FRAMES = args.frames
+    if args.fixed:
+        sh, co, bg = args.fixed.split(",")
+        FIXED = (data.SHAPES.index(sh), data_torch.COLOUR_NAMES.index(co), data_torch.BG_NAMES.index(bg))
     torch.set_num_threads(1)
     work = os.path.join(HERE, "work")
     os.makedirs(work, exist_ok=True)
-    ckpt = os.path.join(work, f"learn-{args.tag or f'd{args.down}-{args.paths}-f{args.frames}'}.pt")
+    ckpt = os.path.join(work, f"learn-{args.tag or f'd{args.down}-{args.paths}-f{args.frames}' + ('-fixed' if args.fixed else '')}.pt")
     chans = [int(c) for c in args.channels.split(",")]
     cfg = dict(C.UNET, block_out_channels=chans, in_channels=3, out_channels=3, sample_size=C.SIZE // args.down,
                down_block_types=["CrossAttnDownBlock3D"] * (len(chans) - 1) + ["DownBlock3D"],
@@ -162,7 +172,7 @@ def main():
           f"paths {args.paths}, {FRAMES} frames, from step {step}", flush=True)
     t0, losses = time.time(), []
     while step <= args.steps:
-        if step % args.every == 0 and (step > 0 or not losses):
+        if step % args.every == 0 and step > 0:
             unet.eval(), text.eval()
             col, dir_, both = evaluate(unet, text, table, acp, args.down)
             ratios = flipped(unet, text, table, acp, args.down, args.paths)
@@ -171,6 +181,8 @@ def main():
             print(f"step {step}: loss {loss:.4f}, sampled colour {col:.1%} direction {dir_:.1%} both {both:.1%}, "
                   f"flipped t=999..599 {' '.join(f'{r:.3f}' for r in ratios)}, {time.time() - t0:.0f}s", flush=True)
             losses = []
+        if step % 50 == 0 or step == args.steps:
+            print(f"  step {step}, {time.time() - t0:.0f}s", flush=True)
             torch.save({"unet": unet.state_dict(), "text": text.state_dict(), "opt": opt.state_dict(),
                         "step": step, "args": vars(args)}, ckpt + ".tmp")
             os.replace(ckpt + ".tmp", ckpt)

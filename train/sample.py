@@ -163,18 +163,39 @@ def read_clip(rgb, threshold=80):
     return colour, d
 
 
+# fill ratio (object pixels / their bounding box): square 1, circle pi/4, triangle 1/2; the cuts lie between
+SHAPE_CUTS = ((0.64, "triangle"), (0.9, "circle"), (float("inf"), "square"))
+
+
+def read_shape(rgb, threshold=80, min_pixels=12):
+    """The shape of the object in rgb (F, H, W, 3) uint8, from the median fill ratio of its frames, or None."""
+    f0 = rgb[0].astype(np.float64)
+    border = np.concatenate([f0[0], f0[-1], f0[:, 0], f0[:, -1]])
+    bg = np.array([np.sort(border[:, c])[len(border) >> 1] for c in range(3)])
+    ratios = []
+    for fm in ((rgb.astype(np.float64) - bg) ** 2).sum(-1) >= threshold * threshold:
+        ys, xs = np.nonzero(fm)
+        if len(xs) >= min_pixels:
+            ratios.append(len(xs) / ((xs.max() - xs.min() + 1) * (ys.max() - ys.min() + 1)))
+    if not ratios:
+        return None
+    r = float(np.median(ratios))
+    return next(name for cut, name in SHAPE_CUTS if r < cut)
+
+
 def prompt_seed_pairs(seeds):
     return [(c, s, d, seed) for c, s, d in itertools.product(data.COLOURS, data.SHAPES, data.DIRECTIONS)
             for seed in range(seeds)]
 
 
 def score(pairs, readings):
-    """readings: (colour, direction) per pair -> "colour X%, direction Y%, both Z%"."""
+    """readings: (colour, direction, shape) per pair -> "colour X%, direction Y%, both Z%"."""
     n = len(pairs)
     ok_c = sum(r[0] == p[0] for p, r in zip(pairs, readings))
     ok_d = sum(r[1] == p[2] for p, r in zip(pairs, readings))
     ok_b = sum(r[0] == p[0] and r[1] == p[2] for p, r in zip(pairs, readings))
-    return f"colour {ok_c / n:.1%}, direction {ok_d / n:.1%}, both {ok_b / n:.1%}"
+    ok_s = sum(r[2] == p[1] for p, r in zip(pairs, readings))
+    return f"colour {ok_c / n:.1%}, direction {ok_d / n:.1%}, both {ok_b / n:.1%}, shape {ok_s / n:.1%}"
 
 
 def sample_pairs(models, pairs, batch, device="cpu", **kwargs):
@@ -184,7 +205,7 @@ def sample_pairs(models, pairs, batch, device="cpu", **kwargs):
         chunk = pairs[i:i + batch]
         out = generate(*models, [f"a {c} {s} moving {d}" for c, s, d, _ in chunk], [p[3] for p in chunk],
                        device=device, **kwargs)
-        readings += [read_clip(clip) for clip in out]
+        readings += [read_clip(clip) + (read_shape(clip),) for clip in out]
         clips += list(out)
     return readings, clips
 
