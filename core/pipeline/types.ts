@@ -12,11 +12,10 @@ export interface FreeUSettings extends Omit<FreeUFactors, 'version'> {
   readonly end: number;
 }
 
+/** One video's settings; the model, device and threads belong to the pipeline (PipelineOptions). */
 export interface GenerateRequest {
   readonly prompt: string;
   readonly negativePrompt?: string;
-  /** Folder path, Hub id or `default`. */
-  readonly model?: string;
   /** 0 .. 2^64-1; drawn at random (and reported) when absent. */
   readonly seed?: bigint;
   readonly steps: number;
@@ -27,9 +26,6 @@ export interface GenerateRequest {
   readonly scheduler: SchedulerName;
   /** Absent or null: FreeU off. */
   readonly freeu?: FreeUSettings | null;
-  readonly device: DeviceChoice;
-  readonly threads?: number;
-  readonly signal?: AbortSignal;
 }
 
 export type ProgressEvent =
