@@ -29,6 +29,7 @@ from parts import tokenizer  # noqa: E402
 
 TRAVEL = {"tied": (0.45, 0.7), "short": (0.2, 0.3)}
 FRAMES = C.FRAMES  # --frames
+DEV = torch.device("cpu")  # --device: the networks run there; clips are drawn on the CPU (the same on any device)
 FIXED = None  # --fixed: (shape, colour, bg) indices; then only the direction varies
 SCALE = 2.0  # pixels in [-1, 1] times this: about unit variance on a grey background, the SNR of real latents
 
@@ -92,11 +93,12 @@ def evaluate(unet, text, table, acp, down, steps=10, guidance=5.0, seed=0):
     idx = [torch.tensor(v) for v in zip(*cases)]
     n = len(cases)
     ids = table[2, idx[0], idx[1], idx[2], idx[3]]
-    ehs = torch.cat([text(table[0, 0, 0, 0, 0][None].expand(n, -1)), text(ids)])
+    ehs = torch.cat([text(table[0, 0, 0, 0, 0][None].expand(n, -1).to(DEV)), text(ids.to(DEV))])
     x = torch.randn((n, 3, FRAMES, C.SIZE // down, C.SIZE // down), generator=torch.Generator().manual_seed(seed))
+    x, acp = x.to(DEV), acp.to(DEV)
     ts = schedule.ddim_timesteps(steps, "trailing")
     for t in ts:
-        v = unet(torch.cat([x, x]), torch.full((2 * n,), int(t)), ehs)
+        v = unet(torch.cat([x, x]), torch.full((2 * n,), int(t), device=DEV), ehs)
         vu, vc = v.chunk(2)
         v = vu + guidance * (vc - vu)
         a = acp[t]
@@ -104,7 +106,7 @@ def evaluate(unet, text, table, acp, down, steps=10, guidance=5.0, seed=0):
         ap = acp[prev] if prev >= 0 else acp[0]
         x0, eps = a.sqrt() * x - (1 - a).sqrt() * v, (1 - a).sqrt() * x + a.sqrt() * v
         x = ap.sqrt() * x0 + (1 - ap).sqrt() * eps
-    colour, direction = read(x, idx[3])
+    colour, direction = read(x.cpu(), idx[3])
     return (colour == idx[1]).float().mean().item(), (direction == idx[2]).float().mean().item(), \
         ((colour == idx[1]) & (direction == idx[2])).float().mean().item()
 
@@ -119,11 +121,11 @@ def flipped(unet, text, table, acp, down, paths, ts=(999, 899, 799, 699, 599), n
     out = []
     for t in ts:
         a = acp[t]
-        xt = a.sqrt() * z0 + (1 - a).sqrt() * torch.randn(z0.shape, generator=gen)
+        xt = (a.sqrt() * z0 + (1 - a).sqrt() * torch.randn(z0.shape, generator=gen)).to(DEV)
         mse = []
         for d in (direction, opposite[direction]):
-            v = unet(xt, torch.full((n,), t), text(table[2, shape, colour, d, bg]))
-            mse.append((a.sqrt() * xt - (1 - a).sqrt() * v - z0).pow(2).mean().item())
+            v = unet(xt, torch.full((n,), t, device=DEV), text(table[2, shape, colour, d, bg].to(DEV)))
+            mse.append((a.sqrt() * xt - (1 - a).sqrt() * v - z0.to(DEV)).pow(2).mean().item())
         out.append(mse[1] / mse[0])
     return out
 
@@ -140,10 +142,11 @@ def main():
     ap.add_argument("--channels", default="16,32,64", help="block_out_channels (one CrossAttn block per entry)")
     ap.add_argument("--fixed", default="", help="shape,colour,background (e.g. circle,white,black): only the "
                     "direction varies, the easiest test of whether it can be learned at all")
+    ap.add_argument("--device", default="cpu")
     ap.add_argument("--tag", default="")
     args = ap.parse_args()
-    global FRAMES, FIXED
-    FRAMES = args.frames
+    global FRAMES, FIXED, DEV
+    FRAMES, DEV = args.frames, torch.device(args.device)
     if args.fixed:
         sh, co, bg = args.fixed.split(",")
         FIXED = (data.SHAPES.index(sh), data_torch.COLOUR_NAMES.index(co), data_torch.BG_NAMES.index(bg))
@@ -156,14 +159,14 @@ def main():
                down_block_types=["CrossAttnDownBlock3D"] * (len(chans) - 1) + ["DownBlock3D"],
                up_block_types=["UpBlock3D"] + ["CrossAttnUpBlock3D"] * (len(chans) - 1))
     torch.manual_seed(C.SEED)
-    unet, text = UNet3DConditionModel(**cfg), CLIPTextModel(**C.TEXT)
+    unet, text = UNet3DConditionModel(**cfg).to(DEV), CLIPTextModel(**C.TEXT).to(DEV)
     params = list(unet.parameters()) + list(text.parameters())
     opt = torch.optim.AdamW(params, lr=args.lr, weight_decay=1e-2)
     table = data_torch.caption_table(tokenizer())
     acp = schedule.alphas_cumprod(zero_snr=True)
     step = 0
     if os.path.exists(ckpt):  # resume: every step draws its data from SEED + step, so the run continues exactly
-        st = torch.load(ckpt)
+        st = torch.load(ckpt, map_location=DEV)
         unet.load_state_dict(st["unet"])
         text.load_state_dict(st["text"])
         opt.load_state_dict(st["opt"])
@@ -194,8 +197,9 @@ def main():
         noise = torch.randn(z0.shape, generator=gen)
         t = torch.randint(0, C.TRAIN_STEPS, (args.batch,), generator=gen)
         a = acp[t].view(-1, 1, 1, 1, 1)
-        v = unet(a.sqrt() * z0 + (1 - a).sqrt() * noise, t, text(ids))
-        loss = (v - (a.sqrt() * noise - (1 - a).sqrt() * z0)).pow(2).mean()
+        xt, target = a.sqrt() * z0 + (1 - a).sqrt() * noise, a.sqrt() * noise - (1 - a).sqrt() * z0
+        v = unet(xt.to(DEV), t.to(DEV), text(ids.to(DEV)))
+        loss = (v - target.to(DEV)).pow(2).mean()
         for g in opt.param_groups:
             g["lr"] = args.lr * min(1.0, (step + 1) / 100)
         opt.zero_grad(set_to_none=True)
