@@ -1,13 +1,17 @@
 // The command line: builds the commander program, runs one command, and maps every outcome to an exit status.
 import { Command, CommanderError } from 'commander';
 import { packageVersion } from '../models/paths.js';
+import { batchCommand } from './commands/batch.js';
 import { compareCommand } from './commands/compare.js';
 import { doctorCommand } from './commands/doctor.js';
 import { addGenerationOptions, generateAction, generateCommand } from './commands/generate.js';
 import { infoCommand } from './commands/info.js';
 import { modelsCommand } from './commands/models.js';
+import { queueCommand } from './commands/queue.js';
+import { studyCommand } from './commands/study.js';
 import { sweepCommand } from './commands/sweep.js';
 import { verifyCommand } from './commands/verify.js';
+import { workerCommand } from './commands/worker.js';
 import type { Context, Io } from './context.js';
 import type { Deps } from './deps.js';
 import { EXIT_USAGE, reportFailure } from './fail.js';
@@ -79,7 +83,7 @@ export async function main(argv: readonly string[], io: Io, options: MainOptions
     .addHelpText('after', HELP_AFTER);
   addGenerationOptions(program);
   program.action(async (prompt: string | undefined, opts: Record<string, unknown>) => done(await generateAction(prompt, opts, ctx)));
-  for (const make of [generateCommand, compareCommand, sweepCommand, verifyCommand, modelsCommand, infoCommand, doctorCommand]) {
+  for (const make of [generateCommand, compareCommand, sweepCommand, batchCommand, studyCommand, workerCommand, queueCommand, verifyCommand, modelsCommand, infoCommand, doctorCommand]) {
     program.addCommand(inheritAll(program, make(ctx, done)));
   }
 

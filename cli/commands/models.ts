@@ -3,8 +3,8 @@ import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Command, Option } from 'commander';
 import type { Context } from '../context.js';
-import { byteBar } from '../byte-bar.js';
 import { folderSize, formatBytes } from '../fs-size.js';
+import { pullCommand } from './models-pull.js';
 
 export interface ModelEntry {
   readonly id: string;
@@ -101,32 +101,6 @@ export async function infoAction(model: string | undefined, opts: Readonly<Recor
   return 0;
 }
 
-export async function pullAction(spec: string, opts: Readonly<Record<string, unknown>>, ctx: Context): Promise<number> {
-  const { pullModel } = await import('../../models/hub-pull.js');
-  const { hfHubCacheDir } = await import('../../models/paths.js');
-  const quiet = opts.quiet === true;
-  const bar = byteBar(ctx.io.stderr);
-  const env = ctx.io.env;
-  const token = env.HF_TOKEN || env.HUGGING_FACE_HUB_TOKEN;
-  const result = await pullModel({
-    spec,
-    cacheDir: hfHubCacheDir(env),
-    ...(env.HF_ENDPOINT ? { hubUrl: env.HF_ENDPOINT } : {}),
-    ...(token ? { accessToken: token } : {}),
-    signal: ctx.signal,
-    ...(quiet ? {} : { onBytes: (done: number, total: number, file: string) => bar.update(done, total, file) }),
-  });
-  bar.finish();
-  const usable = await isPipeline(result.dir);
-  if (opts.json === true) {
-    ctx.io.stdout.write(`${JSON.stringify({ ...result, textToVideo: usable })}\n`);
-  } else {
-    ctx.io.stdout.write(`${result.hubId}@${result.revision}: ${result.files} files, ${formatBytes(result.bytes)} fetched, in ${result.dir}\n`);
-    if (!usable) ctx.io.stderr.write(`t2v: warning: ${result.hubId} is not a TextToVideoSDPipeline folder; t2v cannot generate with it\n`);
-  }
-  return 0;
-}
-
 export function modelsCommand(ctx: Context, done: (code: number) => void): Command {
   const json = () => new Option('--json', 'print one JSON object (default: off)');
   const verbose = () => new Option('-v, --verbose', 'stack traces of unexpected errors (default: off)');
@@ -138,9 +112,6 @@ export function modelsCommand(ctx: Context, done: (code: number) => void): Comma
     .argument('[model]', 'folder, Hub id or name (default: default)')
     .addOption(json()).addOption(verbose())
     .action(async (model: string | undefined, opts: Record<string, unknown>) => done(await infoAction(model, opts, ctx))));
-  cmd.addCommand(new Command('pull').description('download org/name[@revision] into the Hugging Face cache (HF_ENDPOINT, HF_TOKEN and HF_HUB_CACHE are honoured)')
-    .argument('<hub id>', 'like damo-vilab/text-to-video-ms-1.7b or org/name@revision')
-    .addOption(json()).addOption(new Option('-q, --quiet', 'no progress bar (default: off)')).addOption(verbose())
-    .action(async (spec: string, opts: Record<string, unknown>) => done(await pullAction(spec, opts, ctx))));
+  cmd.addCommand(pullCommand(ctx, done, [json(), verbose()]));
   return cmd;
 }
