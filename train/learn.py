@@ -153,7 +153,8 @@ def main():
     torch.set_num_threads(1)
     work = os.path.join(HERE, "work")
     os.makedirs(work, exist_ok=True)
-    ckpt = os.path.join(work, f"learn-{args.tag or f'd{args.down}-{args.paths}-f{args.frames}' + ('-fixed' if args.fixed else '')}.pt")
+    name = args.tag or f"d{args.down}-{args.paths}-f{args.frames}" + ("-fixed" if args.fixed else "")
+    ckpt = os.path.join(work, f"learn-{name}.pt")
     chans = [int(c) for c in args.channels.split(",")]
     cfg = dict(C.UNET, block_out_channels=chans, in_channels=3, out_channels=3, sample_size=C.SIZE // args.down,
                down_block_types=["CrossAttnDownBlock3D"] * (len(chans) - 1) + ["DownBlock3D"],

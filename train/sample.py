@@ -79,7 +79,7 @@ def checkpoint_prediction(path):
 
 
 def checkpoint_zero_snr(path):
-    """Whether a `fresh` checkpoint was trained on the zero-terminal-SNR schedule (then sampled with trailing spacing)."""
+    """Whether a `fresh` checkpoint was trained with zero terminal SNR (then sampled with trailing spacing)."""
     return bool(torch.load(path, map_location="cpu")["args"].get("zero_snr", False))
 
 
