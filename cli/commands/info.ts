@@ -4,8 +4,8 @@ import type { Context } from '../context.js';
 
 export async function infoAction(file: string, opts: Readonly<Record<string, unknown>>, ctx: Context): Promise<number> {
   const { readMetadata } = await import('../../video/probe.js');
-  const { describeMetadata } = await import('../../video/describe.js');
-  const { reproduceCommand } = await import('../../video/reproduce.js');
+  const { describeMetadata } = await import('../describe.js');
+  const { reproduceCommand } = await import('../reproduce.js');
   const meta = await readMetadata(file);
   if (opts.json === true) {
     ctx.io.stdout.write(`${JSON.stringify({ file, metadata: meta, reproduce: reproduceCommand(meta) })}\n`);

@@ -30,7 +30,6 @@ export function ProgressRun({ start, cancelling, onFinish }: ProgressRunProps) {
       live = false;
     };
     // the run starts once per mount
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, []);
   const shown: ProgressState = cancelling && state.phase !== 'done' && state.phase !== 'failed' ? { ...state, phase: 'cancelling' } : state;
   return <ProgressScreen state={shown} />;

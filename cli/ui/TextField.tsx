@@ -26,6 +26,7 @@ export function TextField({ label, hint, initial, onSubmit, isActive = true }: T
         return;
       }
       // typed or pasted text; drop control characters (a pasted newline among them)
+      // eslint-disable-next-line no-control-regex -- control characters are exactly what is removed
       const clean = input.replace(/[\u0000-\u001f\u007f]/g, '');
       if (clean) setValue((v) => v + clean);
     },
