@@ -15,7 +15,8 @@ function flag(name: string, fallback: string): string {
   return i >= 0 ? process.argv[i + 1] ?? fallback : fallback;
 }
 
-interface Tally { colour: number; direction: number; both: number; total: number }
+/** both: colour and direction right; all: colour, direction and shape (read from the frames) right. */
+interface Tally { colour: number; direction: number; both: number; shape: number; all: number; total: number }
 
 async function main(): Promise<void> {
   const seeds = Number(flag('seeds', '2'));
@@ -32,7 +33,7 @@ async function main(): Promise<void> {
   const perAttribute: Record<string, Record<string, { right: number; total: number }>> = {};
   const started = performance.now();
   for (const [mode, freeu] of modes) {
-    const t: Tally = (tallies[mode] = { colour: 0, direction: 0, both: 0, total: 0 });
+    const t: Tally = (tallies[mode] = { colour: 0, direction: 0, both: 0, shape: 0, all: 0, total: 0 });
     const attr: Record<string, { right: number; total: number }> = (perAttribute[mode] = {});
     const bump = (k: string, ok: boolean) => { const a = (attr[k] ??= { right: 0, total: 0 }); a.total++; if (ok) a.right++; };
     for (const colour of Object.keys(PALETTE) as Colour[]) {
@@ -48,14 +49,17 @@ async function main(): Promise<void> {
             const reading = readClip(r.rgb, r.frames, r.width, r.height);
             const okC = reading.colour === colour;
             const okD = reading.direction === dir;
+            const okS = reading.shape === shape;
             t.total++; if (okC) t.colour++; if (okD) t.direction++; if (okC && okD) t.both++;
-            bump(`colour:${colour}`, okC); bump(`shape:${shape}`, okC && okD); bump(`direction:${dir}`, okD);
+            if (okS) t.shape++; if (okC && okD && okS) t.all++;
+            bump(`colour:${colour}`, okC); bump(`shape:${shape}`, okS); bump(`direction:${dir}`, okD);
           }
         }
       }
     }
     const pct = (n: number) => `${((100 * n) / t.total).toFixed(1)}%`;
-    console.log(`FreeU ${mode}: colour ${pct(t.colour)}, direction ${pct(t.direction)}, both ${pct(t.both)} of ${t.total}`);
+    console.log(`FreeU ${mode}: colour ${pct(t.colour)}, direction ${pct(t.direction)}, both ${pct(t.both)}, shape ${pct(t.shape)}, ` +
+      `all three ${pct(t.all)} of ${t.total}`);
   }
   for (const key of Object.keys(perAttribute[modes[0]![0]] ?? {})) {
     const cell = (m: string) => { const a = perAttribute[m]?.[key]; return a ? `${a.right}/${a.total}` : '-'; };

@@ -54,11 +54,13 @@ def fresh_runs(ck):
     run = {"stage": "fresh", "steps": int(ck["step"]), **{k: args[k] for k in ("device", "variant", "batch", "lr")},
            "latent_scale": args.get("latent_scale", 1.0), "data": run_data(ck)}
     # options added after the shipped runs, recorded only when they differ from the defaults those runs used
-    run.update({k: args[k] for k in ("high_noise_weight", "high_t_frac") if args.get(k)})
+    run.update({k: args[k] for k in ("high_noise_weight", "high_t_frac", "zero_snr") if args.get(k)})
     run.update({k: args[k] for k in ("ema_decay", "prediction") if args.get(k) not in (None, 0.999, "epsilon")})
     # --init is relative to wherever train.py was started: the repository root or train/
     init = next((p for p in (args.get("init"), os.path.join(HERE, args.get("init") or ""))
-                 if args.get("init") and os.path.exists(p)), None)
+                 if args.get("init") and os.path.isfile(p)), None)
+    if args.get("init") and init is None and os.path.isdir(args["init"]):  # --init models/default: its t2v.json
+        return json.load(open(os.path.join(args["init"], "t2v.json")))["training"]["unet_runs"] + [run]
     return (fresh_runs(torch.load(init, map_location="cpu")) if init else []) + [run]
 
 
@@ -100,9 +102,13 @@ def main():
     for part in ["unet", "vae", "text_encoder", "tokenizer", "scheduler"]:
         os.makedirs(os.path.join(out, part), exist_ok=True)
     dump(MODEL_INDEX, os.path.join(out, "model_index.json"))
-    # a `fresh --prediction v_prediction` U-Net needs the scheduler told so; every shipped run predicted epsilon
-    prediction = uck.get("args", {}).get("prediction", "epsilon") if args.ckpt else "epsilon"
-    dump(dict(SCHEDULER, prediction_type=prediction), os.path.join(out, "scheduler", "scheduler_config.json"))
+    # a `fresh --prediction v_prediction [--zero-snr]` U-Net needs the scheduler told so (zero terminal SNR samples
+    # with trailing spacing, which starts at t = 999, Lin et al. 2023); every shipped run predicted epsilon
+    run_args = uck.get("args", {}) if args.ckpt else {}
+    sched = dict(SCHEDULER, prediction_type=run_args.get("prediction", "epsilon"))
+    if run_args.get("zero_snr"):
+        sched.update(rescale_betas_zero_snr=True, timestep_spacing="trailing")
+    dump(sched, os.path.join(out, "scheduler", "scheduler_config.json"))
 
     ucfg = dict(unet_config)
     ucfg = {"_class_name": ucfg.pop("_class_name"), "_diffusers_version": DIFFUSERS_VERSION, **dict(sorted(ucfg.items()))}

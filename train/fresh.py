@@ -17,6 +17,7 @@ import config as C
 import data
 import data_torch
 from modules.clip_text import CLIPTextModel
+from modules.safetensors_io import load_file
 from modules.unet_3d import UNet3DConditionModel
 from parts import Both, load_vae_folder, split_both, tokenizer
 
@@ -37,6 +38,18 @@ def load_pool(path, device):
     spec = data_torch.spec_indices(pool["specs"], device)
     return {"mean": pool["mean"].to(device), "logvar": pool["logvar"].to(device), "spec": spec,
             "trail": tuple(pool.get("trail", ()))}
+
+
+def load_init(path):
+    """--init: a `fresh` checkpoint's EMA weights, or an exported diffusers folder (models/default) -> (U-Net state,
+    text state, the step it had reached)."""
+    if os.path.isdir(path):
+        unet_sd = load_file(os.path.join(path, "unet", "diffusion_pytorch_model.safetensors"))
+        text_sd = load_file(os.path.join(path, "text_encoder", "model.safetensors"))
+        return {k: v.float() for k, v in unet_sd.items()}, {k: v.float() for k, v in text_sd.items()}, "exported"
+    init = torch.load(path, map_location="cpu")
+    unet_sd, text_sd = split_both({k: v.float() for k, v in init["ema"].items()})
+    return unet_sd, text_sd, init["step"]
 
 
 def lr_factor(step, total, warmup=200, decay_from=0.7, floor=0.1):
@@ -87,6 +100,12 @@ def save_ema(path, ema, unet_cfg, scaling, step, total, args, trail):
     os.replace(tmp, path)
 
 
+def save_state(path, model, opt, ema, step, total):
+    torch.save({"model": model.state_dict(), "opt": opt.state_dict(), "ema": ema.shadow, "step": step,
+                "total": total}, path + ".tmp")
+    os.replace(path + ".tmp", path)
+
+
 def stage_fresh(args, log, ddpm_alphas_cumprod):
     dev = torch.device(args.device)
     if dev.type == "cuda":
@@ -109,11 +128,10 @@ def stage_fresh(args, log, ddpm_alphas_cumprod):
     vae = vae.to(dev).eval().requires_grad_(False)
     scaling = vae_cfg["scaling_factor"]
     if args.init:
-        init = torch.load(args.init, map_location="cpu")
-        unet_sd, text_sd = split_both({k: v.float() for k, v in init["ema"].items()})
+        unet_sd, text_sd, init_step = load_init(args.init)
         unet.load_state_dict(unet_sd)
         text.load_state_dict(text_sd)
-        say(f"initialised from {args.init} (step {init['step']})")
+        say(f"initialised from {args.init} (step {init_step})")
     # latents smaller than unit variance lower every timestep's SNR by latent_scale^2: at ModelScope's first
     # sampling step (t=961, SNR 0.0073) a unit-variance clip's path is still readable from x_t, so the model
     # learns to follow the noise instead of the caption's direction
@@ -124,13 +142,22 @@ def stage_fresh(args, log, ddpm_alphas_cumprod):
     opt = torch.optim.AdamW(params, lr=args.lr, weight_decay=1e-2)
     ema = FastEMA(model, args.ema_decay)
     table = data_torch.caption_table(tokenizer()).to(dev)
-    acp = ddpm_alphas_cumprod().to(dev)
+    acp = ddpm_alphas_cumprod(args.zero_snr).to(dev)
     gen = torch.Generator(device=dev)
     pool = load_pool(args.pool, dev) if args.pool else None
     trail = pool["trail"] if pool else data.TRAIL  # what the clips were drawn with, recorded in the checkpoint
     total = args.steps or 10 ** 9
     t0 = t_timing = time.time()
     last_save, losses, step, latent_var = time.time(), [], 0, None
+    state_path = ckpt[:-3] + "-state.pt"  # weights, optimiser and EMA: --resume continues the run step for step
+    if args.resume and os.path.exists(state_path):
+        st = torch.load(state_path, map_location=dev)
+        model.load_state_dict(st["model"])
+        opt.load_state_dict(st["opt"])
+        for k, v in st["ema"].items():
+            ema.shadow[k].copy_(v)
+        step, total = st["step"], st["total"]
+        say(f"resumed at step {step}/{total}")
     model.train()
     while step < total:
         gen.manual_seed(C.SEED * 7919 + step)
@@ -190,7 +217,9 @@ def stage_fresh(args, log, ddpm_alphas_cumprod):
             losses = []
         if time.time() - last_save > 60:
             save_ema(ckpt, ema, unet_cfg, scaling, step, total, args, trail)
+            save_state(state_path, model, opt, ema, step, total)
             last_save = time.time()
     save_ema(ckpt, ema, unet_cfg, scaling, step, total, args, trail)
+    save_state(state_path, model, opt, ema, step, total)
     say(f"stopped at step {step}, {(time.time() - t0) / 60:.1f} min; EMA weights in {ckpt}")
     return ckpt

@@ -36,10 +36,10 @@ def direction_templates(pool, scaling):
 
 
 @torch.no_grad()
-def probe(models, pool, seeds=8, t=961, guidance=9.0, prediction="epsilon"):
+def probe(models, pool, seeds=8, t=961, guidance=9.0, prediction="epsilon", zero_snr=False):
     unet, _vae, text, tok, scaling = models
     templates, means = direction_templates(pool, scaling)
-    a = sample.alphas_cumprod()[t]
+    a = sample.alphas_cumprod(zero_snr)[t]
     colours, dirs = data_torch.COLOUR_NAMES, data_torch.DIRECTION_NAMES
     cases = list(itertools.product(colours, data.SHAPES, dirs, range(seeds)))
     right, agree = 0, []
@@ -59,7 +59,7 @@ def probe(models, pool, seeds=8, t=961, guidance=9.0, prediction="epsilon"):
 
 
 @torch.no_grad()
-def flipped_ratio(models, pool, t, prediction="epsilon", n=48):
+def flipped_ratio(models, pool, t, prediction="epsilon", n=48, zero_snr=False):
     """x0 MSE of n pool clips noised to t and denoised with the opposite direction word, over the MSE with the right
     caption: 1.0 = the model ignores the direction word, above 1 = it uses it."""
     unet, _vae, text, tok, scaling = models
@@ -67,7 +67,7 @@ def flipped_ratio(models, pool, t, prediction="epsilon", n=48):
     idx = torch.randperm(pool["mean"].shape[0], generator=g)[:n]
     z0, specs = pool["mean"][idx] * scaling, [pool["specs"][i] for i in idx]
     opposite = {"left": "right", "right": "left", "up": "down", "down": "up"}
-    a = sample.alphas_cumprod()[t]
+    a = sample.alphas_cumprod(zero_snr)[t]
     xt = a.sqrt() * z0 + (1 - a).sqrt() * torch.randn(z0.shape, generator=g)
     mse = []
     for words in ([d for _, _, d, _ in specs], [opposite[d] for _, _, d, _ in specs]):
@@ -83,15 +83,17 @@ def main():
     ap.add_argument("--pool", default=os.path.join(HERE, "work", "latents.pt"))
     ap.add_argument("--seeds", type=int, default=8)
     ap.add_argument("--t", type=int, default=961)
-    ap.add_argument("--flipped", action="store_true", help="also the flipped-direction ratio at t = 961, 801, 601")
+    ap.add_argument("--flipped", action="store_true", help="also the flipped-direction ratio at --flipped-t")
+    ap.add_argument("--flipped-t", default="961,801,601", help="timesteps of the flipped-direction ratio")
     args = ap.parse_args()
     torch.set_num_threads(1)
     models, prediction = sample.load_checkpoint(args.ckpt), sample.checkpoint_prediction(args.ckpt)
+    zero_snr = sample.checkpoint_zero_snr(args.ckpt)
     pool = torch.load(args.pool, map_location="cpu")  # the latents stage's pool, read once for every measure
-    acc, cos = probe(models, pool, args.seeds, args.t, prediction=prediction)
+    acc, cos = probe(models, pool, args.seeds, args.t, prediction=prediction, zero_snr=zero_snr)
     print(f"{args.ckpt}: t={args.t} first-step direction {acc:.1%} (chance 25%), cosine to template {cos:.3f}")
-    for t in (961, 801, 601) if args.flipped else ():
-        ratio, mse = flipped_ratio(models, pool, t, prediction)
+    for t in map(int, args.flipped_t.split(",")) if args.flipped else ():
+        ratio, mse = flipped_ratio(models, pool, t, prediction, zero_snr=zero_snr)
         print(f"  t={t}: x0 MSE {mse:.4f} with the caption's direction, x{ratio:.3f} with the opposite one")
 
 

@@ -20,6 +20,7 @@ ROOT = os.path.dirname(HERE)
 sys.path.insert(0, HERE)
 import config as C  # noqa: E402
 import data  # noqa: E402
+import schedule  # noqa: E402
 from modules.clip_text import CLIPTextModel  # noqa: E402
 from modules.safetensors_io import load_file  # noqa: E402
 from modules.unet_3d import UNet3DConditionModel  # noqa: E402
@@ -77,10 +78,14 @@ def checkpoint_prediction(path):
     return torch.load(path, map_location="cpu")["args"].get("prediction", "epsilon")
 
 
-def alphas_cumprod():
-    """ModelScope's training schedule, float32 as t2v's schedulers compute it."""
-    betas = torch.linspace(C.BETA_START ** 0.5, C.BETA_END ** 0.5, C.TRAIN_STEPS, dtype=torch.float32) ** 2
-    return torch.cumprod(1.0 - betas, 0)
+def checkpoint_zero_snr(path):
+    """Whether a `fresh` checkpoint was trained with zero terminal SNR (then sampled with trailing spacing)."""
+    return bool(torch.load(path, map_location="cpu")["args"].get("zero_snr", False))
+
+
+def alphas_cumprod(zero_snr=False):
+    """The training schedule, float32 as t2v's schedulers compute it."""
+    return schedule.alphas_cumprod(zero_snr)
 
 
 def x0_and_eps(out, x_t, a_t, prediction="epsilon"):
@@ -111,19 +116,14 @@ def guided_output(unet, lat, t, ehs, guidance, device="cpu"):
     return ou + guidance * (oc - ou)
 
 
-def ddim_timesteps(steps, train_steps=1000, steps_offset=1):
-    ratio = train_steps // steps
-    return (np.arange(0, steps) * ratio).round()[::-1].astype(np.int64) + steps_offset
-
-
 @torch.no_grad()
 def generate(unet, vae, text, tok, scaling, prompts, seeds, steps=25, guidance=9.0, freeu=None, device="cpu",
-             prediction="epsilon"):
-    acp = alphas_cumprod().to(device)
+             prediction="epsilon", zero_snr=False):
+    acp = alphas_cumprod(zero_snr).to(device)
     final = acp[0]  # set_alpha_to_one False
     ehs = prompt_embeddings(text, tok, prompts, device)
     lat = initial_noise(seeds, device)
-    ts = ddim_timesteps(steps)
+    ts = schedule.ddim_timesteps(steps, "trailing" if zero_snr else "leading")
     ratio = C.TRAIN_STEPS // steps
     for t in ts:
         out = guided_output(unet, lat, t, ehs, guidance, device)
@@ -163,18 +163,41 @@ def read_clip(rgb, threshold=80):
     return colour, d
 
 
+# fill ratio (object pixels / their bounding box): square 1, circle pi/4, triangle 1/2 as drawn; the shipped 8x VAE
+# rounds corners (its round trip of 30 rendered clips: triangles 0.64-0.76, circles 0.74-0.85, squares 0.85-0.93),
+# so the cuts lie between those ranges (bench/shape-metrics.ts uses the same)
+SHAPE_CUTS = ((0.71, "triangle"), (0.88, "circle"), (float("inf"), "square"))
+
+
+def read_shape(rgb, threshold=80, min_pixels=12):
+    """The shape of the object in rgb (F, H, W, 3) uint8, from the median fill ratio of its frames, or None."""
+    f0 = rgb[0].astype(np.float64)
+    border = np.concatenate([f0[0], f0[-1], f0[:, 0], f0[:, -1]])
+    bg = np.array([np.sort(border[:, c])[len(border) >> 1] for c in range(3)])
+    ratios = []
+    for fm in ((rgb.astype(np.float64) - bg) ** 2).sum(-1) >= threshold * threshold:
+        ys, xs = np.nonzero(fm)
+        if len(xs) >= min_pixels:
+            ratios.append(len(xs) / ((xs.max() - xs.min() + 1) * (ys.max() - ys.min() + 1)))
+    if not ratios:
+        return None
+    r = float(np.median(ratios))
+    return next(name for cut, name in SHAPE_CUTS if r < cut)
+
+
 def prompt_seed_pairs(seeds):
     return [(c, s, d, seed) for c, s, d in itertools.product(data.COLOURS, data.SHAPES, data.DIRECTIONS)
             for seed in range(seeds)]
 
 
 def score(pairs, readings):
-    """readings: (colour, direction) per pair -> "colour X%, direction Y%, both Z%"."""
+    """readings: (colour, direction, shape) per pair -> "colour X%, direction Y%, both Z%"."""
     n = len(pairs)
     ok_c = sum(r[0] == p[0] for p, r in zip(pairs, readings))
     ok_d = sum(r[1] == p[2] for p, r in zip(pairs, readings))
     ok_b = sum(r[0] == p[0] and r[1] == p[2] for p, r in zip(pairs, readings))
-    return f"colour {ok_c / n:.1%}, direction {ok_d / n:.1%}, both {ok_b / n:.1%}"
+    ok_s = sum(r[2] == p[1] for p, r in zip(pairs, readings))
+    return f"colour {ok_c / n:.1%}, direction {ok_d / n:.1%}, both {ok_b / n:.1%}, shape {ok_s / n:.1%}"
 
 
 def sample_pairs(models, pairs, batch, device="cpu", **kwargs):
@@ -184,17 +207,17 @@ def sample_pairs(models, pairs, batch, device="cpu", **kwargs):
         chunk = pairs[i:i + batch]
         out = generate(*models, [f"a {c} {s} moving {d}" for c, s, d, _ in chunk], [p[3] for p in chunk],
                        device=device, **kwargs)
-        readings += [read_clip(clip) for clip in out]
+        readings += [read_clip(clip) + (read_shape(clip),) for clip in out]
         clips += list(out)
     return readings, clips
 
 
 @torch.no_grad()
-def evaluate(models, seeds, freeu=None, device="cpu", batch=120, prediction="epsilon"):
+def evaluate(models, seeds, freeu=None, device="cpu", batch=120, prediction="epsilon", zero_snr=False):
     """Colour / direction / both accuracy over every colour x shape x direction short prompt and seed."""
     models[0].set_freeu(freeu)
     pairs = prompt_seed_pairs(seeds)
-    readings, _ = sample_pairs(models, pairs, batch, device, prediction=prediction)
+    readings, _ = sample_pairs(models, pairs, batch, device, prediction=prediction, zero_snr=zero_snr)
     models[0].set_freeu(None)
     return f"{len(pairs)} prompt-seed pairs: {score(pairs, readings)}"
 
@@ -222,8 +245,9 @@ def main():
         pairs = pairs[:: max(1, len(pairs) // args.limit)][: args.limit]
     t0 = time.time()
     prediction = checkpoint_prediction(args.ckpt) if args.ckpt else "epsilon"
+    zero_snr = checkpoint_zero_snr(args.ckpt) if args.ckpt else False
     readings, clips = sample_pairs(models, pairs, args.batch, steps=args.steps, guidance=args.guidance,
-                                   prediction=prediction)
+                                   prediction=prediction, zero_snr=zero_snr)
     print(f"{len(pairs)} prompt-seed pairs, {time.time() - t0:.0f}s: {score(pairs, readings)}")
     for key, idx in (("colour", 0), ("shape", 1), ("direction", 2)):
         for v in sorted({p[idx] for p in pairs}):

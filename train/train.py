@@ -31,6 +31,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 import config as C  # noqa: E402
 import data  # noqa: E402
+import schedule  # noqa: E402
 from modules.clip_text import CLIPTextModel  # noqa: E402
 from modules.unet_3d import UNet3DConditionModel  # noqa: E402
 from modules.vae import AutoencoderKL  # noqa: E402
@@ -139,7 +140,11 @@ def stage_vae(args):
 # ------------------------------------------------------------------------------------------ latents
 @torch.no_grad()
 def stage_latents(args):
-    vae = load_vae()
+    if args.vae:  # an exported VAE folder (models/default/vae) instead of the `vae` stage's checkpoint
+        from parts import load_vae_folder
+        vae = load_vae_folder(args.vae)[0].eval()
+    else:
+        vae = load_vae()
     n = args.clips
     rng = np.random.default_rng(C.SEED + 77)
     means, logvars, specs = [], [], []
@@ -166,7 +171,9 @@ def stage_latents(args):
 
 
 # --------------------------------------------------------------------------------------------- UNet
-def ddpm_alphas_cumprod():
+def ddpm_alphas_cumprod(zero_snr=False):
+    if zero_snr:  # the rescaled schedule in diffusers' float32 (schedule.py); the shipped runs used the float64 one
+        return schedule.alphas_cumprod(zero_snr=True)
     betas = torch.linspace(C.BETA_START ** 0.5, C.BETA_END ** 0.5, C.TRAIN_STEPS, dtype=torch.float64) ** 2
     return torch.cumprod(1.0 - betas, 0).float()
 
@@ -260,7 +267,8 @@ def stage_fresh_and_eval(args):
         import sample
         for freeu in (None, C.FREEU):
             summary = sample.evaluate(sample.load_checkpoint(ckpt, args.vae, args.device), args.eval_seeds,
-                                      freeu=freeu, device=args.device, prediction=args.prediction)
+                                      freeu=freeu, device=args.device, prediction=args.prediction,
+                                      zero_snr=args.zero_snr)
             log(run_name(args), f"eval {'FreeU ' + str(freeu) if freeu else 'FreeU off'}: {summary}")
 
 
@@ -279,7 +287,7 @@ def main():
     ap.add_argument("--minutes", type=float, default=0.0, help="fresh: fit the step count to this budget")
     ap.add_argument("--reserve", type=float, default=0.0, help="fresh: seconds of --minutes kept for the eval")
     ap.add_argument("--out", default="", help="fresh: folder for the EMA checkpoint (default train/work)")
-    ap.add_argument("--vae", default="", help="fresh: VAE folder (default models/default/vae)")
+    ap.add_argument("--vae", default="", help="fresh: VAE folder (default models/default/vae); latents: encode with it")
     ap.add_argument("--init", default="", help="fresh: start from this fresh checkpoint's EMA weights")
     ap.add_argument("--latent-scale", type=float, default=1.0,
                     help="fresh: multiply the VAE scaling factor (lowers the SNR of every timestep by its square)")
@@ -290,6 +298,10 @@ def main():
     ap.add_argument("--ema-decay", type=float, default=0.999, help="fresh: EMA decay (lower for short fine-tunes)")
     ap.add_argument("--prediction", default="epsilon", choices=["epsilon", "v_prediction"],
                     help="fresh: what the U-Net predicts (ModelScope: epsilon)")
+    ap.add_argument("--zero-snr", action="store_true",
+                    help="fresh: rescale the betas to zero terminal SNR (diffusers rescale_betas_zero_snr); needs "
+                         "--prediction v_prediction, and sampling then uses trailing spacing")
+    ap.add_argument("--resume", action="store_true", help="fresh: continue from the run's -state.pt if it exists")
     ap.add_argument("--pool", default="", help="fresh: sample this `latents` stage pool instead of rendering")
     ap.add_argument("--tag", default="", help="fresh: suffix of the run's name (checkpoint fresh-VARIANT-TAG.pt)")
     ap.add_argument("--trail", action="store_true",
@@ -300,6 +312,8 @@ def main():
     if args.stage == "fresh":
         if not (args.steps or args.minutes):
             ap.error("fresh needs --steps or --minutes")
+        if args.zero_snr and args.prediction != "v_prediction":
+            ap.error("--zero-snr needs --prediction v_prediction (epsilon is undefined at zero SNR)")
         if args.prediction == "v_prediction" and args.high_noise_weight:
             ap.error("--high-noise-weight applies to epsilon prediction; v_prediction uses plain v MSE")
         args.lr = args.lr or 1e-3
