@@ -19,6 +19,8 @@ export function formatEvent(e: RunEvent, verbose: boolean): string | undefined {
   switch (e.phase) {
     case 'load':
       return verbose ? e.message : undefined;
+    case 'device':
+      return e.message;
     case 'encode-prompt':
       return verbose ? 'encoding the prompt' : undefined;
     case 'step':
@@ -39,6 +41,7 @@ export function formatEvent(e: RunEvent, verbose: boolean): string | undefined {
 /** A reporter writing to `sink`; `quiet` keeps only warnings. */
 export function lineReporter(sink: LineSink, opts: { readonly quiet: boolean; readonly verbose: boolean }): (e: RunEvent) => void {
   const warned = new Set<string>();
+  let loading = false;
   return (e) => {
     if (e.phase === 'warning') {
       if (warned.has(e.message)) return;
@@ -47,6 +50,15 @@ export function lineReporter(sink: LineSink, opts: { readonly quiet: boolean; re
       return;
     }
     if (opts.quiet) return;
+    // compare and sweep resolve the device once per panel; say it once
+    if (e.phase === 'device') {
+      if (warned.has(e.message)) return;
+      warned.add(e.message);
+    }
+    // without -v the first seconds (graph build, session start) would be silent: one line says what is going on
+    if (e.phase === 'load' && !opts.verbose && !loading) sink.write('loading the model\n');
+    if (e.phase === 'load') loading = true;
+    if (e.phase === 'panel') loading = false;
     const line = formatEvent(e, opts.verbose);
     if (line !== undefined) sink.write(`${line}\n`);
   };

@@ -13,6 +13,7 @@ export function ProgressScreen({ state }: ProgressScreenProps) {
   return (
     <Box flexDirection="column">
       {state.output && state.phase !== 'done' ? <Text dimColor>{`writing ${state.output}`}</Text> : null}
+      {state.device ? <Text dimColor>{state.device}</Text> : null}
       {panel ? <Text bold>{`[${panel.index}/${panel.count}] ${panel.label}`}</Text> : null}
       {state.phase === 'load' || state.phase === 'encode-prompt' ? <Text color="cyan">{`… ${state.message ?? ''}`}</Text> : null}
       {step ? (

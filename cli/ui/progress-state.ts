@@ -4,6 +4,8 @@ import type { RunEvent } from '../run-generation.js';
 export interface ProgressState {
   readonly phase: 'load' | 'encode-prompt' | 'sample' | 'decode' | 'encode' | 'done' | 'cancelling' | 'failed';
   readonly message?: string;
+  /** The device line: which device runs and why. */
+  readonly device?: string;
   readonly step?: { readonly step: number; readonly total: number; readonly secondsPerStep: number; readonly etaSeconds: number };
   readonly decode?: { readonly done: number; readonly total: number };
   readonly encode?: { readonly done: number; readonly total: number };
@@ -20,6 +22,8 @@ export function applyEvent(s: ProgressState, e: RunEvent): ProgressState {
   switch (e.phase) {
     case 'load':
       return { ...s, phase: 'load', message: e.message };
+    case 'device':
+      return { ...s, device: e.message };
     case 'encode-prompt':
       return { ...s, phase: 'encode-prompt', message: 'encoding the prompt' };
     case 'step':

@@ -40,7 +40,7 @@ export async function generateWith(parts: PipelineParts, req: GenerateRequest, o
   const scale = parts.vaeConfig.scaleFactor;
   validateRequest(req, scale);
   const { device, note } = await resolveDevice(req.device);
-  onProgress({ phase: 'load', message: note });
+  onProgress({ phase: 'device', message: note });
   const seed = req.seed ?? randomSeed();
   const opts = { device, ...(req.threads ? { threads: req.threads } : {}), onProgress: (message: string) => onProgress({ phase: 'load', message }) };
   const guided = req.guidanceScale > 1;

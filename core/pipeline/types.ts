@@ -34,6 +34,8 @@ export interface GenerateRequest {
 
 export type ProgressEvent =
   | { readonly phase: 'load'; readonly message: string }
+  /** Which device runs the networks and why, in one line (shown at every verbosity but --quiet). */
+  | { readonly phase: 'device'; readonly message: string }
   /** Printed once on stderr (e.g. a prompt truncated to 77 tokens). */
   | { readonly phase: 'warning'; readonly message: string }
   | { readonly phase: 'encode-prompt' }

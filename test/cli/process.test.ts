@@ -4,6 +4,7 @@ import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { hasVulkanLoader } from '../../core/runtime/device.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const BIN = join(ROOT, 'dist/cli/index.js');
@@ -76,4 +77,22 @@ describe('t2v executable', () => {
     expect(r.stderr).toMatch(/^t2v: [^\n]+; /);
     expect(r.stderr).not.toMatch(/\n\s+at /);
   });
+
+  it('--device auto: nothing from Dawn or Vulkan reaches the terminal; one line says which device and why', () => {
+    const dir = mkdtempSync(join(tmpdir(), 't2v-quiet-'));
+    const env = { T2V_CACHE: join(dir, 'cache') };
+    const native = /XDG_RUNTIME_DIR|Vulkan shader|PhysicalDeviceVk|BackendType::|dawn-src/i;
+    const doctor = t2v(['doctor'], env);
+    expect(doctor.stderr).not.toMatch(native);
+    expect(doctor.stdout).not.toMatch(native);
+    for (let run = 0; run < 2; run++) {
+      const r = t2v(['a red circle', '--model', TINY, '--steps', '1', '--seed', '1', '-o', join(dir, `run${run}/`)], env);
+      expect(r.code).toBe(0);
+      expect(r.stderr).not.toMatch(native);
+      expect(r.stderr.split('\n').filter((l) => l.startsWith('device: '))).toHaveLength(1);
+    }
+    // with a loader the probe ran (in a child) and its answer is reused; without one there is nothing to probe
+    expect(existsSync(join(dir, 'cache', 'webgpu-probe.json'))).toBe(hasVulkanLoader());
+  }, 60_000);
 });
+
