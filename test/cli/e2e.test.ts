@@ -129,6 +129,8 @@ describe('the wizard in a real terminal (tmux)', () => {
     await keys('Enter');
     await waitFor('Output:');
     await keys('Enter');
+    await waitFor('Enter: run');
+    await keys('Enter');
     const final = await waitFor('EXIT=', 90_000);
     expect(final).toContain(`saved ${out}`);
     expect(final).toContain('EXIT=0');
@@ -136,6 +138,80 @@ describe('the wizard in a real terminal (tmux)', () => {
     const info = JSON.parse(t2v(['info', out, '--json']).stdout) as { metadata: Record<string, unknown> };
     expect(info.metadata).toMatchObject({ prompt: 'a red circle moving left', seed: '11', steps: 2, frames: 4, freeu: { enabled: true, b1: 1.2 } });
   });
+
+  // the review's keystroke trials: a whole answer and Enter in one chunk, and a fast burst of single keys, ten times each
+  it.each([
+    ['one chunk', (text: string) => tmux('send-keys', '-t', session, '-l', `${text}\r`)],
+    ['a fast burst of keys', (text: string) => {
+      for (const ch of text) tmux('send-keys', '-t', session, '-l', ch);
+      tmux('send-keys', '-t', session, 'Enter');
+    }],
+  ])('typing: %s then Enter, ten times, never loses a character', async (_how, send) => {
+    start(['--model', TINY, '--device', 'cpu']);
+    await waitFor('Prompt:');
+    for (let i = 0; i < 10; i++) {
+      const prompt = `a red circle moving left ${i}`;
+      const negative = `blurry noise ${i}`;
+      send(prompt);
+      // sent at once, it must land in the next field; from the second trial on that field holds the last answer: Ctrl-U first
+      send(`\u0015${negative}`);
+      const s = await waitFor('Model:', 20_000);
+      const lines = s.split('\n').map((l) => l.trimEnd());
+      expect(lines).toContain(`Prompt: ${prompt}`);
+      expect(lines).toContain(`Negative prompt: ${negative}`);
+      // back two fields with Shift-Tab; the prompt comes back to edit, Ctrl-U clears it for the next trial
+      await keys('BTab');
+      await waitFor(`Negative prompt: ${negative}`);
+      await keys('BTab');
+      await waitFor('Enter: next');
+      await keys('C-u');
+      await keys('C-e');
+    }
+    await keys('C-c');
+    expect(await waitFor('EXIT=')).toContain('EXIT=130');
+  }, 240_000);
+
+  it('back a field with Shift-Tab, edit it, review, edit from the review, run', async () => {
+    const out = join(dir, 'wizard-back.mp4');
+    start(['--model', TINY, '--steps', '2', '--device', 'cpu', '--seed', '5', '-o', out]);
+    await waitFor('Prompt:');
+    await keys('-l', 'a blue square moving up');
+    await keys('Enter');
+    await waitFor('Negative prompt:');
+    await keys('Enter');
+    await waitFor('Model:');
+    await keys('Enter');
+    await waitFor('Frames:');
+    await keys('-l', '6');
+    await keys('Enter');
+    await waitFor('Size:');
+    await keys('BTab');
+    await waitFor('Frames: 6');
+    await keys('BSpace');
+    await keys('-l', '3');
+    await keys('Enter');
+    await waitFor('Frames: 3');
+    for (const label of ['Size:', 'Steps:', 'Seed:', 'Scheduler:', 'FreeU:', 'Output:']) {
+      await waitFor(label);
+      await keys('Enter');
+    }
+    let review = await waitFor('Enter: run');
+    expect(review).toMatch(/Frames\s+3/);
+    // mark Steps (prompt, negative, model, frames, size, steps) and edit it; Enter comes back to the review
+    for (let i = 0; i < 5; i++) await keys('Down');
+    await keys('-l', 'e');
+    await waitFor('Steps:');
+    await keys('C-u');
+    await keys('-l', '1');
+    await keys('Enter');
+    review = await waitFor('Enter: run');
+    expect(review).toMatch(/Steps\s+1/);
+    await keys('Enter');
+    const final = await waitFor('EXIT=', 90_000);
+    expect(final).toContain('EXIT=0');
+    const info = JSON.parse(t2v(['info', out, '--json']).stdout) as { metadata: Record<string, unknown> };
+    expect(info.metadata).toMatchObject({ prompt: 'a blue square moving up', seed: '5', steps: 1, frames: 3 });
+  }, 120_000);
 
   it('Ctrl-C during the run cancels cleanly: exit 130, no file', async () => {
     const sub = mkdtempSync(join(dir, 'wizard-cancel-'));
