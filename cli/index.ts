@@ -1,6 +1,10 @@
 #!/usr/bin/env node
 // The `t2v` executable: wires the process (argv, streams, signals) to main() and exits with its status.
+import { colorEnabled } from './color.js';
 import { main } from './main.js';
+
+// Ink's colours come from chalk, which reads FORCE_COLOR when it loads (Ink is imported later, only for terminal screens)
+if (!colorEnabled(process.env, process.argv.slice(2))) process.env.FORCE_COLOR = '0';
 
 const controller = new AbortController();
 const onSignal = (): void => {

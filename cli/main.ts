@@ -28,6 +28,8 @@ Any FreeU flag on the command line (--b1 .. --s2, --freeu-preset, --freeu-versio
 Without a prompt, in a terminal, t2v opens a wizard. With --json or when stdout is not a terminal, progress goes
 to stderr one line per step and stdout gets the output path (or, with --json, exactly one JSON object).
 
+Colour: off with NO_COLOR=1 (no-color.org) or --no-color; the live preview needs colour (--preview-path still works).
+
 Exit status: 0 done, 1 runtime failure, 2 bad usage, 130 interrupted (Ctrl-C; nothing half-written is left).
 
 Examples:
@@ -50,7 +52,10 @@ function commanderLine(err: CommanderError): string {
   return `${text}; see t2v --help (or t2v <command> --help) for the flags`;
 }
 
-export async function main(argv: readonly string[], io: Io, options: MainOptions = {}): Promise<number> {
+export async function main(rawArgv: readonly string[], ioIn: Io, options: MainOptions = {}): Promise<number> {
+  // --no-color is a global switch: NO_COLOR for everything below (index.ts has already told chalk)
+  const argv = rawArgv.filter((a, i) => a !== '--no-color' || (rawArgv.indexOf('--') !== -1 && i > rawArgv.indexOf('--')));
+  const io: Io = argv.length === rawArgv.length ? ioIn : { ...ioIn, env: { ...ioIn.env, NO_COLOR: '1' } };
   const controller = options.controller ?? new AbortController();
   const ctx: Context = {
     io,

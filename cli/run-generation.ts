@@ -39,7 +39,7 @@ export type Layout =
   | { readonly kind: 'side-by-side' }
   | { readonly kind: 'grid'; readonly columns: number; readonly rowLabels: readonly string[]; readonly columnLabels: readonly string[] };
 
-export function toRequest(s: Settings, signal?: AbortSignal): GenerateRequest {
+export function toRequest(s: Settings, signal?: AbortSignal, previewEvery = 0): GenerateRequest {
   return {
     prompt: s.prompt,
     ...(s.negativePrompt !== undefined ? { negativePrompt: s.negativePrompt } : {}),
@@ -55,6 +55,7 @@ export function toRequest(s: Settings, signal?: AbortSignal): GenerateRequest {
     device: s.device,
     ...(s.threads !== undefined ? { threads: s.threads } : {}),
     ...(signal ? { signal } : {}),
+    ...(previewEvery > 0 ? { previewEvery } : {}),
   };
 }
 
@@ -84,7 +85,7 @@ function framesOf(r: GenerateResult): Frames {
 }
 
 /** Generates every panel with the same seed and writes them as one video laid out as asked. */
-export async function runPanels(panels: readonly Panel[], layout: Layout, deps: Deps, report: Report, signal: AbortSignal, suffix = ''): Promise<Outcome> {
+export async function runPanels(panels: readonly Panel[], layout: Layout, deps: Deps, report: Report, signal: AbortSignal, suffix = '', previewEvery = 0): Promise<Outcome> {
   const first = panels[0];
   if (!first) throw new Error('runPanels: no panels');
   const t0 = performance.now();
@@ -94,7 +95,7 @@ export async function runPanels(panels: readonly Panel[], layout: Layout, deps: 
   const results: GenerateResult[] = [];
   for (const [index, panel] of panels.entries()) {
     if (panels.length > 1) report({ phase: 'panel', index: index + 1, count: panels.length, label: panel.label });
-    results.push(await deps.generate(toRequest(panel.settings, signal), report));
+    results.push(await deps.generate(toRequest(panel.settings, signal, previewEvery), report));
   }
   const r0 = results[0]!;
   const labels = panels.map((p) => p.label);

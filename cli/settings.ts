@@ -18,6 +18,10 @@ export interface RunFlags {
   readonly json: boolean;
   readonly quiet: boolean;
   readonly verbose: boolean;
+  /** The live preview on a terminal (false: --no-preview). */
+  readonly preview: boolean;
+  readonly previewPath?: string;
+  readonly previewInterval?: number;
 }
 
 /** What the user gave, each value checked; absent fields come from the model. */
@@ -145,6 +149,9 @@ export function checkGiven(v: Layered, positionalPrompt?: string): GivenFlags {
     json: bool(v.json),
     quiet: bool(v.quiet),
     verbose: bool(v.verbose),
+    preview: v.preview === undefined ? true : bool(v.preview),
+    ...(text(v.previewPath) ? { previewPath: text(v.previewPath)! } : {}),
+    ...defined('previewInterval', optInt(v.previewInterval, 1, 10_000)),
   };
   return given;
 }
@@ -209,6 +216,9 @@ export function completeSettings(g: GivenFlags, d: ModelDefaults, seed: () => bi
     json: g.json,
     quiet: g.quiet,
     verbose: g.verbose,
+    preview: g.preview,
+    ...(g.previewPath !== undefined ? { previewPath: g.previewPath } : {}),
+    ...(g.previewInterval !== undefined ? { previewInterval: g.previewInterval } : {}),
   };
 }
 

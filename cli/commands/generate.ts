@@ -4,6 +4,8 @@ import { UsageError } from '../../core/errors.js';
 import { fromFlags, layer } from '../config.js';
 import { isInteractive, type Context } from '../context.js';
 import { GENERATION_FLAGS, REPORT_FLAGS, addFlags } from '../flags.js';
+import { colorEnabled } from '../color.js';
+import { previewEvery, withPreviewFile } from '../preview/options.js';
 import { lineReporter } from '../progress-lines.js';
 import { runPanels, summary, type Layout, type Outcome, type Panel, type Report } from '../run-generation.js';
 import { checkGiven, completeSettings, type GivenFlags, type Settings } from '../settings.js';
@@ -34,15 +36,17 @@ export function printSeed(s: Settings, ctx: Context): void {
 export async function runAndPrint(settings: Settings, panels: readonly Panel[], layout: Layout, ctx: Context, suffix = '', extra: Readonly<Record<string, unknown>> = {}): Promise<number> {
   const deps = await ctx.deps();
   let outcome: Outcome;
-  if (isInteractive(ctx.io, settings.json) && !settings.quiet) {
+  const terminal = isInteractive(ctx.io, settings.json) && !settings.quiet;
+  const every = previewEvery(settings, terminal, colorEnabled(ctx.io.env));
+  if (terminal) {
     printSeed(settings, ctx);
     const { showProgress } = await import('../ui/show-progress.js');
-    outcome = await showProgress(ctx, (report: Report) => runPanels(panels, layout, deps, report, ctx.signal, suffix));
+    outcome = await showProgress(ctx, (report: Report) => runPanels(panels, layout, deps, withPreviewFile(report, settings), ctx.signal, suffix, every));
   } else {
     const lines = lineReporter(ctx.io.stderr, settings);
     // the seed line comes once -o is known to be writable, so a bad -o stays a one-line error
     const report: Report = (e) => (e.phase === 'planned' ? printSeed(settings, ctx) : lines(e));
-    outcome = await runPanels(panels, layout, deps, report, ctx.signal, suffix);
+    outcome = await runPanels(panels, layout, deps, withPreviewFile(report, settings), ctx.signal, suffix, every);
   }
   if (settings.json) {
     ctx.io.stdout.write(`${JSON.stringify(summary(settings, outcome, extra))}\n`);

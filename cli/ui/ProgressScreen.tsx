@@ -2,6 +2,7 @@
 import { Box, Text } from 'ink';
 import { formatDuration } from '../progress-lines.js';
 import { Bar } from './Bar.js';
+import { Preview } from './Preview.js';
 import type { ProgressState } from './progress-state.js';
 
 export interface ProgressScreenProps {
@@ -24,6 +25,7 @@ export function ProgressScreen({ state }: ProgressScreenProps) {
           <Text dimColor>{step.step < step.total ? `ETA ${formatDuration(step.etaSeconds)}` : 'done'}</Text>
         </Box>
       ) : null}
+      {state.preview && state.phase !== 'done' ? <Preview {...state.preview} /> : null}
       {decode ? <Text>{`decoding ${decode.done}/${decode.total}`}</Text> : null}
       {encode ? <Text>{`encoding ${encode.done}/${encode.total}`}</Text> : null}
       {state.warnings.map((w) => (

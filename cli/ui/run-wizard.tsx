@@ -2,6 +2,8 @@
 import type { ModelDefaults } from '../../core/pipeline/defaults.js';
 import type { Context } from '../context.js';
 import { EXIT_INTERRUPTED, reportFailure } from '../fail.js';
+import { colorEnabled } from '../color.js';
+import { previewEvery, withPreviewFile } from '../preview/options.js';
 import { runPanels } from '../run-generation.js';
 import type { GivenFlags } from '../settings.js';
 import { renderApp } from './render-app.js';
@@ -19,7 +21,8 @@ export async function runWizard(given: GivenFlags, first: ModelDefaults, ctx: Co
     fields,
     start: (answers, report) => {
       const settings = answersToSettings(answers, given, defaults(), drawnSeed);
-      return runPanels([{ settings, label: '' }], { kind: 'single' }, deps, report, ctx.signal);
+      const every = previewEvery(settings, true, colorEnabled(ctx.io.env));
+      return runPanels([{ settings, label: '' }], { kind: 'single' }, deps, withPreviewFile(report, settings), ctx.signal, '', every);
     },
   });
   if (end.outcome) return 0;

@@ -10,6 +10,7 @@ import { frames01ToRgb } from './frames.js';
 import { partsFromFolder, type PipelineParts } from './parts.js';
 import { encodePrompts } from './prompt.js';
 import { sampleLatents, scaleInitialNoise, throwIfAborted } from './sampler.js';
+import { previewProjector } from './preview-steps.js';
 import type { GenerateRequest, GenerateResult, ProgressEvent } from './types.js';
 
 const MAX_SEED = (1n << 64n) - 1n;
@@ -62,6 +63,8 @@ export async function generateWith(parts: PipelineParts, req: GenerateRequest, o
   const dims = [1, parts.unetConfig.inChannels, req.frames, req.height / scale, req.width / scale] as const;
   const latents = scaleInitialNoise(randn(dims, seed), scheduler.initNoiseSigma);
 
+  // the preview's colour map is fitted with the model's own VAE (loaded beside the U-Net until the first preview)
+  const preview = req.previewEvery ? await previewProjector(parts, req, opts, dims, onProgress) : undefined;
   const unet = await parts.loadUnet(opts);
   const loadSeconds = (performance.now() - t0) / 1000;
   const t1 = performance.now();
@@ -73,12 +76,14 @@ export async function generateWith(parts: PipelineParts, req: GenerateRequest, o
       cond: embeds.cond, uncond: embeds.uncond, embedDims: embeds.dims,
       guidanceScale: req.guidanceScale, freeu: req.freeu ?? null,
       ...(req.signal ? { signal: req.signal } : {}),
+      ...(preview ? { onOutput: preview.onOutput } : {}),
       onStep: (i, _x, seconds) => {
         elapsed += seconds;
         onProgress({ phase: 'step', step: i + 1, total: req.steps, secondsPerStep: seconds, etaSeconds: (elapsed / (i + 1)) * (req.steps - i - 1) });
       },
     });
   } finally {
+    await preview?.release();
     await unet.release(); // the U-Net is the largest network: gone before the VAE loads
   }
   const sampleSeconds = (performance.now() - t1) / 1000;

@@ -20,6 +20,8 @@ export interface SampleOptions {
   readonly guidanceScale: number;
   readonly freeu?: FreeUSettings | null;
   readonly signal?: AbortSignal;
+  /** Called before each scheduler step with the U-Net's (variance-preserving) input sample and the guided output, for previews. */
+  readonly onOutput?: (index: number, sampleVp: Float32Array, output: Float32Array, timestep: number) => Promise<void> | void;
   /** Called after each step with its index and the new latents. */
   readonly onStep?: (index: number, latents: Float32Array, seconds: number) => void;
 }
@@ -56,6 +58,7 @@ export async function sampleLatents(o: SampleOptions): Promise<Float32Array> {
       freeu: freeuFactorsForStep(o.freeu, i, timesteps.length),
     });
     const noise = guided ? applyGuidance(out, o.guidanceScale) : out;
+    await o.onOutput?.(i, guided ? input.subarray(0, latents.length) : input, noise, t);
     latents = o.scheduler.step(noise, t, latents);
     o.onStep?.(i, latents, (performance.now() - started) / 1000);
   }

@@ -1,6 +1,7 @@
 // What a generation asks for, what it reports while it runs, and what it returns: the engine's contract with the UIs.
 import type { FreeUFactors } from '../freeu/types.js';
 import type { Device } from '../verify/types.js';
+import type { PreviewFrames } from './preview.js';
 
 export type SchedulerName = 'ddim' | 'dpmpp2m' | 'euler';
 export type DeviceChoice = Device | 'auto';
@@ -30,12 +31,16 @@ export interface GenerateRequest {
   readonly device: DeviceChoice;
   readonly threads?: number;
   readonly signal?: AbortSignal;
+  /** Emit a `preview` event every this many steps (and at the last); absent or 0: no preview. */
+  readonly previewEvery?: number;
 }
 
 export type ProgressEvent =
   | { readonly phase: 'load'; readonly message: string }
   /** Which device runs the networks and why, in one line (shown at every verbosity but --quiet). */
   | { readonly phase: 'device'; readonly message: string }
+  /** The clean-image estimate at a step, through a cheap latent->RGB map (one small frame per video frame). */
+  | { readonly phase: 'preview'; readonly step: number; readonly total: number; readonly frames: PreviewFrames }
   /** Printed once on stderr (e.g. a prompt truncated to 77 tokens). */
   | { readonly phase: 'warning'; readonly message: string }
   | { readonly phase: 'encode-prompt' }

@@ -98,10 +98,10 @@ describe('the wizard in a real terminal (tmux)', () => {
     await new Promise((r) => setTimeout(r, 150));
   }
   // a person at a terminal has no CI variable; under CI=true Ink would draw only the final frame
-  function start(args: string[]) {
+  function start(args: string[], colour = 'NO_COLOR=1') {
     const cmd = [process.execPath, BIN, ...args].map((a) => `'${a}'`).join(' ');
     session = `w${Date.now()}`;
-    const r = tmux('new-session', '-d', '-s', session, '-x', '120', '-y', '45', '-c', ROOT, `env -u CI NO_COLOR=1 XDG_CONFIG_HOME=/nonexistent-t2v-test ${cmd}; echo EXIT=$?; sleep 120`);
+    const r = tmux('new-session', '-d', '-s', session, '-x', '120', '-y', '45', '-c', ROOT, `env -u CI -u NO_COLOR ${colour} XDG_CONFIG_HOME=/nonexistent-t2v-test ${cmd}; echo EXIT=$?; sleep 120`);
     expect(r.stderr).toBe('');
     expect(r.status).toBe(0);
   }
@@ -212,6 +212,20 @@ describe('the wizard in a real terminal (tmux)', () => {
     const info = JSON.parse(t2v(['info', out, '--json']).stdout) as { metadata: Record<string, unknown> };
     expect(info.metadata).toMatchObject({ prompt: 'a blue square moving up', seed: '5', steps: 1, frames: 3 });
   }, 120_000);
+
+  it.each([
+    [[], 'TERM=xterm-256color', true],
+    [['--no-preview'], 'TERM=xterm-256color', false],
+    [[], 'NO_COLOR=1', false],
+  ])('live preview on a terminal: flags %j with %s shows it: %s', async (flags, colour, shown) => {
+    start(['a red circle', '--model', TINY, '--steps', '40', '--frames', '4', '--device', 'cpu', '--preview-interval', '2', '-o', join(dir, `preview-${Date.now()}.mp4`), ...flags], colour);
+    // Ink redraws at most every few ms, so a given step may never be on screen: wait until step 6 or later is
+    const end = Date.now() + 45_000;
+    while (Number(/sampling\s+(\d+)\/40/.exec(screen())?.[1] ?? 0) < 6 && Date.now() < end) await new Promise((r) => setTimeout(r, 100));
+    expect(screen().includes('preview at step')).toBe(shown);
+    await keys('C-c');
+    expect(await waitFor('EXIT=')).toContain('EXIT=130');
+  }, 60_000);
 
   it('Ctrl-C during the run cancels cleanly: exit 130, no file', async () => {
     const sub = mkdtempSync(join(dir, 'wizard-cancel-'));

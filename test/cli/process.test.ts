@@ -1,6 +1,6 @@
 // The built executable as users run it: --help speed and what it loads, one-line usage errors with exit 2, no stack traces.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -93,6 +93,18 @@ describe('t2v executable', () => {
     }
     // with a loader the probe ran (in a child) and its answer is reused; without one there is nothing to probe
     expect(existsSync(join(dir, 'cache', 'webgpu-probe.json'))).toBe(hasVulkanLoader());
+  }, 60_000);
+
+  it('--preview-path writes the live preview as a PNG off a terminal; no preview without it', () => {
+    const dir = mkdtempSync(join(tmpdir(), 't2v-preview-'));
+    const png = join(dir, 'preview.png');
+    const r = t2v(['a red circle', '--model', TINY, '--steps', '2', '--seed', '1', '--device', 'cpu', '-o', join(dir, 'out/'), '--preview-path', png]);
+    expect(r.code).toBe(0);
+    const bytes = readFileSync(png);
+    expect(bytes.subarray(1, 4).toString()).toBe('PNG');
+    expect(bytes.toString('latin1')).toContain('step 2/2');
+    expect(readdirSync(dir).sort()).toEqual(['out', 'preview.png']);
+    expect(t2v(['a red circle', '--model', TINY, '--steps', '2', '--device', 'cpu', '--preview-interval', '0', '-o', join(dir, 'x/')]).stderr).toContain('--preview-interval 0: invalid value');
   }, 60_000);
 });
 
