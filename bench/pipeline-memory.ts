@@ -1,7 +1,8 @@
 // Memory plan of a full-size generation: ModelScope-sized CLIP, U-Net and VAE with random weights, peak RSS per phase.
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { generateWith } from '../core/pipeline/generate.js';
+import { defaultsForParts } from '../core/pipeline/defaults.js';
+import { pipelineFromParts } from '../core/pipeline/pipeline.js';
 import { partsFrom } from '../core/pipeline/parts.js';
 import { parseClipTextConfig } from '../models/configs/clip-text.js';
 import { MODELSCOPE_UNET, parseUnet3dConfig } from '../models/configs/unet3d.js';
@@ -39,12 +40,14 @@ async function main(): Promise<void> {
   };
   mark('start');
   let last = '';
-  const result = await generateWith(parts, {
-    prompt: 'a panda playing guitar', seed: 0n, steps, guidanceScale: 9, frames: 16, width: 256, height: 256, scheduler: 'ddim', device: 'cpu', threads: 2,
-  }, (e) => {
+  // sessions per phase (the one-video policy): the peak is the largest network, not the sum
+  const pipe = pipelineFromParts(parts, await defaultsForParts(parts), { device: 'cpu', threads: 2, sessions: 'per-phase' });
+  const result = await pipe.generate({
+    prompt: 'a panda playing guitar', seed: 0n, steps, guidanceScale: 9, frames: 16, width: 256, height: 256, scheduler: 'ddim',
+  }, { onProgress: (e) => {
     const phase = e.phase === 'step' ? `step ${e.step}/${e.total}` : e.phase === 'decode' ? `decode ${e.done}/${e.total}` : e.phase;
     if (phase !== last) { last = phase; mark(phase); }
-  });
+  } });
   mark('done');
   const out = { steps, frames: result.frames, size: [result.width, result.height], timings: result.timings, phases, peakMiB: processMemoryMiB().peakRssMiB };
   const dir = join(packageRoot(), 'bench', 'results');

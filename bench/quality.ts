@@ -3,8 +3,7 @@
 // --threads T (default: every core).
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { generate } from '../core/pipeline/generate.js';
-import { resolveModelDefaults } from '../core/pipeline/defaults.js';
+import { loadPipeline } from '../core/pipeline/pipeline.js';
 import { packageRoot } from '../models/paths.js';
 import { PALETTE, readClip, type Colour, type Direction } from './shape-metrics.js';
 
@@ -21,10 +20,12 @@ interface Tally { colour: number; direction: number; both: number; total: number
 async function main(): Promise<void> {
   const seeds = Number(flag('seeds', '2'));
   const model = flag('model', 'default');
-  const defaults = await resolveModelDefaults(model);
   const every = Number(flag('every', '1'));
   const which = flag('freeu', 'both');
   const threads = Number(flag('threads', '0'));
+  // one pipeline for every clip, sessions kept: each network loads once
+  const pipe = await loadPipeline(model, { device: 'cpu', sessions: 'keep', ...(threads > 0 ? { threads } : {}) });
+  const defaults = pipe.defaults;
   const modes = ([['off', null], ['on', { ...defaults.freeu, version: 1 as const, start: 0, end: 1 }]] as const).filter(([m]) => which === 'both' || which === m);
   let pair = 0;
   const tallies: Record<string, Tally> = {};
@@ -39,10 +40,10 @@ async function main(): Promise<void> {
         for (const dir of DIRECTIONS) {
           for (let seed = 0; seed < seeds; seed++) {
             if (pair++ % every !== 0) continue;
-            const r = await generate({
-              prompt: `a ${colour} ${shape} moving ${dir}`, model, seed: BigInt(seed), steps: defaults.steps,
+            const r = await pipe.generate({
+              prompt: `a ${colour} ${shape} moving ${dir}`, seed: BigInt(seed), steps: defaults.steps,
               guidanceScale: defaults.guidanceScale, frames: defaults.frames, width: defaults.width, height: defaults.height,
-              scheduler: defaults.scheduler, freeu, device: 'cpu', ...(threads > 0 ? { threads } : {}),
+              scheduler: defaults.scheduler, freeu,
             });
             const reading = readClip(r.rgb, r.frames, r.width, r.height);
             const okC = reading.colour === colour;
@@ -60,6 +61,7 @@ async function main(): Promise<void> {
     const cell = (m: string) => { const a = perAttribute[m]?.[key]; return a ? `${a.right}/${a.total}` : '-'; };
     console.log(`  ${key.padEnd(18)} off ${cell('off').padEnd(7)} on ${cell('on')}`);
   }
+  await pipe.release();
   const out = join(packageRoot(), 'bench', 'results', `${new Date().toISOString().slice(0, 19).replace(/:/g, '-')}-quality.json`);
   await mkdir(join(packageRoot(), 'bench', 'results'), { recursive: true });
   await writeFile(out, JSON.stringify({ model, seeds, every, defaults, tallies, perAttribute, seconds: (performance.now() - started) / 1000 }, null, 2));

@@ -1,13 +1,15 @@
 // What the commands call in core/ and video/, behind one injectable object; loaded lazily so --help never imports the engine.
-import type { ModelDefaults } from '../core/pipeline/defaults.js';
-import type { GenerateRequest, GenerateResult, ProgressEvent } from '../core/pipeline/types.js';
+import type { Pipeline, PipelineOptions } from '../core/pipeline/pipeline.js';
 import type { Frames } from '../video/frames.js';
 import type { GenerationMetadata } from '../video/metadata.js';
 import type { OutputPlan, WriteOptions, WrittenOutput } from '../video/output.js';
 
+/** The part of core's Pipeline the commands use: its defaults, one video, and the end of its sessions. */
+export type GenerationPipeline = Pick<Pipeline, 'id' | 'defaults' | 'generate' | 'release'>;
+
 export interface Deps {
-  readonly modelDefaults: (model?: string) => Promise<ModelDefaults>;
-  readonly generate: (req: GenerateRequest, onProgress?: (e: ProgressEvent) => void) => Promise<GenerateResult>;
+  /** Opens `--model` once (folder resolved, configs parsed); throws a T2vError for a bad one. */
+  readonly loadPipeline: (model: string | undefined, options: PipelineOptions) => Promise<GenerationPipeline>;
   /** Checks -o before any generation work (format, folder, existing file, ffmpeg). */
   readonly prepareOutput: (path: string, options: { readonly overwrite?: boolean }) => Promise<OutputPlan>;
   readonly writeVideo: (plan: OutputPlan, frames: Frames, options: WriteOptions) => Promise<WrittenOutput>;
@@ -17,19 +19,17 @@ export interface Deps {
   readonly grid: (rows: readonly (readonly Frames[])[], rowLabels: readonly string[], columnLabels: readonly string[]) => Frames;
 }
 
-export type { Frames, GenerationMetadata, OutputPlan, WrittenOutput };
+export type { Frames, GenerationMetadata, OutputPlan, PipelineOptions, WrittenOutput };
 
 /** The real engine and writers. */
 export async function loadDeps(): Promise<Deps> {
-  const [{ generate }, { resolveModelDefaults }, output, compose] = await Promise.all([
-    import('../core/pipeline/generate.js'),
-    import('../core/pipeline/defaults.js'),
+  const [{ loadPipeline }, output, compose] = await Promise.all([
+    import('../core/pipeline/pipeline.js'),
     import('../video/output.js'),
     import('../video/compose.js'),
   ]);
   return {
-    modelDefaults: resolveModelDefaults,
-    generate,
+    loadPipeline,
     prepareOutput: (path, options) => output.prepareOutput(path, options),
     writeVideo: output.writeVideo,
     sideBySide: compose.sideBySide,

@@ -1,7 +1,7 @@
 // One or several generations into one output file: plan -o first, generate, compose, write; the engine of every generating command.
 import type { GenerateRequest, GenerateResult, ProgressEvent } from '../core/pipeline/types.js';
 import { packageVersion } from '../models/paths.js';
-import type { Deps, Frames, GenerationMetadata, WrittenOutput } from './deps.js';
+import type { Deps, Frames, GenerationMetadata, GenerationPipeline, WrittenOutput } from './deps.js';
 import { defaultOutput, type Settings } from './settings.js';
 
 /** What a run reports while it works: the engine's events plus the writer's and which panel is being made. */
@@ -39,11 +39,11 @@ export type Layout =
   | { readonly kind: 'side-by-side' }
   | { readonly kind: 'grid'; readonly columns: number; readonly rowLabels: readonly string[]; readonly columnLabels: readonly string[] };
 
-export function toRequest(s: Settings, signal?: AbortSignal, previewEvery = 0): GenerateRequest {
+/** One panel's video settings; the model, device and threads are the pipeline's (see pipelineOptions). */
+export function toRequest(s: Settings, previewEvery = 0): GenerateRequest {
   return {
     prompt: s.prompt,
     ...(s.negativePrompt !== undefined ? { negativePrompt: s.negativePrompt } : {}),
-    ...(s.model !== undefined ? { model: s.model } : {}),
     seed: s.seed,
     steps: s.steps,
     guidanceScale: s.guidanceScale,
@@ -52,9 +52,6 @@ export function toRequest(s: Settings, signal?: AbortSignal, previewEvery = 0): 
     height: s.height,
     scheduler: s.scheduler,
     freeu: s.freeu,
-    device: s.device,
-    ...(s.threads !== undefined ? { threads: s.threads } : {}),
-    ...(signal ? { signal } : {}),
     ...(previewEvery > 0 ? { previewEvery } : {}),
   };
 }
@@ -84,8 +81,22 @@ function framesOf(r: GenerateResult): Frames {
   return { width: r.width, height: r.height, count: r.frames, data: r.rgb };
 }
 
+export interface RunPanels {
+  /** Every panel runs on this one pipeline (loaded with sessions 'keep' when there are several panels). */
+  readonly pipeline: GenerationPipeline;
+  readonly panels: readonly Panel[];
+  readonly layout: Layout;
+  readonly deps: Deps;
+  readonly report: Report;
+  readonly signal: AbortSignal;
+  /** Added to the default output name (`-compare`, `-sweep`). */
+  readonly suffix?: string;
+  /** Emit a live preview every this many steps (0 or absent: none). */
+  readonly previewEvery?: number;
+}
+
 /** Generates every panel with the same seed and writes them as one video laid out as asked. */
-export async function runPanels(panels: readonly Panel[], layout: Layout, deps: Deps, report: Report, signal: AbortSignal, suffix = '', previewEvery = 0): Promise<Outcome> {
+export async function runPanels({ pipeline, panels, layout, deps, report, signal, suffix = '', previewEvery = 0 }: RunPanels): Promise<Outcome> {
   const first = panels[0];
   if (!first) throw new Error('runPanels: no panels');
   const t0 = performance.now();
@@ -95,7 +106,7 @@ export async function runPanels(panels: readonly Panel[], layout: Layout, deps: 
   const results: GenerateResult[] = [];
   for (const [index, panel] of panels.entries()) {
     if (panels.length > 1) report({ phase: 'panel', index: index + 1, count: panels.length, label: panel.label });
-    results.push(await deps.generate(toRequest(panel.settings, signal, previewEvery), report));
+    results.push(await pipeline.generate(toRequest(panel.settings, previewEvery), { onProgress: report, signal }));
   }
   const r0 = results[0]!;
   const labels = panels.map((p) => p.label);

@@ -2,7 +2,7 @@
 import { Command } from 'commander';
 import type { Context } from '../context.js';
 import { completeSettings, type Settings } from '../settings.js';
-import { addGenerationOptions, givenFromFlags, runAndPrint } from './generate.js';
+import { addGenerationOptions, givenFromFlags, openPipeline, runAndPrint } from './generate.js';
 
 export function freeuLabel(s: Settings['freeuOn']): string {
   return `FreeU v${s.version} b1 ${s.b1} b2 ${s.b2} s1 ${s.s1} s2 ${s.s2}`;
@@ -16,10 +16,12 @@ export function comparePanels(settings: Settings): { settings: Settings; label: 
 }
 
 export async function compareAction(prompt: string | undefined, opts: Readonly<Record<string, unknown>>, ctx: Context): Promise<number> {
-  const given = await givenFromFlags(prompt, opts, ctx);
-  const deps = await ctx.deps();
-  const settings = completeSettings(given, await deps.modelDefaults(given.model));
-  return runAndPrint(settings, comparePanels(settings), { kind: 'side-by-side' }, ctx, '-compare', { compare: { off: null, on: settings.freeuOn } });
+  const given = givenFromFlags(prompt, opts, ctx);
+  const pipeline = await openPipeline(given, ctx, 'keep');
+  const settings = completeSettings(given, pipeline.defaults);
+  return runAndPrint(ctx, {
+    settings, pipeline, panels: comparePanels(settings), layout: { kind: 'side-by-side' }, suffix: '-compare', extra: { compare: { off: null, on: settings.freeuOn } },
+  });
 }
 
 export function compareCommand(ctx: Context, done: (code: number) => void): Command {

@@ -7,6 +7,8 @@ import { GENERATION_FLAGS, REPORT_FLAGS, addFlags } from '../flags.js';
 import { colorEnabled } from '../color.js';
 import { previewEvery, withPreviewFile } from '../preview/options.js';
 import { lineReporter } from '../progress-lines.js';
+import type { PipelineOptions, SessionPolicy } from '../../core/pipeline/pipeline.js';
+import type { GenerationPipeline } from '../deps.js';
 import { runPanels, summary, type Layout, type Outcome, type Panel, type Report } from '../run-generation.js';
 import { checkGiven, completeSettings, type GivenFlags, type Settings } from '../settings.js';
 
@@ -17,36 +19,62 @@ export function addGenerationOptions(cmd: Command, exclude: readonly string[] = 
   return cmd;
 }
 
-/** Checks the flags and opens the model folder: every usage problem surfaces here, before the engine loads. */
-export async function givenFromFlags(prompt: string | undefined, opts: Readonly<Record<string, unknown>>, ctx: Context): Promise<GivenFlags> {
+/** Checks the flags: every usage problem surfaces here, before the engine loads. */
+export function givenFromFlags(prompt: string | undefined, opts: Readonly<Record<string, unknown>>, ctx: Context): GivenFlags {
   const given = checkGiven(layer(fromFlags(opts), ctx.io.env), prompt);
   if (given.prompt === undefined && !isInteractive(ctx.io, given.json)) {
     throw new UsageError('no prompt; give one: t2v "a corgi running on the beach" (or -p); the wizard opens only in a terminal without --json');
   }
-  const { resolveModel } = await import('../../models/folder.js');
-  await resolveModel(given.model, ctx.io.env);
   return given;
+}
+
+/** The pipeline options the flags ask for; several panels keep their sessions so each network loads once. */
+export function pipelineOptions(given: Pick<GivenFlags, 'device' | 'threads'>, ctx: Context, sessions: SessionPolicy): PipelineOptions {
+  return { device: given.device, ...(given.threads !== undefined ? { threads: given.threads } : {}), sessions, env: ctx.io.env };
+}
+
+/** Opens --model once: the folder is resolved and its configs parsed here, before any output is planned. */
+export async function openPipeline(given: GivenFlags, ctx: Context, sessions: SessionPolicy): Promise<GenerationPipeline> {
+  return (await ctx.deps()).loadPipeline(given.model, pipelineOptions(given, ctx, sessions));
 }
 
 export function printSeed(s: Settings, ctx: Context): void {
   if (s.seedDrawn && !s.quiet) ctx.io.stderr.write(`seed ${s.seed} (drawn at random; --seed ${s.seed} repeats this video)\n`);
 }
 
-/** Runs panels with line progress or, on a terminal, the Ink progress screen; prints the result. */
-export async function runAndPrint(settings: Settings, panels: readonly Panel[], layout: Layout, ctx: Context, suffix = '', extra: Readonly<Record<string, unknown>> = {}): Promise<number> {
+export interface PrintedRun {
+  readonly settings: Settings;
+  readonly pipeline: GenerationPipeline;
+  readonly panels: readonly Panel[];
+  readonly layout: Layout;
+  readonly suffix?: string;
+  /** Added to the --json summary. */
+  readonly extra?: Readonly<Record<string, unknown>>;
+}
+
+/** Runs panels with line progress or, on a terminal, the Ink progress screen; prints the result; releases the pipeline. */
+export async function runAndPrint(ctx: Context, run: PrintedRun): Promise<number> {
+  try {
+    return await printRun(ctx, run);
+  } finally {
+    await run.pipeline.release();
+  }
+}
+
+async function printRun(ctx: Context, { settings, pipeline, panels, layout, suffix = '', extra = {} }: PrintedRun): Promise<number> {
   const deps = await ctx.deps();
-  let outcome: Outcome;
   const terminal = isInteractive(ctx.io, settings.json) && !settings.quiet;
-  const every = previewEvery(settings, terminal, colorEnabled(ctx.io.env));
+  const base = { pipeline, panels, layout, deps, signal: ctx.signal, suffix, previewEvery: previewEvery(settings, terminal, colorEnabled(ctx.io.env)) };
+  let outcome: Outcome;
   if (terminal) {
     printSeed(settings, ctx);
     const { showProgress } = await import('../ui/show-progress.js');
-    outcome = await showProgress(ctx, (report: Report) => runPanels(panels, layout, deps, withPreviewFile(report, settings), ctx.signal, suffix, every));
+    outcome = await showProgress(ctx, (report: Report) => runPanels({ ...base, report: withPreviewFile(report, settings) }));
   } else {
     const lines = lineReporter(ctx.io.stderr, settings);
     // the seed line comes once -o is known to be writable, so a bad -o stays a one-line error
     const report: Report = (e) => (e.phase === 'planned' ? printSeed(settings, ctx) : lines(e));
-    outcome = await runPanels(panels, layout, deps, withPreviewFile(report, settings), ctx.signal, suffix, every);
+    outcome = await runPanels({ ...base, report: withPreviewFile(report, settings) });
   }
   if (settings.json) {
     ctx.io.stdout.write(`${JSON.stringify(summary(settings, outcome, extra))}\n`);
@@ -58,16 +86,14 @@ export async function runAndPrint(settings: Settings, panels: readonly Panel[], 
 }
 
 export async function generateAction(prompt: string | undefined, opts: Readonly<Record<string, unknown>>, ctx: Context): Promise<number> {
-  const given = await givenFromFlags(prompt, opts, ctx);
+  const given = givenFromFlags(prompt, opts, ctx);
+  const pipeline = await openPipeline(given, ctx, 'per-phase');
   if (given.prompt === undefined) {
-    const deps = await ctx.deps();
-    const defaults = await deps.modelDefaults(given.model);
     const { runWizard } = await import('../ui/run-wizard.js');
-    return runWizard(given, defaults, ctx);
+    return runWizard(given, pipeline, ctx);
   }
-  const deps = await ctx.deps();
-  const settings = completeSettings(given, await deps.modelDefaults(given.model));
-  return runAndPrint(settings, [{ settings, label: '' }], { kind: 'single' }, ctx);
+  const settings = completeSettings(given, pipeline.defaults);
+  return runAndPrint(ctx, { settings, pipeline, panels: [{ settings, label: '' }], layout: { kind: 'single' } });
 }
 
 export function generateCommand(ctx: Context, done: (code: number) => void): Command {

@@ -7,7 +7,7 @@ import { checkFreeU, parseFreeUValue } from '../../core/freeu/params.js';
 import { parseNumberList } from '../parse.js';
 import type { Layout, Panel } from '../run-generation.js';
 import { completeSettings, type Settings } from '../settings.js';
-import { addGenerationOptions, givenFromFlags, runAndPrint } from './generate.js';
+import { addGenerationOptions, givenFromFlags, openPipeline, runAndPrint } from './generate.js';
 
 const FACTORS = ['b1', 'b2', 's1', 's2'] as const;
 type Factor = (typeof FACTORS)[number];
@@ -59,11 +59,12 @@ export function sweepPanels(settings: Settings, lists: SweepLists): { panels: Pa
 export async function sweepAction(prompt: string | undefined, opts: Readonly<Record<string, unknown>>, ctx: Context): Promise<number> {
   const lists = parseSweepLists(opts);
   const rest = Object.fromEntries(Object.entries(opts).filter(([k]) => !(FACTORS as readonly string[]).includes(k)));
-  const given = await givenFromFlags(prompt, rest, ctx);
-  const deps = await ctx.deps();
-  const settings = completeSettings(given, await deps.modelDefaults(given.model));
+  const given = givenFromFlags(prompt, rest, ctx);
+  const pipeline = await openPipeline(given, ctx, 'keep');
+  // a pipeline holds no session until it generates: a usage error here leaves nothing to release
+  const settings = completeSettings(given, pipeline.defaults);
   const { panels, layout } = sweepPanels(settings, lists);
-  return runAndPrint(settings, panels, layout, ctx, '-sweep', { sweep: panels.map((p) => ({ label: p.label, freeu: p.settings.freeu })) });
+  return runAndPrint(ctx, { settings, pipeline, panels, layout, suffix: '-sweep', extra: { sweep: panels.map((p) => ({ label: p.label, freeu: p.settings.freeu })) } });
 }
 
 export function sweepCommand(ctx: Context, done: (code: number) => void): Command {

@@ -1,34 +1,50 @@
 // `t2v` with no prompt on a terminal: the wizard, then the run on the same screen; returns the exit status.
-import type { ModelDefaults } from '../../core/pipeline/defaults.js';
 import type { Context } from '../context.js';
+import type { GenerationPipeline } from '../deps.js';
 import { EXIT_INTERRUPTED, reportFailure } from '../fail.js';
 import { colorEnabled } from '../color.js';
 import { previewEvery, withPreviewFile } from '../preview/options.js';
+import { pipelineOptions } from '../commands/generate.js';
 import { runPanels } from '../run-generation.js';
 import type { GivenFlags } from '../settings.js';
 import { renderApp } from './render-app.js';
 import { answersToSettings, wizardFields } from './wizard-fields.js';
 
-export async function runWizard(given: GivenFlags, first: ModelDefaults, ctx: Context): Promise<number> {
+export async function runWizard(given: GivenFlags, first: GenerationPipeline, ctx: Context): Promise<number> {
   const deps = await ctx.deps();
-  const { fields, defaults, drawnSeed } = wizardFields(given, first, {
-    modelDefaults: (model) => deps.modelDefaults(model),
+  // the pipeline of every model the wizard was told about, opened once each; the run uses the answered one
+  const pipelines = new Map<string, GenerationPipeline>([[given.model ?? 'default', first]]);
+  const open = async (model: string): Promise<GenerationPipeline> => {
+    let p = pipelines.get(model);
+    if (!p) {
+      p = await deps.loadPipeline(model, pipelineOptions(given, ctx, 'per-phase'));
+      pipelines.set(model, p);
+    }
+    return p;
+  };
+  const { fields, defaults, drawnSeed } = wizardFields(given, first.defaults, {
+    modelDefaults: async (model) => (await open(model)).defaults,
     checkOutput: async (path) => {
       await deps.prepareOutput(path, { overwrite: given.overwrite });
     },
   });
-  const end = await renderApp(ctx, {
-    fields,
-    start: (answers, report) => {
-      const settings = answersToSettings(answers, given, defaults(), drawnSeed);
-      const every = previewEvery(settings, true, colorEnabled(ctx.io.env));
-      return runPanels([{ settings, label: '' }], { kind: 'single' }, deps, withPreviewFile(report, settings), ctx.signal, '', every);
-    },
-  });
-  if (end.outcome) return 0;
-  if (end.cancelled) {
-    ctx.io.stderr.write('t2v: cancelled; nothing was written\n');
-    return EXIT_INTERRUPTED;
+  try {
+    const end = await renderApp(ctx, {
+      fields,
+      start: async (answers, report) => {
+        const settings = answersToSettings(answers, given, defaults(), drawnSeed);
+        const pipeline = await open(settings.model ?? 'default');
+        const every = previewEvery(settings, true, colorEnabled(ctx.io.env));
+        return runPanels({ pipeline, panels: [{ settings, label: '' }], layout: { kind: 'single' }, deps, report: withPreviewFile(report, settings), signal: ctx.signal, previewEvery: every });
+      },
+    });
+    if (end.outcome) return 0;
+    if (end.cancelled) {
+      ctx.io.stderr.write('t2v: cancelled; nothing was written\n');
+      return EXIT_INTERRUPTED;
+    }
+    return reportFailure(end.error, ctx.io.stderr, { verbose: given.verbose, interrupted: ctx.signal.aborted });
+  } finally {
+    await Promise.all([...pipelines.values()].map((p) => p.release()));
   }
-  return reportFailure(end.error, ctx.io.stderr, { verbose: given.verbose, interrupted: ctx.signal.aborted });
 }

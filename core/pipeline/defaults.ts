@@ -2,9 +2,8 @@
 import { join } from 'node:path';
 import { T2vError } from '../errors.js';
 import { asObject, readJsonFile } from '../../models/json.js';
-import { parseVaeConfig } from '../../models/configs/vae.js';
-import { readPartConfig, resolveModel, type ModelFolder } from '../../models/folder.js';
 import { isFile } from '../../models/safetensors.js';
+import type { PipelineParts } from './parts.js';
 import type { SchedulerName } from './types.js';
 
 export interface ModelDefaults {
@@ -43,23 +42,22 @@ function num(obj: Record<string, unknown>, key: string, fallback: number, file: 
   return v;
 }
 
-export async function defaultsForFolder(folder: ModelFolder): Promise<ModelDefaults> {
-  const unet = await readPartConfig(folder, 'unet');
-  const vae = await readPartConfig(folder, 'vae');
-  const scheduler = await readPartConfig(folder, 'scheduler');
-  const size = (typeof unet.sample_size === 'number' ? unet.sample_size : 32) * parseVaeConfig(vae).scaleFactor;
+/** The defaults of loaded parts: diffusers' pipeline values at the U-Net's sample size, under the folder's t2v.json. */
+export async function defaultsForParts(parts: PipelineParts): Promise<ModelDefaults> {
+  const size = (parts.unetConfig.sampleSize ?? 32) * parts.vaeConfig.scaleFactor;
   const base: ModelDefaults = {
-    name: folder.id,
+    name: parts.id,
     frames: PIPELINE_DEFAULTS.frames,
     width: size,
     height: size,
     steps: PIPELINE_DEFAULTS.steps,
     guidanceScale: PIPELINE_DEFAULTS.guidanceScale,
     fps: PIPELINE_DEFAULTS.fps,
-    scheduler: SCHEDULER_BY_CLASS[String(scheduler._class_name)] ?? 'ddim',
+    scheduler: SCHEDULER_BY_CLASS[String(parts.schedulerConfig._class_name)] ?? 'ddim',
     freeu: PIPELINE_DEFAULTS.freeu,
   };
-  const t2vPath = join(folder.root, 't2v.json');
+  if (parts.root === undefined) return base;
+  const t2vPath = join(parts.root, 't2v.json');
   if (!(await isFile(t2vPath))) return base;
   const t2v = asObject(await readJsonFile(t2vPath), t2vPath);
   const d = asObject(t2v.defaults ?? {}, `${t2vPath} defaults`);
@@ -78,9 +76,4 @@ export async function defaultsForFolder(folder: ModelFolder): Promise<ModelDefau
     scheduler: sched as SchedulerName,
     freeu: { b1: num(f, 'b1', base.freeu.b1, t2vPath), b2: num(f, 'b2', base.freeu.b2, t2vPath), s1: num(f, 's1', base.freeu.s1, t2vPath), s2: num(f, 's2', base.freeu.s2, t2vPath) },
   };
-}
-
-/** Defaults for `--model` (a folder, a Hub id in the cache, or the embedded default). */
-export async function resolveModelDefaults(model?: string): Promise<ModelDefaults> {
-  return defaultsForFolder(await resolveModel(model));
 }

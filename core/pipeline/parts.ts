@@ -12,6 +12,8 @@ import {
 export interface PipelineParts {
   readonly id: string;
   readonly revision?: string;
+  /** The pipeline folder, when the parts come from one (its t2v.json holds generation defaults). */
+  readonly root?: string;
   readonly tokenizerDir: string;
   readonly schedulerConfig: Readonly<Record<string, unknown>>;
   readonly unetConfig: Unet3dConfig;
@@ -28,7 +30,7 @@ export interface PartConfigs {
 }
 
 /** Parts whose networks come from `weights(part)`: a folder's files or seeded random values. */
-export function partsFrom(meta: Pick<PipelineParts, 'id' | 'revision' | 'tokenizerDir' | 'schedulerConfig'>, configs: PartConfigs, weights: (part: 'text_encoder' | 'unet' | 'vae') => WeightsSpec): PipelineParts {
+export function partsFrom(meta: Pick<PipelineParts, 'id' | 'revision' | 'root' | 'tokenizerDir' | 'schedulerConfig'>, configs: PartConfigs, weights: (part: 'text_encoder' | 'unet' | 'vae') => WeightsSpec): PipelineParts {
   return {
     ...meta,
     unetConfig: configs.unet,
@@ -49,6 +51,7 @@ export async function partsFromFolder(folder: ModelFolder): Promise<PipelinePart
   await readPartConfig(folder, 'tokenizer'); // a missing or foreign tokenizer fails here, before any network loads
   const meta = {
     id: folder.id,
+    root: folder.root,
     ...(folder.revision ? { revision: folder.revision } : {}),
     tokenizerDir: partDir(folder, 'tokenizer'),
     schedulerConfig: await readPartConfig(folder, 'scheduler'),

@@ -13,11 +13,10 @@ export interface FreeUSettings extends Omit<FreeUFactors, 'version'> {
   readonly end: number;
 }
 
+/** One video's settings; the model, device and threads belong to the pipeline (PipelineOptions). */
 export interface GenerateRequest {
   readonly prompt: string;
   readonly negativePrompt?: string;
-  /** Folder path, Hub id or `default`. */
-  readonly model?: string;
   /** 0 .. 2^64-1; drawn at random (and reported) when absent. */
   readonly seed?: bigint;
   readonly steps: number;
@@ -28,9 +27,6 @@ export interface GenerateRequest {
   readonly scheduler: SchedulerName;
   /** Absent or null: FreeU off. */
   readonly freeu?: FreeUSettings | null;
-  readonly device: DeviceChoice;
-  readonly threads?: number;
-  readonly signal?: AbortSignal;
   /** Emit a `preview` event every this many steps (and at the last); absent or 0: no preview. */
   readonly previewEvery?: number;
 }

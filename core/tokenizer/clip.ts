@@ -1,7 +1,7 @@
-// CLIP prompt -> 77 token ids (bos, BPE tokens, eos, padding), as transformers' CLIPTokenizer with max_length padding and truncation.
+// CLIP prompt -> 77 token ids (bos, BPE tokens, eos, padding), as diffusers asks transformers' CLIPTokenizer for them (max_length padding, truncation).
 import { Tokenizer } from '@huggingface/tokenizers';
 import { T2vError } from '../errors.js';
-import { readTokenizerFolder, specialToken } from './definition.js';
+import { readTokenizerFolder } from './definition.js';
 
 export interface EncodedPrompt {
   /** Exactly `maxLength` ids. */
@@ -33,24 +33,19 @@ export class ClipTokenizer {
   }
 }
 
-/** Loads a tokenizer folder: `tokenizer.json`, or `vocab.json` + `merges.txt` (+ `tokenizer_config.json`). */
+/** Loads a tokenizer folder as transformers' CLIPTokenizer.from_pretrained would (see definition.ts), or refuses it in one line. */
 export async function loadTokenizer(dir: string): Promise<ClipTokenizer> {
-  const { definition, config } = await readTokenizerFolder(dir);
+  const { definition, specials, maxLength } = await readTokenizerFolder(dir);
   let tokenizer: Tokenizer;
   try {
-    tokenizer = new Tokenizer(definition, config);
+    tokenizer = new Tokenizer(definition, {});
   } catch (e) {
     throw new T2vError(`${dir}: the tokenizer definition could not be loaded (${(e as Error).message}); re-download the tokenizer`);
   }
-  const idOf = (key: string, fallback: string): number => {
-    const token = specialToken(config, key, fallback);
-    const id = tokenizer.token_to_id(token);
-    if (id === undefined) throw new T2vError(`${dir}: ${key} ${token} is not in the vocabulary; check the tokenizer folder`);
+  const idOf = (key: keyof typeof specials): number => {
+    const id = tokenizer.token_to_id(specials[key]);
+    if (id === undefined) throw new T2vError(`${dir}: ${key} ${specials[key]} is not in the vocabulary; check the tokenizer folder`);
     return id;
   };
-  const eos = idOf('eos_token', '<|endoftext|>');
-  const maxRaw = config.model_max_length;
-  // transformers writes a huge sentinel when no limit is known; CLIP's context is 77
-  const maxLength = typeof maxRaw === 'number' && Number.isInteger(maxRaw) && maxRaw >= 2 && maxRaw <= 4096 ? maxRaw : 77;
-  return new ClipTokenizer(tokenizer, idOf('bos_token', '<|startoftext|>'), eos, idOf('pad_token', '<|endoftext|>'), maxLength);
+  return new ClipTokenizer(tokenizer, idOf('bos_token'), idOf('eos_token'), idOf('pad_token'), maxLength);
 }

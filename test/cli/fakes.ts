@@ -3,7 +3,9 @@ import { resolve, dirname } from 'node:path';
 import { existsSync } from 'node:fs';
 import { UsageError, T2vError } from '../../core/errors.js';
 import type { ModelDefaults } from '../../core/pipeline/defaults.js';
-import type { GenerateRequest, GenerateResult, ProgressEvent } from '../../core/pipeline/types.js';
+import type { GenerateHooks, PipelineOptions } from '../../core/pipeline/pipeline.js';
+import type { GenerateRequest, GenerateResult } from '../../core/pipeline/types.js';
+import { resolveModel } from '../../models/folder.js';
 import { grid, sideBySide } from '../../video/compose.js';
 import type { Deps, Frames } from '../../cli/deps.js';
 import type { Io } from '../../cli/context.js';
@@ -36,41 +38,58 @@ export const TINY_DEFAULTS: ModelDefaults = {
 
 export interface FakeDeps extends Deps {
   readonly requests: GenerateRequest[];
+  /** Every loadPipeline call (one per command, or per model the wizard was told about). */
+  readonly loads: { model: string | undefined; options: PipelineOptions }[];
+  /** The id of each pipeline release. */
+  readonly releases: string[];
+  /** The hooks of each generate call (parallel to requests). */
+  readonly hooks: GenerateHooks[];
   readonly writes: { plan: OutputPlan; frames: Frames; options: WriteOptions }[];
 }
 
 export function fakeDeps(opts: { readonly defaults?: ModelDefaults; readonly onStep?: (step: number) => void; readonly fail?: Error } = {}): FakeDeps {
   const requests: GenerateRequest[] = [];
   const writes: FakeDeps['writes'] = [];
+  const loads: FakeDeps['loads'] = [];
+  const releases: string[] = [];
+  const hooksSeen: GenerateHooks[] = [];
+  const fakeGenerate = async (req: GenerateRequest, modelId: string, hooks: GenerateHooks): Promise<GenerateResult> => {
+    const onProgress = hooks.onProgress;
+    requests.push(req);
+    hooksSeen.push(hooks);
+    if (opts.fail) throw opts.fail;
+    if (req.width % 8 !== 0) throw new UsageError(`--width ${req.width}: must be a multiple of 8 (the model's VAE scale factor)`);
+    onProgress?.({ phase: 'load', message: 'cpu (no WebGPU adapter)' });
+    onProgress?.({ phase: 'encode-prompt' });
+    onProgress?.({ phase: 'warning', message: 'the prompt is longer than 77 tokens and was truncated' });
+    onProgress?.({ phase: 'warning', message: 'the prompt is longer than 77 tokens and was truncated' });
+    for (let i = 1; i <= req.steps; i++) {
+      if (hooks.signal?.aborted) throw new T2vError('interrupted', 130);
+      opts.onStep?.(i);
+      await new Promise((r) => setImmediate(r));
+      onProgress?.({ phase: 'step', step: i, total: req.steps, secondsPerStep: 0.5, etaSeconds: 0.5 * (req.steps - i) });
+    }
+    onProgress?.({ phase: 'decode', done: req.frames, total: req.frames });
+    const n = req.frames * req.width * req.height * 3;
+    const rgb = new Uint8Array(n).fill(req.freeu ? 200 : 100);
+    return {
+      rgb, frames01: new Float32Array(n), frames: req.frames, width: req.width, height: req.height,
+      seed: req.seed ?? 1n, device: 'cpu', timings: { loadSeconds: 0.1, sampleSeconds: 0.2, decodeSeconds: 0.3 },
+      modelId,
+    };
+  };
   return {
     requests,
     writes,
-    modelDefaults: async (model) => {
+    loads,
+    releases,
+    hooks: hooksSeen,
+    loadPipeline: async (model, options) => {
       if (model === 'broken') throw new T2vError('model broken: unet/config.json is missing; the unet part of the model folder is incomplete');
-      return opts.defaults ?? TINY_DEFAULTS;
-    },
-    generate: async (req: GenerateRequest, onProgress?: (e: ProgressEvent) => void): Promise<GenerateResult> => {
-      requests.push(req);
-      if (opts.fail) throw opts.fail;
-      if (req.width % 8 !== 0) throw new UsageError(`--width ${req.width}: must be a multiple of 8 (the model's VAE scale factor)`);
-      onProgress?.({ phase: 'load', message: 'cpu (no WebGPU adapter)' });
-      onProgress?.({ phase: 'encode-prompt' });
-      onProgress?.({ phase: 'warning', message: 'the prompt is longer than 77 tokens and was truncated' });
-      onProgress?.({ phase: 'warning', message: 'the prompt is longer than 77 tokens and was truncated' });
-      for (let i = 1; i <= req.steps; i++) {
-        if (req.signal?.aborted) throw new T2vError('interrupted', 130);
-        opts.onStep?.(i);
-        await new Promise((r) => setImmediate(r));
-        onProgress?.({ phase: 'step', step: i, total: req.steps, secondsPerStep: 0.5, etaSeconds: 0.5 * (req.steps - i) });
-      }
-      onProgress?.({ phase: 'decode', done: req.frames, total: req.frames });
-      const n = req.frames * req.width * req.height * 3;
-      const rgb = new Uint8Array(n).fill(req.freeu ? 200 : 100);
-      return {
-        rgb, frames01: new Float32Array(n), frames: req.frames, width: req.width, height: req.height,
-        seed: req.seed ?? 1n, device: 'cpu', timings: { loadSeconds: 0.1, sampleSeconds: 0.2, decodeSeconds: 0.3 },
-        modelId: req.model ?? 'default',
-      };
+      await resolveModel(model, options.env); // the real folder lookup: a bad --model fails as it does for real
+      loads.push({ model, options });
+      const id = model ?? 'default';
+      return { id, defaults: opts.defaults ?? TINY_DEFAULTS, generate: (req, hooks = {}) => fakeGenerate(req, id, hooks), release: async () => { releases.push(id); } };
     },
     prepareOutput: async (path, { overwrite }) => {
       if (!/\.(mp4|webm|gif)$/.test(path)) throw new UsageError(`-o ${path}: unknown output type; use .mp4, .webm, .gif, .png, name_%03d.png or a folder/`);

@@ -80,8 +80,11 @@ describe('t2v', () => {
     expect(r.stderr).toContain('step 1/2  0.50 s/step  ETA 0.5s\nstep 2/2');
     expect(r.stderr.match(/warning: the prompt is longer than 77 tokens/g)).toHaveLength(1);
     const req = r.deps.requests[0]!;
-    expect(req).toMatchObject({ prompt: 'a red circle', model: TINY, seed: 5n, steps: 2, freeu: { b1: 1.2 } });
-    expect(req.signal).toBeInstanceOf(AbortSignal);
+    expect(req).toMatchObject({ prompt: 'a red circle', seed: 5n, steps: 2, freeu: { b1: 1.2 } });
+    expect(r.deps.hooks[0]!.signal).toBeInstanceOf(AbortSignal);
+    // one pipeline for the model, sessions per phase for one video, released at the end
+    expect(r.deps.loads).toEqual([{ model: TINY, options: expect.objectContaining({ device: 'auto', sessions: 'per-phase' }) }]);
+    expect(r.deps.releases).toEqual([TINY]);
     const meta = r.deps.writes[0]!.options.metadata;
     expect(meta).toMatchObject({ prompt: 'a red circle', seed: '5', steps: 2, freeu: { enabled: true, b1: 1.2 }, model: { id: TINY } });
   });
@@ -143,6 +146,8 @@ describe('t2v', () => {
     const r = await run(['compare', 'a cat', '--model', TINY, '--seed', '9', '--b1', '1.5', '--json', '-o', out('c.mp4')]);
     expect(r.code).toBe(0);
     expect(r.deps.requests.map((q) => [q.seed, q.freeu?.b1 ?? null])).toEqual([[9n, null], [9n, 1.5]]);
+    expect(r.deps.loads.map((l) => [l.model, l.options.sessions])).toEqual([[TINY, 'keep']]);
+    expect(r.deps.releases).toEqual([TINY]);
     const w = r.deps.writes[0]!;
     expect(w.frames.width).toBeGreaterThan(64);
     expect(w.options.metadata.composite).toMatchObject({ layout: 'side-by-side', columns: ['FreeU off', 'FreeU v1 b1 1.5 b2 1.4 s1 0.9 s2 0.2'] });
@@ -155,6 +160,9 @@ describe('t2v', () => {
     expect(r.code).toBe(0);
     expect(r.deps.requests.map((q) => [q.freeu?.b1, q.freeu?.s1])).toEqual([[1, 0.5], [1, 0.9], [1, 1], [1.2, 0.5], [1.2, 0.9], [1.2, 1]]);
     expect(new Set(r.deps.requests.map((q) => q.seed))).toEqual(new Set([3n]));
+    // six panels over one pipeline that keeps its sessions: each network loads once
+    expect(r.deps.loads.map((l) => [l.model, l.options.sessions])).toEqual([[TINY, 'keep']]);
+    expect(r.deps.releases).toEqual([TINY]);
     expect(r.deps.writes[0]!.options.metadata.composite).toEqual({ layout: 'grid', rows: ['b1 1', 'b1 1.2'], columns: ['s1 0.5', 's1 0.9', 's1 1'] });
     expect((JSON.parse(r.stdout) as { sweep: unknown[] }).sweep).toHaveLength(6);
   });

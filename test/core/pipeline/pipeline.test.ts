@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { frames01ToRgb, framesIntoBatch, imagesToFrames01 } from '../../../core/pipeline/frames.js';
-import { validateRequest } from '../../../core/pipeline/generate.js';
+import { validateRequest } from '../../../core/pipeline/validate.js';
 import { applyGuidance } from '../../../core/pipeline/guidance.js';
 import type { GenerateRequest } from '../../../core/pipeline/types.js';
 import { verifyCase } from '../../../core/verify/run.js';

@@ -1,15 +1,17 @@
 // The live preview through the real engine on the embedded model: due steps only, and colours close to the decoded video.
 import { describe, expect, it } from 'vitest';
-import { generate } from '../../../core/pipeline/generate.js';
+import { loadPipeline } from '../../../core/pipeline/pipeline.js';
 import type { PreviewFrames } from '../../../core/pipeline/preview.js';
 
 describe('preview during generate', () => {
   it.each(['ddim', 'euler'] as const)('%s: every 3rd step and the last; the last preview is within 30/255 of the decoded frames', async (scheduler) => {
     const previews: { step: number; frames: PreviewFrames }[] = [];
-    const r = await generate(
-      { prompt: 'a red circle moving left on a white background', seed: 3n, steps: 7, guidanceScale: 9, frames: 8, width: 64, height: 64, scheduler, device: 'cpu', threads: 2, previewEvery: 3 },
-      (e) => { if (e.phase === 'preview') previews.push({ step: e.step, frames: e.frames }); },
+    const pipe = await loadPipeline('default', { device: 'cpu', threads: 2 });
+    const r = await pipe.generate(
+      { prompt: 'a red circle moving left on a white background', seed: 3n, steps: 7, guidanceScale: 9, frames: 8, width: 64, height: 64, scheduler, previewEvery: 3 },
+      { onProgress: (e) => { if (e.phase === 'preview') previews.push({ step: e.step, frames: e.frames }); } },
     );
+    await pipe.release();
     expect(previews.map((p) => p.step)).toEqual([3, 6, 7]);
     const last = previews.at(-1)!.frames;
     expect(last).toMatchObject({ count: 8, width: 8, height: 8 });

@@ -1,0 +1,239 @@
+// The pipeline object, as diffusers' `TextToVideoSDPipeline.from_pretrained(...)` then `pipe(...)`: load once, generate many.
+//
+// Example:
+//   const pipe = await loadPipeline('default', { device: 'auto', sessions: 'keep' });
+//   try {
+//     const video = await pipe.generate({ prompt: 'a red circle', steps: 25, guidanceScale: 9, frames: 8,
+//       width: 64, height: 64, scheduler: 'ddim', seed: 42n }, { onProgress: console.error, signal });
+//   } finally {
+//     await pipe.release();
+//   }
+//
+// What is done once, at `loadPipeline`: the model folder is resolved, every config is parsed (`configs`), the
+// generation defaults are read (`defaults`). On first use: the device is resolved (the `auto` WebGPU probe runs
+// once), the tokenizer is loaded. `generate` runs diffusers' phases in order, each also callable on its own:
+// `encodePrompt` (steps 3), `prepareLatents` (4-5), `denoise` (6-7), `decode` (8).
+//
+// Session lifetime (`sessions`):
+//   'per-phase' (default): a network's session is created when its phase starts and released when it ends, so at
+//     most one network is resident (text encoder, then U-Net, then VAE): the lowest peak memory, for one video.
+//   'keep': each session is created on first use and kept until `release()`: for many videos in one process
+//     (compare, sweep, batch, verify), each network's session is created once. Peak memory: all three networks.
+// `stats.sessionsCreated` counts the sessions made per network.
+import { randn, randomSeed } from '../rng/index.js';
+import { resolveDevice, type Device, type DeviceChoice, type LoadOptions } from '../runtime/index.js';
+import { createScheduler, type Scheduler } from '../schedulers/index.js';
+import { loadTokenizer, type ClipTokenizer } from '../tokenizer/index.js';
+import { resolveModel, type ModelFolder } from '../../models/folder.js';
+import { decodeLatents } from './decode.js';
+import { defaultsForParts, type ModelDefaults } from './defaults.js';
+import { frames01ToRgb } from './frames.js';
+import { partsFromFolder, type PipelineParts } from './parts.js';
+import { previewProjector } from './preview-steps.js';
+import { encodePrompts, type PromptEmbeddings } from './prompt.js';
+import { sampleLatents, scaleInitialNoise, throwIfAborted } from './sampler.js';
+import { SessionPool, type NetworkPart, type SessionPolicy } from './session-pool.js';
+import type { FreeUSettings, GenerateRequest, GenerateResult, ProgressEvent, SchedulerName } from './types.js';
+import { validateRequest } from './validate.js';
+
+export type { NetworkPart, SessionPolicy } from './session-pool.js';
+export type LatentDims = readonly [number, number, number, number, number];
+
+export interface PipelineOptions {
+  /** Where the networks run (default `auto`: webgpu when an adapter exists, else cpu). */
+  readonly device?: DeviceChoice;
+  /** onnxruntime intra-op threads (default: the machine's cores). */
+  readonly threads?: number;
+  /** Session lifetime policy (default `per-phase`), see the module header. */
+  readonly sessions?: SessionPolicy;
+  /** Where Hub ids are looked up (HF_HOME and friends); default process.env. */
+  readonly env?: NodeJS.ProcessEnv;
+}
+
+/** What a caller hears while a phase runs, and how it stops it. */
+export interface GenerateHooks {
+  readonly onProgress?: (e: ProgressEvent) => void;
+  readonly signal?: AbortSignal;
+}
+
+export interface DenoiseInput {
+  readonly scheduler: Scheduler;
+  /** Initial latents, already times init_noise_sigma (prepareLatents' `latents`). */
+  readonly latents: Float32Array;
+  readonly dims: LatentDims;
+  readonly embeds: PromptEmbeddings;
+  readonly guidanceScale: number;
+  readonly freeu: FreeUSettings | null;
+}
+
+export interface DenoiseHooks extends GenerateHooks {
+  /** After each step: its index, the new latents and how long it took. */
+  readonly onStep?: (index: number, latents: Float32Array, seconds: number) => void;
+  /** When the U-Net session is ready, before the first step. */
+  readonly onReady?: () => void;
+  /** Before each scheduler step: the U-Net's variance-preserving input and the guided output (the live preview). */
+  readonly onOutput?: (index: number, sampleVp: Float32Array, output: Float32Array, timestep: number) => Promise<void> | void;
+}
+
+export interface PreparedLatents {
+  /** The seed's N(0, 1) noise, as torch.randn with a CPU generator draws it. */
+  readonly noise: Float32Array;
+  /** noise * scheduler.init_noise_sigma: the first input of the denoising loop. */
+  readonly latents: Float32Array;
+  readonly dims: LatentDims;
+}
+
+export interface Pipeline {
+  readonly id: string;
+  readonly revision?: string;
+  /** Every part's parsed config, read once at load. */
+  readonly configs: Pick<PipelineParts, 'unetConfig' | 'vaeConfig' | 'schedulerConfig'>;
+  /** The generation defaults of this model (its t2v.json over diffusers' pipeline defaults). */
+  readonly defaults: ModelDefaults;
+  readonly stats: { readonly sessionsCreated: Readonly<Record<NetworkPart, number>> };
+  /** The device every session runs on (resolved once). */
+  device(): Promise<{ readonly device: Device; readonly note: string }>;
+  /** A scheduler for `name` from this model's scheduler config (or `config`), with `steps` timesteps set. */
+  scheduler(name: SchedulerName, steps: number, config?: Readonly<Record<string, unknown>>): Scheduler;
+  /** Step 3: prompt (and, when guided, negative prompt) to CLIP embeddings. */
+  encodePrompt(prompt: string, negativePrompt: string | undefined, guided: boolean, hooks?: GenerateHooks): Promise<PromptEmbeddings>;
+  /** Steps 4-5: the initial latents (1, C, F, h, w) of a seed. */
+  prepareLatents(size: { readonly frames: number; readonly height: number; readonly width: number }, seed: bigint, scheduler: Scheduler): PreparedLatents;
+  /** Steps 6-7: the denoising loop (guidance, FreeU schedule, scheduler steps). */
+  denoise(input: DenoiseInput, hooks?: DenoiseHooks): Promise<Float32Array>;
+  /** Step 8: latents to frames (F, H, W, 3) in [0, 1] through the VAE decoder. */
+  decode(latents: Float32Array, dims: LatentDims, hooks?: GenerateHooks): Promise<{ frames01: Float32Array; height: number; width: number }>;
+  /** One whole video. */
+  generate(req: GenerateRequest, hooks?: GenerateHooks): Promise<GenerateResult>;
+  /** Releases every session still held; the pipeline may be used again afterwards (sessions are re-created). */
+  release(): Promise<void>;
+}
+
+/** Opens a model named as `--model` takes it (folder, Hub id in the cache, `default`) or an opened folder. */
+export async function loadPipeline(model: string | ModelFolder | undefined, options: PipelineOptions = {}): Promise<Pipeline> {
+  const folder = typeof model === 'object' ? model : await resolveModel(model, options.env);
+  const parts = await partsFromFolder(folder);
+  return pipelineFromParts(parts, await defaultsForParts(parts), options);
+}
+
+/** A pipeline over given parts (benchmarks: configs with random weights). */
+export function pipelineFromParts(parts: PipelineParts, defaults: ModelDefaults, options: PipelineOptions = {}): Pipeline {
+  const pool = new SessionPool(options.sessions ?? 'per-phase');
+  let device: Promise<{ device: Device; note: string }> | undefined;
+  let tokenizer: Promise<ClipTokenizer> | undefined;
+  const scale = parts.vaeConfig.scaleFactor;
+
+  const resolveOnce = (): Promise<{ device: Device; note: string }> => {
+    device ??= resolveDevice(options.device ?? 'auto');
+    device.catch(() => { device = undefined; });
+    return device;
+  };
+  const loadOptions = async (hooks: GenerateHooks): Promise<LoadOptions> => ({
+    device: (await resolveOnce()).device,
+    ...(options.threads ? { threads: options.threads } : {}),
+    onProgress: (message: string) => hooks.onProgress?.({ phase: 'load', message }),
+  });
+
+  const pipe: Pipeline = {
+    id: parts.id,
+    ...(parts.revision ? { revision: parts.revision } : {}),
+    configs: { unetConfig: parts.unetConfig, vaeConfig: parts.vaeConfig, schedulerConfig: parts.schedulerConfig },
+    defaults,
+    stats: { sessionsCreated: pool.created },
+    device: resolveOnce,
+    scheduler(name, steps, config = parts.schedulerConfig) {
+      const s = createScheduler(name, config);
+      s.setTimesteps(steps);
+      return s;
+    },
+
+    async encodePrompt(prompt, negativePrompt, guided, hooks = {}) {
+      tokenizer ??= loadTokenizer(parts.tokenizerDir);
+      const tok = await tokenizer;
+      const opts = await loadOptions(hooks);
+      return pool.use('text_encoder', () => parts.loadTextEncoder(opts), (encoder) => encodePrompts(tok, encoder, prompt, negativePrompt, guided));
+    },
+
+    prepareLatents(size, seed, scheduler) {
+      const dims: LatentDims = [1, parts.unetConfig.inChannels, size.frames, size.height / scale, size.width / scale];
+      const noise = randn(dims, seed);
+      return { noise, latents: scaleInitialNoise(noise, scheduler.initNoiseSigma), dims };
+    },
+
+    async denoise(input, hooks = {}) {
+      const opts = await loadOptions(hooks);
+      return pool.use('unet', () => parts.loadUnet(opts), (unet) => {
+        hooks.onReady?.();
+        return sampleLatents({
+          unet, scheduler: input.scheduler, latents: input.latents, dims: input.dims,
+          cond: input.embeds.cond, uncond: input.embeds.uncond, embedDims: input.embeds.dims,
+          guidanceScale: input.guidanceScale, freeu: input.freeu,
+          ...(hooks.signal ? { signal: hooks.signal } : {}),
+          ...(hooks.onStep ? { onStep: hooks.onStep } : {}),
+          ...(hooks.onOutput ? { onOutput: hooks.onOutput } : {}),
+        });
+      });
+    },
+
+    async decode(latents, dims, hooks = {}) {
+      const opts = await loadOptions(hooks);
+      return pool.use('vae', () => parts.loadVae(opts), (vae) => decodeLatents(latents, dims, {
+        vae, scalingFactor: parts.vaeConfig.scalingFactor, ...(hooks.signal ? { signal: hooks.signal } : {}),
+        onChunk: (done, total) => hooks.onProgress?.({ phase: 'decode', done, total }),
+      }));
+    },
+
+    async generate(req, hooks = {}) {
+      const t0 = performance.now();
+      const report = (e: ProgressEvent): void => hooks.onProgress?.(e);
+      validateRequest(req, scale);
+      report({ phase: 'device', message: (await resolveOnce()).note });
+      const seed = req.seed ?? randomSeed();
+      const guided = req.guidanceScale > 1;
+
+      report({ phase: 'encode-prompt' });
+      const embeds = await pipe.encodePrompt(req.prompt, req.negativePrompt, guided, hooks);
+      const limit = (await tokenizer)?.maxLength ?? 77;
+      for (const which of embeds.truncated) report({ phase: 'warning', message: `the ${which} is longer than ${limit} tokens and was truncated` });
+      throwIfAborted(hooks.signal);
+
+      const scheduler = pipe.scheduler(req.scheduler, req.steps);
+      const { latents, dims } = pipe.prepareLatents(req, seed, scheduler);
+      let t1 = performance.now();
+      let elapsed = 0;
+      // the preview's colour map is fitted with the model's own VAE, loaded beside the U-Net for the sampling loop
+      const preview = req.previewEvery ? await previewProjector(parts, req, await loadOptions(hooks), dims, report) : undefined;
+      let final: Float32Array;
+      try {
+        final = await pipe.denoise({ scheduler, latents, dims, embeds, guidanceScale: req.guidanceScale, freeu: req.freeu ?? null }, {
+          ...hooks,
+          ...(preview ? { onOutput: preview.onOutput } : {}),
+          onReady: () => { t1 = performance.now(); },
+          onStep: (i, _x, seconds) => {
+            elapsed += seconds;
+            report({ phase: 'step', step: i + 1, total: req.steps, secondsPerStep: seconds, etaSeconds: (elapsed / (i + 1)) * (req.steps - i - 1) });
+          },
+        });
+      } finally {
+        await preview?.release();
+      }
+      const t2 = performance.now();
+      const decoded = await pipe.decode(final, dims, hooks);
+      return {
+        rgb: frames01ToRgb(decoded.frames01),
+        frames01: decoded.frames01,
+        frames: req.frames,
+        width: decoded.width,
+        height: decoded.height,
+        seed,
+        device: (await resolveOnce()).device,
+        timings: { loadSeconds: (t1 - t0) / 1000, sampleSeconds: (t2 - t1) / 1000, decodeSeconds: (performance.now() - t2) / 1000 },
+        modelId: parts.id,
+        ...(parts.revision ? { modelRevision: parts.revision } : {}),
+      };
+    },
+
+    release: () => pool.releaseAll(),
+  };
+  return pipe;
+}

@@ -1,0 +1,20 @@
+// The checks diffusers' TextToVideoSDPipeline.check_inputs makes, on one request against the model's VAE scale factor.
+import { UsageError } from '../errors.js';
+import type { GenerateRequest } from './types.js';
+
+const MAX_SEED = (1n << 64n) - 1n;
+
+/** Checks the numbers of a request against each other and the model; every problem names its flag. */
+export function validateRequest(req: GenerateRequest, scale: number): void {
+  const positiveInt = (v: number, flag: string) => {
+    if (!Number.isInteger(v) || v < 1) throw new UsageError(`${flag} ${v}: expected a whole number >= 1`);
+  };
+  positiveInt(req.steps, '--steps');
+  positiveInt(req.frames, '--frames');
+  for (const [v, flag] of [[req.width, '--width'], [req.height, '--height']] as const) {
+    positiveInt(v, flag);
+    if (v % scale !== 0) throw new UsageError(`${flag} ${v}: must be a multiple of ${scale} (the model's VAE scale factor), e.g. ${Math.max(scale, Math.round(v / scale) * scale)}`);
+  }
+  if (!(req.guidanceScale >= 1)) throw new UsageError(`--guidance ${req.guidanceScale}: expected a number >= 1 (1 turns guidance off)`);
+  if (req.seed !== undefined && (req.seed < 0n || req.seed > MAX_SEED)) throw new UsageError(`--seed ${req.seed}: expected a whole number in 0 .. 2^64-1`);
+}
