@@ -10,7 +10,10 @@ import { sweepCommand } from './commands/sweep.js';
 import { verifyCommand } from './commands/verify.js';
 import type { Context, Io } from './context.js';
 import type { Deps } from './deps.js';
-import { EXIT_USAGE, reportFailure } from './fail.js';
+import { UsageError } from '../core/errors.js';
+import { completionCommand, helpCommand, versionCommand } from './commands/meta.js';
+import { EXIT_USAGE, reportFailure, writeJsonError } from './fail.js';
+import { commandTypo } from './suggest.js';
 
 export interface MainOptions {
   /** Tests inject a fake engine; the real one is imported only when a command needs it. */
@@ -48,7 +51,8 @@ function inheritAll(parent: Command, cmd: Command): Command {
 /** Commander's own usage errors, as one line with the fix. */
 function commanderLine(err: CommanderError): string {
   const text = err.message.replace(/^error:\s*/, '').replace(/\s*\n\s*/g, ' ').replace(/\.$/, '');
-  if (err.code === 'commander.excessArguments') return `${text}; quote the prompt: t2v "a cat on a skateboard"`;
+  // only the prompt-taking commands are helped by quoting; `info a.mp4 extra` is just one file too many
+  if (err.code === 'commander.excessArguments' && /for '(t2v|generate|compare|sweep)'/.test(text)) return `${text}; quote the prompt: t2v "a cat on a skateboard"`;
   return `${text}; see t2v --help (or t2v <command> --help) for the flags`;
 }
 
@@ -83,21 +87,36 @@ export async function main(rawArgv: readonly string[], ioIn: Io, options: MainOp
     })
     .addHelpText('after', HELP_AFTER);
   addGenerationOptions(program);
-  program.action(async (prompt: string | undefined, opts: Record<string, unknown>) => done(await generateAction(prompt, opts, ctx)));
+  program.helpCommand(false);
+  program.action(async (prompt: string | undefined, opts: Record<string, unknown>) => {
+    // `t2v swep` is a typo of a command far more often than a one-word prompt; -p still makes a video of the word
+    const typo = prompt !== undefined && opts.prompt === undefined ? commandTypo(prompt, program.commands.map((c) => c.name())) : undefined;
+    if (typo) throw new UsageError(`"${prompt}" is not a command; did you mean t2v ${typo}? (for a video of the word, use -p ${prompt})`);
+    done(await generateAction(prompt, opts, ctx));
+  });
   for (const make of [generateCommand, compareCommand, sweepCommand, verifyCommand, modelsCommand, infoCommand, doctorCommand]) {
     program.addCommand(inheritAll(program, make(ctx, done)));
   }
+  for (const cmd of [helpCommand(program, ctx, done), versionCommand(ctx, done), completionCommand(program, ctx, done)]) program.addCommand(inheritAll(program, cmd));
 
-  const verbose = argv.includes('-v') || argv.includes('--verbose') || /^(1|true|yes|on)$/i.test(io.env.T2V_VERBOSE ?? '');
+  const truthy = (v: string | undefined) => /^(1|true|yes|on)$/i.test(v ?? '');
+  const verbose = argv.includes('-v') || argv.includes('--verbose') || truthy(io.env.T2V_VERBOSE);
+  const json = argv.includes('--json') || truthy(io.env.T2V_JSON);
   try {
     await program.parseAsync([...argv], { from: 'user' });
     return code;
   } catch (err) {
     if (err instanceof CommanderError) {
       if (err.exitCode === 0 || ['commander.helpDisplayed', 'commander.version', 'commander.help'].includes(err.code)) return 0;
-      io.stderr.write(`t2v: ${commanderLine(err)}\n`);
+      const line = commanderLine(err);
+      io.stderr.write(`t2v: ${line}\n`);
+      if (json) writeJsonError(io.stdout, line, EXIT_USAGE);
       return EXIT_USAGE;
     }
-    return reportFailure(err, io.stderr, { verbose, interrupted: controller.signal.aborted });
+    const lines: string[] = [];
+    const exit = reportFailure(err, { write: (t: string) => lines.push(t) }, { verbose, interrupted: controller.signal.aborted });
+    io.stderr.write(lines.join(''));
+    if (json) writeJsonError(io.stdout, (lines[0] ?? '').replace(/^t2v: /, '').trimEnd(), exit);
+    return exit;
   }
 }

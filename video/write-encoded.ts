@@ -1,7 +1,7 @@
 // Writes MP4 / WebM / GIF: raw frames streamed to ffmpeg, into a temp file that is renamed only when complete.
 import { readFile, writeFile } from 'node:fs/promises';
 import { basename } from 'node:path';
-import { commitFile, sweepStaleTemps, tempPath } from './atomic.js';
+import { commitFile, makeParents, sweepStaleTemps, tempPath } from './atomic.js';
 import { encoderArgs, needsEvenSize, type VideoFormat } from './codecs.js';
 import { runEncode } from './encode.js';
 import { findFfmpeg } from './ffmpeg.js';
@@ -28,11 +28,31 @@ export async function writeEncoded(plan: OutputPlan & { readonly format: VideoFo
   const metadata: GenerationMetadata = { ...options.metadata, ...(padding ? { padded: padding } : {}) };
   // GIF comments are Latin-1 and added by us after encoding; the video containers take UTF-8 via -metadata.
   const args = encoderArgs(plan.format, width, height, options.fps, serializeMetadata(metadata));
+  const undoParents = plan.createDir ? await makeParents(plan.dir) : async () => undefined;
   await sweepStaleTemps(plan.dir, basename(plan.path));
   const temp = tempPath(plan.dir, basename(plan.path));
+  try {
+    return await encodeInto(temp, plan, frames, options, { args, width, height, padding, metadata, ffmpegPath: ffmpeg.path });
+  } catch (err) {
+    await undoParents();
+    throw err;
+  }
+}
+
+interface Encoding {
+  readonly args: ReturnType<typeof encoderArgs>;
+  readonly width: number;
+  readonly height: number;
+  readonly padding: Padding | undefined;
+  readonly metadata: GenerationMetadata;
+  readonly ffmpegPath: string;
+}
+
+function encodeInto(temp: string, plan: OutputPlan & { readonly format: VideoFormat }, frames: Frames, options: WriteOptions, e: Encoding): Promise<WrittenOutput> {
+  const { args, width, height, padding, metadata } = e;
   return withTemp(temp, plan.path, options, async (stop, report) => {
     await runEncode({
-      ffmpegPath: ffmpeg.path,
+      ffmpegPath: e.ffmpegPath,
       inputOptions: args.inputOptions,
       outputOptions: args.outputOptions,
       output: temp,

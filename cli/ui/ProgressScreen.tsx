@@ -34,7 +34,7 @@ export function ProgressScreen({ state }: ProgressScreenProps) {
       {state.phase === 'cancelling' ? <Text color="yellow">cancelling… (nothing half-written will be left)</Text> : null}
       {state.phase === 'done' && state.output ? <Text color="green">{`saved ${state.output}`}</Text> : null}
       {state.phase === 'failed' && state.error ? <Text color="red">{`t2v: ${state.error}`}</Text> : null}
-      {state.phase !== 'done' && state.phase !== 'failed' && state.phase !== 'cancelling' ? <Text dimColor>Ctrl-C cancels</Text> : null}
+      {!['done', 'failed', 'cancelling', 'cancelled'].includes(state.phase) ? <Text dimColor>Ctrl-C cancels</Text> : null}
     </Box>
   );
 }

@@ -3,7 +3,7 @@ import type { PreviewFrames } from '../../core/pipeline/preview.js';
 import type { RunEvent } from '../run-generation.js';
 
 export interface ProgressState {
-  readonly phase: 'load' | 'encode-prompt' | 'sample' | 'decode' | 'encode' | 'done' | 'cancelling' | 'failed';
+  readonly phase: 'load' | 'encode-prompt' | 'sample' | 'decode' | 'encode' | 'done' | 'cancelling' | 'cancelled' | 'failed';
   readonly message?: string;
   /** The latest live preview (the clean-image estimate at that step). */
   readonly preview?: { readonly step: number; readonly total: number; readonly frames: PreviewFrames };
