@@ -37,16 +37,24 @@ export function readConfig(env: NodeJS.ProcessEnv): Record<string, Sourced> {
   if (typeof data !== 'object' || data === null || Array.isArray(data)) {
     throw new UsageError(`${path}: must hold one JSON object of flag names and values, like {"steps": 25}`);
   }
+  return sourcedFromObject(data as Record<string, unknown>, CONFIGURABLE, path);
+}
+
+/**
+ * One JSON object of settings (config.json, a batch .jsonl line) as sourced values; keys are flag names, camelCase
+ * or as on the command line, and `specs` says which are allowed.
+ */
+export function sourcedFromObject(data: Readonly<Record<string, unknown>>, specs: readonly FlagSpec[], where: string): Record<string, Sourced> {
   const out: Record<string, Sourced> = {};
-  for (const [name, value] of Object.entries(data as Record<string, unknown>)) {
-    const spec = CONFIGURABLE.find((s) => s.key === name || flagLabel(s) === `--${name}`);
+  for (const [name, value] of Object.entries(data)) {
+    const spec = specs.find((s) => s.key === name || flagLabel(s) === `--${name}`);
     if (!spec) {
-      throw new UsageError(`${path}: unknown setting "${name}"; allowed: ${CONFIGURABLE.map((s) => s.key).join(', ')}`);
+      throw new UsageError(`${where}: unknown setting "${name}"; allowed: ${specs.map((s) => s.key).join(', ')}`);
     }
     if (typeof value !== 'string' && typeof value !== 'number' && typeof value !== 'boolean') {
-      throw new UsageError(`${path}: "${name}" has a value of type ${Array.isArray(value) ? "array" : typeof value}; use a string, number or boolean`);
+      throw new UsageError(`${where}: "${name}" has a value of type ${Array.isArray(value) ? 'array' : value === null ? 'null' : typeof value}; use a string, number or boolean`);
     }
-    out[spec.key] = { value: typeof value === 'number' ? String(value) : value, label: `${path} "${name}"` };
+    out[spec.key] = { value: typeof value === 'number' ? String(value) : value, label: `${where} "${name}"` };
   }
   return out;
 }

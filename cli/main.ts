@@ -1,13 +1,16 @@
 // The command line: builds the commander program, runs one command, and maps every outcome to an exit status.
 import { Command, CommanderError } from 'commander';
 import { packageVersion } from '../models/paths.js';
+import { batchCommand } from './commands/batch.js';
 import { compareCommand } from './commands/compare.js';
 import { doctorCommand } from './commands/doctor.js';
 import { addGenerationOptions, generateAction, generateCommand } from './commands/generate.js';
 import { infoCommand } from './commands/info.js';
 import { modelsCommand } from './commands/models.js';
+import { queueCommand } from './commands/queue.js';
 import { sweepCommand } from './commands/sweep.js';
 import { verifyCommand } from './commands/verify.js';
+import { workerCommand } from './commands/worker.js';
 import type { Context, Io } from './context.js';
 import type { Deps } from './deps.js';
 import { UsageError } from '../core/errors.js';
@@ -94,7 +97,7 @@ export async function main(rawArgv: readonly string[], ioIn: Io, options: MainOp
     if (typo) throw new UsageError(`"${prompt}" is not a command; did you mean t2v ${typo}? (for a video of the word, use -p ${prompt})`);
     done(await generateAction(prompt, opts, ctx));
   });
-  for (const make of [generateCommand, compareCommand, sweepCommand, verifyCommand, modelsCommand, infoCommand, doctorCommand]) {
+  for (const make of [generateCommand, compareCommand, sweepCommand, batchCommand, workerCommand, queueCommand, verifyCommand, modelsCommand, infoCommand, doctorCommand]) {
     program.addCommand(inheritAll(program, make(ctx, done)));
   }
   for (const cmd of [helpCommand(program, ctx, done), versionCommand(ctx, done), completionCommand(program, ctx, done)]) program.addCommand(inheritAll(program, cmd));

@@ -1,0 +1,48 @@
+// Throughput of `t2v batch` against separate `t2v` processes on the embedded model, measured in one run; last stdout line is JSON.
+// Flags: --prompts N (default 20), --steps S (default: the model's), --threads T (default: every core).
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { cpus, loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { packageRoot } from '../models/paths.js';
+
+function flag(name: string, fallback: string): string {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 ? process.argv[i + 1] ?? fallback : fallback;
+}
+
+const COLOURS = ['red', 'green', 'blue', 'yellow', 'white'];
+const MOTIONS = ['circle moving left', 'square moving up', 'triangle moving right', 'circle moving down'];
+
+function t2v(args: readonly string[]): number {
+  const t0 = performance.now();
+  const r = spawnSync(process.execPath, [join(packageRoot(), 'dist/cli/index.js'), ...args], { encoding: 'utf8', env: { ...process.env, XDG_CONFIG_HOME: '/nonexistent-t2v-bench' } });
+  if (r.status !== 0) throw new Error(`t2v ${args.join(' ')} failed: ${r.stderr}`);
+  return (performance.now() - t0) / 1000;
+}
+
+async function main(): Promise<void> {
+  const n = Number(flag('prompts', '20'));
+  const steps = flag('steps', '');
+  const threads = flag('threads', '');
+  const prompts = Array.from({ length: n }, (_, i) => `a ${COLOURS[i % COLOURS.length]} ${MOTIONS[Math.floor(i / COLOURS.length) % MOTIONS.length]}`);
+  const common = ['--device', 'cpu', '--seed', '1', '-q', ...(steps ? ['--steps', steps] : []), ...(threads ? ['--threads', threads] : [])];
+  const dir = mkdtempSync(join(tmpdir(), 't2v-bench-batch-'));
+  // warm the graph cache first, so neither side pays the one-time build
+  t2v(['warm up', ...common, '-o', join(dir, 'warm.mp4')]);
+  const load0 = loadavg()[0]!;
+  let separate = 0;
+  prompts.forEach((p, i) => (separate += t2v([p, ...common, '-o', join(dir, `sep-${i}.mp4`)])));
+  const file = join(dir, 'prompts.txt');
+  writeFileSync(file, `${prompts.join('\n')}\n`);
+  const batch = t2v(['batch', file, ...common, '-O', join(dir, 'batch')]);
+  const result = { prompts: n, separate_s: separate, batch_s: batch, speedup: separate / batch, cores: cpus().length, loadavg_start: load0, loadavg_end: loadavg()[0] };
+  const out = join(packageRoot(), 'bench/results');
+  await mkdir(out, { recursive: true });
+  await writeFile(join(out, `${new Date().toISOString().replace(/[:.]/g, '-').slice(0, 19)}-batch.json`), `${JSON.stringify(result, null, 2)}\n`);
+  console.log(`${n} separate t2v runs: ${separate.toFixed(1)} s; one t2v batch: ${batch.toFixed(1)} s; ${result.speedup.toFixed(2)}x`);
+  console.log(JSON.stringify(result));
+}
+
+await main();

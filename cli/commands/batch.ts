@@ -1,0 +1,143 @@
+// `t2v batch FILE`: many videos from a prompt list in one process (or on a BullMQ farm with --queue), resumable by its manifest.
+import { mkdir } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { Command, Option } from 'commander';
+import { T2vError, UsageError } from '../../core/errors.js';
+import { InterruptedError } from '../../video/interrupt.js';
+import { batchProgress, type BatchProgress } from '../batch/progress.js';
+import { Manifest, type ManifestRecord } from '../batch/manifest.js';
+import { DEFAULT_TEMPLATE } from '../batch/names.js';
+import { planBatch, readBatchInput, type BatchPlan } from '../batch/plan.js';
+import { doneResult, pipelineCache, recordOf, runJob } from '../batch/run-local.js';
+import { fromFlags, layer, type Layered } from '../config.js';
+import type { Context } from '../context.js';
+import { GENERATION_FLAGS, REPORT_FLAGS, addFlags } from '../flags.js';
+import { parseInteger } from '../parse.js';
+import { checkGiven, type GivenFlags } from '../settings.js';
+import { pipelineOptions } from './generate.js';
+
+export interface BatchOptions {
+  readonly dir: string;
+  readonly template: string;
+  readonly seeds: number;
+  readonly ab: boolean;
+  readonly queue?: string;
+  readonly queueName: string;
+}
+
+/** What a batch run did; printed as one line or, with --json, one object. */
+export interface BatchTally {
+  done: number;
+  failed: number;
+  skipped: number;
+  invalid: number;
+}
+
+function batchOptions(opts: Readonly<Record<string, unknown>>): BatchOptions {
+  const ab = opts.ab;
+  if (ab !== undefined && ab !== 'freeu') throw new UsageError(`--ab ${String(ab)}: invalid value; the one A/B study is --ab freeu (FreeU off / on at the same seed)`);
+  const queue = typeof opts.queue === 'string' ? opts.queue : undefined;
+  return {
+    dir: resolve(typeof opts.outDir === 'string' ? opts.outDir : 't2v-batch'),
+    template: typeof opts.name === 'string' ? opts.name : DEFAULT_TEMPLATE,
+    seeds: typeof opts.seeds === 'string' ? parseInteger('--seeds', opts.seeds, 1, 10_000) : 1,
+    ab: ab === 'freeu',
+    ...(queue !== undefined ? { queue } : {}),
+    queueName: typeof opts.queueName === 'string' ? opts.queueName : 't2v',
+  };
+}
+
+/** Records every bad line (and says so); the rest of the batch goes on. */
+async function recordProblems(plan: BatchPlan, manifest: Manifest, progress: BatchProgress): Promise<void> {
+  manifest.dropInvalid();
+  for (const p of plan.problems) {
+    progress.note(p.message);
+    const r: ManifestRecord = { key: `line:${p.lineNo}`, status: 'invalid', line: p.lineNo, error: p.message, attempts: 0, finishedAt: new Date().toISOString() };
+    await manifest.put(r);
+  }
+  if (plan.problems.length === 0) await manifest.save();
+}
+
+async function runLocalBatch(plan: BatchPlan, o: BatchOptions, given: GivenFlags, manifest: Manifest, progress: BatchProgress, ctx: Context, tally: BatchTally): Promise<void> {
+  const todo = plan.jobs.filter((j) => !manifest.isDone(j.key, o.dir));
+  tally.skipped = plan.jobs.length - todo.length;
+  if (todo.length === 0) return;
+  const deps = await ctx.deps();
+  const run = { device: given.device, ...(given.threads !== undefined ? { threads: given.threads } : {}) };
+  const pipelines = pipelineCache(deps, pipelineOptions(given, ctx, 'keep'));
+  try {
+    for (const [i, job] of todo.entries()) {
+      progress.start(i + 1, todo.length, `${job.name}  "${job.prompt}"`);
+      const attempts = (manifest.get(job.key)?.attempts ?? 0) + 1;
+      const t0 = performance.now();
+      try {
+        const r = await runJob(job, o.dir, deps, pipelines, run, ctx.signal, (e) => progress.event(e));
+        await manifest.put(recordOf(job, attempts, doneResult(r), 'local'));
+        tally.done++;
+        progress.end(`${job.name} done in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+      } catch (e) {
+        if (ctx.signal.aborted) throw new InterruptedError(`job ${job.index} (${job.name})`);
+        if (!(e instanceof T2vError)) throw e;
+        await manifest.put(recordOf(job, attempts, { error: e.message }, 'local'));
+        tally.failed++;
+        progress.end(`${job.name} failed: ${e.message}`);
+      }
+    }
+  } finally {
+    await pipelines.release();
+  }
+}
+
+export async function batchAction(file: string, opts: Readonly<Record<string, unknown>>, ctx: Context): Promise<number> {
+  const o = batchOptions(opts);
+  const flags = fromFlags(opts);
+  const defaults: Layered = { ...layer(flags, ctx.io.env), prompt: undefined };
+  const given = checkGiven(defaults);
+  if (o.queue !== undefined) (await import('../farm/connection.js')).farmConnection(o.queue);
+  const input = await readBatchInput(file, ctx.io.stdin);
+  try {
+    await mkdir(o.dir, { recursive: true });
+  } catch (e) {
+    throw new UsageError(`--out-dir ${o.dir}: cannot create it (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}); choose a writable folder`);
+  }
+  const manifest = await Manifest.open(o.dir);
+  const plan = planBatch(input.text, input.kind, input.source, defaults, manifest, o);
+  const progress = batchProgress(ctx.io.stderr, { quiet: given.quiet });
+  const tally: BatchTally = { done: 0, failed: 0, skipped: 0, invalid: plan.problems.length };
+  const t0 = performance.now();
+  await recordProblems(plan, manifest, progress);
+  try {
+    if (o.queue !== undefined) {
+      const { runFarmBatch } = await import('../farm/producer.js');
+      await runFarmBatch(plan, o, o.queue, manifest, progress, ctx, tally);
+    } else {
+      await runLocalBatch(plan, o, given, manifest, progress, ctx, tally);
+    }
+  } finally {
+    progress.finish();
+  }
+  const seconds = (performance.now() - t0) / 1000;
+  if (given.json) {
+    ctx.io.stdout.write(`${JSON.stringify({ manifest: manifest.path, outDir: o.dir, jobs: plan.jobs.length, ...tally, seconds })}\n`);
+  } else {
+    if (!given.quiet) ctx.io.stderr.write(`batch: ${tally.done} done, ${tally.failed} failed, ${tally.skipped} already done, ${tally.invalid} bad lines in ${seconds.toFixed(1)} s\n`);
+    ctx.io.stdout.write(`${manifest.path}\n`);
+  }
+  return tally.invalid > 0 ? 2 : tally.failed > 0 ? 1 : 0;
+}
+
+export function batchCommand(ctx: Context, done: (code: number) => void): Command {
+  const cmd = new Command('batch')
+    .description('many videos: FILE is a .txt (one prompt per line), a .jsonl (one object of settings per line) or - for stdin; flags give every line\'s defaults; a rerun resumes')
+    .argument('<file>', 'the prompts: .txt, .jsonl or -');
+  addFlags(cmd, GENERATION_FLAGS, ['prompt', 'output', 'overwrite']);
+  addFlags(cmd, REPORT_FLAGS);
+  cmd.addOption(new Option('-O, --out-dir <dir>', 'folder for the videos and the manifest batch.jsonl (default: ./t2v-batch)'));
+  cmd.addOption(new Option('--name <template>', `file name per job: {index} {line} {seed} {slug} {ab} (default: ${DEFAULT_TEMPLATE})`));
+  cmd.addOption(new Option('--seeds <n>', 'seeds per prompt: the given seed and the next ones, or drawn at random (default: 1)'));
+  cmd.addOption(new Option('--ab <study>', 'freeu: a FreeU off / on pair per prompt and seed'));
+  cmd.addOption(new Option('--queue <redis-url>', 'run on a render farm: enqueue on BullMQ at redis://host:port and collect the results (start workers with t2v worker)'));
+  cmd.addOption(new Option('--queue-name <name>', 'BullMQ queue name (default: t2v)'));
+  cmd.action(async (file: string, opts: Record<string, unknown>) => done(await batchAction(file, opts, ctx)));
+  return cmd;
+}
