@@ -72,7 +72,9 @@ describe('t2v executable', () => {
     const r = t2v(args);
     expect(r.stderr).toContain(message);
     expect(r.code).toBe(2);
-    expect(r.stdout).toBe('');
+    // with --json the same error is also one JSON object on stdout
+    if (args.includes('--json')) expect(JSON.parse(r.stdout)).toMatchObject({ error: { exitCode: 2, kind: 'usage' } });
+    else expect(r.stdout).toBe('');
     expect(r.stderr.trimEnd().split('\n')).toHaveLength(1);
     expect(r.stderr).toMatch(/^t2v: [^\n]+; /);
     expect(r.stderr).not.toMatch(/\n\s+at /);
