@@ -57,6 +57,18 @@ export const REPORT_FLAGS: readonly FlagSpec[] = [
   { key: 'verbose', flags: '-v, --verbose', description: 'say more (load messages, stack traces of unexpected errors)', defaultText: 'off', bool: true, configurable: true },
 ];
 
+/** Hidden aliases for the names other tools use (diffusers' kwargs, stable-diffusion.cpp's flags): same value, same checks. */
+export const FLAG_ALIASES: readonly { readonly flags: string; readonly attr: string; readonly key: string }[] = [
+  { flags: '--num-frames <n>', attr: 'numFrames', key: 'frames' },
+  { flags: '--video-frames <n>', attr: 'videoFrames', key: 'frames' },
+  { flags: '--num-inference-steps <n>', attr: 'numInferenceSteps', key: 'steps' },
+  { flags: '--guidance-scale <scale>', attr: 'guidanceScale', key: 'guidance' },
+  { flags: '--sampling-method <name>', attr: 'samplingMethod', key: 'scheduler' },
+];
+
+/** Scheduler spellings of other tools that mean one of ours exactly. */
+export const SCHEDULER_ALIASES: Readonly<Record<string, (typeof SCHEDULERS)[number]>> = { 'dpm++2m': 'dpmpp2m', 'dpmpp_2m': 'dpmpp2m', dpmsolver: 'dpmpp2m' };
+
 /** The environment variable that fills a flag: T2V_ + the long name in upper snake case. */
 export function envName(spec: FlagSpec): string {
   return `T2V_${longName(spec).toUpperCase().replace(/-/g, '_')}`;
@@ -78,5 +90,6 @@ export function addFlags(cmd: Command, specs: readonly FlagSpec[], exclude: read
     const text = spec.defaultText ? `${spec.description} (default: ${spec.defaultText})` : spec.description;
     cmd.addOption(new Option(spec.flags, text));
   }
+  if (specs === GENERATION_FLAGS) for (const a of FLAG_ALIASES) if (!exclude.includes(a.key)) cmd.addOption(new Option(a.flags).hideHelp());
   return cmd;
 }

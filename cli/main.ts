@@ -38,11 +38,13 @@ Colour: off with NO_COLOR=1 (no-color.org) or --no-color; the live preview needs
 
 Exit status: 0 done, 1 runtime failure, 2 bad usage, 130 interrupted (Ctrl-C; nothing half-written is left).
 
-Examples:
-  t2v "a corgi running on the beach" --seed 42 -o corgi.mp4
-  t2v "a red panda eating bamboo" --freeu --steps 25 --json
-  t2v compare "fireworks over a lake" --seed 7
-  t2v sweep "a sailing boat" --b1 1,1.1,1.2 --s1 0.6,0.9
+Examples (the embedded default model draws a circle, square or triangle in red, green, blue, yellow or white, moving
+left, right, up or down, on a black, white or grey background; t2v models list says what each model draws):
+  t2v "a red circle moving left on a white background" --seed 42 -o circle.mp4
+  t2v "a blue square moving up on a black background" --freeu --steps 25 --json
+  t2v compare "a yellow triangle moving right on a grey background" --seed 7 --freeu-preset modelscope
+  t2v sweep "a green circle moving down on a white background" --b1 1,1.2 --s1 0.6,0.9
+  t2v completion bash > ~/.local/share/bash-completion/completions/t2v
 `;
 
 function inheritAll(parent: Command, cmd: Command): Command {

@@ -14,6 +14,13 @@ export function formatDuration(seconds: number): string {
   return `${Math.floor(m / 60)}h${String(m % 60).padStart(2, '0')}m`;
 }
 
+/** `[2/4] b1 1.2  (about 12s left for all panels)`: the panels take about as long each, so those done say how long the rest take. */
+export function panelLine(e: { readonly index: number; readonly count: number; readonly label: string; readonly elapsedSeconds?: number }): string {
+  const head = `[${e.index}/${e.count}] ${e.label}`;
+  if (e.index < 2 || e.elapsedSeconds === undefined) return head;
+  return `${head}  (about ${formatDuration((e.elapsedSeconds / (e.index - 1)) * (e.count - e.index + 1))} left for all panels)`;
+}
+
 /** One line for an event, or undefined when it says nothing at this verbosity. */
 export function formatEvent(e: RunEvent, verbose: boolean): string | undefined {
   switch (e.phase) {
@@ -30,7 +37,7 @@ export function formatEvent(e: RunEvent, verbose: boolean): string | undefined {
     case 'encode':
       return e.done === e.total ? `encoded ${e.total} frames` : undefined;
     case 'panel':
-      return `[${e.index}/${e.count}] ${e.label}`;
+      return panelLine(e);
     case 'warning':
       return `warning: ${e.message}`;
     default:

@@ -8,7 +8,7 @@ import { defaultOutput, type Settings } from './settings.js';
 export type RunEvent =
   | ProgressEvent
   | { readonly phase: 'planned'; readonly output: string }
-  | { readonly phase: 'panel'; readonly index: number; readonly count: number; readonly label: string }
+  | { readonly phase: 'panel'; readonly index: number; readonly count: number; readonly label: string; readonly elapsedSeconds?: number }
   | { readonly phase: 'encode'; readonly done: number; readonly total: number };
 
 export type Report = (e: RunEvent) => void;
@@ -105,7 +105,7 @@ export async function runPanels({ pipeline, panels, layout, deps, report, signal
   report({ phase: 'planned', output: plan.path });
   const results: GenerateResult[] = [];
   for (const [index, panel] of panels.entries()) {
-    if (panels.length > 1) report({ phase: 'panel', index: index + 1, count: panels.length, label: panel.label });
+    if (panels.length > 1) report({ phase: 'panel', index: index + 1, count: panels.length, label: panel.label, elapsedSeconds: (performance.now() - t0) / 1000 });
     results.push(await pipeline.generate(toRequest(panel.settings, previewEvery), { onProgress: report, signal }));
   }
   const r0 = results[0]!;

@@ -4,7 +4,7 @@ import { UsageError } from '../core/errors.js';
 import type { ModelDefaults } from '../core/pipeline/defaults.js';
 import type { DeviceChoice, FreeUSettings, SchedulerName } from '../core/pipeline/types.js';
 import type { Layered, Sourced } from './config.js';
-import { DEVICES, SCHEDULERS } from './flags.js';
+import { DEVICES, SCHEDULER_ALIASES, SCHEDULERS } from './flags.js';
 import { checkFreeU, parseFreeUValue } from '../core/freeu/params.js';
 import { freeuPreset, type FreeUFactorsOnly } from '../core/freeu/presets.js';
 import { parseBoolean, parseChoice, parseInteger, parseNumber, parseSeed } from './parse.js';
@@ -133,14 +133,15 @@ export function checkGiven(v: Layered, positionalPrompt?: string): GivenFlags {
     ...(prompt !== undefined ? { prompt } : {}),
     ...(negativePrompt !== undefined && negativePrompt !== '' ? { negativePrompt } : {}),
     ...(model !== undefined ? { model } : {}),
-    ...(v.seed ? { seed: parseSeed(v.seed.label, text(v.seed)!) } : {}),
+    // -1 (sd.cpp, A1111) or "random": draw one, as when no seed is given
+    ...(v.seed && !/^\s*(-1|random)\s*$/i.test(text(v.seed)!) ? { seed: parseSeed(v.seed.label, text(v.seed)!) } : {}),
     ...defined('steps', optInt(v.steps, 1, 10_000)),
     ...defined('guidanceScale', optNum(guidance, { min: 1 })),
     ...defined('frames', optInt(v.frames, 1, 1024)),
     ...defined('fps', optNum(v.fps, { min: 0, minExclusive: true, max: 240 })),
     ...defined('width', optInt(v.width, 8, 8192)),
     ...defined('height', optInt(v.height, 8, 8192)),
-    ...defined('scheduler', with_(v.scheduler, (l, r) => parseChoice(l, r, SCHEDULERS))),
+    ...defined('scheduler', with_(v.scheduler, (l, r) => parseChoice(l, SCHEDULER_ALIASES[r.trim().toLowerCase()] ?? r, SCHEDULERS))),
     freeu,
     ...(output !== undefined ? { output } : {}),
     device: with_(v.device, (l, r) => parseChoice(l, r, DEVICES)) ?? 'auto',

@@ -1,6 +1,6 @@
 // The one screen a run shows: sampling step i/N with seconds per step and ETA, then decoding, then encoding, then the output path.
 import { Box, Text } from 'ink';
-import { formatDuration } from '../progress-lines.js';
+import { formatDuration, panelLine } from '../progress-lines.js';
 import { Bar } from './Bar.js';
 import { Preview } from './Preview.js';
 import type { ProgressState } from './progress-state.js';
@@ -15,7 +15,7 @@ export function ProgressScreen({ state }: ProgressScreenProps) {
     <Box flexDirection="column">
       {state.output && state.phase !== 'done' ? <Text dimColor>{`writing ${state.output}`}</Text> : null}
       {state.device ? <Text dimColor>{state.device}</Text> : null}
-      {panel ? <Text bold>{`[${panel.index}/${panel.count}] ${panel.label}`}</Text> : null}
+      {panel ? <Text bold>{panelLine(panel)}</Text> : null}
       {state.phase === 'load' || state.phase === 'encode-prompt' ? <Text color="cyan">{`… ${state.message ?? ''}`}</Text> : null}
       {step ? (
         <Box gap={1}>

@@ -12,7 +12,7 @@ export interface ProgressState {
   readonly step?: { readonly step: number; readonly total: number; readonly secondsPerStep: number; readonly etaSeconds: number };
   readonly decode?: { readonly done: number; readonly total: number };
   readonly encode?: { readonly done: number; readonly total: number };
-  readonly panel?: { readonly index: number; readonly count: number; readonly label: string };
+  readonly panel?: { readonly index: number; readonly count: number; readonly label: string; readonly elapsedSeconds?: number };
   readonly warnings: readonly string[];
   readonly output?: string;
   readonly error?: string;
@@ -41,7 +41,7 @@ export function applyEvent(s: ProgressState, e: RunEvent): ProgressState {
       return { ...s, output: e.output };
     case 'panel': {
       const { step: _step, decode: _decode, preview: _preview, ...rest } = s;
-      return { ...rest, phase: 'load', message: 'loading the model', panel: { index: e.index, count: e.count, label: e.label } };
+      return { ...rest, phase: 'load', message: 'loading the model', panel: { index: e.index, count: e.count, label: e.label, ...(e.elapsedSeconds !== undefined ? { elapsedSeconds: e.elapsedSeconds } : {}) } };
     }
     case 'warning':
       return s.warnings.includes(e.message) ? s : { ...s, warnings: [...s.warnings, e.message] };

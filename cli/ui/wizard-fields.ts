@@ -8,6 +8,9 @@ import { completeFreeU, completeSettings, defaultOutput, drawSeed, type GivenFla
 
 export type Answers = Readonly<Record<string, string>>;
 
+/** The embedded model's vocabulary, so the first prompt is one it can draw. */
+const PROMPT_HINT = 'what the video shows, e.g. "a red circle moving left on a white background" (the default model: circle/square/triangle, red/green/blue/yellow/white, moving left/right/up/down, on black/white/grey)';
+
 export interface Choice {
   readonly value: string;
   readonly label: string;
@@ -82,7 +85,7 @@ export function wizardFields(given: GivenFlags, first: ModelDefaults, env: Wizar
   const drawnSeed = given.seed ?? drawSeed();
   const givenCustom = ['b1', 'b2', 's1', 's2'].some((k) => given.freeu[k as 'b1'] !== undefined);
   const fields: WizardField[] = [
-    { key: 'prompt', label: 'Prompt', hint: 'what the video shows', initial: () => given.prompt ?? '', check: (raw) => (raw.trim() === '' ? 'the prompt is empty; say what the video should show' : undefined) },
+    { key: 'prompt', label: 'Prompt', hint: PROMPT_HINT, initial: () => given.prompt ?? '', check: (raw) => (raw.trim() === '' ? 'the prompt is empty; say what the video should show' : undefined) },
     { key: 'negativePrompt', label: 'Negative prompt', hint: 'what to avoid (Enter: none)', initial: () => given.negativePrompt ?? '' },
     {
       key: 'model',

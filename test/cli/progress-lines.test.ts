@@ -12,6 +12,8 @@ describe('progress lines', () => {
     [{ phase: 'encode', done: 16, total: 16 }, false, 'encoded 16 frames'],
     [{ phase: 'encode', done: 3, total: 16 }, false, undefined],
     [{ phase: 'panel', index: 2, count: 6, label: 'b1 1.2' }, false, '[2/6] b1 1.2'],
+    [{ phase: 'panel', index: 1, count: 6, label: 'b1 1', elapsedSeconds: 0.1 }, false, '[1/6] b1 1'],
+    [{ phase: 'panel', index: 3, count: 6, label: 'b1 1.4', elapsedSeconds: 20 }, false, '[3/6] b1 1.4  (about 40s left for all panels)'],
     [{ phase: 'load', message: 'building the U-Net graph' }, false, undefined],
     [{ phase: 'load', message: 'building the U-Net graph' }, true, 'building the U-Net graph'],
     [{ phase: 'encode-prompt' }, true, 'encoding the prompt'],
