@@ -98,10 +98,13 @@ describe('the wizard in a real terminal (tmux)', () => {
     await new Promise((r) => setTimeout(r, 150));
   }
   // a person at a terminal has no CI variable; under CI=true Ink would draw only the final frame
-  function start(args: string[], colour = 'NO_COLOR=1') {
+  // each session gets its own config folder, so the wizard's last.json of one test never leaks into another
+  let config = '';
+  function start(args: string[], colour = 'NO_COLOR=1', keepConfig = false) {
+    if (!keepConfig || !config) config = mkdtempSync(join(dir, 'config-'));
     const cmd = [process.execPath, BIN, ...args].map((a) => `'${a}'`).join(' ');
     session = `w${Date.now()}`;
-    const r = tmux('new-session', '-d', '-s', session, '-x', '120', '-y', '45', '-c', ROOT, `env -u CI -u NO_COLOR ${colour} XDG_CONFIG_HOME=/nonexistent-t2v-test ${cmd}; echo EXIT=$?; sleep 120`);
+    const r = tmux('new-session', '-d', '-s', session, '-x', '120', '-y', '45', '-c', ROOT, `env -u CI -u NO_COLOR ${colour} XDG_CONFIG_HOME=${config} ${cmd}; echo EXIT=$?; sleep 120`);
     expect(r.stderr).toBe('');
     expect(r.status).toBe(0);
   }
@@ -131,8 +134,14 @@ describe('the wizard in a real terminal (tmux)', () => {
     await keys('Enter');
     await waitFor('Enter: run');
     await keys('Enter');
-    const final = await waitFor('EXIT=', 90_000);
-    expect(final).toContain(`saved ${out}`);
+    // the screen keeps the settings and the command that repeats the run, then offers what next
+    const after = await waitFor('again with a new seed', 90_000);
+    expect(after).toContain(`saved ${out}`);
+    expect(after).toContain('Prompt: a red circle moving left');
+    // Ink wraps the long command at word boundaries
+    expect(after.replace(/\s+/g, ' ')).toMatch(/to make it again: t2v 'a red circle moving left' .*--seed 11 /);
+    await keys('q');
+    const final = await waitFor('EXIT=');
     expect(final).toContain('EXIT=0');
     expect(statSync(out).size).toBeGreaterThan(0);
     const info = JSON.parse(t2v(['info', out, '--json']).stdout) as { metadata: Record<string, unknown> };
@@ -207,10 +216,26 @@ describe('the wizard in a real terminal (tmux)', () => {
     review = await waitFor('Enter: run');
     expect(review).toMatch(/Steps\s+1/);
     await keys('Enter');
-    const final = await waitFor('EXIT=', 90_000);
-    expect(final).toContain('EXIT=0');
+    await waitFor('again with a new seed', 90_000);
     const info = JSON.parse(t2v(['info', out, '--json']).stdout) as { metadata: Record<string, unknown> };
     expect(info.metadata).toMatchObject({ prompt: 'a blue square moving up', seed: '5', steps: 1, frames: 3 });
+    // again with a new seed: the same settings, another seed, a new file beside the first
+    await keys('Enter');
+    const again = await waitFor('again with a new seed', 90_000);
+    const second = /saved (\S+)/.exec(again)?.[1];
+    expect(second).toBe(out.replace(/\.mp4$/, '-2.mp4'));
+    const info2 = JSON.parse(t2v(['info', second!, '--json']).stdout) as { metadata: Record<string, unknown> };
+    expect(info2.metadata).toMatchObject({ prompt: 'a blue square moving up', steps: 1, frames: 3 });
+    expect(info2.metadata.seed).not.toBe('5');
+    await keys('Down');
+    await keys('Down');
+    await keys('Enter'); // quit
+    expect(await waitFor('EXIT=')).toContain('EXIT=0');
+    // the next wizard offers the last answers as its defaults (Enter keeps them)
+    start(['--model', TINY, '--device', 'cpu'], 'NO_COLOR=1', true);
+    await waitFor('Prompt: a blue square moving up');
+    await keys('C-c');
+    expect(await waitFor('EXIT=')).toContain('EXIT=130');
   }, 120_000);
 
   it.each([
