@@ -1,9 +1,9 @@
 // The wizard's questions as data: what each asks, what Enter accepts, how an answer is checked, and the answers as Settings.
 import type { ModelDefaults } from '../../core/pipeline/defaults.js';
-import { SCHEDULERS } from '../flags.js';
 import { parseFreeUValue } from '../../core/freeu/params.js';
 import { FREEU_PRESETS, isPresetName, presetNames } from '../../core/freeu/presets.js';
-import { parseChoice, parseInteger, parseSeed } from '../parse.js';
+import { parseInteger, parseSeed } from '../parse.js';
+import { advancedFields, advancedFromAnswers } from './wizard-advanced.js';
 import { completeFreeU, completeSettings, defaultOutput, drawSeed, type GivenFlags, type GivenFreeU, type Settings } from '../settings.js';
 
 export type Answers = Readonly<Record<string, string>>;
@@ -106,13 +106,6 @@ export function wizardFields(given: GivenFlags, first: ModelDefaults, env: Wizar
     { key: 'steps', label: 'Steps', initial: () => String(given.steps ?? defaults.steps), check: (raw) => tryParse(() => parseInteger('steps', raw, 1, 10_000)) },
     { key: 'seed', label: 'Seed', hint: 'drawn at random; type another to change', initial: () => String(drawnSeed), check: (raw) => tryParse(() => parseSeed('seed', raw)) },
     {
-      key: 'scheduler',
-      label: 'Scheduler',
-      choices: () => SCHEDULERS.map((s) => ({ value: s, label: s === defaults.scheduler ? `${s} (the model's)` : s })),
-      initial: () => given.scheduler ?? defaults.scheduler,
-      check: (raw) => tryParse(() => parseChoice('scheduler', raw, SCHEDULERS)),
-    },
-    {
       key: 'freeu',
       label: 'FreeU',
       choices: () => [
@@ -137,6 +130,7 @@ export function wizardFields(given: GivenFlags, first: ModelDefaults, env: Wizar
       },
       check: (raw) => tryParse(() => parseFactors(raw)),
     },
+    ...advancedFields(given, () => defaults),
     {
       key: 'output',
       label: 'Output',
@@ -171,8 +165,8 @@ export function answersToSettings(a: Answers, given: GivenFlags, defaults: Model
     height,
     steps: parseInteger('steps', a.steps ?? String(defaults.steps), 1, 10_000),
     seed,
-    scheduler: parseChoice('scheduler', a.scheduler ?? defaults.scheduler, SCHEDULERS),
-    freeu: freeuFromAnswers(a, given.freeu),
+    ...advancedFromAnswers(a, given),
+    freeu: freeuFromAnswers(a, { ...given.freeu, ...advancedFromAnswers(a, given).freeu }),
     ...(a.output ? { output: a.output.trim() } : {}),
   };
   if (!negative) delete (g as { negativePrompt?: string }).negativePrompt;

@@ -125,10 +125,10 @@ describe('the wizard in a real terminal (tmux)', () => {
     await waitFor('Seed:');
     await keys('-l', '11');
     await keys('Enter');
-    await waitFor('Scheduler:');
-    await keys('Enter');
     await waitFor('FreeU:');
     await keys('Down');
+    await keys('Enter');
+    await waitFor('Advanced settings:');
     await keys('Enter');
     await waitFor('Output:');
     await keys('Enter');
@@ -200,7 +200,7 @@ describe('the wizard in a real terminal (tmux)', () => {
     await keys('-l', '3');
     await keys('Enter');
     await waitFor('Frames: 3');
-    for (const label of ['Size:', 'Steps:', 'Seed:', 'Scheduler:', 'FreeU:', 'Output:']) {
+    for (const label of ['Size:', 'Steps:', 'Seed:', 'FreeU:', 'Advanced settings:', 'Output:']) {
       await waitFor(label);
       await keys('Enter');
     }

@@ -68,7 +68,7 @@ describe('Wizard', () => {
     await type(app, ENTER);
     expect(onDone).toHaveBeenCalledTimes(1);
     const answers = onDone.mock.calls[0]![0] as Answers;
-    expect(answers).toMatchObject({ prompt: 'a red circle', negativePrompt: '', model: 'default', frames: '4', size: '32x32', steps: '3', seed: String(drawnSeed), scheduler: 'ddim', freeu: 'off', output: `t2v-a-red-circle-${drawnSeed}.mp4` });
+    expect(answers).toMatchObject({ prompt: 'a red circle', negativePrompt: '', model: 'default', frames: '4', size: '32x32', steps: '3', seed: String(drawnSeed), freeu: 'off', advanced: 'no', output: `t2v-a-red-circle-${drawnSeed}.mp4` });
     const s = answersToSettings(answers, given, defaults(), drawnSeed);
     expect(s).toMatchObject({ prompt: 'a red circle', frames: 4, width: 32, height: 32, steps: 3, seed: drawnSeed, seedDrawn: true, freeu: null, scheduler: 'ddim' });
     expect(s.model).toBeUndefined();
@@ -86,20 +86,23 @@ describe('Wizard', () => {
     // a failed check keeps the text to fix; Ctrl-U clears it, and Enter on the empty line takes the default
     expect(app.lastFrame()).toContain('Model: bad');
     await type(app, '\u0015', ENTER, '8', ENTER, '64x48', ENTER, ENTER, '42', ENTER);
-    expect(app.lastFrame()).toContain('Scheduler:');
-    await type(app, DOWN, DOWN, ENTER);
     expect(app.lastFrame()).toContain('FreeU:');
     for (let i = 0; i < 8; i++) await type(app, DOWN); // off, model, 6 presets -> custom
     await type(app, ENTER);
     expect(app.lastFrame()).toContain('FreeU b1 b2 s1 s2: 1.2 1.4 0.9 0.2');
     await type(app, '1.1 1.2 0.5', ENTER);
     expect(app.lastFrame()).toContain('give four numbers');
-    await type(app, ' 0.3', ENTER, 'out.gifx', ENTER);
+    await type(app, ' 0.3', ENTER);
+    // the advanced group: scheduler euler, guidance 7.5, fps and device as they are, FreeU v2 from 0.2 until 0.1 (refused) then 0.8
+    expect(app.lastFrame()).toContain('Advanced settings:');
+    await type(app, DOWN, ENTER, DOWN, DOWN, ENTER, '7.5', ENTER, ENTER, ENTER, DOWN, ENTER, '0.2', ENTER, '0.1', ENTER);
+    expect(app.lastFrame()).toContain('must be above FreeU from 0.2');
+    await type(app, '\u0015' + '0.8', ENTER, 'out.gifx', ENTER);
     expect(app.lastFrame()).toContain('unknown output type');
     await type(app, '\u0015out.mp4', ENTER, ENTER);
     const answers = onDone.mock.calls[0]![0] as Answers;
     const s = answersToSettings(answers, given, defaults(), drawnSeed);
-    expect(s).toMatchObject({ prompt: 'a cat', negativePrompt: 'blurry', frames: 8, width: 64, height: 48, steps: 5, seed: 42n, seedDrawn: false, scheduler: 'euler', output: 'out.mp4', freeu: { b1: 1.1, b2: 1.2, s1: 0.5, s2: 0.3, version: 1 } });
+    expect(s).toMatchObject({ prompt: 'a cat', negativePrompt: 'blurry', frames: 8, width: 64, height: 48, steps: 5, seed: 42n, seedDrawn: false, scheduler: 'euler', guidanceScale: 7.5, output: 'out.mp4', freeu: { b1: 1.1, b2: 1.2, s1: 0.5, s2: 0.3, version: 2, start: 0.2, end: 0.8 } });
   });
 });
 
