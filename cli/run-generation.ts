@@ -36,8 +36,8 @@ export interface Panel {
 /** How the panels are laid out; a grid takes the panels row-major, `columns` per row. */
 export type Layout =
   | { readonly kind: 'single' }
-  | { readonly kind: 'side-by-side' }
-  | { readonly kind: 'grid'; readonly columns: number; readonly rowLabels: readonly string[]; readonly columnLabels: readonly string[] };
+  | { readonly kind: 'side-by-side'; readonly command?: readonly string[] }
+  | { readonly kind: 'grid'; readonly columns: number; readonly rowLabels: readonly string[]; readonly columnLabels: readonly string[]; readonly command?: readonly string[] };
 
 /** One panel's video settings; the model, device and threads are the pipeline's (see pipelineOptions). */
 export function toRequest(s: Settings, previewEvery = 0): GenerateRequest {
@@ -118,13 +118,13 @@ export async function runPanels({ pipeline, panels, layout, deps, report, signal
     const [a, b] = results.map(framesOf);
     if (!a || !b || labels.length !== 2) throw new Error('side-by-side needs two panels');
     frames = deps.sideBySide([a, b], [labels[0]!, labels[1]!]);
-    composite = { layout: 'side-by-side', rows: [], columns: labels };
+    composite = { layout: 'side-by-side', rows: [], columns: labels, ...(layout.command ? { command: [...layout.command] } : {}) };
   } else {
     const clips = results.map(framesOf);
     const rows: Frames[][] = [];
     for (let i = 0; i < clips.length; i += layout.columns) rows.push(clips.slice(i, i + layout.columns));
     frames = deps.grid(rows, layout.rowLabels, layout.columnLabels);
-    composite = { layout: 'grid', rows: [...layout.rowLabels], columns: [...layout.columnLabels] };
+    composite = { layout: 'grid', rows: [...layout.rowLabels], columns: [...layout.columnLabels], ...(layout.command ? { command: [...layout.command] } : {}) };
   }
   const t1 = performance.now();
   const written = await deps.writeVideo(plan, frames, {

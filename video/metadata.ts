@@ -21,6 +21,8 @@ export interface CompositeMetadata {
   readonly layout: 'side-by-side' | 'grid';
   readonly rows: readonly string[];
   readonly columns: readonly string[];
+  /** The command and its own flags that remake the whole composite, e.g. ['sweep', '--b1', '1,1.2']. */
+  readonly command?: readonly string[];
 }
 
 export interface GenerationMetadata {
@@ -94,6 +96,8 @@ const OPTIONAL: ReadonlyArray<readonly [string, Check, string]> = [
   ['composite.layout', (v) => v === 'side-by-side' || v === 'grid', 'side-by-side|grid'],
   ['composite.rows', strings, 'a list of strings'],
   ['composite.columns', strings, 'a list of strings'],
+  // written since composite videos remember their command; older files have none
+  ['composite.command', (v) => v === undefined || strings(v), 'a list of strings'],
 ];
 
 function lookup(root: Record<string, unknown>, path: string): unknown {
