@@ -16,6 +16,7 @@ import { sessionOptions } from '../core/runtime/session.js';
 import type { Device } from '../core/verify/types.js';
 import { unet3dFlops, type StepShape } from './flops.js';
 import { processMemoryMiB } from './process-memory.js';
+import { fileBuilds, type FileBuild } from './file-builds.js';
 
 const SMALL_UNET: Readonly<Record<string, unknown>> = {
   block_out_channels: [32, 64, 128, 128], layers_per_block: 2, attention_head_dim: 8, cross_attention_dim: 64, norm_num_groups: 8, in_channels: 4, out_channels: 4,
@@ -203,6 +204,10 @@ async function main(): Promise<void> {
   try {
     const build = await runChild('build', argv, dir);
     console.log(`  build: ${(build.buildSeconds as number).toFixed(1)} s, peak RSS ${(build.buildPeakRssMiB as number).toFixed(0)} MiB, ${((build.parameters as number) / 1e9).toFixed(3)} B parameters, ${build.nodes} nodes`);
+    // a cold first run builds from the model's files: fp32 and the fp16 variant (issue 14: fp16 was 12x slower)
+    const files: FileBuild[] = argv.includes('--no-file-builds') ? [] : await fileBuilds(raw, process.env.T2V_BENCH_TMP ?? tmpdir());
+    for (const f of files) console.log(`  build from ${f.dtype} files (${(f.fileBytes / 2 ** 30).toFixed(2)} GiB): ${f.buildSeconds.toFixed(1)} s, peak RSS ${f.buildPeakRssMiB.toFixed(0)} MiB`);
+    if (files.length === 2) console.log(`  fp16 / fp32 build time: ${(files[1]!.buildSeconds / files[0]!.buildSeconds).toFixed(2)}x`);
     const run = await runChild('run', argv, dir);
     const times = run.times as Record<string, number[]>;
     // the first step of a session includes one-time allocation: report the later ones
@@ -227,6 +232,7 @@ async function main(): Promise<void> {
       machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model, totalMemGiB: totalmem() / 2 ** 30, onnxruntime: ort.env.versions.common },
       flops: { total: flops.total, conv: flops.conv, linear: flops.linear, attention: flops.attention },
       ...build,
+      fileBuilds: files,
       sessionSeconds: run.sessionSeconds,
       rssAfterSessionMiB: run.rssAfterSessionMiB,
       stepPeakRssMiB: run.stepPeakRssMiB,

@@ -16,7 +16,7 @@ export function byteBar(sink: Stream, now: () => number = () => performance.now(
   return {
     update(done, total, file) {
       const rate = done / Math.max(1e-3, (now() - start) / 1000);
-      const line = `${renderBar(done, total)}  ${formatBytes(rate)}/s  ${file}`;
+      const line = `${renderBar(done, total)}  ${formatBytes(Math.round(rate))}/s  ${file}`;
       if (sink.isTTY) {
         if (now() - lastDraw < 100 && done < total) return;
         lastDraw = now();

@@ -18,6 +18,11 @@ export function isInterruption(err: unknown): boolean {
 
 /** Prints the error and returns the exit status it maps to. */
 export function reportFailure(err: unknown, stderr: LineSink, opts: { readonly verbose: boolean; readonly interrupted?: boolean }): number {
+  // a command that knows what an interrupt leaves behind (a resumable download) says so itself
+  if (err instanceof T2vError && err.exitCode === EXIT_INTERRUPTED && err.message !== 'interrupted') {
+    stderr.write(`t2v: ${oneLine(err.message)}\n`);
+    return EXIT_INTERRUPTED;
+  }
   if (opts.interrupted || isInterruption(err)) {
     stderr.write('t2v: interrupted; nothing was written\n');
     return EXIT_INTERRUPTED;

@@ -8,6 +8,7 @@ import { addGenerationOptions, generateAction, generateCommand } from './command
 import { infoCommand } from './commands/info.js';
 import { modelsCommand } from './commands/models.js';
 import { queueCommand } from './commands/queue.js';
+import { studyCommand } from './commands/study.js';
 import { sweepCommand } from './commands/sweep.js';
 import { verifyCommand } from './commands/verify.js';
 import { workerCommand } from './commands/worker.js';
@@ -99,7 +100,7 @@ export async function main(rawArgv: readonly string[], ioIn: Io, options: MainOp
     if (typo) throw new UsageError(`"${prompt}" is not a command; did you mean t2v ${typo}? (for a video of the word, use -p ${prompt})`);
     done(await generateAction(prompt, opts, ctx));
   });
-  for (const make of [generateCommand, compareCommand, sweepCommand, batchCommand, workerCommand, queueCommand, verifyCommand, modelsCommand, infoCommand, doctorCommand]) {
+  for (const make of [generateCommand, compareCommand, sweepCommand, batchCommand, studyCommand, workerCommand, queueCommand, verifyCommand, modelsCommand, infoCommand, doctorCommand]) {
     program.addCommand(inheritAll(program, make(ctx, done)));
   }
   for (const cmd of [helpCommand(program, ctx, done), versionCommand(ctx, done), completionCommand(program, ctx, done)]) program.addCommand(inheritAll(program, cmd));

@@ -2,6 +2,7 @@
 import { readFile, readdir, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { T2vError } from '../core/errors.js';
+import { COMMIT, isRef, quote } from './hub/names.js';
 import { asObject, readJsonFile } from './json.js';
 import { defaultModelDir, hfHubCacheDir } from './paths.js';
 
@@ -46,13 +47,18 @@ async function isDir(path: string): Promise<boolean> {
 export async function findInHfCache(hubId: string, revision = 'main', env: NodeJS.ProcessEnv = process.env): Promise<{ dir: string; revision: string } | undefined> {
   const repoDir = join(hfHubCacheDir(env), `models--${hubId.replace('/', '--')}`);
   if (!(await isDir(repoDir))) return undefined;
+  // a ref name or the content of a ref file becomes a path: only names that stay in refs/ and 40-hex commits are used
+  if (!isRef(revision)) return undefined;
   let commit = revision;
   const ref = await readFile(join(repoDir, 'refs', revision), 'utf8').catch(() => undefined);
-  if (ref) commit = ref.trim();
+  if (ref !== undefined) {
+    commit = ref.trim();
+    if (!COMMIT.test(commit)) throw new T2vError(`${join(repoDir, 'refs', revision)} holds ${quote(commit)}, not a commit id; delete it and run \`t2v models pull ${hubId}\` again`);
+  }
   const snap = join(repoDir, 'snapshots', commit);
-  if (await isDir(snap)) return { dir: snap, revision: commit };
+  if (COMMIT.test(commit) && (await isDir(snap))) return { dir: snap, revision: commit };
   // no ref file: take the only snapshot, as an offline diffusers would when it was downloaded once
-  const snaps = await readdir(join(repoDir, 'snapshots')).catch(() => [] as string[]);
+  const snaps = (await readdir(join(repoDir, 'snapshots')).catch(() => [] as string[])).filter((s) => COMMIT.test(s));
   if (revision === 'main' && snaps.length === 1) return { dir: join(repoDir, 'snapshots', snaps[0]!), revision: snaps[0]! };
   return undefined;
 }

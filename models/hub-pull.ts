@@ -1,5 +1,18 @@
-// Downloads a Hub repository into the Hugging Face cache through @huggingface/hub (`t2v models pull`), counting the bytes as they arrive.
-import { T2vError, UsageError } from '../core/errors.js';
+// `t2v models pull`: plans (commit, listing, the files t2v reads, sizes) then fetches a Hub repository into the Hugging Face cache, every blob checked.
+import { randomBytes } from 'node:crypto';
+import { mkdir, readFile, realpath, rename, rm, stat, symlink, writeFile } from 'node:fs/promises';
+import { dirname, join, relative } from 'node:path';
+import { T2vError } from '../core/errors.js';
+import { PIPELINE_CLASSES } from './folder.js';
+import { checkBlob, fetchBlob } from './hub/blob.js';
+import { DEFAULT_TIMEOUT_S, interrupted, type HubClient } from './hub/http.js';
+import { inside, parseHubSpec, quote } from './hub/names.js';
+import { pipelineParts, selectFiles } from './hub/select.js';
+import { listFiles, resolveCommit, type RemoteFile } from './hub/tree.js';
+
+export { parseHubSpec } from './hub/names.js';
+
+const MAX_INDEX_BYTES = 1 << 20;
 
 export interface PullOptions {
   /** org/name, optionally @revision. */
@@ -9,8 +22,29 @@ export interface PullOptions {
   readonly hubUrl?: string;
   readonly accessToken?: string;
   readonly signal?: AbortSignal;
-  /** Bytes received so far of `total` (the sum of the listed file sizes), and the file being fetched. */
+  /** Seconds without a byte before a request is given up. */
+  readonly timeoutS?: number;
+  readonly variant?: string;
+  readonly include?: readonly string[];
+  /** Bytes done of `total` (cached ones included) and the file being fetched. */
   readonly onBytes?: (done: number, total: number, file: string) => void;
+  /** One line about the cache (a damaged blob fetched again). */
+  readonly onNote?: (line: string) => void;
+}
+
+export interface PullPlan {
+  readonly hubId: string;
+  readonly revision: string;
+  readonly commit: string;
+  readonly repoDir: string;
+  readonly dir: string;
+  readonly files: readonly RemoteFile[];
+  readonly skipped: readonly RemoteFile[];
+  readonly bytes: number;
+  /** Bytes of the chosen files whose blobs are already in the cache at the listed size (hashes are checked by the pull). */
+  readonly cachedBytes: number;
+  /** Bytes the plan itself received (model_index.json). */
+  readonly fetchedBytes: number;
 }
 
 export interface PullResult {
@@ -18,82 +52,142 @@ export interface PullResult {
   readonly revision: string;
   readonly dir: string;
   readonly files: number;
+  readonly skipped: number;
+  /** Bytes received from the network in this pull. */
   readonly bytes: number;
 }
 
-const HUB_ID = /^[A-Za-z0-9][\w.-]*\/[\w.-]+$/;
-
-export function parseHubSpec(spec: string): { hubId: string; revision: string } {
-  const [hubId, revision = 'main', ...rest] = spec.split('@');
-  if (!hubId || !HUB_ID.test(hubId) || rest.length > 0 || revision === '') {
-    throw new UsageError(`models pull ${spec}: not a Hub id; pass org/name or org/name@revision, like damo-vilab/text-to-video-ms-1.7b`);
-  }
-  return { hubId, revision };
-}
-
-function headerOf(init: RequestInit | undefined, name: string): string | undefined {
-  const h = init?.headers;
-  if (!h) return undefined;
-  if (h instanceof Headers) return h.get(name) ?? undefined;
-  if (Array.isArray(h)) return h.find(([k]) => k?.toLowerCase() === name.toLowerCase())?.[1];
-  const rec = h as Record<string, string>;
-  const key = Object.keys(rec).find((k) => k.toLowerCase() === name.toLowerCase());
-  return key === undefined ? undefined : rec[key];
-}
-
-/** A fetch that honours `signal` and counts the body bytes of file downloads (not the 1-byte size probes). */
-export function countingFetch(signal: AbortSignal | undefined, onChunk: (bytes: number, url: string) => void): typeof fetch {
-  return async (input, init) => {
-    const res = await fetch(input, { ...init, ...(signal ? { signal } : {}) });
-    const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
-    if (!url.includes('/resolve/') || headerOf(init, 'range') === 'bytes=0-0' || !res.body) return res;
-    const counter = new TransformStream<Uint8Array, Uint8Array>({
-      transform(chunk, controller) {
-        onChunk(chunk.byteLength, url);
-        controller.enqueue(chunk);
-      },
-    });
-    return new Response(res.body.pipeThrough(counter), { status: res.status, statusText: res.statusText, headers: res.headers });
+function client(opts: PullOptions): HubClient {
+  return {
+    endpoint: (opts.hubUrl || 'https://huggingface.co').replace(/\/+$/, ''),
+    timeoutMs: (opts.timeoutS ?? DEFAULT_TIMEOUT_S) * 1000,
+    ...(opts.accessToken ? { token: opts.accessToken } : {}),
+    ...(opts.signal ? { signal: opts.signal } : {}),
   };
 }
 
-function describe(e: unknown): string {
-  const err = e as { message?: string; statusCode?: number };
-  return `${err.statusCode ? `HTTP ${err.statusCode}: ` : ''}${(err.message ?? String(e)).replace(/\s*\n\s*/g, ' ')}`;
+function resolveUrl(c: HubClient, hubId: string, commit: string, path: string): string {
+  return `${c.endpoint}/${hubId}/resolve/${commit}/${path.split('/').map(encodeURIComponent).join('/')}`;
 }
 
-export async function pullModel(opts: PullOptions): Promise<PullResult> {
-  const { hubId, revision } = parseHubSpec(opts.spec);
-  const hub = await import('@huggingface/hub');
-  const hubUrl = (opts.hubUrl || 'https://huggingface.co').replace(/\/+$/, '');
-  const common = { repo: { type: 'model' as const, name: hubId }, hubUrl, ...(opts.accessToken ? { accessToken: opts.accessToken } : {}) };
-  let total = 0;
-  let files = 0;
-  let done = 0;
-  const fetchFn = countingFetch(opts.signal, (bytes, url) => {
-    done += bytes;
-    opts.onBytes?.(done, total, decodeURIComponent(url.replace(/^.*\/resolve\/[^/]+\//, '')));
-  });
-  // snapshotDownload logs each file with console.debug, which goes to stdout: keep stdout for --json
-  const debug = console.debug;
-  console.debug = () => undefined;
+/** Prefixes the spec to a failure's line; the interrupt keeps its own. */
+async function named<T>(spec: string, fn: () => Promise<T>): Promise<T> {
   try {
-    for await (const entry of hub.listFiles({ ...common, revision, recursive: true, fetch: fetchFn })) {
-      if (entry.type !== 'file') continue;
-      files++;
-      total += entry.lfs?.size ?? entry.size;
-    }
-    opts.onBytes?.(0, total, '');
-    const dir = await hub.snapshotDownload({ ...common, revision, cacheDir: opts.cacheDir, fetch: fetchFn });
-    const commit = dir.split(/[\\/]/).pop() ?? revision;
-    return { hubId, revision: commit, dir, files, bytes: done };
+    return await fn();
   } catch (e) {
-    if (opts.signal?.aborted) throw new T2vError('interrupted; the partial download stays in the cache as *.incomplete and is fetched again next time', 130);
-    const status = (e as { statusCode?: number }).statusCode;
-    if (status === 401 || status === 403) throw new T2vError(`models pull ${opts.spec}: ${describe(e)}; the repository is gated or private: set HF_TOKEN to a token that can read it`);
-    if (status === 404) throw new T2vError(`models pull ${opts.spec}: ${describe(e)}; check the id and revision on ${hubUrl}`);
-    throw new T2vError(`models pull ${opts.spec}: ${describe(e)}; check the network and HF_ENDPOINT (${hubUrl})`);
-  } finally {
-    console.debug = debug;
+    if (e instanceof T2vError && e.exitCode !== 130 && !e.message.startsWith('models pull')) throw new T2vError(`models pull ${quote(spec)}: ${e.message}`, e.exitCode);
+    throw e;
+  }
+}
+
+async function blobPath(repoDir: string, file: RemoteFile): Promise<string> {
+  await mkdir(join(repoDir, 'blobs'), { recursive: true });
+  return inside(repoDir, 'blobs', file.blob);
+}
+
+/** The part folders model_index.json names, fetching it first (it is small); undefined without one. */
+async function partsOf(c: HubClient, hubId: string, commit: string, repoDir: string, files: readonly RemoteFile[]): Promise<{ parts?: string[]; fetched: number }> {
+  const index = files.find((f) => f.path === 'model_index.json');
+  // a model_index.json is a few hundred bytes: a huge one is not read (then every folder counts)
+  if (!index || index.size > MAX_INDEX_BYTES) return { fetched: 0 };
+  const path = await blobPath(repoDir, index);
+  let fetched = 0;
+  if ((await checkBlob(path, index)) !== undefined) {
+    await fetchBlob(c, index, resolveUrl(c, hubId, commit, index.path), path, (delta, network) => {
+      if (network) fetched += delta;
+    });
+  }
+  try {
+    const parts = pipelineParts(JSON.parse(await readFile(path, 'utf8')) as unknown);
+    return { ...(parts ? { parts } : {}), fetched };
+  } catch {
+    return { fetched };
+  }
+}
+
+/** Resolves the commit, lists and checks the files, picks what t2v reads and sums the sizes; writes only model_index.json's blob. */
+export async function planPull(opts: PullOptions): Promise<PullPlan> {
+  const { hubId, revision } = parseHubSpec(opts.spec);
+  return named(opts.spec, async () => {
+    const c = client(opts);
+    const commit = await resolveCommit(c, hubId, revision);
+    const all = await listFiles(c, hubId, commit);
+    const repoDir = inside(opts.cacheDir, `models--${hubId.replace('/', '--')}`);
+    const cached = new Set<string>();
+    for (const f of all) {
+      const st = await stat(join(repoDir, 'blobs', f.blob)).catch(() => undefined);
+      if (st?.isFile() && st.size === f.size) cached.add(f.path);
+    }
+    const { parts, fetched } = await partsOf(c, hubId, commit, repoDir, all);
+    const { files, skipped } = selectFiles(all, { ...(opts.variant ? { variant: opts.variant } : {}), ...(opts.include ? { include: opts.include } : {}), ...(parts ? { parts } : {}) });
+    const cachedBytes = files.reduce((n, f) => n + (cached.has(f.path) ? f.size : 0), 0);
+    const bytes = files.reduce((n, f) => n + f.size, 0);
+    return { hubId, revision, commit, repoDir, dir: inside(repoDir, 'snapshots', commit), files, skipped, bytes, cachedBytes, fetchedBytes: fetched };
+  });
+}
+
+/** Points `link` at `target` by a relative symlink, replaced in one rename; its folder must really be inside `root`. */
+async function linkInto(root: string, link: string, target: string): Promise<void> {
+  await mkdir(dirname(link), { recursive: true });
+  const [realRoot, realDir] = await Promise.all([realpath(root), realpath(dirname(link))]);
+  inside(realRoot, relative(realRoot, realDir), 'x');
+  const temp = `${link}.t2v-${randomBytes(6).toString('hex')}.link`;
+  await rm(temp, { force: true });
+  await symlink(relative(dirname(link), target), temp);
+  await rename(temp, link).catch(async (e: unknown) => {
+    await rm(temp, { force: true });
+    throw new T2vError(`cannot put ${link} in place (${(e as { code?: string }).code ?? String(e)}); remove it and run again`);
+  });
+}
+
+async function writeRef(repoDir: string, revision: string, commit: string): Promise<void> {
+  const ref = inside(repoDir, 'refs', ...revision.split('/'));
+  await mkdir(dirname(ref), { recursive: true });
+  const temp = `${ref}.t2v-${randomBytes(6).toString('hex')}`;
+  await writeFile(temp, commit);
+  await rename(temp, ref);
+}
+
+/** Fetches every planned file whose blob is missing, short or damaged, then links the snapshot, then writes the ref. */
+export async function runPull(plan: PullPlan, opts: PullOptions): Promise<PullResult> {
+  return named(opts.spec, async () => {
+    const c = client(opts);
+    let done = 0;
+    let received = plan.fetchedBytes;
+    for (const file of plan.files) {
+      if (opts.signal?.aborted) throw interrupted();
+      const blob = await blobPath(plan.repoDir, file);
+      const bad = await checkBlob(blob, file);
+      if (bad !== undefined) {
+        if (bad !== 'missing') opts.onNote?.(`${file.path}: the blob in the cache is damaged (${bad}); fetching it again`);
+        const start = done;
+        const progress = (delta: number, network: boolean): void => {
+          done += delta;
+          if (network) received += delta;
+          opts.onBytes?.(done, plan.bytes, file.path);
+        };
+        const wait = (pid: number): void => opts.onNote?.(`waiting for another t2v (pid ${pid}) that is fetching ${file.path} into the same cache`);
+        await fetchBlob(c, file, resolveUrl(c, plan.hubId, plan.commit, file.path), blob, progress, wait);
+        // counted whole whichever way it arrived (fetched, resumed, or by another pull this one waited for)
+        done = start + file.size;
+      } else {
+        done += file.size;
+        opts.onBytes?.(done, plan.bytes, file.path);
+      }
+    }
+    // the snapshot and the ref appear only once every blob is there and checked: a failed pull leaves no half snapshot
+    for (const file of plan.files) await linkInto(plan.repoDir, inside(plan.dir, ...file.path.split('/')), inside(plan.repoDir, 'blobs', file.blob));
+    if (plan.revision !== plan.commit) await writeRef(plan.repoDir, plan.revision, plan.commit);
+    return { hubId: plan.hubId, revision: plan.commit, dir: plan.dir, files: plan.files.length, skipped: plan.skipped.length, bytes: received };
+  });
+}
+
+/** Whether `dir` holds a model_index.json of a pipeline class t2v runs. */
+export async function isPipelineFolder(dir: string): Promise<boolean> {
+  try {
+    const cls = (JSON.parse(await readFile(join(dir, 'model_index.json'), 'utf8')) as { _class_name?: unknown })._class_name;
+    return PIPELINE_CLASSES.some((c) => c === cls);
+  } catch {
+    return false;
   }
 }

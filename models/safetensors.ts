@@ -122,17 +122,30 @@ export function toFloat32(raw: Buffer, dtype: SafetensorsDtype, what: string): F
     new Uint8Array(out.buffer).set(raw);
     return out;
   }
+  // a typed-array view and a 64 Ki-entry table: per-element readUInt16LE + halfToFloat made fp16 builds 12x slower than fp32
+  const halves = raw.byteOffset % 2 === 0 ? new Uint16Array(raw.buffer, raw.byteOffset, n) : new Uint16Array(Uint8Array.from(raw).buffer);
   if (dtype === 'F16') {
+    const table = halfTable();
     const out = new Float32Array(n);
-    for (let i = 0; i < n; i++) out[i] = halfToFloat(raw.readUInt16LE(i * 2));
+    for (let i = 0; i < n; i++) out[i] = table[halves[i]!]!;
     return out;
   }
   if (dtype === 'BF16') {
     const bits = new Uint32Array(n);
-    for (let i = 0; i < n; i++) bits[i] = raw.readUInt16LE(i * 2) << 16;
+    for (let i = 0; i < n; i++) bits[i] = halves[i]! << 16;
     return new Float32Array(bits.buffer);
   }
   throw new T2vError(`tensor ${what} is ${dtype}, expected a float type`);
+}
+
+let HALF_TABLE: Float32Array | undefined;
+/** float32 value of every fp16 bit pattern (little-endian hosts, as safetensors files are). */
+function halfTable(): Float32Array {
+  if (!HALF_TABLE) {
+    HALF_TABLE = new Float32Array(65536);
+    for (let h = 0; h < 65536; h++) HALF_TABLE[h] = halfToFloat(h);
+  }
+  return HALF_TABLE;
 }
 
 export function halfToFloat(h: number): number {

@@ -1,5 +1,5 @@
 // The weights of one model part: a single safetensors file or a sharded checkpoint, fp32 or the fp16 variant.
-import { dirname, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { T2vError } from '../core/errors.js';
 import { asObject, readJsonFile } from './json.js';
 import { isFile, SafetensorsFile, type TensorInfo } from './safetensors.js';
@@ -37,7 +37,9 @@ export class Weights {
       }
     }
     const wanted = weightFileCandidates(stem, options.variant).join(' or ');
-    throw new T2vError(`no weights in ${dir}: expected ${wanted}; download the model's .safetensors files (.bin checkpoints are not read)`);
+    const bin = join(dir, `${stem === 'model' ? 'pytorch_model' : stem}${options.variant ? `.${options.variant}` : ''}.bin`);
+    if (await isFile(bin)) throw new T2vError(`${dir} has ${basename(bin)} but no safetensors; run \`t2v models convert ${dirname(dir)}\` once (tensors only, nothing in the pickle runs)`);
+    throw new T2vError(`no weights in ${dir}: expected ${wanted}; download the model's .safetensors files, or run \`t2v models convert\` on a folder of .bin checkpoints`);
   }
 
   static async openFile(path: string): Promise<Weights> {

@@ -88,8 +88,16 @@ async function runLocalBatch(plan: BatchPlan, o: BatchOptions, given: GivenFlags
   }
 }
 
-export async function batchAction(file: string, opts: Readonly<Record<string, unknown>>, ctx: Context): Promise<number> {
-  const o = batchOptions(opts);
+export interface BatchRun {
+  readonly plan: BatchPlan;
+  readonly manifest: Manifest;
+  readonly tally: BatchTally;
+  readonly given: GivenFlags;
+  readonly seconds: number;
+}
+
+/** Plans and runs a batch (locally or on the farm); the manifest is whole whatever happens. */
+export async function runBatch(file: string, o: BatchOptions, opts: Readonly<Record<string, unknown>>, ctx: Context): Promise<BatchRun> {
   const flags = fromFlags(opts);
   const defaults: Layered = { ...layer(flags, ctx.io.env), prompt: undefined };
   const given = checkGiven(defaults);
@@ -116,14 +124,24 @@ export async function batchAction(file: string, opts: Readonly<Record<string, un
   } finally {
     progress.finish();
   }
-  const seconds = (performance.now() - t0) / 1000;
+  return { plan, manifest, tally, given, seconds: (performance.now() - t0) / 1000 };
+}
+
+/** 0 all done, 2 a line was bad, 1 a job failed. */
+export function batchExitCode(t: BatchTally): number {
+  return t.invalid > 0 ? 2 : t.failed > 0 ? 1 : 0;
+}
+
+export async function batchAction(file: string, opts: Readonly<Record<string, unknown>>, ctx: Context): Promise<number> {
+  const o = batchOptions(opts);
+  const { plan, manifest, tally, given, seconds } = await runBatch(file, o, opts, ctx);
   if (given.json) {
     ctx.io.stdout.write(`${JSON.stringify({ manifest: manifest.path, outDir: o.dir, jobs: plan.jobs.length, ...tally, seconds })}\n`);
   } else {
     if (!given.quiet) ctx.io.stderr.write(`batch: ${tally.done} done, ${tally.failed} failed, ${tally.skipped} already done, ${tally.invalid} bad lines in ${seconds.toFixed(1)} s\n`);
     ctx.io.stdout.write(`${manifest.path}\n`);
   }
-  return tally.invalid > 0 ? 2 : tally.failed > 0 ? 1 : 0;
+  return batchExitCode(tally);
 }
 
 export function batchCommand(ctx: Context, done: (code: number) => void): Command {

@@ -3,8 +3,9 @@ import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Command, Option } from 'commander';
 import type { Context } from '../context.js';
-import { byteBar } from '../byte-bar.js';
-import { folderSize, formatBytes } from '../fs-size.js';
+import { formatBytes } from '../fs-size.js';
+import { convertCommand } from './models-convert.js';
+import { pullCommand } from './models-pull.js';
 
 export interface ModelEntry {
   readonly id: string;
@@ -36,21 +37,25 @@ export async function listModels(env: NodeJS.ProcessEnv): Promise<ModelEntry[]> 
   const { defaultModelDir, hfHubCacheDir } = await import('../../models/paths.js');
   const out: ModelEntry[] = [];
   const def = defaultModelDir();
-  if (await isPipeline(def)) out.push({ id: 'default', path: def, ...withSize(await folderSize(def)), ...(await description(def)) });
+  if (await isPipeline(def)) out.push({ id: 'default', path: def, ...(await runSize(def, 'default')), ...(await description(def)) });
   const hub = hfHubCacheDir(env);
   for (const repo of (await readdir(hub).catch(() => [] as string[])).sort()) {
     if (!repo.startsWith('models--')) continue;
     const id = repo.slice('models--'.length).replace('--', '/');
     for (const snap of await readdir(join(hub, repo, 'snapshots')).catch(() => [] as string[])) {
       const dir = join(hub, repo, 'snapshots', snap);
-      if (await isPipeline(dir)) out.push({ id, revision: snap, path: dir, ...withSize(await folderSize(join(hub, repo, 'blobs'))), ...(await description(dir)) });
+      if (await isPipeline(dir)) out.push({ id, revision: snap, path: dir, ...(await runSize(dir, id)), ...(await description(dir)) });
     }
   }
   return out;
 }
 
-function withSize(bytes: number | undefined): { bytes?: number } {
-  return bytes === undefined ? {} : { bytes };
+/** The real size of the files a run reads (symlinks into the HF cache's blobs followed), or nothing when unreadable. */
+async function runSize(dir: string, id: string): Promise<{ bytes?: number }> {
+  const { openModelFolder } = await import('../../models/folder.js');
+  const { runFiles } = await import('../../models/run-files.js');
+  const folder = await openModelFolder(dir, id).catch(() => undefined);
+  return folder ? { bytes: (await runFiles(folder)).bytes } : {};
 }
 
 export async function listAction(opts: Readonly<Record<string, unknown>>, ctx: Context): Promise<number> {
@@ -73,14 +78,18 @@ export async function infoAction(model: string | undefined, opts: Readonly<Recor
   const deps = await ctx.deps();
   const d = (await deps.loadPipeline(model, { env: ctx.io.env })).defaults; // no session opens: nothing to release
   const unet = await readPartConfig(folder, 'unet');
-  const bytes = await folderSize(folder.root);
+  const { runFiles } = await import('../../models/run-files.js');
+  const read = await runFiles(folder);
+  const bytes = read.bytes;
   const info = {
     id: folder.id,
     name: d.name,
     ...(d.description ? { description: d.description } : {}),
     revision: folder.revision ?? null,
     path: folder.root,
-    bytes: bytes ?? null,
+    bytes,
+    files: read.files.length,
+    ...(read.missing.length ? { missingWeights: read.missing } : {}),
     unet: { blockOutChannels: unet.block_out_channels ?? null, sampleSize: unet.sample_size ?? null, crossAttentionDim: unet.cross_attention_dim ?? null },
     defaults: { frames: d.frames, width: d.width, height: d.height, steps: d.steps, guidance: d.guidanceScale, fps: d.fps, scheduler: d.scheduler, freeu: d.freeu },
   };
@@ -92,7 +101,8 @@ export async function infoAction(model: string | undefined, opts: Readonly<Recor
   const lines = [
     `${info.name}${info.revision ? ` @ ${info.revision}` : ''}`,
     ...(d.description ? [`  ${d.description}`] : []),
-    `  path      ${info.path} (${bytes === undefined ? '?' : formatBytes(bytes)})`,
+    `  path      ${info.path} (${formatBytes(bytes)} in the ${read.files.length} files a run reads)`,
+    ...(read.missing.length ? [`  weights   ${read.missing.join(', ')}: no .safetensors (run \`t2v models convert\` on .bin checkpoints)`] : []),
     `  unet      block_out_channels ${JSON.stringify(info.unet.blockOutChannels)}, sample_size ${String(info.unet.sampleSize)}`,
     `  defaults  ${d.frames} frames, ${d.width}x${d.height}, ${d.steps} steps ${d.scheduler}, guidance ${d.guidanceScale}, ${d.fps} fps`,
     `  freeu     b1 ${f.b1} b2 ${f.b2} s1 ${f.s1} s2 ${f.s2} (what --freeu applies)`,
@@ -101,36 +111,10 @@ export async function infoAction(model: string | undefined, opts: Readonly<Recor
   return 0;
 }
 
-export async function pullAction(spec: string, opts: Readonly<Record<string, unknown>>, ctx: Context): Promise<number> {
-  const { pullModel } = await import('../../models/hub-pull.js');
-  const { hfHubCacheDir } = await import('../../models/paths.js');
-  const quiet = opts.quiet === true;
-  const bar = byteBar(ctx.io.stderr);
-  const env = ctx.io.env;
-  const token = env.HF_TOKEN || env.HUGGING_FACE_HUB_TOKEN;
-  const result = await pullModel({
-    spec,
-    cacheDir: hfHubCacheDir(env),
-    ...(env.HF_ENDPOINT ? { hubUrl: env.HF_ENDPOINT } : {}),
-    ...(token ? { accessToken: token } : {}),
-    signal: ctx.signal,
-    ...(quiet ? {} : { onBytes: (done: number, total: number, file: string) => bar.update(done, total, file) }),
-  });
-  bar.finish();
-  const usable = await isPipeline(result.dir);
-  if (opts.json === true) {
-    ctx.io.stdout.write(`${JSON.stringify({ ...result, textToVideo: usable })}\n`);
-  } else {
-    ctx.io.stdout.write(`${result.hubId}@${result.revision}: ${result.files} files, ${formatBytes(result.bytes)} fetched, in ${result.dir}\n`);
-    if (!usable) ctx.io.stderr.write(`t2v: warning: ${result.hubId} is not a TextToVideoSDPipeline folder; t2v cannot generate with it\n`);
-  }
-  return 0;
-}
-
 export function modelsCommand(ctx: Context, done: (code: number) => void): Command {
   const json = () => new Option('--json', 'print one JSON object (default: off)');
   const verbose = () => new Option('-v, --verbose', 'stack traces of unexpected errors (default: off)');
-  const cmd = new Command('models').description('list the models t2v can use, show one, or pull one from the Hugging Face Hub');
+  const cmd = new Command('models').description('list the models t2v can use, show one, pull one from the Hugging Face Hub, or convert its .bin checkpoints');
   cmd.addCommand(new Command('list').description('the embedded model and the text-to-video pipelines in the Hugging Face cache ($HF_HUB_CACHE)')
     .addOption(json()).addOption(verbose())
     .action(async (opts: Record<string, unknown>) => done(await listAction(opts, ctx))));
@@ -138,9 +122,7 @@ export function modelsCommand(ctx: Context, done: (code: number) => void): Comma
     .argument('[model]', 'folder, Hub id or name (default: default)')
     .addOption(json()).addOption(verbose())
     .action(async (model: string | undefined, opts: Record<string, unknown>) => done(await infoAction(model, opts, ctx))));
-  cmd.addCommand(new Command('pull').description('download org/name[@revision] into the Hugging Face cache (HF_ENDPOINT, HF_TOKEN and HF_HUB_CACHE are honoured)')
-    .argument('<hub id>', 'like damo-vilab/text-to-video-ms-1.7b or org/name@revision')
-    .addOption(json()).addOption(new Option('-q, --quiet', 'no progress bar (default: off)')).addOption(verbose())
-    .action(async (spec: string, opts: Record<string, unknown>) => done(await pullAction(spec, opts, ctx))));
+  cmd.addCommand(pullCommand(ctx, done, [json(), verbose()]));
+  cmd.addCommand(convertCommand(ctx, done));
   return cmd;
 }

@@ -47,7 +47,7 @@ describe('t2v executable', () => {
     }
     const loaded = readFileSync(trace, 'utf8').split('\n');
     expect(loaded).toContain('commander');
-    for (const heavy of ['ink', 'react', 'onnxruntime-node', '@huggingface/hub', '../core/pipeline/pipeline.js', './deps.js']) {
+    for (const heavy of ['ink', 'react', 'onnxruntime-node', 'picomatch', '../core/pipeline/pipeline.js', './deps.js']) {
       expect(loaded).not.toContain(heavy);
     }
   });

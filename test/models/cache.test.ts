@@ -15,8 +15,10 @@ async function request(cacheDir: string, over: Partial<CacheRequest> = {}): Prom
 describe('compile cache', () => {
   it('builds once, then loads without rebuilding', async () => {
     await withTempDir(async (dir) => {
-      const first = await getOrBuildGraph(await request(dir));
+      const said: string[] = [];
+      const first = await getOrBuildGraph(await request(dir, { onProgress: (m) => said.push(m) }));
       expect(first.built).toBe(true);
+      expect(said).toEqual([expect.stringMatching(/^building the clip-text graph once, from 0\.\d{3} GB of weights, roughly \d+ s \(cached in /)]);
       const before = (await stat(first.modelPath)).mtimeMs;
       const second = await getOrBuildGraph(await request(dir));
       expect(second).toMatchObject({ built: false, modelPath: first.modelPath });
@@ -44,5 +46,23 @@ describe('compile cache', () => {
     expect(await cacheKey({ ...base, weights: { randomSeed: 2 } })).not.toBe(await cacheKey({ ...base, weights: { randomSeed: 1 } }));
     const cfg = base.net.kind === 'clip-text' ? base.net.config : null;
     expect(await cacheKey({ ...base, net: { kind: 'clip-text', config: { ...cfg!, layerNormEps: 1e-6 } } })).not.toBe(k);
+  });
+});
+
+describe('cache key of a model reached three ways', () => {
+  it('a folder path, a symlink to it and a Hub id in the HF cache give one key', async () => {
+    const { symlink } = await import('node:fs/promises');
+    const { fileURLToPath } = await import('node:url');
+    const { resolveModel } = await import('../../models/folder.js');
+    const { parseUnet3dConfig } = await import('../../models/configs/unet3d.js');
+    const caseDir = fileURLToPath(new URL('../fixtures/real-layouts/text-to-video-ms-1.7b/', import.meta.url));
+    await withTempDir(async (dir) => {
+      await symlink(join(caseDir, 'model'), join(dir, 'link'));
+      const byHub = await resolveModel('damo-vilab/text-to-video-ms-1.7b', { HF_HUB_CACHE: join(caseDir, 'hub') });
+      const roots = [join(caseDir, 'model'), join(dir, 'link'), byHub.root];
+      const config = parseUnet3dConfig((await readJsonFile(join(caseDir, 'model', 'unet', 'config.json'))) as Record<string, unknown>);
+      const keys = await Promise.all(roots.map((r) => cacheKey({ net: { kind: 'unet3d', config }, weights: { dir: join(r, 'unet') }, device: 'cpu', cacheDir: dir })));
+      expect(new Set(keys).size).toBe(1);
+    });
   });
 });

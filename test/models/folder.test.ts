@@ -35,20 +35,20 @@ describe('model folders', () => {
     await withTempDir(async (dir) => {
       const repo = join(dir, 'models--org--tiny');
       await mkdir(join(repo, 'refs'), { recursive: true });
-      await writeFile(join(repo, 'refs', 'main'), 'abc123\n');
-      await cp(TINY, join(repo, 'snapshots', 'abc123'), { recursive: true });
+      await writeFile(join(repo, 'refs', 'main'), 'abc1230000000000000000000000000000000000\n');
+      await cp(TINY, join(repo, 'snapshots', 'abc1230000000000000000000000000000000000'), { recursive: true });
       const env = { HF_HUB_CACHE: dir };
-      expect(await findInHfCache('org/tiny', 'main', env)).toEqual({ dir: join(repo, 'snapshots', 'abc123'), revision: 'abc123' });
+      expect(await findInHfCache('org/tiny', 'main', env)).toEqual({ dir: join(repo, 'snapshots', 'abc1230000000000000000000000000000000000'), revision: 'abc1230000000000000000000000000000000000' });
       const model = await resolveModel('org/tiny', env);
-      expect(model).toMatchObject({ id: 'org/tiny', revision: 'abc123' });
+      expect(model).toMatchObject({ id: 'org/tiny', revision: 'abc1230000000000000000000000000000000000' });
       await expect(resolveModel('org/other', env)).rejects.toThrow(/org\/other is not in the Hugging Face cache/);
     });
   });
 
   it('HF_HOME/hub is used when HF_HUB_CACHE is unset', async () => {
     await withTempDir(async (dir) => {
-      await cp(TINY, join(dir, 'hub', 'models--a--b', 'snapshots', 'r1'), { recursive: true });
-      expect((await findInHfCache('a/b', 'main', { HF_HOME: dir }))?.revision).toBe('r1');
+      await cp(TINY, join(dir, 'hub', 'models--a--b', 'snapshots', '1111111111111111111111111111111111111111'), { recursive: true });
+      expect((await findInHfCache('a/b', 'main', { HF_HOME: dir }))?.revision).toBe('1111111111111111111111111111111111111111');
     });
   });
 

@@ -2,7 +2,7 @@ import { readdirSync, statSync } from 'node:fs';
 import { copyFile, open, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { elementCount, floatToHalf, halfToFloat, SafetensorsFile, writeSafetensors } from '../../models/safetensors.js';
+import { elementCount, floatToHalf, halfToFloat, SafetensorsFile, toFloat32, writeSafetensors } from '../../models/safetensors.js';
 import { GOLDEN, withTempDir } from '../helpers.js';
 
 function findSafetensors(dir: string): string[] {
@@ -112,5 +112,22 @@ describe('broken safetensors files give one-line errors naming the file', () => 
       expect(err!.message).toContain(p);
       expect(err!.message).not.toContain('\n');
     });
+  });
+});
+
+describe('toFloat32 of fp16 / bf16 bytes', () => {
+  const all = Buffer.alloc(65536 * 2 + 1);
+  for (let h = 0; h < 65536; h++) all.writeUInt16LE(h, 1 + h * 2);
+  it.each([
+    ['aligned', Buffer.from(all.subarray(1))],
+    ['at an odd byte offset', all.subarray(1)],
+  ])('every fp16 bit pattern, %s, is the value halfToFloat gives', (_name, raw) => {
+    const got = toFloat32(raw, 'F16', 'x');
+    for (let h = 0; h < 65536; h++) {
+      const want = Math.fround(halfToFloat(h));
+      expect(Object.is(got[h], want) || (Number.isNaN(got[h]) && Number.isNaN(want)), `0x${h.toString(16)}`).toBe(true);
+    }
+    const bf = toFloat32(raw, 'BF16', 'x');
+    for (const h of [0, 0x3f80, 0xbf80, 0x7f80, 0x4049]) expect(bf[h]).toBe(new Float32Array(new Uint32Array([h << 16]).buffer)[0]);
   });
 });

@@ -106,7 +106,7 @@ afterAll(() => {
 describe('render farm (BullMQ + Redis)', () => {
   it('a worker killed with SIGKILL mid-job: the job is retried on the other, every job finishes once, files whole', async () => {
     // the Redis .ci/run started, else the test's own
-    const url = process.env.T2V_TEST_REDIS_URL ?? `redis://127.0.0.1:${port}`;
+    const url = process.env.T2V_TEST_REDIS_URL || `redis://127.0.0.1:${port}`;
     const { file, dir } = batchDir(5);
     const producer = t2v(['batch', file, '-O', dir, '--queue', url, '--queue-name', 'kill', ...GEN, '--json']);
     const a = worker(url, 'kill');
