@@ -13,7 +13,7 @@ import { freeuStage } from '../models/networks/freeu.js';
 import { GraphBuilder } from '../models/onnx/graph.js';
 import { Ops } from '../models/onnx/ops.js';
 import { sessionOptions } from '../core/runtime/session.js';
-import type { Device } from '../core/verify/types.js';
+import type { Device } from '../core/runtime/device-names.js';
 import { unet3dFlops, type StepShape } from './flops.js';
 import { processMemoryMiB } from './process-memory.js';
 import { fileBuilds, type FileBuild } from './file-builds.js';

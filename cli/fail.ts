@@ -1,11 +1,10 @@
 // The top-level error handler: every failure becomes one line `t2v: <problem>; <fix>` and an exit status; stacks only with --verbose.
-import { T2vError } from '../core/errors.js';
+import { EXIT, T2vError } from '../core/errors.js';
 import type { LineSink } from './progress-lines.js';
 
-export const EXIT_OK = 0;
-export const EXIT_RUNTIME = 1;
-export const EXIT_USAGE = 2;
-export const EXIT_INTERRUPTED = 130;
+export const EXIT_RUNTIME = EXIT.runtime;
+export const EXIT_USAGE = EXIT.usage;
+export const EXIT_INTERRUPTED = EXIT.interrupted;
 
 function oneLine(text: string): string {
   return text.replace(/\s*\n\s*/g, ' ').trim();

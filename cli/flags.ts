@@ -1,5 +1,9 @@
-// The generation flags in one table: commander registers them from it, and T2V_* variables and config.json keys are derived from it.
+// The flags in one table (the scalar generation settings' rows come from generation-settings.ts): commander registers
+// them from it, and T2V_* variables and config.json keys are derived from it.
 import { Option, type Command } from 'commander';
+import { SCHEDULER_NAMES } from '../core/common/types.js';
+import { DEVICE_CHOICES } from '../core/runtime/device-names.js';
+import { SCALAR_SETTINGS } from './generation-settings.js';
 
 export interface FlagSpec {
   /** camelCase name: commander's attribute and the config.json key. */
@@ -13,8 +17,8 @@ export interface FlagSpec {
   readonly configurable: boolean;
 }
 
-export const SCHEDULERS = ['ddim', 'dpmpp2m', 'euler'] as const;
-export const DEVICES = ['auto', 'cpu', 'webgpu'] as const;
+export const SCHEDULERS = SCHEDULER_NAMES;
+export const DEVICES = DEVICE_CHOICES;
 
 export const GENERATION_FLAGS: readonly FlagSpec[] = [
   { key: 'prompt', flags: '-p, --prompt <text>', description: 'what the video shows (or give it as the first argument)', configurable: false },
@@ -22,14 +26,15 @@ export const GENERATION_FLAGS: readonly FlagSpec[] = [
   { key: 'model', flags: '-m, --model <folder|hub id|name>', description: 'a diffusers folder, a Hub id in the HF cache (org/name[@rev]) or "default"', defaultText: 'default, the embedded model', configurable: true },
   { key: 'revision', flags: '--revision <rev>', description: 'Hub revision (commit or branch) of a Hub id --model; same as org/name@rev; ignored for folders', defaultText: 'main', configurable: true },
   { key: 'seed', flags: '-s, --seed <n>', description: 'random seed, 0 .. 2^64-1 (torch.manual_seed compatible)', defaultText: 'drawn at random and printed', configurable: true },
-  { key: 'steps', flags: '--steps <n>', description: 'sampling steps', defaultText: "the model's; 50 for ModelScope", configurable: true },
-  { key: 'guidance', flags: '-g, --guidance <scale>', description: 'classifier-free guidance scale, >= 1 (1 turns it off; alias --cfg-scale)', defaultText: "the model's; 9 for ModelScope", configurable: true },
+  SCALAR_SETTINGS.steps.flag,
+  SCALAR_SETTINGS.guidanceScale.flag,
   { key: 'cfgScale', flags: '--cfg-scale <scale>', description: 'alias of --guidance', configurable: false },
-  { key: 'frames', flags: '-f, --frames <n>', description: 'number of frames', defaultText: "the model's; 16 for ModelScope", configurable: true },
-  { key: 'fps', flags: '--fps <n>', description: 'frames per second of the video file', defaultText: "the model's; 8 for ModelScope", configurable: true },
-  { key: 'width', flags: '-W, --width <px>', description: 'frame width, a multiple of the VAE factor (8)', defaultText: "the model's; 256 for ModelScope", configurable: true },
-  { key: 'height', flags: '-H, --height <px>', description: 'frame height, a multiple of the VAE factor (8)', defaultText: "the model's; 256 for ModelScope", configurable: true },
-  { key: 'scheduler', flags: '--scheduler <name>', description: `sampler: ${SCHEDULERS.join(' | ')}`, defaultText: "the model's; ddim for ModelScope", configurable: true },
+  SCALAR_SETTINGS.frames.flag,
+  SCALAR_SETTINGS.fps.flag,
+  SCALAR_SETTINGS.width.flag,
+  SCALAR_SETTINGS.height.flag,
+  SCALAR_SETTINGS.scheduler.flag,
+  SCALAR_SETTINGS.eta.flag,
   { key: 'freeu', flags: '--freeu', description: "turn FreeU on with the model's preset", defaultText: 'off', bool: true, configurable: true },
   { key: 'noFreeu', flags: '--no-freeu', description: 'turn FreeU off (wins over config, T2V_FREEU and the other FreeU flags)', bool: true, configurable: false },
   { key: 'b1', flags: '--b1 <x>', description: 'FreeU backbone factor at up_blocks[0], 0..5 (implies --freeu)', defaultText: "the preset's", configurable: true },
@@ -65,9 +70,6 @@ export const FLAG_ALIASES: readonly { readonly flags: string; readonly attr: str
   { flags: '--guidance-scale <scale>', attr: 'guidanceScale', key: 'guidance' },
   { flags: '--sampling-method <name>', attr: 'samplingMethod', key: 'scheduler' },
 ];
-
-/** Scheduler spellings of other tools that mean one of ours exactly. */
-export const SCHEDULER_ALIASES: Readonly<Record<string, (typeof SCHEDULERS)[number]>> = { 'dpm++2m': 'dpmpp2m', 'dpmpp_2m': 'dpmpp2m', dpmsolver: 'dpmpp2m' };
 
 /** The environment variable that fills a flag: T2V_ + the long name in upper snake case. */
 export function envName(spec: FlagSpec): string {

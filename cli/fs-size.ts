@@ -1,16 +1,4 @@
-// Bytes under a folder (symlinks counted as links, so the HF cache's blobs count once) and a human form of them.
-import { lstat, readdir } from 'node:fs/promises';
-import { join } from 'node:path';
-
-export async function folderSize(path: string): Promise<number | undefined> {
-  const st = await lstat(path).catch(() => undefined);
-  if (!st) return undefined;
-  if (!st.isDirectory()) return st.size;
-  let total = 0;
-  const entries = await readdir(path).catch(() => [] as string[]);
-  for (const name of entries) total += (await folderSize(join(path, name))) ?? 0;
-  return total;
-}
+// A byte count in human form (1.5 MiB); folder sizes are models/list.ts folderSize.
 
 export function formatBytes(n: number): string {
   const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];

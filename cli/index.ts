@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // The `t2v` executable: wires the process (argv, streams, signals) to main() and exits with its status.
 import { colorEnabled } from './color.js';
+import { EXIT } from '../core/errors.js';
 import { main } from './main.js';
 
 // Ink's colours come from chalk, which reads FORCE_COLOR when it loads (Ink is imported later, only for terminal screens)
@@ -11,7 +12,7 @@ const onSignal = (): void => {
   // the first Ctrl-C aborts the run (the writers remove their temp files); a second one quits at once
   if (controller.signal.aborted) {
     process.stderr.write('t2v: interrupted again; quitting now\n');
-    process.exit(130);
+    process.exit(EXIT.interrupted);
   }
   controller.abort();
 };

@@ -1,4 +1,5 @@
 // Turns the raw text of one flag (from the command line, T2V_* or config.json) into a checked value, or a UsageError naming the flag.
+import { MAX_SEED } from '../core/common/types.js';
 import { UsageError } from '../core/errors.js';
 
 /** A whole number >= min (and <= max when given). */
@@ -36,7 +37,7 @@ export function parseChoice<T extends string>(flag: string, raw: string, allowed
   return value as T;
 }
 
-export const MAX_SEED = (1n << 64n) - 1n;
+export { MAX_SEED };
 
 /** A seed 0 .. 2^64-1, as torch.Generator.manual_seed takes it. */
 export function parseSeed(flag: string, raw: string): bigint {

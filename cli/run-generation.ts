@@ -2,6 +2,7 @@
 import type { GenerateRequest, GenerateResult, ProgressEvent } from '../core/pipeline/types.js';
 import { packageVersion } from '../models/paths.js';
 import type { Deps, Frames, GenerationMetadata, GenerationPipeline, WrittenOutput } from './deps.js';
+import { scalarsByMetadataKey } from './generation-settings.js';
 import { defaultOutput, type Settings } from './settings.js';
 
 /** What a run reports while it works: the engine's events plus the writer's and which panel is being made. */
@@ -51,6 +52,7 @@ export function toRequest(s: Settings, previewEvery = 0): GenerateRequest {
     width: s.width,
     height: s.height,
     scheduler: s.scheduler,
+    eta: s.eta,
     freeu: s.freeu,
     ...(previewEvery > 0 ? { previewEvery } : {}),
   };
@@ -66,6 +68,7 @@ export function metadataOf(s: Settings, r: GenerateResult, composite?: Generatio
     steps: s.steps,
     guidance: s.guidanceScale,
     scheduler: s.scheduler,
+    eta: s.eta,
     frames: r.frames,
     fps: s.fps,
     width: r.width,
@@ -154,13 +157,9 @@ export function summary(s: Settings, o: Outcome, extra: Readonly<Record<string, 
     prompt: s.prompt,
     negativePrompt: s.negativePrompt ?? null,
     model: { id: r?.modelId ?? s.model ?? 'default', revision: r?.modelRevision ?? null },
-    steps: s.steps,
-    guidance: s.guidanceScale,
-    frames: s.frames,
-    fps: s.fps,
+    ...scalarsByMetadataKey(s),
     width: r?.width ?? s.width,
     height: r?.height ?? s.height,
-    scheduler: s.scheduler,
     freeu: s.freeu,
     device: r?.device ?? null,
     deviceRequested: s.device,

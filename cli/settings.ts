@@ -2,12 +2,14 @@
 import { randomBytes } from 'node:crypto';
 import { UsageError } from '../core/errors.js';
 import type { ModelDefaults } from '../core/pipeline/defaults.js';
-import type { DeviceChoice, FreeUSettings, SchedulerName } from '../core/pipeline/types.js';
+import type { DeviceChoice, FreeUSettings } from '../core/pipeline/types.js';
 import type { Layered, Sourced } from './config.js';
-import { DEVICES, SCHEDULER_ALIASES, SCHEDULERS } from './flags.js';
+import { DEVICES } from './flags.js';
+import { completeScalars, SCALAR_KEYS, scalarSpec, type ScalarKey, type ScalarSettings } from './generation-settings.js';
 import { checkFreeU, parseFreeUValue } from '../core/freeu/params.js';
-import { freeuPreset, type FreeUFactorsOnly } from '../core/freeu/presets.js';
-import { parseBoolean, parseChoice, parseInteger, parseNumber, parseSeed } from './parse.js';
+import type { FreeUFactors, FreeUVersion } from '../core/common/types.js';
+import { freeuPreset } from '../core/freeu/presets.js';
+import { parseBoolean, parseChoice, parseInteger, parseSeed } from './parse.js';
 
 /** Where the result goes and how the run talks: the same in what was given and in the final settings. */
 export interface RunFlags {
@@ -25,50 +27,38 @@ export interface RunFlags {
 }
 
 /** What the user gave, each value checked; absent fields come from the model. */
-export interface GivenFlags extends RunFlags {
+export interface GivenFlags extends RunFlags, Partial<ScalarSettings> {
   readonly prompt?: string;
   readonly negativePrompt?: string;
   readonly model?: string;
   readonly seed?: bigint;
-  readonly steps?: number;
-  readonly guidanceScale?: number;
-  readonly frames?: number;
-  readonly fps?: number;
-  readonly width?: number;
-  readonly height?: number;
-  readonly scheduler?: SchedulerName;
   readonly freeu: GivenFreeU;
+  /** Where each given scalar came from (`--eta`, `T2V_ETA`, a config key), for errors found once the model is known. */
+  readonly scalarLabels?: Readonly<Partial<Record<ScalarKey, string>>>;
 }
 
 export interface GivenFreeU {
   /** true/false when asked for (explicitly or implied by a FreeU flag), undefined when nothing was said. */
   readonly enabled?: boolean;
-  readonly preset?: FreeUFactorsOnly;
+  readonly preset?: FreeUFactors;
   readonly presetName?: string;
   readonly b1?: number;
   readonly b2?: number;
   readonly s1?: number;
   readonly s2?: number;
-  readonly version: 1 | 2;
+  readonly version: FreeUVersion;
   readonly start: number;
   readonly end: number;
   readonly labels: Readonly<Partial<Record<keyof FreeUSettings, string>>>;
 }
 
 /** A complete generation as the CLI runs it. */
-export interface Settings extends RunFlags {
+export interface Settings extends RunFlags, ScalarSettings {
   readonly prompt: string;
   readonly negativePrompt?: string;
   readonly model?: string;
   readonly seed: bigint;
   readonly seedDrawn: boolean;
-  readonly steps: number;
-  readonly guidanceScale: number;
-  readonly frames: number;
-  readonly fps: number;
-  readonly width: number;
-  readonly height: number;
-  readonly scheduler: SchedulerName;
   /** null: FreeU off. */
   readonly freeu: FreeUSettings | null;
   /** The factors --freeu alone would use (for compare and the wizard). */
@@ -97,9 +87,6 @@ export function checkGiven(v: Layered, positionalPrompt?: string): GivenFlags {
   }
   const prompt = positionalPrompt ?? promptFlag;
   if (prompt !== undefined && prompt.trim() === '') throw new UsageError('the prompt is empty; say what the video should show');
-  const guidance = v.guidance ?? v.cfgScale;
-  const optNum = (s: Sourced | undefined, opts: Parameters<typeof parseNumber>[2]) => with_(s, (l, r) => parseNumber(l, r, opts));
-  const optInt = (s: Sourced | undefined, min: number, max?: number) => with_(s, (l, r) => parseInteger(l, r, min, max));
 
   const presetName = text(v.freeuPreset);
   const freeuFlag = v.freeu === undefined ? undefined : bool(v.freeu);
@@ -117,7 +104,7 @@ export function checkGiven(v: Layered, positionalPrompt?: string): GivenFlags {
     ...(enabled !== undefined ? { enabled } : {}),
     ...(presetName !== undefined ? { preset: freeuPreset(presetName, v.freeuPreset!.label), presetName } : {}),
     ...Object.fromEntries(Object.entries(factors).filter(([, x]) => x !== undefined)),
-    version: (freeuValue('version', v.freeuVersion) ?? 1) as 1 | 2,
+    version: (freeuValue('version', v.freeuVersion) ?? 1) as FreeUVersion,
     start: freeuValue('start', v.freeuStart) ?? 0,
     end: freeuValue('end', v.freeuEnd) ?? 1,
     labels,
@@ -135,24 +122,18 @@ export function checkGiven(v: Layered, positionalPrompt?: string): GivenFlags {
     ...(model !== undefined ? { model } : {}),
     // -1 (sd.cpp, A1111) or "random": draw one, as when no seed is given
     ...(v.seed && !/^\s*(-1|random)\s*$/i.test(text(v.seed)!) ? { seed: parseSeed(v.seed.label, text(v.seed)!) } : {}),
-    ...defined('steps', optInt(v.steps, 1, 10_000)),
-    ...defined('guidanceScale', optNum(guidance, { min: 1 })),
-    ...defined('frames', optInt(v.frames, 1, 1024)),
-    ...defined('fps', optNum(v.fps, { min: 0, minExclusive: true, max: 240 })),
-    ...defined('width', optInt(v.width, 8, 8192)),
-    ...defined('height', optInt(v.height, 8, 8192)),
-    ...defined('scheduler', with_(v.scheduler, (l, r) => parseChoice(l, SCHEDULER_ALIASES[r.trim().toLowerCase()] ?? r, SCHEDULERS))),
+    ...givenScalars(v),
     freeu,
     ...(output !== undefined ? { output } : {}),
     device: with_(v.device, (l, r) => parseChoice(l, r, DEVICES)) ?? 'auto',
-    ...defined('threads', optInt(v.threads, 1, 1024)),
+    ...(v.threads ? { threads: parseInteger(v.threads.label, text(v.threads)!, 1, 1024) } : {}),
     overwrite: bool(v.overwrite),
     json: bool(v.json),
     quiet: bool(v.quiet),
     verbose: bool(v.verbose),
     preview: v.preview === undefined ? true : bool(v.preview),
     ...(text(v.previewPath) ? { previewPath: text(v.previewPath)! } : {}),
-    ...defined('previewInterval', optInt(v.previewInterval, 1, 10_000)),
+    ...(v.previewInterval ? { previewInterval: parseInteger(v.previewInterval.label, text(v.previewInterval)!, 1, 10_000) } : {}),
   };
   return given;
 }
@@ -164,8 +145,20 @@ export function withRevision(model: string | undefined, revision: string | undef
   return `${model}@${revision}`;
 }
 
-function defined<K extends string, T>(key: K, value: T | undefined): { [P in K]?: T } {
-  return (value === undefined ? {} : { [key]: value }) as { [P in K]?: T };
+/** Every scalar setting that was given, parsed by its declaration, with where it came from. */
+function givenScalars(v: Layered): Partial<ScalarSettings> & { scalarLabels: Partial<Record<ScalarKey, string>> } {
+  const values: Partial<Record<ScalarKey, ScalarSettings[ScalarKey]>> = {};
+  const scalarLabels: Partial<Record<ScalarKey, string>> = {};
+  for (const key of SCALAR_KEYS) {
+    const spec = scalarSpec(key);
+    const source = [spec.flag.key, ...(spec.aliases ?? [])].map((k) => v[k]).find((x) => x !== undefined);
+    const value = with_(source, spec.parse);
+    if (source === undefined || value === undefined) continue;
+    values[key] = value;
+    scalarLabels[key] = source.label;
+  }
+  // each value was parsed by the spec of its own key
+  return { ...(values as Partial<ScalarSettings>), scalarLabels };
 }
 
 /** A random seed below 2^32 (short enough to read and retype). */
@@ -174,7 +167,7 @@ export function drawSeed(): bigint {
 }
 
 /** FreeU as asked, over the model's preset. */
-export function completeFreeU(g: GivenFreeU, modelPreset: FreeUFactorsOnly): { readonly freeu: FreeUSettings | null; readonly on: FreeUSettings } {
+export function completeFreeU(g: GivenFreeU, modelPreset: FreeUFactors): { readonly freeu: FreeUSettings | null; readonly on: FreeUSettings } {
   const base = g.preset ?? modelPreset;
   const on = checkFreeU(
     {
@@ -195,19 +188,17 @@ export function completeFreeU(g: GivenFreeU, modelPreset: FreeUFactorsOnly): { r
 export function completeSettings(g: GivenFlags, d: ModelDefaults, seed: () => bigint = drawSeed): Settings {
   if (g.prompt === undefined) throw new UsageError('no prompt; give one: t2v "a corgi running on the beach" (or -p), or run t2v in a terminal for the wizard');
   const { freeu, on } = completeFreeU(g.freeu, d.freeu);
+  const scalars = completeScalars(g, d);
+  if (scalars.eta > 0 && scalars.scheduler !== 'ddim') {
+    throw new UsageError(`${g.scalarLabels?.eta ?? '--eta'} ${scalars.eta}: eta applies to the ddim scheduler only, not ${scalars.scheduler}; use --scheduler ddim or --eta 0`);
+  }
   return {
     prompt: g.prompt,
     ...(g.negativePrompt !== undefined ? { negativePrompt: g.negativePrompt } : {}),
     ...(g.model !== undefined ? { model: g.model } : {}),
     seed: g.seed ?? seed(),
     seedDrawn: g.seed === undefined,
-    steps: g.steps ?? d.steps,
-    guidanceScale: g.guidanceScale ?? d.guidanceScale,
-    frames: g.frames ?? d.frames,
-    fps: g.fps ?? d.fps,
-    width: g.width ?? d.width,
-    height: g.height ?? d.height,
-    scheduler: g.scheduler ?? d.scheduler,
+    ...scalars,
     freeu,
     freeuOn: on,
     ...(g.output !== undefined ? { output: g.output } : {}),

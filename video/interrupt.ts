@@ -1,11 +1,10 @@
 // Interruption: the error an aborted write ends with, and an opt-in SIGINT/SIGTERM -> AbortSignal bridge for the CLI.
-import { T2vError } from '../core/errors.js';
+import { EXIT, InterruptedError as Interrupted } from '../core/errors.js';
 
-/** A write stopped by the AbortSignal (Ctrl-C); exit status 130 as shells use for SIGINT. */
-export class InterruptedError extends T2vError {
+/** A write stopped by the AbortSignal (Ctrl-C): the core InterruptedError, naming the output that was not written. */
+export class InterruptedError extends Interrupted {
   constructor(what: string) {
-    super(`interrupted: ${what} was not written`, 130);
-    this.name = 'InterruptedError';
+    super(`interrupted: ${what} was not written`);
   }
 }
 
@@ -16,7 +15,7 @@ export class InterruptedError extends T2vError {
 export function interruptSignal(): { readonly signal: AbortSignal; dispose(): void } {
   const controller = new AbortController();
   const onSignal = (name: NodeJS.Signals): void => {
-    if (controller.signal.aborted) process.exit(130);
+    if (controller.signal.aborted) process.exit(EXIT.interrupted);
     controller.abort(new Error(`received ${name}`));
   };
   process.on('SIGINT', onSignal);

@@ -1,19 +1,12 @@
 // The generation parameters stored in every output, and their JSON form (write, read back, validate).
+import { ETA_RANGE, isSchedulerName, SCHEDULER_NAMES, type FreeUSettings, type SchedulerName } from '../core/common/types.js';
 import { T2vError } from '../core/errors.js';
 
-export type Scheduler = 'ddim' | 'dpmpp2m' | 'euler';
+export type { SchedulerName as Scheduler } from '../core/common/types.js';
 
 /** FreeU settings; the numbers are kept when it is off so a comparison run can say what "on" meant. */
-export interface FreeUMetadata {
+export interface FreeUMetadata extends FreeUSettings {
   readonly enabled: boolean;
-  readonly version: 1 | 2;
-  readonly b1: number;
-  readonly b2: number;
-  readonly s1: number;
-  readonly s2: number;
-  /** Where in the denoising schedule FreeU is active, as the CLI's --freeu-start/--freeu-end give it. */
-  readonly start: number;
-  readonly end: number;
 }
 
 /** Present on side-by-side and grid outputs: what the panels are. */
@@ -35,7 +28,9 @@ export interface GenerationMetadata {
   readonly seed: string;
   readonly steps: number;
   readonly guidance: number;
-  readonly scheduler: Scheduler;
+  readonly scheduler: SchedulerName;
+  /** DDIM's eta; absent in files written before it was stored (they used 0). */
+  readonly eta?: number;
   readonly frames: number;
   readonly fps: number;
   /** Generated size, before any padding the encoder needed. */
@@ -49,7 +44,6 @@ export interface GenerationMetadata {
   readonly composite?: CompositeMetadata;
 }
 
-const SCHEDULERS: readonly string[] = ['ddim', 'dpmpp2m', 'euler'];
 
 /** JSON on one line; `ascii` escapes non-ASCII as \uXXXX for containers whose text is Latin-1 (PNG tEXt, GIF comments). */
 export function serializeMetadata(meta: GenerationMetadata, ascii = false): string {
@@ -72,7 +66,7 @@ const FIELDS: ReadonlyArray<readonly [string, Check, string]> = [
   ['seed', (v) => typeof v === 'string' && /^\d{1,20}$/.test(v) && BigInt(v) < 2n ** 64n, 'a decimal string, 0 .. 2^64-1'],
   ['steps', posInt, 'a positive integer'],
   ['guidance', num, 'a number'],
-  ['scheduler', (v) => typeof v === 'string' && SCHEDULERS.includes(v), SCHEDULERS.join('|')],
+  ['scheduler', (v) => typeof v === 'string' && isSchedulerName(v), SCHEDULER_NAMES.join('|')],
   ['frames', posInt, 'a positive integer'],
   ['fps', (v) => num(v) && (v as number) > 0, 'a positive number'],
   ['width', posInt, 'a positive integer'],
@@ -91,6 +85,7 @@ const FIELDS: ReadonlyArray<readonly [string, Check, string]> = [
 ];
 
 const OPTIONAL: ReadonlyArray<readonly [string, Check, string]> = [
+  ['eta', (v) => num(v) && (v as number) >= ETA_RANGE.min && (v as number) <= ETA_RANGE.max, `a number in [${ETA_RANGE.min}, ${ETA_RANGE.max}]`],
   ['padded.from', pair, '[width, height]'],
   ['padded.to', pair, '[width, height]'],
   ['composite.layout', (v) => v === 'side-by-side' || v === 'grid', 'side-by-side|grid'],

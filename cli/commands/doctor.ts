@@ -1,7 +1,7 @@
 // `t2v doctor`: what this machine gives t2v: Node, onnxruntime and its execution providers, the WebGPU adapter, ffmpeg, the caches.
 import { Command, Option } from 'commander';
 import type { Context } from '../context.js';
-import { folderSize, formatBytes } from '../fs-size.js';
+import { formatBytes } from '../fs-size.js';
 
 export interface Check {
   readonly name: string;
@@ -48,6 +48,7 @@ export async function runChecks(env: NodeJS.ProcessEnv): Promise<Check[]> {
   } catch (e) {
     checks.push({ name: 'ffmpeg', ok: false, optional: true, value: `${message(e)} (PNG frames still work)` });
   }
+  const { folderSize } = await import('../../models/list.js');
   const def = defaultModelDir();
   const defSize = await folderSize(def);
   checks.push({ name: 'default model', ok: defSize !== undefined, value: defSize === undefined ? `missing (${def})` : `${def} (${formatBytes(defSize)})` });

@@ -16,8 +16,8 @@ async function modelDefaultsOf(id: string, revision: string, env: NodeJS.Process
 
 export async function infoAction(file: string, opts: Readonly<Record<string, unknown>>, ctx: Context): Promise<number> {
   const { readMetadata } = await import('../../video/probe.js');
-  const { describeMetadata } = await import('../../video/describe.js');
-  const { reproduceCommand } = await import('../../video/reproduce.js');
+  const { describeMetadata } = await import('../describe.js');
+  const { reproduceCommand } = await import('../reproduce.js');
   const meta = await readMetadata(file);
   const defaults = await modelDefaultsOf(meta.model.id, meta.model.revision, ctx.io.env);
   const full = reproduceCommand(meta);

@@ -1,6 +1,6 @@
 // `t2v models pull`: shows what it will fetch and how much, asks on a terminal (--yes for scripts), then fetches with a byte bar.
 import { Command, Option } from 'commander';
-import { T2vError, UsageError } from '../../core/errors.js';
+import { InterruptedError, UsageError } from '../../core/errors.js';
 import type { Context } from '../context.js';
 import { byteBar } from '../byte-bar.js';
 import { formatBytes } from '../fs-size.js';
@@ -71,7 +71,7 @@ export async function pullAction(spec: string, opts: Readonly<Record<string, unk
       throw new UsageError(`models pull ${spec}: ${formatBytes(toFetch)} to fetch and no terminal to ask; pass --yes to fetch without asking`);
     }
     const yes = await confirm(ctx, `fetch ${formatBytes(toFetch)}? [y/N] `);
-    if (ctx.signal.aborted) throw new T2vError('interrupted; nothing fetched', 130);
+    if (ctx.signal.aborted) throw new InterruptedError('interrupted; nothing fetched');
     if (!yes) {
       ctx.io.stderr.write('t2v: nothing fetched\n');
       return 1;

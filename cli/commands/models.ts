@@ -1,64 +1,12 @@
 // `t2v models list | info | pull`: the models t2v can use, what one of them defaults to, and fetching one from the Hub.
-import { readdir, readFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { Command, Option } from 'commander';
 import type { Context } from '../context.js';
 import { formatBytes } from '../fs-size.js';
 import { convertCommand } from './models-convert.js';
 import { pullCommand } from './models-pull.js';
 
-export interface ModelEntry {
-  readonly id: string;
-  readonly revision?: string;
-  readonly path: string;
-  readonly bytes?: number;
-  /** One line from the folder's t2v.json: what the model can draw. */
-  readonly description?: string;
-}
-
-async function description(dir: string): Promise<{ description?: string }> {
-  const text = await readFile(join(dir, 't2v.json'), 'utf8').catch(() => undefined);
-  if (text === undefined) return {};
-  try {
-    const d = (JSON.parse(text) as { description?: unknown }).description;
-    return typeof d === 'string' ? { description: d } : {};
-  } catch {
-    return {};
-  }
-}
-
-async function isPipeline(dir: string): Promise<boolean> {
-  const text = await readFile(join(dir, 'model_index.json'), 'utf8').catch(() => undefined);
-  return text !== undefined && /"_class_name"\s*:\s*"TextToVideoSDPipeline"/.test(text);
-}
-
-/** The embedded model and every text-to-video pipeline snapshot in the Hugging Face cache. */
-export async function listModels(env: NodeJS.ProcessEnv): Promise<ModelEntry[]> {
-  const { defaultModelDir, hfHubCacheDir } = await import('../../models/paths.js');
-  const out: ModelEntry[] = [];
-  const def = defaultModelDir();
-  if (await isPipeline(def)) out.push({ id: 'default', path: def, ...(await runSize(def, 'default')), ...(await description(def)) });
-  const hub = hfHubCacheDir(env);
-  for (const repo of (await readdir(hub).catch(() => [] as string[])).sort()) {
-    if (!repo.startsWith('models--')) continue;
-    const id = repo.slice('models--'.length).replace('--', '/');
-    for (const snap of await readdir(join(hub, repo, 'snapshots')).catch(() => [] as string[])) {
-      const dir = join(hub, repo, 'snapshots', snap);
-      if (await isPipeline(dir)) out.push({ id, revision: snap, path: dir, ...(await runSize(dir, id)), ...(await description(dir)) });
-    }
-  }
-  return out;
-}
-
-/** The real size of the files a run reads (symlinks into the HF cache's blobs followed), or nothing when unreadable. */
-async function runSize(dir: string, id: string): Promise<{ bytes?: number }> {
-  const { openModelFolder } = await import('../../models/folder.js');
-  const { runFiles } = await import('../../models/run-files.js');
-  const folder = await openModelFolder(dir, id).catch(() => undefined);
-  return folder ? { bytes: (await runFiles(folder)).bytes } : {};
-}
-
 export async function listAction(opts: Readonly<Record<string, unknown>>, ctx: Context): Promise<number> {
+  const { listModels } = await import('../../models/list.js');
   const models = await listModels(ctx.io.env);
   if (opts.json === true) {
     ctx.io.stdout.write(`${JSON.stringify({ models })}\n`);

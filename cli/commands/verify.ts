@@ -2,9 +2,9 @@
 import { readdir, stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { Command, Option } from 'commander';
-import { T2vError, UsageError } from '../../core/errors.js';
+import { InterruptedError, UsageError } from '../../core/errors.js';
 import type { CaseReport } from '../../core/verify/run.js';
-import type { Device } from '../../core/verify/types.js';
+import type { Device } from '../../core/runtime/device-names.js';
 import type { Context } from '../context.js';
 import { parseChoice } from '../parse.js';
 
@@ -42,7 +42,7 @@ export async function verifyAction(opts: Readonly<Record<string, unknown>>, ctx:
   let failed = 0;
   let runs = 0;
   for (const dir of await caseDirs(golden)) {
-    if (ctx.signal.aborted) throw new T2vError('interrupted', 130);
+    if (ctx.signal.aborted) throw new InterruptedError();
     let report: CaseReport;
     try {
       report = await verify(dir, device);

@@ -2,7 +2,7 @@
 import { createHash } from 'node:crypto';
 import { hostname } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { Job, type Queue } from 'bullmq';
+import { Job } from 'bullmq';
 import { T2vError } from '../../core/errors.js';
 import { InterruptedError } from '../../video/interrupt.js';
 import type { Layered } from '../config.js';

@@ -1,7 +1,7 @@
 // After a wizard run: what was made, with which settings, the command that repeats it, and what to do next.
 import { Box, Text, useInput } from 'ink';
 import { useState } from 'react';
-import { reproduceCommand } from '../../video/reproduce.js';
+import { reproduceCommand } from '../reproduce.js';
 import type { Outcome } from '../run-generation.js';
 import { shownAnswer } from './Wizard.js';
 import type { Answers, WizardField } from './wizard-fields.js';

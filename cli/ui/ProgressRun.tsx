@@ -32,7 +32,6 @@ export function ProgressRun({ start, cancelling, onFinish }: ProgressRunProps) {
       live = false;
     };
     // the run starts once per mount
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, []);
   const shown: ProgressState = cancelling && !['done', 'failed', 'cancelled'].includes(state.phase) ? { ...state, phase: 'cancelling' } : state;
   return <ProgressScreen state={shown} />;

@@ -1,5 +1,5 @@
 // The Ink progress screen for a run whose settings are known (a prompt was given on a terminal).
-import { T2vError } from '../../core/errors.js';
+import { InterruptedError } from '../../core/errors.js';
 import type { Context } from '../context.js';
 import type { Outcome, Report } from '../run-generation.js';
 import { renderApp } from './render-app.js';
@@ -8,5 +8,5 @@ export async function showProgress(ctx: Context, run: (report: Report) => Promis
   const end = await renderApp(ctx, { start: (_answers, report) => run(report) });
   if (end.outcome) return end.outcome;
   if (end.error !== undefined) throw end.error;
-  throw new T2vError('interrupted', 130);
+  throw new InterruptedError();
 }

@@ -1,7 +1,7 @@
 // The wizard's "advanced" group: scheduler, guidance, fps, device and FreeU's version and step range, asked only on request.
 import type { ModelDefaults } from '../../core/pipeline/defaults.js';
-import type { DeviceChoice, SchedulerName } from '../../core/pipeline/types.js';
-import { DEVICES, SCHEDULERS } from '../flags.js';
+import type { DeviceChoice } from '../../core/pipeline/types.js';
+import { DEVICES } from '../flags.js';
 import { parseChoice, parseNumber } from '../parse.js';
 import type { GivenFlags } from '../settings.js';
 import type { Answers, WizardField } from './wizard-fields.js';
@@ -18,8 +18,8 @@ function problem(f: () => unknown): string | undefined {
 const advanced = (a: Answers): boolean => a.advanced === 'yes';
 const freeuOn = (a: Answers): boolean => advanced(a) && (a.freeu ?? 'off') !== 'off';
 
-/** The group, after the FreeU answer; `defaults` follows the model answer. */
-export function advancedFields(given: GivenFlags, defaults: () => ModelDefaults): WizardField[] {
+/** The group, after the FreeU answer; `scheduling` (the scheduler and DDIM eta fields) leads it; `defaults` follows the model. */
+export function advancedFields(given: GivenFlags, defaults: () => ModelDefaults, scheduling: readonly WizardField[]): WizardField[] {
   const fraction = (name: string) => (raw: string) => problem(() => parseNumber(name, raw, { min: 0, max: 1 }));
   return [
     {
@@ -31,13 +31,7 @@ export function advancedFields(given: GivenFlags, defaults: () => ModelDefaults)
       ],
       initial: () => 'no',
     },
-    {
-      key: 'scheduler',
-      label: 'Scheduler',
-      when: advanced,
-      choices: () => SCHEDULERS.map((s) => ({ value: s, label: s === defaults().scheduler ? `${s} (the model's)` : s })),
-      initial: () => given.scheduler ?? defaults().scheduler,
-    },
+    ...scheduling,
     { key: 'guidance', label: 'Guidance', hint: 'classifier-free guidance scale, >= 1 (1 turns it off)', when: advanced, initial: () => String(given.guidanceScale ?? defaults().guidanceScale), check: (raw) => problem(() => parseNumber('guidance', raw, { min: 1 })) },
     { key: 'fps', label: 'Frames per second', when: advanced, initial: () => String(given.fps ?? defaults().fps), check: (raw) => problem(() => parseNumber('fps', raw, { min: 0, minExclusive: true, max: 240 })) },
     { key: 'device', label: 'Device', when: advanced, choices: () => DEVICES.map((d) => ({ value: d, label: d === 'auto' ? 'auto (webgpu when an adapter works, else cpu)' : d })), initial: () => given.device },
@@ -55,7 +49,7 @@ export function advancedFields(given: GivenFlags, defaults: () => ModelDefaults)
 }
 
 /** The group's answers as the flags would have said them (unanswered: as given). */
-export function advancedFromAnswers(a: Answers, given: GivenFlags): Partial<Pick<GivenFlags, 'scheduler' | 'guidanceScale' | 'fps' | 'device'>> & { freeu: Pick<GivenFlags['freeu'], 'version' | 'start' | 'end'> } {
+export function advancedFromAnswers(a: Answers, given: GivenFlags): Partial<Pick<GivenFlags, 'guidanceScale' | 'fps' | 'device'>> & { freeu: Pick<GivenFlags['freeu'], 'version' | 'start' | 'end'> } {
   const on = advanced(a);
   const freeu = {
     version: (freeuOn(a) && a.freeuVersion === '2' ? 2 : freeuOn(a) && a.freeuVersion === '1' ? 1 : given.freeu.version) as 1 | 2,
@@ -65,7 +59,6 @@ export function advancedFromAnswers(a: Answers, given: GivenFlags): Partial<Pick
   if (!on) return { freeu };
   return {
     freeu,
-    ...(a.scheduler !== undefined ? { scheduler: parseChoice('scheduler', a.scheduler, SCHEDULERS) as SchedulerName } : {}),
     ...(a.guidance !== undefined ? { guidanceScale: parseNumber('guidance', a.guidance, { min: 1 }) } : {}),
     ...(a.fps !== undefined ? { fps: parseNumber('fps', a.fps, { min: 0, minExclusive: true, max: 240 }) } : {}),
     ...(a.device !== undefined ? { device: parseChoice('device', a.device, DEVICES) as DeviceChoice } : {}),

@@ -1,5 +1,8 @@
 // The wizard's questions as data: what each asks, what Enter accepts, how an answer is checked, and the answers as Settings.
 import type { ModelDefaults } from '../../core/pipeline/defaults.js';
+import { SCHEDULER_NAMES, type FreeUFactors } from '../../core/common/types.js';
+import { longName } from '../flags.js';
+import { scalarSpec, type ScalarKey } from '../generation-settings.js';
 import { parseFreeUValue } from '../../core/freeu/params.js';
 import { FREEU_PRESETS, isPresetName, presetNames } from '../../core/freeu/presets.js';
 import { parseInteger, parseSeed } from '../parse.js';
@@ -56,7 +59,7 @@ export function parseSize(raw: string): { width: number; height: number } {
   return { width: parseInteger('width', m[1]!, 8, 8192), height: parseInteger('height', m[2]!, 8, 8192) };
 }
 
-export function parseFactors(raw: string): { b1: number; b2: number; s1: number; s2: number } {
+export function parseFactors(raw: string): FreeUFactors {
   const parts = raw.trim().split(/[\s,]+/);
   if (parts.length !== 4) throw new Error(`FreeU factors ${raw}: give four numbers b1 b2 s1 s2, like 1.2 1.4 0.9 0.2`);
   const [b1, b2, s1, s2] = parts as [string, string, string, string];
@@ -77,6 +80,16 @@ export function freeuFromAnswers(a: Answers, given: GivenFreeU): GivenFreeU {
   if (choice === 'custom') return { ...base, enabled: true, ...parseFactors(a.factors ?? '') };
   if (choice === 'given') return { ...given, enabled: true };
   return isPresetName(choice) ? { ...base, enabled: true, preset: FREEU_PRESETS[choice], presetName: choice } : { ...base, enabled: false };
+}
+
+/** The scheduler answer that asks for DDIM's eta next. */
+const DDIM_ETA = 'ddim-eta';
+
+/** A question for one declared scalar setting: its wizard label, checked by its declared parser. */
+function scalarField(key: ScalarKey, initial: () => string): WizardField {
+  const spec = scalarSpec(key);
+  const name = longName(spec.flag);
+  return { key, label: spec.wizard ?? name, initial, check: (raw) => tryParse(() => spec.parse(name, raw)) };
 }
 
 /** The questions, in order; `defaults` follows the model answer. */
@@ -101,9 +114,9 @@ export function wizardFields(given: GivenFlags, first: ModelDefaults, env: Wizar
         }
       },
     },
-    { key: 'frames', label: 'Frames', initial: () => String(given.frames ?? defaults.frames), check: (raw) => tryParse(() => parseInteger('frames', raw, 1, 1024)) },
+    scalarField('frames', () => String(given.frames ?? defaults.frames)),
     { key: 'size', label: 'Size', hint: 'width x height', initial: () => `${given.width ?? defaults.width}x${given.height ?? defaults.height}`, check: (raw) => tryParse(() => parseSize(raw)) },
-    { key: 'steps', label: 'Steps', initial: () => String(given.steps ?? defaults.steps), check: (raw) => tryParse(() => parseInteger('steps', raw, 1, 10_000)) },
+    scalarField('steps', () => String(given.steps ?? defaults.steps)),
     { key: 'seed', label: 'Seed', hint: 'drawn at random; type another to change', initial: () => String(drawnSeed), check: (raw) => tryParse(() => parseSeed('seed', raw)) },
     {
       key: 'freeu',
@@ -130,7 +143,20 @@ export function wizardFields(given: GivenFlags, first: ModelDefaults, env: Wizar
       },
       check: (raw) => tryParse(() => parseFactors(raw)),
     },
-    ...advancedFields(given, () => defaults),
+    ...advancedFields(given, () => defaults, [
+      {
+        key: 'scheduler',
+        label: 'Scheduler',
+        when: (a) => a.advanced === 'yes',
+        choices: () => [
+          ...SCHEDULER_NAMES.map((s) => ({ value: s, label: s === defaults.scheduler ? `${s} (the model's)` : s })),
+          { value: DDIM_ETA, label: 'ddim with eta (seeded noise each step)' },
+        ],
+        initial: () => ((given.eta ?? 0) > 0 ? DDIM_ETA : given.scheduler ?? defaults.scheduler),
+        check: (raw) => (raw === DDIM_ETA ? undefined : tryParse(() => scalarSpec('scheduler').parse('scheduler', raw))),
+      },
+      { ...scalarField('eta', () => String((given.eta ?? 0) > 0 ? given.eta : 1)), when: (a) => a.advanced === 'yes' && a.scheduler === DDIM_ETA },
+    ]),
     {
       key: 'output',
       label: 'Output',
@@ -155,17 +181,20 @@ export function answersToSettings(a: Answers, given: GivenFlags, defaults: Model
   const seed = parseSeed('seed', a.seed ?? String(drawnSeed));
   const negative = (a.negativePrompt ?? '').trim();
   const model = (a.model ?? '').trim();
+  const withEta = a.scheduler === DDIM_ETA;
   const g: GivenFlags = {
     ...given,
     prompt: (a.prompt ?? '').trim(),
     ...(negative ? { negativePrompt: negative } : {}),
     ...(model && model !== 'default' ? { model } : {}),
-    frames: parseInteger('frames', a.frames ?? String(defaults.frames), 1, 1024),
+    frames: scalarSpec('frames').parse('frames', a.frames ?? String(defaults.frames)),
     width,
     height,
-    steps: parseInteger('steps', a.steps ?? String(defaults.steps), 1, 10_000),
+    steps: scalarSpec('steps').parse('steps', a.steps ?? String(defaults.steps)),
     seed,
     ...advancedFromAnswers(a, given),
+    scheduler: withEta ? 'ddim' : scalarSpec('scheduler').parse('scheduler', a.scheduler ?? given.scheduler ?? defaults.scheduler),
+    eta: withEta ? scalarSpec('eta').parse('eta', a.eta ?? '1') : a.advanced === 'yes' ? 0 : given.eta ?? 0,
     freeu: freeuFromAnswers(a, { ...given.freeu, ...advancedFromAnswers(a, given).freeu }),
     ...(a.output ? { output: a.output.trim() } : {}),
   };

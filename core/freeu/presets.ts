@@ -1,12 +1,7 @@
 // Named FreeU factors: the official repository's recommendations per base model, and diffusers' documented video values.
+import type { FreeUFactors } from '../common/types.js';
 import { UsageError } from '../errors.js';
 
-export interface FreeUFactorsOnly {
-  readonly b1: number;
-  readonly b2: number;
-  readonly s1: number;
-  readonly s2: number;
-}
 
 export const FREEU_PRESETS = {
   modelscope: { b1: 1.2, b2: 1.4, s1: 0.9, s2: 0.2 },
@@ -15,7 +10,7 @@ export const FREEU_PRESETS = {
   sd15: { b1: 1.5, b2: 1.6, s1: 0.9, s2: 0.2 },
   sd21: { b1: 1.4, b2: 1.6, s1: 0.9, s2: 0.2 },
   sdxl: { b1: 1.3, b2: 1.4, s1: 0.9, s2: 0.2 },
-} as const satisfies Readonly<Record<string, FreeUFactorsOnly>>;
+} as const satisfies Readonly<Record<string, FreeUFactors>>;
 
 export type FreeUPresetName = keyof typeof FREEU_PRESETS;
 
@@ -28,7 +23,7 @@ export function isPresetName(name: string): name is FreeUPresetName {
 }
 
 /** The preset's factors; `label` names where the name came from (default `--freeu-preset`). Case and surrounding blanks are ignored. */
-export function freeuPreset(name: string, label = '--freeu-preset'): FreeUFactorsOnly {
+export function freeuPreset(name: string, label = '--freeu-preset'): FreeUFactors {
   const key = name.trim().toLowerCase();
   if (!isPresetName(key)) throw new UsageError(`${label} ${name}: unknown FreeU preset; allowed: ${presetNames().join(', ')}`);
   return FREEU_PRESETS[key];

@@ -1,6 +1,6 @@
 // Plain FFT-based FreeU reference in float64: diffusers' utils/torch_utils.py fourier_filter / apply_freeu (v1) and ChenyangSi/FreeU free_lunch_utils.py (v2).
 import { dftAxis } from './dft.js';
-import type { FreeUFactors } from './types.js';
+import type { FreeUStep } from './types.js';
 
 export type Dims4 = readonly [batch: number, channels: number, height: number, width: number];
 
@@ -85,7 +85,7 @@ export function applyFreeU(
   hs: Float32Array,
   dims: Dims4,
   resolutionIdx: number,
-  factors: FreeUFactors,
+  factors: FreeUStep,
   skipDims: Dims4 = dims,
 ): { h: Float32Array; hs: Float32Array } {
   if (resolutionIdx !== 0 && resolutionIdx !== 1) return { h: h.slice(), hs: hs.slice() };

@@ -1,5 +1,6 @@
 // Generation defaults for a model: diffusers' TextToVideoSDPipeline values unless the folder's t2v.json says otherwise.
 import { join } from 'node:path';
+import { isSchedulerName, SCHEDULER_NAMES, type FreeUFactors } from '../common/types.js';
 import { T2vError } from '../errors.js';
 import { asObject, readJsonFile } from '../../models/json.js';
 import { isFile } from '../../models/safetensors.js';
@@ -17,7 +18,7 @@ export interface ModelDefaults {
   readonly fps: number;
   readonly scheduler: SchedulerName;
   /** The model's FreeU preset (what `--freeu` alone applies). */
-  readonly freeu: { readonly b1: number; readonly b2: number; readonly s1: number; readonly s2: number };
+  readonly freeu: FreeUFactors;
 }
 
 /** diffusers' TextToVideoSDPipeline defaults and the FreeU values diffusers documents for ModelScope. */
@@ -63,7 +64,7 @@ export async function defaultsForParts(parts: PipelineParts): Promise<ModelDefau
   const d = asObject(t2v.defaults ?? {}, `${t2vPath} defaults`);
   const f = asObject(t2v.freeu ?? base.freeu, `${t2vPath} freeu`);
   const sched = d.scheduler === undefined ? base.scheduler : String(d.scheduler);
-  if (!['ddim', 'dpmpp2m', 'euler'].includes(sched)) throw new T2vError(`${t2vPath}: defaults.scheduler must be ddim, dpmpp2m or euler`);
+  if (!isSchedulerName(sched)) throw new T2vError(`${t2vPath}: defaults.scheduler must be one of ${SCHEDULER_NAMES.join(', ')}`);
   return {
     name: typeof t2v.name === 'string' ? t2v.name : base.name,
     ...(typeof t2v.description === 'string' ? { description: t2v.description } : {}),
@@ -73,7 +74,7 @@ export async function defaultsForParts(parts: PipelineParts): Promise<ModelDefau
     steps: num(d, 'steps', base.steps, t2vPath),
     guidanceScale: num(d, 'guidance_scale', base.guidanceScale, t2vPath),
     fps: num(d, 'fps', base.fps, t2vPath),
-    scheduler: sched as SchedulerName,
+    scheduler: sched,
     freeu: { b1: num(f, 'b1', base.freeu.b1, t2vPath), b2: num(f, 'b2', base.freeu.b2, t2vPath), s1: num(f, 's1', base.freeu.s1, t2vPath), s2: num(f, 's2', base.freeu.s2, t2vPath) },
   };
 }

@@ -37,3 +37,14 @@ export function framesIntoBatch(x: Float32Array, channels: number, frames: numbe
   }
   return out;
 }
+
+/** (F, C, h, w) -> (1, C, F, h, w): the inverse of framesIntoBatch (diffusers' reshape back after a scheduler step). */
+export function batchIntoFrames(x: Float32Array, channels: number, frames: number, plane: number): Float32Array {
+  const out = new Float32Array(x.length);
+  for (let f = 0; f < frames; f++) {
+    for (let c = 0; c < channels; c++) {
+      out.set(x.subarray((f * channels + c) * plane, (f * channels + c + 1) * plane), (c * frames + f) * plane);
+    }
+  }
+  return out;
+}

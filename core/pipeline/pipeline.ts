@@ -20,7 +20,7 @@
 //   'keep': each session is created on first use and kept until `release()`: for many videos in one process
 //     (compare, sweep, batch, verify), each network's session is created once. Peak memory: all three networks.
 // `stats.sessionsCreated` counts the sessions made per network.
-import { randn, randomSeed } from '../rng/index.js';
+import { fillNormal, randomSeed, TorchGenerator } from '../rng/index.js';
 import { resolveDevice, type Device, type DeviceChoice, type LoadOptions } from '../runtime/index.js';
 import { createScheduler, type Scheduler } from '../schedulers/index.js';
 import { loadTokenizer, type ClipTokenizer } from '../tokenizer/index.js';
@@ -64,6 +64,10 @@ export interface DenoiseInput {
   readonly embeds: PromptEmbeddings;
   readonly guidanceScale: number;
   readonly freeu: FreeUSettings | null;
+  /** DDIM's eta (default 0); > 0 needs `generator`. */
+  readonly eta?: number;
+  /** prepareLatents' generator, continued: it draws each step's variance noise when eta > 0. */
+  readonly generator?: TorchGenerator;
 }
 
 export interface DenoiseHooks extends GenerateHooks {
@@ -81,6 +85,8 @@ export interface PreparedLatents {
   /** noise * scheduler.init_noise_sigma: the first input of the denoising loop. */
   readonly latents: Float32Array;
   readonly dims: LatentDims;
+  /** torch.Generator('cpu').manual_seed(seed) after drawing the noise: what the scheduler draws from next. */
+  readonly generator: TorchGenerator;
 }
 
 export interface Pipeline {
@@ -156,8 +162,9 @@ export function pipelineFromParts(parts: PipelineParts, defaults: ModelDefaults,
 
     prepareLatents(size, seed, scheduler) {
       const dims: LatentDims = [1, parts.unetConfig.inChannels, size.frames, size.height / scale, size.width / scale];
-      const noise = randn(dims, seed);
-      return { noise, latents: scaleInitialNoise(noise, scheduler.initNoiseSigma), dims };
+      const generator = new TorchGenerator().manualSeed(seed);
+      const noise = fillNormal(new Float32Array(dims.reduce((a, b) => a * b, 1)), generator);
+      return { noise, latents: scaleInitialNoise(noise, scheduler.initNoiseSigma), dims, generator };
     },
 
     async denoise(input, hooks = {}) {
@@ -168,6 +175,8 @@ export function pipelineFromParts(parts: PipelineParts, defaults: ModelDefaults,
           unet, scheduler: input.scheduler, latents: input.latents, dims: input.dims,
           cond: input.embeds.cond, uncond: input.embeds.uncond, embedDims: input.embeds.dims,
           guidanceScale: input.guidanceScale, freeu: input.freeu,
+          ...(input.eta !== undefined ? { eta: input.eta } : {}),
+          ...(input.generator ? { generator: input.generator } : {}),
           ...(hooks.signal ? { signal: hooks.signal } : {}),
           ...(hooks.onStep ? { onStep: hooks.onStep } : {}),
           ...(hooks.onOutput ? { onOutput: hooks.onOutput } : {}),
@@ -198,14 +207,14 @@ export function pipelineFromParts(parts: PipelineParts, defaults: ModelDefaults,
       throwIfAborted(hooks.signal);
 
       const scheduler = pipe.scheduler(req.scheduler, req.steps);
-      const { latents, dims } = pipe.prepareLatents(req, seed, scheduler);
+      const { latents, dims, generator } = pipe.prepareLatents(req, seed, scheduler);
       let t1 = performance.now();
       let elapsed = 0;
       // the preview's colour map is fitted with the model's own VAE, loaded beside the U-Net for the sampling loop
       const preview = req.previewEvery ? await previewProjector(parts, req, await loadOptions(hooks), dims, report) : undefined;
       let final: Float32Array;
       try {
-        final = await pipe.denoise({ scheduler, latents, dims, embeds, guidanceScale: req.guidanceScale, freeu: req.freeu ?? null }, {
+        final = await pipe.denoise({ scheduler, latents, dims, embeds, guidanceScale: req.guidanceScale, freeu: req.freeu ?? null, eta: req.eta ?? 0, generator }, {
           ...hooks,
           ...(preview ? { onOutput: preview.onOutput } : {}),
           onReady: () => { t1 = performance.now(); },

@@ -1,8 +1,10 @@
 // The denoising loop of TextToVideoSDPipeline: one U-Net call on the guidance batch per step, then a scheduler step.
-import { T2vError } from '../errors.js';
+import { InterruptedError, T2vError } from '../errors.js';
 import { freeuFactorsForStep } from '../freeu/schedule.js';
 import type { Scheduler } from '../schedulers/index.js';
 import type { Unet3dRunner } from '../runtime/index.js';
+import { fillNormal, type TorchGenerator } from '../rng/index.js';
+import { batchIntoFrames } from './frames.js';
 import { applyGuidance, concatBatch, duplicateBatch } from './guidance.js';
 import type { FreeUSettings } from './types.js';
 
@@ -19,6 +21,10 @@ export interface SampleOptions {
   readonly embedDims: readonly [number, number];
   readonly guidanceScale: number;
   readonly freeu?: FreeUSettings | null;
+  /** DDIM's eta (default 0); eta > 0 draws each step's variance noise from `generator`. */
+  readonly eta?: number;
+  /** The generator that drew the initial latents, continued (diffusers passes the same one to the scheduler). */
+  readonly generator?: TorchGenerator;
   readonly signal?: AbortSignal;
   /** Called before each scheduler step with the U-Net's (variance-preserving) input sample and the guided output, for previews. */
   readonly onOutput?: (index: number, sampleVp: Float32Array, output: Float32Array, timestep: number) => Promise<void> | void;
@@ -33,7 +39,16 @@ export function scaleInitialNoise(noise: Float32Array, initNoiseSigma: number): 
 }
 
 export function throwIfAborted(signal?: AbortSignal): void {
-  if (signal?.aborted) throw new T2vError('interrupted', 130);
+  if (signal?.aborted) throw new InterruptedError();
+}
+
+/**
+ * diffusers' DDIMScheduler.step draws randn_tensor(model_output.shape, generator) per step, and the pipeline has reshaped
+ * the latents to (F, C, h, w) first: the draw is in that order, moved back to (1, C, F, h, w) here.
+ */
+export function varianceNoise(generator: TorchGenerator, dims: readonly [number, number, number, number, number]): Float32Array {
+  const [, c, f, h, w] = dims;
+  return batchIntoFrames(fillNormal(new Float32Array(c * f * h * w), generator), c, f, h * w);
 }
 
 export async function sampleLatents(o: SampleOptions): Promise<Float32Array> {
@@ -59,7 +74,9 @@ export async function sampleLatents(o: SampleOptions): Promise<Float32Array> {
     });
     const noise = guided ? applyGuidance(out, o.guidanceScale) : out;
     await o.onOutput?.(i, guided ? input.subarray(0, latents.length) : input, noise, t);
-    latents = o.scheduler.step(noise, t, latents);
+    const eta = o.eta ?? 0;
+    if (eta > 0 && !o.generator) throw new T2vError('sampling with eta > 0 needs the generator of the initial latents');
+    latents = o.scheduler.step(noise, t, latents, eta > 0 ? { eta, varianceNoise: varianceNoise(o.generator!, o.dims) } : {});
     o.onStep?.(i, latents, (performance.now() - started) / 1000);
   }
   return latents;

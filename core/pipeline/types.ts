@@ -1,17 +1,10 @@
 // What a generation asks for, what it reports while it runs, and what it returns: the engine's contract with the UIs.
-import type { FreeUFactors } from '../freeu/types.js';
-import type { Device } from '../verify/types.js';
+import type { FreeUSettings, SchedulerName } from '../common/types.js';
+import type { Device, DeviceChoice } from '../runtime/device-names.js';
 import type { PreviewFrames } from './preview.js';
 
-export type SchedulerName = 'ddim' | 'dpmpp2m' | 'euler';
-export type DeviceChoice = Device | 'auto';
-
-export interface FreeUSettings extends Omit<FreeUFactors, 'version'> {
-  readonly version: 1 | 2;
-  /** FreeU is applied on steps whose index i satisfies start <= i / steps < end (fractions of the sampling steps). */
-  readonly start: number;
-  readonly end: number;
-}
+export type { FreeUSettings, SchedulerName };
+export type { DeviceChoice };
 
 /** One video's settings; the model, device and threads belong to the pipeline (PipelineOptions). */
 export interface GenerateRequest {
@@ -25,6 +18,8 @@ export interface GenerateRequest {
   readonly width: number;
   readonly height: number;
   readonly scheduler: SchedulerName;
+  /** DDIM's eta in [0, 1] (diffusers' `eta`, default 0); > 0 adds seeded variance noise each step. DDIM only. */
+  readonly eta?: number;
   /** Absent or null: FreeU off. */
   readonly freeu?: FreeUSettings | null;
   /** Emit a `preview` event every this many steps (and at the last); absent or 0: no preview. */

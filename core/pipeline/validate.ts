@@ -1,8 +1,8 @@
 // The checks diffusers' TextToVideoSDPipeline.check_inputs makes, on one request against the model's VAE scale factor.
+import { ETA_RANGE, MAX_SEED } from '../common/types.js';
 import { UsageError } from '../errors.js';
 import type { GenerateRequest } from './types.js';
 
-const MAX_SEED = (1n << 64n) - 1n;
 
 /** Checks the numbers of a request against each other and the model; every problem names its flag. */
 export function validateRequest(req: GenerateRequest, scale: number): void {
@@ -16,5 +16,8 @@ export function validateRequest(req: GenerateRequest, scale: number): void {
     if (v % scale !== 0) throw new UsageError(`${flag} ${v}: must be a multiple of ${scale} (the model's VAE scale factor), e.g. ${Math.max(scale, Math.round(v / scale) * scale)}`);
   }
   if (!(req.guidanceScale >= 1)) throw new UsageError(`--guidance ${req.guidanceScale}: expected a number >= 1 (1 turns guidance off)`);
+  const eta = req.eta ?? 0;
+  if (!(eta >= ETA_RANGE.min && eta <= ETA_RANGE.max)) throw new UsageError(`--eta ${eta}: expected a number in [0, 1] (0 is deterministic DDIM)`);
+  if (eta > 0 && req.scheduler !== 'ddim') throw new UsageError(`--eta ${eta}: eta applies to the ddim scheduler only; use --scheduler ddim or drop --eta`);
   if (req.seed !== undefined && (req.seed < 0n || req.seed > MAX_SEED)) throw new UsageError(`--seed ${req.seed}: expected a whole number in 0 .. 2^64-1`);
 }

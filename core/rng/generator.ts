@@ -1,11 +1,11 @@
 // A CPU generator with torch's draw order: `torch.Generator('cpu').manual_seed(seed)` (aten/src/ATen/CPUGeneratorImpl.cpp).
 import { randomBytes } from 'node:crypto';
+import { MAX_SEED } from '../common/types.js';
 import { T2vError } from '../errors.js';
 import { MT19937 } from './mt19937.js';
 
 const TWO_POW_M24 = 2 ** -24;
 const TWO_POW_M53 = 2 ** -53;
-const MAX_SEED = (1n << 64n) - 1n;
 
 export class TorchGenerator {
   /** The last seed set (torch's default seed until manualSeed). */

@@ -3,11 +3,10 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type * as ort from 'onnxruntime-node';
 import { T2vError } from '../errors.js';
-import type { Device } from '../verify/types.js';
+import type { Device, DeviceChoice } from './device-names.js';
 import { probeWebgpu } from './webgpu-probe.js';
 
-export type { Device } from '../verify/types.js';
-export type DeviceChoice = 'auto' | 'cpu' | 'webgpu';
+export type { Device, DeviceChoice } from './device-names.js';
 
 let probed: Promise<string | null> | undefined;
 

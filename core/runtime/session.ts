@@ -2,7 +2,7 @@
 import { availableParallelism } from 'node:os';
 import * as ort from 'onnxruntime-node';
 import { T2vError } from '../errors.js';
-import type { Device } from '../verify/types.js';
+import type { Device } from './device-names.js';
 import { assertDeviceUsable, executionProviders, firstLine } from './device.js';
 import { getOrBuildGraph, type CachedGraph } from '../../models/cache.js';
 import type { NetworkConfig, WeightsSpec } from '../../models/networks/build.js';

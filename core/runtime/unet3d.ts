@@ -1,6 +1,6 @@
 // The U-Net runner: one call per guidance batch, FreeU factors fed as graph inputs.
 import { T2vError } from '../errors.js';
-import { FREEU_OFF, type FreeUFactors } from '../freeu/types.js';
+import { FREEU_OFF, type FreeUStep } from '../freeu/types.js';
 import { parseUnet3dConfig, type Unet3dConfig } from '../../models/configs/unet3d.js';
 import { readPartConfig } from '../../models/folder.js';
 import type { WeightsSpec } from '../../models/networks/build.js';
@@ -13,7 +13,7 @@ export interface Unet3dInputs {
   readonly timestep: number | readonly number[];
   readonly encoderHiddenStates: Float32Array;
   readonly ehsDims: readonly [number, number, number];
-  readonly freeu?: FreeUFactors;
+  readonly freeu?: FreeUStep;
 }
 
 export interface Unet3dRunner {

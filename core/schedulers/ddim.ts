@@ -1,8 +1,9 @@
-// DDIM with eta 0, ported from diffusers schedulers/scheduling_ddim.py.
+// DDIM (eta 0 deterministic, eta > 0 with variance noise), ported from diffusers schedulers/scheduling_ddim.py.
 import { alphasCumprod } from './betas.js';
 import type { SchedulerConfig } from './config.js';
 import { checkSteps, npArangeDown, npLinspace, roundHalfEven } from './spacing.js';
-import type { Scheduler } from './types.js';
+import { T2vError } from '../errors.js';
+import type { Scheduler, StepOptions } from './types.js';
 
 const f = Math.fround;
 
@@ -37,37 +38,50 @@ export class DDIMScheduler implements Scheduler {
     return sample;
   }
 
-  step(eps: Float32Array, timestep: number, sample: Float32Array): Float32Array {
+  /** diffusers' DDIMScheduler.step in float32 as torch computes it; the comments are its formula numbers (DDIM paper). */
+  step(modelOutput: Float32Array, timestep: number, sample: Float32Array, options: StepOptions = {}): Float32Array {
     const c = this.config;
-    const prevT = timestep - Math.floor(c.numTrainTimesteps / this.numInferenceSteps);
-    const aT = this.alphasCumprod[timestep]!;
-    const aPrev = prevT >= 0 ? this.alphasCumprod[prevT]! : this.finalAlphaCumprod;
-    const bT = f(1 - aT);
-    const sqA = f(Math.sqrt(aT));
-    const sqB = f(Math.sqrt(bT));
-    const sqAPrev = f(Math.sqrt(aPrev));
-    // eta = 0: std_dev_t = 0, so the direction coefficient is sqrt(1 - alpha_prev)
-    const dirCoef = f(Math.sqrt(f(1 - aPrev)));
+    const eta = options.eta ?? 0;
+    // 1. get previous step value (=t-1)
+    const prevTimestep = timestep - Math.floor(c.numTrainTimesteps / this.numInferenceSteps);
+    // 2. compute alphas, betas
+    const alphaProdT = this.alphasCumprod[timestep]!;
+    const alphaProdTPrev = prevTimestep >= 0 ? this.alphasCumprod[prevTimestep]! : this.finalAlphaCumprod;
+    const betaProdT = f(1 - alphaProdT);
+    const sqrtAlphaProdT = f(Math.sqrt(alphaProdT));
+    const sqrtBetaProdT = f(Math.sqrt(betaProdT));
+    const sqrtAlphaProdTPrev = f(Math.sqrt(alphaProdTPrev));
+    // 5. compute variance: "sigma_t(eta)" -> see formula (16); _get_variance
+    const variance = f(f(f(1 - alphaProdTPrev) / betaProdT) * f(1 - f(alphaProdT / alphaProdTPrev)));
+    const stdDevT = f(f(eta) * f(Math.sqrt(variance)));
+    // 6. the "direction pointing to x_t" of formula (12) is sqrt(1 - alpha_t-1 - std_dev_t^2) * pred_epsilon
+    const directionCoef = f(Math.sqrt(f(f(1 - alphaProdTPrev) - f(stdDevT * stdDevT))));
+    const noise = eta > 0 ? options.varianceNoise : undefined;
+    if (eta > 0 && (!noise || noise.length !== sample.length)) throw new T2vError('DDIM with eta > 0 needs variance noise shaped like the sample');
     const lim = c.clipSampleRange;
-    const out = new Float32Array(sample.length);
+    const prevSample = new Float32Array(sample.length);
     for (let i = 0; i < sample.length; i++) {
       const x = sample[i]!;
-      const m = eps[i]!;
-      let x0: number;
-      let e: number;
+      const m = modelOutput[i]!;
+      // 3. compute predicted original sample from predicted noise, "predicted x_0" of formula (12)
+      let predOriginalSample: number;
+      let predEpsilon: number;
       if (c.predictionType === 'epsilon') {
-        x0 = f(f(x - f(sqB * m)) / sqA);
-        e = m;
+        predOriginalSample = f(f(x - f(sqrtBetaProdT * m)) / sqrtAlphaProdT);
+        predEpsilon = m;
       } else if (c.predictionType === 'sample') {
-        x0 = m;
-        e = f(f(x - f(sqA * x0)) / sqB);
+        predOriginalSample = m;
+        predEpsilon = f(f(x - f(sqrtAlphaProdT * predOriginalSample)) / sqrtBetaProdT);
       } else {
-        x0 = f(f(sqA * x) - f(sqB * m));
-        e = f(f(sqA * m) + f(sqB * x));
+        predOriginalSample = f(f(sqrtAlphaProdT * x) - f(sqrtBetaProdT * m));
+        predEpsilon = f(f(sqrtAlphaProdT * m) + f(sqrtBetaProdT * x));
       }
-      if (c.clipSample) x0 = Math.min(lim, Math.max(-lim, x0));
-      out[i] = f(sqAPrev * x0) + f(dirCoef * e);
+      // 4. clip "predicted x_0"
+      if (c.clipSample) predOriginalSample = Math.min(lim, Math.max(-lim, predOriginalSample));
+      // 7. x_t-1 without "random noise" of formula (12), then plus std_dev_t * variance_noise when eta > 0
+      const deterministic = f(f(sqrtAlphaProdTPrev * predOriginalSample) + f(directionCoef * predEpsilon));
+      prevSample[i] = noise ? f(deterministic + f(stdDevT * noise[i]!)) : deterministic;
     }
-    return out;
+    return prevSample;
   }
 }

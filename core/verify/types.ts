@@ -1,4 +1,5 @@
 // The contract between `t2v verify` and each reference-case kind it can check.
+import type { Device } from '../runtime/device-names.js';
 import type { SafetensorsFile } from '../../models/safetensors.js';
 
 export type Metric = 'relative' | 'max-abs' | 'exact';
@@ -12,7 +13,7 @@ export interface VerifyRun {
   readonly pass: boolean;
 }
 
-export type Device = 'cpu' | 'webgpu';
+export type { Device };
 
 export interface VerifyContext {
   /** The case folder (holds case.json, tensors.safetensors, model folders). */

@@ -1,5 +1,5 @@
 // Requests to a Hub endpoint: redirects followed by hand (loops named, the token kept to the endpoint), an idle timeout, one-line errors.
-import { T2vError } from '../../core/errors.js';
+import { InterruptedError, T2vError } from '../../core/errors.js';
 
 export interface HubClient {
   /** `$HF_ENDPOINT` or https://huggingface.co, without a trailing slash. */
@@ -45,7 +45,7 @@ export class Idle {
 }
 
 export function interrupted(): T2vError {
-  return new T2vError('interrupted; what was fetched so far stays in the cache as *.incomplete and the next pull resumes it', 130);
+  return new InterruptedError('interrupted; what was fetched so far stays in the cache as *.incomplete and the next pull resumes it');
 }
 
 function causeCode(e: unknown): string | undefined {

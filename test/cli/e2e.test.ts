@@ -38,6 +38,15 @@ describe('t2v end to end (tiny model, cpu)', () => {
     expect(JSON.parse(info.stdout)).toMatchObject({ metadata: { prompt: 'a red circle moving left', seed: '3', steps: 2, freeu: { enabled: true } } });
   });
 
+  it('--eta: a real DDIM eta run stores eta, info prints it and reproduces it', () => {
+    const out = join(dir, 'eta.mp4');
+    expect(t2v(['a red circle', '--model', TINY, '--steps', '2', '--frames', '2', '--seed', '5', '--eta', '0.5', '--device', 'cpu', '-q', '-o', out]).code).toBe(0);
+    const info = JSON.parse(t2v(['info', out, '--json']).stdout) as { metadata: Record<string, unknown>; reproduce: string };
+    expect(info.metadata).toMatchObject({ scheduler: 'ddim', eta: 0.5 });
+    expect(info.reproduce).toContain('--scheduler ddim --eta 0.5 ');
+    expect(t2v(['info', out]).stdout).toContain('2 (ddim, eta 0.5)');
+  });
+
   it('without a seed the drawn one is printed and stored', () => {
     const out = join(dir, 'seed.gif');
     const r = t2v(['a blue square', '--model', TINY, '--steps', '1', '--frames', '2', '--device', 'cpu', '-o', out]);

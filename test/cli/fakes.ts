@@ -1,7 +1,7 @@
 // Test doubles for the CLI: memory streams and an engine that reports progress like the real one without running a network.
 import { resolve, dirname } from 'node:path';
 import { existsSync } from 'node:fs';
-import { UsageError, T2vError } from '../../core/errors.js';
+import { InterruptedError, UsageError, T2vError } from '../../core/errors.js';
 import type { ModelDefaults } from '../../core/pipeline/defaults.js';
 import type { GenerateHooks, PipelineOptions } from '../../core/pipeline/pipeline.js';
 import type { GenerateRequest, GenerateResult } from '../../core/pipeline/types.js';
@@ -64,7 +64,7 @@ export function fakeDeps(opts: { readonly defaults?: ModelDefaults; readonly onS
     onProgress?.({ phase: 'warning', message: 'the prompt is longer than 77 tokens and was truncated' });
     onProgress?.({ phase: 'warning', message: 'the prompt is longer than 77 tokens and was truncated' });
     for (let i = 1; i <= req.steps; i++) {
-      if (hooks.signal?.aborted) throw new T2vError('interrupted', 130);
+      if (hooks.signal?.aborted) throw new InterruptedError();
       opts.onStep?.(i);
       await new Promise((r) => setImmediate(r));
       onProgress?.({ phase: 'step', step: i, total: req.steps, secondsPerStep: 0.5, etaSeconds: 0.5 * (req.steps - i) });

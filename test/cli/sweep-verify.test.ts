@@ -18,7 +18,8 @@ describe('sweep layout', () => {
     [{ b1: [1, 1.2], b2: [1.4, 1.6], s2: [0.2, 0.5] }, 2, ['b1 1 b2 1.4', 'b1 1 b2 1.6', 'b1 1.2 b2 1.4', 'b1 1.2 b2 1.6'], ['s2 0.2', 's2 0.5']],
     [{ b1: [1.3] }, 1, [], ['b1 1.3']],
   ])('%j', (lists, columns, rowLabels, columnLabels) => {
-    const { panels, layout } = sweepPanels(settings, { b1: undefined, b2: undefined, s1: undefined, s2: undefined, ...lists });
+    const none = { b1: undefined, b2: undefined, s1: undefined, s2: undefined };
+    const { panels, layout } = sweepPanels(settings, { ...none, ...lists });
     expect(layout).toMatchObject({ kind: 'grid', columns, rowLabels, columnLabels });
     // the command info gives to remake the grid: every factor's list (a fixed one as its single value)
     const command = layout.kind === 'grid' ? layout.command ?? [] : [];

@@ -105,7 +105,7 @@ const put = (root: string, path: string, data: Uint8Array): void => {
   mkdirSync(join(root, path, '..'), { recursive: true });
   writeFileSync(join(root, path), data);
 };
-const tree = (edit: (e: Record<string, unknown>[]) => unknown[]) => () => ({ tree: edit as Faults['tree'] });
+const tree = (edit: (e: Record<string, unknown>[]) => unknown[]) => () => ({ tree: edit as unknown as Faults['tree'] }) // faults edit the entries as plain records;
 const fileEntry = (path: string, data: Uint8Array) => ({ type: 'file', path, size: data.byteLength, oid: gitOid(data) });
 const HOST = '127\\.0\\.0\\.1:\\d+';
 

@@ -1,9 +1,9 @@
 // Stored metadata: JSON round trip and validation, the `t2v info` text, and the reproducing command line.
 import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { describeMetadata } from '../../video/describe.js';
+import { describeMetadata } from '../../cli/describe.js';
 import { parseMetadata, serializeMetadata, type GenerationMetadata } from '../../video/metadata.js';
-import { reproduceCommand, shellQuote } from '../../video/reproduce.js';
+import { reproduceCommand, shellQuote } from '../../cli/reproduce.js';
 import { sampleMetadata } from './helpers/fixtures.js';
 
 describe('serializeMetadata / parseMetadata', () => {
@@ -111,7 +111,7 @@ describe('reproduceCommand', () => {
     expect(reproduceCommand(sampleMetadata(), { output: 'out dir/clip.mp4' })).toBe(
       "t2v 'an astronaut riding a horse, \"4k\"; café ☃' --negative-prompt 'blurry, low quality'" +
         ' --model ali-vilab/text-to-video-ms-1.7b --revision 8227dddca75a8561bf858d604cc5dae52b954d01' +
-        ' --seed 1234 --steps 25 --guidance 9 --scheduler dpmpp2m --frames 10 --fps 8 --width 64 --height 48' +
+        ' --seed 1234 --steps 25 --guidance 9 --scheduler dpmpp2m --eta 0 --frames 10 --fps 8 --width 64 --height 48' +
         ' --freeu --freeu-version 2 --b1 1.2 --b2 1.4 --s1 0.9 --s2 0.2 --freeu-start 0 --freeu-end 1 --device cpu' +
         " -o 'out dir/clip.mp4'",
     );

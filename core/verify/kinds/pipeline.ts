@@ -2,7 +2,7 @@
 import { join } from 'node:path';
 import { T2vError } from '../../errors.js';
 import { loadPipeline } from '../../pipeline/pipeline.js';
-import type { FreeUSettings, SchedulerName } from '../../pipeline/types.js';
+import type { FreeUFactors, FreeUSettings, SchedulerName } from '../../common/types.js';
 import { openModelFolder } from '../../../models/folder.js';
 import { BOUNDS, compare } from '../metrics.js';
 import type { VerifyContext, VerifyRun } from '../types.js';
@@ -14,8 +14,11 @@ interface PipelineRun {
   readonly scheduler: SchedulerName;
   readonly steps: number;
   readonly guidance_scale: number;
-  readonly freeu: { b1: number; b2: number; s1: number; s2: number } | null;
+  readonly freeu: FreeUFactors | null;
+  /** Seeds the generator: it draws the initial latents, then (eta > 0) each step's variance noise. */
   readonly latents_seed: number;
+  /** DDIM's eta (absent: 0). */
+  readonly eta?: number;
   readonly num_frames: number;
   readonly height: number;
   readonly width: number;
@@ -26,7 +29,9 @@ export async function verifyPipeline(ctx: VerifyContext): Promise<VerifyRun[]> {
   const runs = ctx.caseJson.runs as PipelineRun[] | undefined;
   if (!Array.isArray(runs)) throw new T2vError(`${ctx.dir}/case.json has no runs`);
   // one pipeline for every run, sessions kept: each network loads once, as in diffusers' from_pretrained
-  const pipe = await loadPipeline(await openModelFolder(join(ctx.dir, 'model'), 'golden'), { device: ctx.device, sessions: 'keep' });
+  // the model folder: `model` in case.json (relative to the case), else model/ inside it
+  const modelDir = join(ctx.dir, typeof ctx.caseJson.model === 'string' ? ctx.caseJson.model : 'model');
+  const pipe = await loadPipeline(await openModelFolder(modelDir, 'golden'), { device: ctx.device, sessions: 'keep' });
   const results: VerifyRun[] = [];
   try {
     for (const run of runs) {
@@ -36,11 +41,12 @@ export async function verifyPipeline(ctx: VerifyContext): Promise<VerifyRun[]> {
       if (embeds.uncond) results.push(compare(`${run.key} negative_prompt_embeds`, 'relative', embeds.uncond, await ref('negative_prompt_embeds'), BOUNDS.pipelineLatents));
 
       const scheduler = pipe.scheduler(run.scheduler, run.steps, run.scheduler_config);
-      const { noise, latents, dims } = pipe.prepareLatents({ frames: run.num_frames, height: run.height, width: run.width }, BigInt(run.latents_seed), scheduler);
+      const { noise, latents, dims, generator } = pipe.prepareLatents({ frames: run.num_frames, height: run.height, width: run.width }, BigInt(run.latents_seed), scheduler);
       results.push(compare(`${run.key} latents (seed ${run.latents_seed})`, 'max-abs', noise, await ref('latents'), BOUNDS.rng));
       const steps: Float32Array[] = [];
       const freeu: FreeUSettings | null = run.freeu ? { ...run.freeu, version: 1, start: 0, end: 1 } : null;
-      const final = await pipe.denoise({ scheduler, latents, dims, embeds, guidanceScale: run.guidance_scale, freeu }, { onStep: (_i, x) => steps.push(x) });
+      const input = { scheduler, latents, dims, embeds, guidanceScale: run.guidance_scale, freeu, eta: run.eta ?? 0, generator };
+      const final = await pipe.denoise(input, { onStep: (_i, x) => steps.push(x) });
       for (let i = 0; i < steps.length; i++) {
         results.push(compare(`${run.key} step${i}`, 'relative', steps[i]!, await ref(`step${i}`), BOUNDS.pipelineLatents));
       }

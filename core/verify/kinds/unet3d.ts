@@ -1,7 +1,7 @@
 // `unet3d` reference cases: UNet3DConditionModel(sample, timestep, encoder_hidden_states).sample, FreeU off or on (diffusers v1).
 import { join } from 'node:path';
 import { T2vError } from '../../errors.js';
-import { FREEU_OFF, type FreeUFactors } from '../../freeu/types.js';
+import { FREEU_OFF, type FreeUStep } from '../../freeu/types.js';
 import { loadUnet3d } from '../../runtime/unet3d.js';
 import { BOUNDS, compare } from '../metrics.js';
 import type { VerifyKind, VerifyRun } from '../types.js';
@@ -9,7 +9,7 @@ import type { VerifyKind, VerifyRun } from '../types.js';
 interface Unet3dRun {
   readonly key: string;
   readonly timestep: number | number[];
-  readonly freeu: FreeUFactors;
+  readonly freeu: FreeUStep;
 }
 
 function parseRuns(caseJson: Readonly<Record<string, unknown>>, dir: string): Unet3dRun[] {

@@ -34,7 +34,7 @@ describe('pipeline pieces', () => {
     expect(Array.from(framesIntoBatch(x, 2, 3, 1))).toEqual([0, 10, 1, 11, 2, 12]);
   });
 
-  const base: GenerateRequest = { prompt: 'p', steps: 3, guidanceScale: 6, frames: 4, width: 32, height: 32, scheduler: 'ddim', device: 'cpu' };
+  const base: GenerateRequest = { prompt: 'p', steps: 3, guidanceScale: 6, frames: 4, width: 32, height: 32, scheduler: 'ddim' };
   it.each([
     [{ width: 33 }, /--width 33: must be a multiple of 2/],
     [{ height: 30 }, null],

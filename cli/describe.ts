@@ -1,5 +1,5 @@
 // Human-readable lines for `t2v info`: the stored generation parameters, one per line.
-import type { GenerationMetadata } from './metadata.js';
+import type { GenerationMetadata } from '../video/metadata.js';
 
 function freeuLine(meta: GenerationMetadata): string {
   const f = meta.freeu;
@@ -15,7 +15,7 @@ export function describeMetadata(meta: GenerationMetadata): string {
     ['negative prompt', meta.negativePrompt === '' ? '(none)' : meta.negativePrompt],
     ['model', meta.model.revision === '' ? meta.model.id : `${meta.model.id} @ ${meta.model.revision}`],
     ['seed', meta.seed],
-    ['steps', `${meta.steps} (${meta.scheduler})`],
+    ['steps', `${meta.steps} (${meta.scheduler}${meta.scheduler === 'ddim' ? `, eta ${meta.eta ?? 0}` : ''})`],
     ['guidance', String(meta.guidance)],
     ['frames', `${meta.frames} at ${meta.fps} fps (${seconds} s)`],
     ['size', `${meta.width}x${meta.height}`],

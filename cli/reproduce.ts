@@ -1,5 +1,7 @@
 // The t2v command line that regenerates a file from its stored metadata, quoted for a POSIX shell.
-import type { GenerationMetadata } from './metadata.js';
+import { flagLabel } from './flags.js';
+import { SCALAR_KEYS, scalarSpec } from './generation-settings.js';
+import type { GenerationMetadata } from '../video/metadata.js';
 
 /** Quotes one word for sh/bash/zsh: bare when it is plainly safe, otherwise in single quotes. */
 export function shellQuote(word: string): string {
@@ -23,8 +25,13 @@ export function reproduceCommand(meta: GenerationMetadata, options: { readonly o
   args.push('--negative-prompt', meta.negativePrompt);
   // A model folder has no revision ('').
   args.push('--model', meta.model.id, ...(meta.model.revision !== '' ? ['--revision', meta.model.revision] : []));
-  args.push('--seed', meta.seed, '--steps', String(meta.steps), '--guidance', String(meta.guidance), '--scheduler', meta.scheduler);
-  args.push('--frames', String(meta.frames), '--fps', String(meta.fps), '--width', String(meta.width), '--height', String(meta.height));
+  args.push('--seed', meta.seed);
+  // every scalar setting by its declared flag; eta is spelled out as 0 for files from before it was stored
+  const stored: Readonly<Record<string, unknown>> = { ...meta, eta: meta.eta ?? 0 };
+  for (const key of SCALAR_KEYS) {
+    const spec = scalarSpec(key);
+    args.push(flagLabel(spec.flag), String(stored[spec.metadataKey]));
+  }
   const f = meta.freeu;
   if (composite) args.push(...composite.slice(1));
   else if (f.enabled) {
@@ -60,7 +67,7 @@ function shortCommand(meta: GenerationMetadata, d: ShortDefaults, output: string
   if (meta.model.id !== 'default') args.push('--model', meta.model.id, ...(meta.model.revision !== '' ? ['--revision', meta.model.revision] : []));
   args.push('--seed', meta.seed);
   const pairs: [string, string | number, string | number][] = [
-    ['--steps', meta.steps, d.steps], ['--guidance', meta.guidance, d.guidanceScale], ['--scheduler', meta.scheduler, d.scheduler],
+    ['--steps', meta.steps, d.steps], ['--guidance', meta.guidance, d.guidanceScale], ['--scheduler', meta.scheduler, d.scheduler], ['--eta', meta.eta ?? 0, 0],
     ['--frames', meta.frames, d.frames], ['--fps', meta.fps, d.fps], ['--width', meta.width, d.width], ['--height', meta.height, d.height],
   ];
   for (const [flag, v, def] of pairs) if (String(v) !== String(def)) args.push(flag, String(v));
