@@ -17,7 +17,10 @@ export interface FlopCount {
   readonly total: number;
 }
 
-export function unet3dFlops(cfg: Unet3dConfig, s: StepShape): FlopCount {
+/** `shallowBranch` set: only DeepCache's shallow graph for that branch (models/networks/unet3d.ts `DeepCacheBuild`). */
+export function unet3dFlops(cfg: Unet3dConfig, s: StepShape, shallowBranch?: number): FlopCount {
+  const shallow = shallowBranch !== undefined;
+  const entry = cfg.layersPerBlock - (shallowBranch ?? 0);
   const c = { conv: 0, linear: 0, attention: 0 };
   const N = s.batch * s.frames;
   const temb = cfg.blockOutChannels[0]! * 4;
@@ -59,15 +62,15 @@ export function unet3dFlops(cfg: Unet3dConfig, s: StepShape): FlopCount {
   conv(cfg.inChannels, c0, 9, h * w);
   temporal(c0, 8 * cfg.attentionHeadDim, h * w);
   let cin = c0;
-  for (let i = 0; i < n; i++) {
+  for (let i = 0; i < (shallow ? 1 : n); i++) {
     const cout = cfg.blockOutChannels[i]!;
     sizes.push([h, w]);
-    for (let j = 0; j < cfg.layersPerBlock; j++) {
+    for (let j = 0; j < (shallow ? shallowBranch : cfg.layersPerBlock); j++) {
       resnet(j === 0 ? cin : cout, cout, h * w);
       tempConv(cout, h * w);
       if (cfg.downBlockTypes[i] === 'CrossAttnDownBlock3D') { spatial(cout, h * w); temporal(cout, cout, h * w); }
     }
-    if (i < n - 1) {
+    if (i < n - 1 && !shallow) {
       h = Math.floor((h + 2 * cfg.downsamplePadding - 3) / 2) + 1;
       w = Math.floor((w + 2 * cfg.downsamplePadding - 3) / 2) + 1;
       conv(cout, cout, 9, h * w);
@@ -75,14 +78,16 @@ export function unet3dFlops(cfg: Unet3dConfig, s: StepShape): FlopCount {
     cin = cout;
   }
   const cm = cfg.blockOutChannels[n - 1]!;
-  resnet(cm, cm, h * w); tempConv(cm, h * w); spatial(cm, h * w); temporal(cm, cm, h * w); resnet(cm, cm, h * w); tempConv(cm, h * w);
+  if (!shallow) { resnet(cm, cm, h * w); tempConv(cm, h * w); spatial(cm, h * w); temporal(cm, cm, h * w); resnet(cm, cm, h * w); tempConv(cm, h * w); }
   const rev = [...cfg.blockOutChannels].reverse();
   const skipCh: number[] = [c0];
   for (let i = 0; i < n; i++) { for (let j = 0; j < cfg.layersPerBlock; j++) skipCh.push(cfg.blockOutChannels[i]!); if (i < n - 1) skipCh.push(cfg.blockOutChannels[i]!); }
-  let prev = rev[0]!;
-  for (let i = 0; i < n; i++) {
+  // the shallow graph keeps only the skips of its tail: conv_in's and those of its down_blocks[0] layers
+  if (shallow) skipCh.splice(shallowBranch + 1);
+  let prev = shallow ? (rev[n - 2] ?? rev[0]!) : rev[0]!;
+  for (let i = shallow ? n - 1 : 0; i < n; i++) {
     const cout = rev[i]!;
-    for (let j = 0; j < cfg.layersPerBlock + 1; j++) {
+    for (let j = shallow ? entry : 0; j < cfg.layersPerBlock + 1; j++) {
       resnet((j === 0 ? prev : cout) + skipCh.pop()!, cout, h * w);
       tempConv(cout, h * w);
       if (cfg.upBlockTypes[i] === 'CrossAttnUpBlock3D') { spatial(cout, h * w); temporal(cout, cout, h * w); }

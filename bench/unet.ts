@@ -1,4 +1,4 @@
-// `npm run bench`: the ModelScope U-Net from random weights on CPU or WebGPU: build, session, guidance step, FLOP/s beside a MatMul roofline.
+// `npm run bench` (`-- --sampling`: bench/sampling.ts): the ModelScope U-Net from random weights on CPU or WebGPU: build, session, guidance step, FLOP/s beside a MatMul roofline.
 // Each phase runs in its own child process so that its peak RSS is its own.
 import { fork } from 'node:child_process';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
@@ -17,6 +17,7 @@ import type { Device } from '../core/runtime/device-names.js';
 import { unet3dFlops, type StepShape } from './flops.js';
 import { processMemoryMiB } from './process-memory.js';
 import { fileBuilds, type FileBuild } from './file-builds.js';
+import { samplingBench } from './sampling.js';
 
 const SMALL_UNET: Readonly<Record<string, unknown>> = {
   block_out_channels: [32, 64, 128, 128], layers_per_block: 2, attention_head_dim: 8, cross_attention_dim: 64, norm_num_groups: 8, in_channels: 4, out_channels: 4,
@@ -190,6 +191,7 @@ const median = (xs: number[]): number => { const s = [...xs].sort((a, b) => a - 
 
 async function main(): Promise<void> {
   const argv = process.argv.slice(2);
+  if (argv.includes('--sampling')) return samplingBench(argv);
   const args = parseArgs(argv);
   if (args.phase && args.dir) {
     const r = args.phase === 'build' ? await phaseBuild(args, args.dir) : await phaseRun(args, args.dir);

@@ -7,6 +7,12 @@ function freeuLine(meta: GenerationMetadata): string {
   return f.enabled ? `on (${params})` : 'off';
 }
 
+function samplingLine(s: NonNullable<GenerationMetadata['sampling']>): string {
+  const dc = s.deepCache ? `DeepCache every ${s.deepCache.interval} (branch ${s.deepCache.branch}, ${s.deepCache.schedule})` : 'DeepCache off';
+  const gi = s.guidanceInterval ? `guidance on steps in [${s.guidanceInterval.join(', ')})` : 'guidance on every step';
+  return `${s.fast ? '--fast: ' : ''}${dc}; ${gi}`;
+}
+
 /** `label: value` lines, labels padded to one column; the CLI prints them as they are. */
 export function describeMetadata(meta: GenerationMetadata): string {
   const seconds = (meta.frames / meta.fps).toFixed(2);
@@ -20,6 +26,7 @@ export function describeMetadata(meta: GenerationMetadata): string {
     ['frames', `${meta.frames} at ${meta.fps} fps (${seconds} s)`],
     ['size', `${meta.width}x${meta.height}`],
     ['FreeU', freeuLine(meta)],
+    ...(meta.sampling ? [['sampling', samplingLine(meta.sampling)] as [string, string]] : []),
     ['device', meta.device],
     ['t2v', meta.t2v],
   ];

@@ -38,6 +38,12 @@ export function reproduceCommand(meta: GenerationMetadata, options: { readonly o
     args.push('--freeu', '--freeu-version', String(f.version), '--b1', String(f.b1), '--b2', String(f.b2), '--s1', String(f.s1), '--s2', String(f.s2));
     args.push('--freeu-start', String(f.start), '--freeu-end', String(f.end));
   }
+  // spelled out, off included (not --fast), so neither the model's preset nor a config can change the result
+  if (meta.sampling) {
+    const dc = meta.sampling.deepCache;
+    args.push('--deep-cache', String(dc?.interval ?? 1), ...(dc ? ['--deep-cache-branch', String(dc.branch), '--deep-cache-schedule', dc.schedule] : []));
+    args.push('--guidance-interval', (meta.sampling.guidanceInterval ?? [0, 1]).join(','));
+  }
   args.push('--device', meta.device);
   if (options.output !== undefined) args.push('-o', options.output);
   return args.map(shellQuote).join(' ');

@@ -55,7 +55,14 @@ export function toRequest(s: Settings, previewEvery = 0): GenerateRequest {
     eta: s.eta,
     freeu: s.freeu,
     ...(previewEvery > 0 ? { previewEvery } : {}),
+    deepCache: s.deepCache,
+    guidanceInterval: s.guidanceInterval,
   };
+}
+
+/** The sampling-speed settings as stored and reported (null = off). */
+export function samplingOf(s: Settings): NonNullable<GenerationMetadata['sampling']> {
+  return { fast: s.fast, deepCache: s.deepCache, guidanceInterval: s.guidanceInterval ? [...s.guidanceInterval] : null };
 }
 
 /** The metadata stored in the output: enough to reproduce it. */
@@ -75,6 +82,7 @@ export function metadataOf(s: Settings, r: GenerateResult, composite?: Generatio
     height: r.height,
     model: { id: r.modelId, revision: r.modelRevision ?? '' },
     freeu: { enabled: s.freeu !== null, ...(s.freeu ?? s.freeuOn) },
+    sampling: samplingOf(s),
     device: r.device,
     ...(composite ? { composite } : {}),
   };
@@ -161,6 +169,8 @@ export function summary(s: Settings, o: Outcome, extra: Readonly<Record<string, 
     width: r?.width ?? s.width,
     height: r?.height ?? s.height,
     freeu: s.freeu,
+    sampling: samplingOf(s),
+    unetCalls: r?.unetCalls ?? null,
     device: r?.device ?? null,
     deviceRequested: s.device,
     threads: s.threads ?? null,

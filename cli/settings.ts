@@ -10,6 +10,7 @@ import { checkFreeU, parseFreeUValue } from '../core/freeu/params.js';
 import type { FreeUFactors, FreeUVersion } from '../core/common/types.js';
 import { freeuPreset } from '../core/freeu/presets.js';
 import { parseBoolean, parseChoice, parseInteger, parseSeed } from './parse.js';
+import { checkSpeed, completeSpeed, type GivenSpeed, type SpeedSettings } from './speed.js';
 
 /** Where the result goes and how the run talks: the same in what was given and in the final settings. */
 export interface RunFlags {
@@ -35,6 +36,7 @@ export interface GivenFlags extends RunFlags, Partial<ScalarSettings> {
   readonly freeu: GivenFreeU;
   /** Where each given scalar came from (`--eta`, `T2V_ETA`, a config key), for errors found once the model is known. */
   readonly scalarLabels?: Readonly<Partial<Record<ScalarKey, string>>>;
+  readonly speed: GivenSpeed;
 }
 
 export interface GivenFreeU {
@@ -53,7 +55,7 @@ export interface GivenFreeU {
 }
 
 /** A complete generation as the CLI runs it. */
-export interface Settings extends RunFlags, ScalarSettings {
+export interface Settings extends RunFlags, ScalarSettings, SpeedSettings {
   readonly prompt: string;
   readonly negativePrompt?: string;
   readonly model?: string;
@@ -124,6 +126,7 @@ export function checkGiven(v: Layered, positionalPrompt?: string): GivenFlags {
     ...(v.seed && !/^\s*(-1|random)\s*$/i.test(text(v.seed)!) ? { seed: parseSeed(v.seed.label, text(v.seed)!) } : {}),
     ...givenScalars(v),
     freeu,
+    speed: checkSpeed(v),
     ...(output !== undefined ? { output } : {}),
     device: with_(v.device, (l, r) => parseChoice(l, r, DEVICES)) ?? 'auto',
     ...(v.threads ? { threads: parseInteger(v.threads.label, text(v.threads)!, 1, 1024) } : {}),
@@ -188,7 +191,9 @@ export function completeFreeU(g: GivenFreeU, modelPreset: FreeUFactors): { reado
 export function completeSettings(g: GivenFlags, d: ModelDefaults, seed: () => bigint = drawSeed): Settings {
   if (g.prompt === undefined) throw new UsageError('no prompt; give one: t2v "a corgi running on the beach" (or -p), or run t2v in a terminal for the wizard');
   const { freeu, on } = completeFreeU(g.freeu, d.freeu);
-  const scalars = completeScalars(g, d);
+  const speed = completeSpeed(g.speed, d);
+  // --fast fills the steps and scheduler that were not given, over the model's defaults
+  const scalars = completeScalars(g, { ...d, ...(speed.steps !== undefined ? { steps: speed.steps } : {}), ...(speed.scheduler !== undefined ? { scheduler: speed.scheduler } : {}) });
   if (scalars.eta > 0 && scalars.scheduler !== 'ddim') {
     throw new UsageError(`${g.scalarLabels?.eta ?? '--eta'} ${scalars.eta}: eta applies to the ddim scheduler only, not ${scalars.scheduler}; use --scheduler ddim or --eta 0`);
   }
@@ -201,6 +206,9 @@ export function completeSettings(g: GivenFlags, d: ModelDefaults, seed: () => bi
     ...scalars,
     freeu,
     freeuOn: on,
+    fast: speed.fast,
+    deepCache: speed.deepCache,
+    guidanceInterval: speed.guidanceInterval,
     ...(g.output !== undefined ? { output: g.output } : {}),
     device: g.device,
     ...(g.threads !== undefined ? { threads: g.threads } : {}),

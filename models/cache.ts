@@ -6,6 +6,7 @@ import { T2vError } from '../core/errors.js';
 import { stableJson } from './configs/common.js';
 import { buildNetwork, MODEL_FILE, weightsStem, type BuildStats, type NetworkConfig, type WeightsSpec } from './networks/build.js';
 import type { AttentionImpl } from './networks/layers.js';
+import type { DeepCacheBuild } from './networks/unet3d.js';
 import { cacheDir } from './paths.js';
 import { weightFileCandidates } from './weights.js';
 import { elementCount, isFile, SafetensorsFile } from './safetensors.js';
@@ -19,6 +20,8 @@ export interface CacheRequest {
   readonly device: string;
   readonly dtype?: 'float32';
   readonly attention?: AttentionImpl;
+  /** U-Net only: one of DeepCache's two graphs (absent: the plain U-Net). */
+  readonly deepCache?: DeepCacheBuild;
   /** Defaults to `cacheDir()`. */
   readonly cacheDir?: string;
   readonly onProgress?: (msg: string) => void;
@@ -88,6 +91,8 @@ export async function cacheKey(req: CacheRequest): Promise<string> {
     dtype: req.dtype ?? 'float32',
     device: req.device,
     attention: req.attention ?? 'mha',
+    // only when set, so the plain graphs keep their keys
+    ...(req.deepCache ? { deepCache: req.deepCache } : {}),
   });
   return createHash('sha256').update(material).digest('hex');
 }
@@ -109,7 +114,7 @@ export async function getOrBuildGraph(req: CacheRequest): Promise<CachedGraph> {
   let stats: BuildStats;
   try {
     req.onProgress?.(`building the ${req.net.kind} graph once${await buildEstimate(req)} (cached in ${dir})`);
-    stats = await buildNetwork(req.net, req.weights, tmp, { attention: req.attention ?? 'mha' });
+    stats = await buildNetwork(req.net, req.weights, tmp, { attention: req.attention ?? 'mha', ...(req.deepCache ? { deepCache: req.deepCache } : {}) });
   } catch (e) {
     await rm(tmp, { recursive: true, force: true });
     throw e;

@@ -38,6 +38,12 @@ export interface GenerationMetadata {
   readonly height: number;
   readonly model: { readonly id: string; readonly revision: string };
   readonly freeu: FreeUMetadata;
+  /** --fast, DeepCache and the guidance interval (null = off); absent in files from before they existed. */
+  readonly sampling?: {
+    readonly fast: boolean;
+    readonly deepCache: { readonly interval: number; readonly branch: number; readonly schedule: 'uniform' | 'non-uniform' } | null;
+    readonly guidanceInterval: readonly [number, number] | null;
+  };
   readonly device: string;
   /** Set by the writer when the codec needed even sides: the last column/row repeated at the right/bottom. */
   readonly padded?: { readonly from: readonly [number, number]; readonly to: readonly [number, number] };
@@ -93,6 +99,9 @@ const OPTIONAL: ReadonlyArray<readonly [string, Check, string]> = [
   ['composite.columns', strings, 'a list of strings'],
   // written since composite videos remember their command; older files have none
   ['composite.command', (v) => v === undefined || strings(v), 'a list of strings'],
+  ['sampling.fast', (v) => typeof v === 'boolean', 'true or false'],
+  ['sampling.deepCache', (v) => v === null || (isObj(v) && posInt(v.interval) && Number.isSafeInteger(v.branch) && (v.branch as number) >= 0 && (v.schedule === 'uniform' || v.schedule === 'non-uniform')), 'null or {interval, branch, schedule}'],
+  ['sampling.guidanceInterval', (v) => v === null || (Array.isArray(v) && v.length === 2 && v.every(num) && 0 <= v[0] && v[0] < v[1] && v[1] <= 1), 'null or [a, b] with 0 <= a < b <= 1'],
 ];
 
 function lookup(root: Record<string, unknown>, path: string): unknown {

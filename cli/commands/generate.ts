@@ -9,6 +9,7 @@ import { previewEvery, withPreviewFile } from '../preview/options.js';
 import { lineReporter } from '../progress-lines.js';
 import type { PipelineOptions, SessionPolicy } from '../../core/pipeline/pipeline.js';
 import type { GenerationPipeline } from '../deps.js';
+import { describeSpeed } from '../speed.js';
 import { runPanels, summary, type Layout, type Outcome, type Panel, type Report } from '../run-generation.js';
 import { checkGiven, completeSettings, type GivenFlags, type Settings } from '../settings.js';
 
@@ -80,6 +81,8 @@ async function printRun(ctx: Context, { settings, pipeline, panels, layout, suff
     ctx.io.stdout.write(`${JSON.stringify(summary(settings, outcome, extra))}\n`);
   } else {
     if (!settings.quiet) ctx.io.stderr.write(`wrote ${outcome.written.path} (${outcome.written.frames} frames, ${outcome.written.width}x${outcome.written.height}, ${outcome.written.fps} fps) in ${outcome.timings.totalSeconds.toFixed(1)} s\n`);
+    const speed = describeSpeed(settings, outcome.results[0]?.unetCalls, settings.steps);
+    if (!settings.quiet && speed) ctx.io.stderr.write(`sampling: ${speed}; ${outcome.timings.sampleSeconds.toFixed(1)} s\n`);
     ctx.io.stdout.write(`${outcome.written.path}\n`);
   }
   return 0;

@@ -4,6 +4,7 @@ import { isSchedulerName, SCHEDULER_NAMES, type FreeUFactors } from '../common/t
 import { T2vError } from '../errors.js';
 import { asObject, readJsonFile } from '../../models/json.js';
 import { isFile } from '../../models/safetensors.js';
+import { GENERIC_FAST, parseFastPreset, type FastPreset } from './fast.js';
 import type { PipelineParts } from './parts.js';
 import type { SchedulerName } from './types.js';
 
@@ -19,6 +20,8 @@ export interface ModelDefaults {
   readonly scheduler: SchedulerName;
   /** The model's FreeU preset (what `--freeu` alone applies). */
   readonly freeu: FreeUFactors;
+  /** What `--fast` applies (t2v.json `fast`, else GENERIC_FAST). */
+  readonly fast: FastPreset;
 }
 
 /** diffusers' TextToVideoSDPipeline defaults and the FreeU values diffusers documents for ModelScope. */
@@ -56,6 +59,7 @@ export async function defaultsForParts(parts: PipelineParts): Promise<ModelDefau
     fps: PIPELINE_DEFAULTS.fps,
     scheduler: SCHEDULER_BY_CLASS[String(parts.schedulerConfig._class_name)] ?? 'ddim',
     freeu: PIPELINE_DEFAULTS.freeu,
+    fast: GENERIC_FAST,
   };
   if (parts.root === undefined) return base;
   const t2vPath = join(parts.root, 't2v.json');
@@ -76,5 +80,6 @@ export async function defaultsForParts(parts: PipelineParts): Promise<ModelDefau
     fps: num(d, 'fps', base.fps, t2vPath),
     scheduler: sched,
     freeu: { b1: num(f, 'b1', base.freeu.b1, t2vPath), b2: num(f, 'b2', base.freeu.b2, t2vPath), s1: num(f, 's1', base.freeu.s1, t2vPath), s2: num(f, 's2', base.freeu.s2, t2vPath) },
+    fast: t2v.fast === undefined ? base.fast : parseFastPreset(t2v.fast, t2vPath),
   };
 }

@@ -5,8 +5,8 @@ import { parseVaeConfig, type VaeConfig } from '../../models/configs/vae.js';
 import { partDir, readPartConfig, type ModelFolder } from '../../models/folder.js';
 import type { WeightsSpec } from '../../models/networks/build.js';
 import {
-  loadTextEncoderFrom, loadUnet3dFrom, loadVaeDecoderFrom,
-  type LoadOptions, type TextEncoderRunner, type Unet3dRunner, type VaeDecoderRunner,
+  loadDeepCacheUnet3dFrom, loadTextEncoderFrom, loadUnet3dFrom, loadVaeDecoderFrom,
+  type DeepCacheUnet3dRunner, type LoadOptions, type TextEncoderRunner, type Unet3dRunner, type VaeDecoderRunner,
 } from '../runtime/index.js';
 
 export interface PipelineParts {
@@ -20,6 +20,8 @@ export interface PipelineParts {
   readonly vaeConfig: VaeConfig;
   loadTextEncoder(opts: LoadOptions): Promise<TextEncoderRunner>;
   loadUnet(opts: LoadOptions): Promise<Unet3dRunner>;
+  /** DeepCache's full and shallow U-Net graphs for `branch`. */
+  loadDeepCacheUnet(opts: LoadOptions, branch: number): Promise<DeepCacheUnet3dRunner>;
   loadVae(opts: LoadOptions): Promise<VaeDecoderRunner>;
 }
 
@@ -37,6 +39,7 @@ export function partsFrom(meta: Pick<PipelineParts, 'id' | 'revision' | 'root' |
     vaeConfig: configs.vae,
     loadTextEncoder: (opts) => loadTextEncoderFrom(configs.textEncoder, weights('text_encoder'), opts),
     loadUnet: (opts) => loadUnet3dFrom(configs.unet, weights('unet'), opts),
+    loadDeepCacheUnet: (opts, branch) => loadDeepCacheUnet3dFrom(configs.unet, weights('unet'), opts, branch),
     loadVae: (opts) => loadVaeDecoderFrom(configs.vae, weights('vae'), opts),
   };
 }

@@ -31,7 +31,9 @@ import { frames01ToRgb } from './frames.js';
 import { partsFromFolder, type PipelineParts } from './parts.js';
 import { previewProjector } from './preview-steps.js';
 import { encodePrompts, type PromptEmbeddings } from './prompt.js';
-import { sampleLatents, scaleInitialNoise, throwIfAborted } from './sampler.js';
+import { deepCacheEntry } from '../../models/networks/unet3d.js';
+import { deepCacheStepper, fullSteps, type DeepCacheCounts, type DeepCacheSettings } from './deep-cache.js';
+import { guidedStep, sampleLatents, scaleInitialNoise, throwIfAborted, type UnetStep } from './sampler.js';
 import { SessionPool, type NetworkPart, type SessionPolicy } from './session-pool.js';
 import type { FreeUSettings, GenerateRequest, GenerateResult, ProgressEvent, SchedulerName } from './types.js';
 import { validateRequest } from './validate.js';
@@ -68,6 +70,10 @@ export interface DenoiseInput {
   readonly eta?: number;
   /** prepareLatents' generator, continued: it draws each step's variance noise when eta > 0. */
   readonly generator?: TorchGenerator;
+  /** Null or interval 1: the plain U-Net graph, every step. */
+  readonly deepCache?: DeepCacheSettings | null;
+  /** Guidance only on steps with start <= i / steps < end; null: every step. */
+  readonly guidanceInterval?: readonly [number, number] | null;
 }
 
 export interface DenoiseHooks extends GenerateHooks {
@@ -77,6 +83,8 @@ export interface DenoiseHooks extends GenerateHooks {
   readonly onReady?: () => void;
   /** Before each scheduler step: the U-Net's variance-preserving input and the guided output (the live preview). */
   readonly onOutput?: (index: number, sampleVp: Float32Array, output: Float32Array, timestep: number) => Promise<void> | void;
+  /** After the loop: how many steps ran the whole U-Net and how many DeepCache's shallow branch. */
+  readonly onUnetCalls?: (counts: DeepCacheCounts) => void;
 }
 
 export interface PreparedLatents {
@@ -169,19 +177,33 @@ export function pipelineFromParts(parts: PipelineParts, defaults: ModelDefaults,
 
     async denoise(input, hooks = {}) {
       const opts = await loadOptions(hooks);
-      return pool.use('unet', () => parts.loadUnet(opts), (unet) => {
+      const run = (unet: UnetStep) => {
         hooks.onReady?.();
         return sampleLatents({
           unet, scheduler: input.scheduler, latents: input.latents, dims: input.dims,
           cond: input.embeds.cond, uncond: input.embeds.uncond, embedDims: input.embeds.dims,
-          guidanceScale: input.guidanceScale, freeu: input.freeu,
+          guidanceScale: input.guidanceScale, freeu: input.freeu, guidanceInterval: input.guidanceInterval ?? null,
           ...(input.eta !== undefined ? { eta: input.eta } : {}),
           ...(input.generator ? { generator: input.generator } : {}),
           ...(hooks.signal ? { signal: hooks.signal } : {}),
           ...(hooks.onStep ? { onStep: hooks.onStep } : {}),
           ...(hooks.onOutput ? { onOutput: hooks.onOutput } : {}),
         });
-      });
+      };
+      const steps = input.scheduler.timesteps.length;
+      const dc = input.deepCache && input.deepCache.interval > 1 ? input.deepCache : null;
+      // DeepCache off loads the plain graph: the run is bit-identical to one without the option
+      if (!dc) {
+        const out = await pool.use('unet', () => parts.loadUnet(opts), run);
+        hooks.onUnetCalls?.({ full: steps, shallow: 0 });
+        return out;
+      }
+      return pool.use('unet', () => parts.loadDeepCacheUnet(opts, dc.branch), async (unet) => {
+        const stepper = deepCacheStepper(unet, fullSteps(steps, dc));
+        const out = await run(stepper);
+        hooks.onUnetCalls?.(stepper.counts);
+        return out;
+      }, `unet-deepcache-${dc.branch}`);
     },
 
     async decode(latents, dims, hooks = {}) {
@@ -196,6 +218,8 @@ export function pipelineFromParts(parts: PipelineParts, defaults: ModelDefaults,
       const t0 = performance.now();
       const report = (e: ProgressEvent): void => hooks.onProgress?.(e);
       validateRequest(req, scale);
+      // the branch range depends on the U-Net: refused before any network loads
+      if (req.deepCache && req.deepCache.interval > 1) deepCacheEntry(parts.unetConfig, req.deepCache.branch);
       report({ phase: 'device', message: (await resolveOnce()).note });
       const seed = req.seed ?? randomSeed();
       const guided = req.guidanceScale > 1;
@@ -210,14 +234,17 @@ export function pipelineFromParts(parts: PipelineParts, defaults: ModelDefaults,
       const { latents, dims, generator } = pipe.prepareLatents(req, seed, scheduler);
       let t1 = performance.now();
       let elapsed = 0;
+      let calls: DeepCacheCounts = { full: req.steps, shallow: 0 };
+      const denoiseInput = { scheduler, latents, dims, embeds, guidanceScale: req.guidanceScale, freeu: req.freeu ?? null, deepCache: req.deepCache ?? null, guidanceInterval: req.guidanceInterval ?? null, eta: req.eta ?? 0, generator };
       // the preview's colour map is fitted with the model's own VAE, loaded beside the U-Net for the sampling loop
       const preview = req.previewEvery ? await previewProjector(parts, req, await loadOptions(hooks), dims, report) : undefined;
       let final: Float32Array;
       try {
-        final = await pipe.denoise({ scheduler, latents, dims, embeds, guidanceScale: req.guidanceScale, freeu: req.freeu ?? null, eta: req.eta ?? 0, generator }, {
+        final = await pipe.denoise(denoiseInput, {
           ...hooks,
           ...(preview ? { onOutput: preview.onOutput } : {}),
           onReady: () => { t1 = performance.now(); },
+          onUnetCalls: (c) => { calls = c; },
           onStep: (i, _x, seconds) => {
             elapsed += seconds;
             report({ phase: 'step', step: i + 1, total: req.steps, secondsPerStep: seconds, etaSeconds: (elapsed / (i + 1)) * (req.steps - i - 1) });
@@ -237,6 +264,7 @@ export function pipelineFromParts(parts: PipelineParts, defaults: ModelDefaults,
         seed,
         device: (await resolveOnce()).device,
         timings: { loadSeconds: (t1 - t0) / 1000, sampleSeconds: (t2 - t1) / 1000, decodeSeconds: (performance.now() - t2) / 1000 },
+        unetCalls: { ...calls, guided: guided ? Array.from({ length: req.steps }, (_, i) => guidedStep(i, req.steps, req.guidanceInterval)).filter(Boolean).length : 0 },
         modelId: parts.id,
         ...(parts.revision ? { modelRevision: parts.revision } : {}),
       };

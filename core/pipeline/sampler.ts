@@ -2,14 +2,19 @@
 import { InterruptedError, T2vError } from '../errors.js';
 import { freeuFactorsForStep } from '../freeu/schedule.js';
 import type { Scheduler } from '../schedulers/index.js';
-import type { Unet3dRunner } from '../runtime/index.js';
+import type { Unet3dInputs } from '../runtime/index.js';
 import { fillNormal, type TorchGenerator } from '../rng/index.js';
 import { batchIntoFrames } from './frames.js';
 import { applyGuidance, concatBatch, duplicateBatch } from './guidance.js';
 import type { FreeUSettings } from './types.js';
 
+/** One U-Net call per step: a plain runner, or DeepCache's stepper (deep-cache.ts) that picks its graph by step. */
+export interface UnetStep {
+  run(x: Unet3dInputs, step: number): Promise<Float32Array>;
+}
+
 export interface SampleOptions {
-  readonly unet: Unet3dRunner;
+  readonly unet: UnetStep;
   readonly scheduler: Scheduler;
   /** Initial latents (1, C, F, h, w), already times init_noise_sigma. */
   readonly latents: Float32Array;
@@ -25,6 +30,8 @@ export interface SampleOptions {
   readonly eta?: number;
   /** The generator that drew the initial latents, continued (diffusers passes the same one to the scheduler). */
   readonly generator?: TorchGenerator;
+  /** Guidance only on steps with start <= i / steps < end; the others run the conditional half alone. Absent: every step. */
+  readonly guidanceInterval?: readonly [number, number] | null;
   readonly signal?: AbortSignal;
   /** Called before each scheduler step with the U-Net's (variance-preserving) input sample and the guided output, for previews. */
   readonly onOutput?: (index: number, sampleVp: Float32Array, output: Float32Array, timestep: number) => Promise<void> | void;
@@ -51,27 +58,32 @@ export function varianceNoise(generator: TorchGenerator, dims: readonly [number,
   return batchIntoFrames(fillNormal(new Float32Array(c * f * h * w), generator), c, f, h * w);
 }
 
+/** Whether step `i` of `steps` is inside the guidance interval (the same [start, end) fractions as FreeU's). */
+export function guidedStep(i: number, steps: number, interval: readonly [number, number] | null | undefined): boolean {
+  return !interval || (i / steps >= interval[0] && i / steps < interval[1]);
+}
+
 export async function sampleLatents(o: SampleOptions): Promise<Float32Array> {
   const [, c, f, h, w] = o.dims;
   const [len, dim] = o.embedDims;
-  const guided = o.uncond !== null;
-  const batch = guided ? 2 : 1;
-  const ehs = o.uncond ? concatBatch(o.uncond, o.cond) : o.cond;
+  const both = o.uncond ? concatBatch(o.uncond, o.cond) : o.cond;
   let latents = o.latents;
   const timesteps = o.scheduler.timesteps;
   for (let i = 0; i < timesteps.length; i++) {
     throwIfAborted(o.signal);
     const started = performance.now();
     const t = timesteps[i]!;
+    const guided = o.uncond !== null && guidedStep(i, timesteps.length, o.guidanceInterval);
+    const batch = guided ? 2 : 1;
     const input = o.scheduler.scaleModelInput(guided ? duplicateBatch(latents) : latents, t);
     const out = await o.unet.run({
       sample: input,
       sampleDims: [batch, c, f, h, w],
       timestep: t,
-      encoderHiddenStates: ehs,
+      encoderHiddenStates: guided ? both : o.cond,
       ehsDims: [batch, len, dim],
       freeu: freeuFactorsForStep(o.freeu, i, timesteps.length),
-    });
+    }, i);
     const noise = guided ? applyGuidance(out, o.guidanceScale) : out;
     await o.onOutput?.(i, guided ? input.subarray(0, latents.length) : input, noise, t);
     const eta = o.eta ?? 0;

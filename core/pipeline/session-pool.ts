@@ -12,25 +12,25 @@ interface Releasable {
 export class SessionPool {
   /** Sessions created so far, per network. */
   readonly created: Record<NetworkPart, number> = { text_encoder: 0, unet: 0, vae: 0 };
-  private readonly held = new Map<NetworkPart, Promise<Releasable>>();
+  private readonly held = new Map<string, Promise<Releasable>>();
 
   constructor(readonly policy: SessionPolicy) {}
 
-  /** Runs `phase` on the part's session, creating it with `load` when none is held. */
-  async use<R extends Releasable, T>(part: NetworkPart, load: () => Promise<R>, phase: (runner: R) => Promise<T>): Promise<T> {
-    let runner = this.held.get(part) as Promise<R> | undefined;
+  /** Runs `phase` on the part's session, creating it with `load` when none is held under `key` (another graph of a part: its own key). */
+  async use<R extends Releasable, T>(part: NetworkPart, load: () => Promise<R>, phase: (runner: R) => Promise<T>, key: string = part): Promise<T> {
+    let runner = this.held.get(key) as Promise<R> | undefined;
     if (!runner) {
       runner = load();
       this.created[part] += 1;
-      this.held.set(part, runner);
-      runner.catch(() => this.held.delete(part)); // a failed load is not kept: the next use tries again
+      this.held.set(key, runner);
+      runner.catch(() => this.held.delete(key)); // a failed load is not kept: the next use tries again
     }
     const r = await runner;
     try {
       return await phase(r);
     } finally {
       if (this.policy === 'per-phase') {
-        this.held.delete(part);
+        this.held.delete(key);
         await r.release(); // freed before the next network loads
       }
     }

@@ -2,6 +2,7 @@
 import type { FreeUSettings, SchedulerName } from '../common/types.js';
 import type { Device, DeviceChoice } from '../runtime/device-names.js';
 import type { PreviewFrames } from './preview.js';
+import type { DeepCacheSettings } from './deep-cache.js';
 
 export type { FreeUSettings, SchedulerName };
 export type { DeviceChoice };
@@ -24,6 +25,10 @@ export interface GenerateRequest {
   readonly freeu?: FreeUSettings | null;
   /** Emit a `preview` event every this many steps (and at the last); absent or 0: no preview. */
   readonly previewEvery?: number;
+  /** Absent, null or interval 1: DeepCache off (the plain U-Net graph). */
+  readonly deepCache?: DeepCacheSettings | null;
+  /** [start, end) fractions of the steps with classifier-free guidance; the rest run the conditional half alone. Absent: all. */
+  readonly guidanceInterval?: readonly [number, number] | null;
 }
 
 export type ProgressEvent =
@@ -49,6 +54,8 @@ export interface GenerateResult {
   readonly seed: bigint;
   readonly device: Device;
   readonly timings: { readonly loadSeconds: number; readonly sampleSeconds: number; readonly decodeSeconds: number };
+  /** U-Net calls of the sampling loop: whole U-Net, DeepCache's shallow branch, and how many ran the guidance batch. */
+  readonly unetCalls: { readonly full: number; readonly shallow: number; readonly guided: number };
   readonly modelId: string;
   readonly modelRevision?: string;
 }

@@ -20,4 +20,10 @@ export function validateRequest(req: GenerateRequest, scale: number): void {
   if (!(eta >= ETA_RANGE.min && eta <= ETA_RANGE.max)) throw new UsageError(`--eta ${eta}: expected a number in [0, 1] (0 is deterministic DDIM)`);
   if (eta > 0 && req.scheduler !== 'ddim') throw new UsageError(`--eta ${eta}: eta applies to the ddim scheduler only; use --scheduler ddim or drop --eta`);
   if (req.seed !== undefined && (req.seed < 0n || req.seed > MAX_SEED)) throw new UsageError(`--seed ${req.seed}: expected a whole number in 0 .. 2^64-1`);
+  if (req.deepCache) {
+    positiveInt(req.deepCache.interval, '--deep-cache');
+    if (!Number.isInteger(req.deepCache.branch) || req.deepCache.branch < 0) throw new UsageError(`--deep-cache-branch ${req.deepCache.branch}: expected a whole number >= 0 (0 = the shallowest skip)`);
+  }
+  const gi = req.guidanceInterval;
+  if (gi && !(gi[0] >= 0 && gi[0] < gi[1] && gi[1] <= 1)) throw new UsageError(`--guidance-interval ${gi.join(',')}: expected A,B with 0 <= A < B <= 1 (fractions of the steps)`);
 }

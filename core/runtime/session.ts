@@ -7,6 +7,7 @@ import { assertDeviceUsable, executionProviders, firstLine } from './device.js';
 import { getOrBuildGraph, type CachedGraph } from '../../models/cache.js';
 import type { NetworkConfig, WeightsSpec } from '../../models/networks/build.js';
 import type { AttentionImpl } from '../../models/networks/layers.js';
+import type { DeepCacheBuild } from '../../models/networks/unet3d.js';
 
 export interface LoadOptions {
   device: Device;
@@ -51,13 +52,14 @@ export async function createSession(modelPath: string, device: Device, threads?:
 }
 
 /** Gets the graph from the compile cache (building it when absent) and opens a session on it. */
-export async function loadNetwork(net: NetworkConfig, weights: WeightsSpec, opts: LoadOptions): Promise<LoadedSession> {
+export async function loadNetwork(net: NetworkConfig, weights: WeightsSpec, opts: LoadOptions, build: { deepCache?: DeepCacheBuild } = {}): Promise<LoadedSession> {
   await assertDeviceUsable(opts.device);
   const graph = await getOrBuildGraph({
     net,
     weights,
     device: opts.device,
     attention: opts.attention ?? 'mha',
+    ...build,
     ...(opts.cacheDir ? { cacheDir: opts.cacheDir } : {}),
     ...(opts.onProgress ? { onProgress: opts.onProgress } : {}),
   });

@@ -4,6 +4,8 @@ import { FREEU_OFF, type FreeUStep } from '../freeu/types.js';
 import { parseUnet3dConfig, type Unet3dConfig } from '../../models/configs/unet3d.js';
 import { readPartConfig } from '../../models/folder.js';
 import type { WeightsSpec } from '../../models/networks/build.js';
+import { deepFeatureChannels, type DeepCacheBuild } from '../../models/networks/unet3d.js';
+import type * as ort from 'onnxruntime-node';
 import { loadNetwork, outputF32, scalarF32, tensorF32, type LoadOptions } from './session.js';
 
 export interface Unet3dInputs {
@@ -38,6 +40,21 @@ function checkInputs(cfg: Unet3dConfig, x: Unet3dInputs): number[] {
   return ts;
 }
 
+function feeds(config: Unet3dConfig, x: Unet3dInputs): Record<string, ort.Tensor> {
+  const ts = checkInputs(config, x);
+  const f = x.freeu ?? FREEU_OFF;
+  return {
+    sample: tensorF32(x.sample, x.sampleDims),
+    timestep: tensorF32(Float32Array.from(ts), [ts.length]),
+    encoder_hidden_states: tensorF32(x.encoderHiddenStates, x.ehsDims),
+    freeu_b1: scalarF32(f.b1),
+    freeu_b2: scalarF32(f.b2),
+    freeu_s1: scalarF32(f.s1),
+    freeu_s2: scalarF32(f.s2),
+    freeu_v2: scalarF32(f.version === 2 ? 1 : 0),
+  };
+}
+
 export async function loadUnet3dFrom(config: Unet3dConfig, weights: WeightsSpec, opts: LoadOptions): Promise<Unet3dRunner> {
   const { session, graph } = await loadNetwork({ kind: 'unet3d', config }, weights, opts);
   return {
@@ -45,21 +62,52 @@ export async function loadUnet3dFrom(config: Unet3dConfig, weights: WeightsSpec,
     modelPath: graph.modelPath,
     built: graph.built,
     async run(x) {
-      const ts = checkInputs(config, x);
-      const f = x.freeu ?? FREEU_OFF;
-      const out = await session.run({
-        sample: tensorF32(x.sample, x.sampleDims),
-        timestep: tensorF32(Float32Array.from(ts), [ts.length]),
-        encoder_hidden_states: tensorF32(x.encoderHiddenStates, x.ehsDims),
-        freeu_b1: scalarF32(f.b1),
-        freeu_b2: scalarF32(f.b2),
-        freeu_s1: scalarF32(f.s1),
-        freeu_s2: scalarF32(f.s2),
-        freeu_v2: scalarF32(f.version === 2 ? 1 : 0),
-      });
-      return outputF32(out, 'out_sample').data;
+      return outputF32(await session.run(feeds(config, x)), 'out_sample').data;
     },
     release: () => session.release(),
+  };
+}
+
+/** DeepCache's cached deep feature: (B*F, C, H, W), frames folded into the batch. */
+export interface DeepFeature {
+  readonly data: Float32Array;
+  readonly dims: readonly number[];
+}
+
+/** DeepCache's two graphs of one U-Net (models/networks/unet3d.ts `DeepCacheBuild`). */
+export interface DeepCacheUnet3dRunner {
+  readonly config: Unet3dConfig;
+  readonly branch: number;
+  /** The whole U-Net: its output and the feature to cache. */
+  full(x: Unet3dInputs): Promise<{ out: Float32Array; feature: DeepFeature }>;
+  /** The shallow branch on a cached feature (its batch must match the sample's). */
+  shallow(x: Unet3dInputs, feature: DeepFeature): Promise<Float32Array>;
+  release(): Promise<void>;
+}
+
+export async function loadDeepCacheUnet3dFrom(config: Unet3dConfig, weights: WeightsSpec, opts: LoadOptions, branch: number): Promise<DeepCacheUnet3dRunner> {
+  const channels = deepFeatureChannels(config, branch);
+  const load = (part: DeepCacheBuild['part']) => loadNetwork({ kind: 'unet3d', config }, weights, opts, { deepCache: { part, branch } });
+  const full = await load('full');
+  const shallow = await load('shallow').catch(async (e: unknown) => { await full.session.release(); throw e; });
+  return {
+    config,
+    branch,
+    async full(x) {
+      const out = await full.session.run(feeds(config, x));
+      const feature = outputF32(out, 'deep_feature');
+      return { out: outputF32(out, 'out_sample').data, feature };
+    },
+    async shallow(x, feature) {
+      const [b, , f] = x.sampleDims;
+      if (feature.dims[0] !== b * f || feature.dims[1] !== channels) throw new T2vError(`DeepCache feature has dims [${feature.dims.join(', ')}] but this step needs ${b * f} x ${channels}`);
+      const input = { ...feeds(config, x), deep_feature: tensorF32(feature.data, feature.dims) };
+      return outputF32(await shallow.session.run(input), 'out_sample').data;
+    },
+    async release() {
+      await full.session.release();
+      await shallow.session.release();
+    },
   };
 }
 

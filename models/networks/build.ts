@@ -6,9 +6,8 @@ import { parseVaeConfig, type VaeConfig } from '../configs/vae.js';
 import { GraphBuilder } from '../onnx/graph.js';
 import { Weights } from '../weights.js';
 import { buildClipText } from './clip-text.js';
-import type { AttentionImpl } from './layers.js';
 import { RandomSource, SafetensorsSource, type WeightSource } from './source.js';
-import { buildUnet3d } from './unet3d.js';
+import { buildUnet3d, type Unet3dBuildOptions } from './unet3d.js';
 import { buildVaeDecoder } from './vae-decoder.js';
 
 export type NetworkKind = 'unet3d' | 'vae-decoder' | 'clip-text';
@@ -38,7 +37,7 @@ export interface BuildStats {
 }
 
 /** Builds `net` into `dir` (which must exist): dir/model.onnx and dir/model.onnx.data. */
-export async function buildNetwork(net: NetworkConfig, weights: WeightsSpec, dir: string, opts: { attention?: AttentionImpl; freeuStage?: boolean } = {}): Promise<BuildStats> {
+export async function buildNetwork(net: NetworkConfig, weights: WeightsSpec, dir: string, opts: Unet3dBuildOptions = {}): Promise<BuildStats> {
   const g = new GraphBuilder({ name: net.kind, dataPath: join(dir, DATA_FILE) });
   let opened: Weights | undefined;
   try {

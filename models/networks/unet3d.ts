@@ -1,5 +1,5 @@
 // UNet3DConditionModel as an ONNX graph (diffusers models/unets/unet_3d_condition.py, unet_3d_blocks.py, resnet.py).
-import { T2vError } from '../../core/errors.js';
+import { T2vError, UsageError } from '../../core/errors.js';
 import type { Unet3dConfig } from '../configs/unet3d.js';
 import type { GraphBuilder } from '../onnx/graph.js';
 import { FREEU_INPUTS, freeuStage } from './freeu.js';
@@ -11,6 +11,38 @@ export interface Unet3dBuildOptions {
   readonly attention?: AttentionImpl;
   /** false leaves the FreeU stage out (the plain diffusers U-Net; its freeu_* inputs stay, unused). Default true. */
   readonly freeuStage?: boolean;
+  /** DeepCache (Ma et al., CVPR 2024): absent builds the plain U-Net; see `DeepCacheBuild`. */
+  readonly deepCache?: DeepCacheBuild;
+}
+
+/**
+ * DeepCache's two graphs for skip `branch` of `up_blocks[-1]` (0: conv_in's, k: down_blocks[0] layer k-1's).
+ * `full`: the whole U-Net, also outputting `deep_feature`, the hidden state entering up layer `layersPerBlock - branch`
+ * before its skip concat. `shallow`: conv_in, transformer_in, the first `branch` layers of `down_blocks[0]`, then that
+ * tail of `up_blocks[-1]` + conv_out, fed by the `deep_feature` input.
+ */
+export interface DeepCacheBuild {
+  readonly part: 'full' | 'shallow';
+  /** Which skip the shallow path keeps: 0 (conv_in's, the shallowest) .. layersPerBlock. DeepCache's branch b is b + 1. */
+  readonly branch: number;
+}
+
+/**
+ * The layer of `up_blocks[-1]` the cached feature enters (DeepCache svd/unet_spatio_temporal_condition.py's
+ * up_cache_module_idx; its numbering skips conv_in's branch, which it leaves out and we keep as 0).
+ */
+export function deepCacheEntry(cfg: Unet3dConfig, branch: number): number {
+  const L = cfg.layersPerBlock;
+  if (!Number.isInteger(branch) || branch < 0 || branch > L) {
+    throw new UsageError(`--deep-cache-branch ${branch}: this U-Net's up_blocks[-1] has ${L + 1} skips; expected 0..${L} (0 = the shallowest)`);
+  }
+  return L - branch;
+}
+
+/** Channels of the cached feature (what enters that layer). */
+export function deepFeatureChannels(cfg: Unet3dConfig, branch: number): number {
+  const n = cfg.blockOutChannels.length;
+  return deepCacheEntry(cfg, branch) === 0 && n > 1 ? cfg.blockOutChannels[1]! : cfg.blockOutChannels[0]!;
 }
 
 interface Net {
@@ -79,9 +111,9 @@ interface Skip {
   readonly channels: number;
 }
 
-async function downBlock(net: Net, prefix: string, x: string, cin: number, cout: number, addDownsample: boolean, skips: Skip[], cross: boolean): Promise<string> {
+async function downBlock(net: Net, prefix: string, x: string, cin: number, cout: number, addDownsample: boolean, skips: Skip[], cross: boolean, layers = net.cfg.layersPerBlock): Promise<string> {
   let h = x;
-  for (let j = 0; j < net.cfg.layersPerBlock; j++) {
+  for (let j = 0; j < layers; j++) {
     h = await layer(net, prefix, j, h, j === 0 ? cin : cout, cout, cross);
     skips.push({ value: h, channels: cout });
   }
@@ -93,13 +125,13 @@ async function downBlock(net: Net, prefix: string, x: string, cin: number, cout:
 }
 
 /** diffusers `CrossAttnDownBlock3D`: (resnet, temp conv, transformer, temporal transformer) x layers, then a downsampler. */
-function crossAttnDownBlock3D(net: Net, prefix: string, x: string, cin: number, cout: number, addDownsample: boolean, skips: Skip[]): Promise<string> {
-  return downBlock(net, prefix, x, cin, cout, addDownsample, skips, true);
+function crossAttnDownBlock3D(net: Net, prefix: string, x: string, cin: number, cout: number, addDownsample: boolean, skips: Skip[], layers?: number): Promise<string> {
+  return downBlock(net, prefix, x, cin, cout, addDownsample, skips, true, layers);
 }
 
 /** diffusers `DownBlock3D`: (resnet, temp conv) x layers, then a downsampler. */
-function downBlock3D(net: Net, prefix: string, x: string, cin: number, cout: number, addDownsample: boolean, skips: Skip[]): Promise<string> {
-  return downBlock(net, prefix, x, cin, cout, addDownsample, skips, false);
+function downBlock3D(net: Net, prefix: string, x: string, cin: number, cout: number, addDownsample: boolean, skips: Skip[], layers?: number): Promise<string> {
+  return downBlock(net, prefix, x, cin, cout, addDownsample, skips, false, layers);
 }
 
 /** diffusers `UNetMidBlock3DCrossAttn`: resnet, temp conv, then (transformer, temporal transformer, resnet, temp conv). */
@@ -113,10 +145,18 @@ async function unetMidBlock3DCrossAttn(net: Net, prefix: string, x: string, chan
   return temporalConvLayer(net, `${prefix}.temp_convs.1`, await resnet(1, h), channels);
 }
 
-async function upBlock(net: Net, prefix: string, x: string, prev: number, cout: number, addUpsample: boolean, skips: Skip[], freeu: { b: string; s: string } | null, cross: boolean): Promise<string> {
+/** Where DeepCache meets an up block: layers run from `from`; at layer `at`, `swap` sees the hidden state entering it and returns the one to use. */
+interface UpEntry {
+  readonly from: number;
+  readonly at: number;
+  readonly swap: (h: string) => string;
+}
+
+async function upBlock(net: Net, prefix: string, x: string, prev: number, cout: number, addUpsample: boolean, skips: Skip[], freeu: { b: string; s: string } | null, cross: boolean, entry?: UpEntry): Promise<string> {
   const { o } = net.ctx;
   let h = x;
-  for (let j = 0; j < net.cfg.layersPerBlock + 1; j++) {
+  for (let j = entry?.from ?? 0; j < net.cfg.layersPerBlock + 1; j++) {
+    if (entry && j === entry.at) h = entry.swap(h);
     const skip = skips.pop()!;
     const channels = j === 0 ? prev : cout;
     let hh = h;
@@ -133,13 +173,13 @@ async function upBlock(net: Net, prefix: string, x: string, prev: number, cout: 
 }
 
 /** diffusers `CrossAttnUpBlock3D`: (FreeU, concat skip, resnet, temp conv, transformer, temporal transformer) x (layers + 1), then an upsampler. */
-function crossAttnUpBlock3D(net: Net, prefix: string, x: string, prev: number, cout: number, addUpsample: boolean, skips: Skip[], freeu: { b: string; s: string } | null): Promise<string> {
-  return upBlock(net, prefix, x, prev, cout, addUpsample, skips, freeu, true);
+function crossAttnUpBlock3D(net: Net, prefix: string, x: string, prev: number, cout: number, addUpsample: boolean, skips: Skip[], freeu: { b: string; s: string } | null, entry?: UpEntry): Promise<string> {
+  return upBlock(net, prefix, x, prev, cout, addUpsample, skips, freeu, true, entry);
 }
 
 /** diffusers `UpBlock3D`: (FreeU, concat skip, resnet, temp conv) x (layers + 1), then an upsampler. */
-function upBlock3D(net: Net, prefix: string, x: string, prev: number, cout: number, addUpsample: boolean, skips: Skip[], freeu: { b: string; s: string } | null): Promise<string> {
-  return upBlock(net, prefix, x, prev, cout, addUpsample, skips, freeu, false);
+function upBlock3D(net: Net, prefix: string, x: string, prev: number, cout: number, addUpsample: boolean, skips: Skip[], freeu: { b: string; s: string } | null, entry?: UpEntry): Promise<string> {
+  return upBlock(net, prefix, x, prev, cout, addUpsample, skips, freeu, false, entry);
 }
 
 /** Builds the U-Net into `g`: inputs sample (B, C, F, H, W), timestep (1 or B), encoder_hidden_states (B, L, D), FreeU factors. */
@@ -177,21 +217,33 @@ export async function buildUnet3d(g: GraphBuilder, cfg: Unet3dConfig, w: WeightS
 
   const skips: Skip[] = [{ value: h, channels: c0 }];
   const n = cfg.blockOutChannels.length;
+  const dc = opts.deepCache;
+  const entryLayer = dc ? deepCacheEntry(cfg, dc.branch) : -1;
+  const featureDims = ['batch_frames', dc ? deepFeatureChannels(cfg, dc.branch) : 0, 'height', 'width'];
+  // the shallow graph runs down_blocks[0] up to the kept skip, then only the tail of up_blocks[-1]
+  const shallow = dc?.part === 'shallow';
   let cin = c0;
-  for (let i = 0; i < n; i++) {
+  for (let i = 0; i < (shallow ? 1 : n); i++) {
     const cout = cfg.blockOutChannels[i]!;
     const block = cfg.downBlockTypes[i] === 'CrossAttnDownBlock3D' ? crossAttnDownBlock3D : downBlock3D;
-    h = await block(net, `down_blocks.${i}`, h, cin, cout, i < n - 1, skips);
+    h = await block(net, `down_blocks.${i}`, h, cin, cout, i < n - 1 && !shallow, skips, shallow ? dc.branch : undefined);
     cin = cout;
   }
-  h = await unetMidBlock3DCrossAttn(net, 'mid_block', h, cfg.blockOutChannels[n - 1]!);
+  if (!shallow) h = await unetMidBlock3DCrossAttn(net, 'mid_block', h, cfg.blockOutChannels[n - 1]!);
   const rev = [...cfg.blockOutChannels].reverse();
   let prev = rev[0]!;
-  for (let i = 0; i < n; i++) {
+  for (let i = shallow ? n - 1 : 0; i < n; i++) {
     const block = cfg.upBlockTypes[i] === 'CrossAttnUpBlock3D' ? crossAttnUpBlock3D : upBlock3D;
     // FreeU at resolution_idx 0 and 1 (diffusers utils/torch_utils.py apply_freeu)
     const freeu = i < 2 && opts.freeuStage !== false ? { b: net.freeu.b[i]!, s: net.freeu.s[i]! } : null;
-    h = await block(net, `up_blocks.${i}`, h, prev, rev[i]!, i < n - 1, skips, freeu);
+    let entry: UpEntry | undefined;
+    if (dc && i === n - 1) {
+      if (shallow) prev = rev[n - 2] ?? rev[0]!;
+      entry = shallow
+        ? { from: entryLayer, at: entryLayer, swap: () => g.input('deep_feature', 'float32', featureDims) }
+        : { from: 0, at: entryLayer, swap: (x) => { g.output(x, 'deep_feature', 'float32', featureDims); return x; } };
+    }
+    h = await block(net, `up_blocks.${i}`, h, prev, rev[i]!, i < n - 1, skips, freeu, entry);
     prev = rev[i]!;
   }
 

@@ -34,6 +34,7 @@ export const TINY_DEFAULTS: ModelDefaults = {
   fps: 8,
   scheduler: 'ddim',
   freeu: { b1: 1.2, b2: 1.4, s1: 0.9, s2: 0.2 },
+  fast: { deepCache: { interval: 3, branch: 0, schedule: 'uniform' }, guidanceInterval: [0, 0.5], steps: 2, scheduler: 'dpmpp2m' },
 };
 
 export interface FakeDeps extends Deps {
@@ -74,7 +75,7 @@ export function fakeDeps(opts: { readonly defaults?: ModelDefaults; readonly onS
     const rgb = new Uint8Array(n).fill(req.freeu ? 200 : 100);
     return {
       rgb, frames01: new Float32Array(n), frames: req.frames, width: req.width, height: req.height,
-      seed: req.seed ?? 1n, device: 'cpu', timings: { loadSeconds: 0.1, sampleSeconds: 0.2, decodeSeconds: 0.3 },
+      seed: req.seed ?? 1n, device: 'cpu', timings: { loadSeconds: 0.1, sampleSeconds: 0.2, decodeSeconds: 0.3 }, unetCalls: { full: req.steps, shallow: 0, guided: req.steps },
       modelId,
     };
   };

@@ -78,8 +78,25 @@ describe('settings', () => {
     [{ freeuVersion: '3' }, NO_CONFIG, '--freeu-version 3: expected 1 or 2'],
     [{}, { ...NO_CONFIG, T2V_B2: '9' }, 'T2V_B2 9: expected a number in [0, 5]'],
     [{}, { ...NO_CONFIG, T2V_STEPS: 'many' }, 'T2V_STEPS many: invalid value; use a whole number'],
+    [{ deepCache: '0' }, NO_CONFIG, '--deep-cache 0: invalid value; use a whole number from 1 to 1000'],
+    [{ deepCacheBranch: '-1' }, NO_CONFIG, '--deep-cache-branch -1: invalid value; use a whole number from 0 to 100'],
+    [{ deepCacheSchedule: 'quadratic' }, NO_CONFIG, '--deep-cache-schedule quadratic: invalid value; use one of uniform, non-uniform'],
+    [{ guidanceInterval: '0.5,0.5' }, NO_CONFIG, '--guidance-interval 0.5,0.5: expected A,B with 0 <= A < B <= 1'],
+    [{ guidanceInterval: '0.5' }, NO_CONFIG, '--guidance-interval 0.5: expected A,B with 0 <= A < B <= 1'],
+    [{ guidanceInterval: '0,2' }, NO_CONFIG, '--guidance-interval 0,2: expected A,B with 0 <= A < B <= 1'],
+    [{}, { ...NO_CONFIG, T2V_DEEP_CACHE: 'x' }, 'T2V_DEEP_CACHE x: invalid value; use a whole number'],
   ])('rejects %j', (flags, env, message) => {
     expect(() => settingsOf(flags, env)).toThrow(message);
+  });
+
+  it.each([
+    [{}, { fast: false, deepCache: null, guidanceInterval: null, steps: 3, scheduler: 'ddim' }],
+    [{ fast: true }, { fast: true, deepCache: { interval: 3, branch: 0, schedule: 'uniform' }, guidanceInterval: [0, 0.5], steps: 2, scheduler: 'dpmpp2m' }],
+    [{ fast: true, deepCache: '1', steps: '9', guidanceInterval: '0,1' }, { fast: true, deepCache: null, guidanceInterval: null, steps: 9, scheduler: 'dpmpp2m' }],
+    [{ deepCache: '4', deepCacheSchedule: 'non-uniform' }, { fast: false, deepCache: { interval: 4, branch: 0, schedule: 'non-uniform' }, guidanceInterval: null, steps: 3 }],
+    [{ guidanceInterval: '0.25,0.75' }, { deepCache: null, guidanceInterval: [0.25, 0.75] }],
+  ])('speed flags %j: --fast is the model preset under the flags given', (flags, want) => {
+    expect(settingsOf(flags)).toMatchObject(want);
   });
 
   it('config file problems name the file and the fix', () => {

@@ -227,7 +227,7 @@ const ROWS: Row[] = [
   ...[2, 3].map((n): Row => ({
     name: `${n} pulls at once on one empty cache`,
     concurrent: n,
-    faults: () => ({ resolve: onlyFor(W, (req, res, data) => { half('stall')(req, res, data); setTimeout(() => res.end(data.subarray(data.byteLength >> 1)), 400); }) }),
+    faults: () => ({ resolve: onlyFor(W, (req, res, data) => { half('stall')(req, res, data); setTimeout(() => res.end(data.subarray(data.byteLength >> 1)), 1500); }) }), // long enough for every pull to reach the lock on a loaded machine
     code: 0, line: new RegExp(`^t2v: waiting for another t2v \\(pid ${process.pid}\\) that is fetching ${W} into the same cache$`), files: COMPLETE,
     check: (hub, { root }) => {
       expect(hub.requests.filter((q) => q.includes(`resolve/${SHA}/${W}`))).toHaveLength(1);

@@ -35,6 +35,8 @@ describe('serializeMetadata / parseMetadata', () => {
     ['freeu version 3', broken((m) => ((m.freeu as Record<string, unknown>).version = 3)), /field freeu.version/],
     ['model id missing', broken((m) => (m.model = {})), /field model.id/],
     ['bad padded', broken((m) => (m.padded = { from: [1], to: [2, 2] })), /field padded.from/],
+    ['bad DeepCache', broken((m) => (m.sampling = { fast: false, deepCache: { interval: 0, branch: 0, schedule: 'uniform' }, guidanceInterval: null })), /field sampling.deepCache should be null or \{interval, branch, schedule\}/],
+    ['bad guidance interval', broken((m) => (m.sampling = { fast: false, deepCache: null, guidanceInterval: [0.5, 0.2] })), /field sampling.guidanceInterval/],
   ])('rejects %s with a one-line error naming the file', (_name, json, err) => {
     let message = '';
     try {
@@ -122,6 +124,10 @@ describe('reproduceCommand', () => {
     ['empty negative prompt is still spelled out', sampleMetadata({ negativePrompt: '' }), ['--negative-prompt', ''], []],
     ['model folder: no --revision', sampleMetadata({ model: { id: '/models/my t2v', revision: '' } }), ['/models/my t2v'], ['--revision']],
     ['prompt starting with a dash', sampleMetadata({ prompt: '-weird' }), ['--prompt', '-weird'], []],
+    ['DeepCache and the guidance interval spelled out', sampleMetadata({ sampling: { fast: true, deepCache: { interval: 3, branch: 1, schedule: 'non-uniform' }, guidanceInterval: [0, 0.5] } }),
+      ['--deep-cache', '3', '--deep-cache-branch', '1', '--deep-cache-schedule', 'non-uniform', '--guidance-interval', '0,0.5'], ['--fast']],
+    ['sampling off is spelled out as off', sampleMetadata({ sampling: { fast: false, deepCache: null, guidanceInterval: null } }), ['--deep-cache', '1', '--guidance-interval', '0,1'], ['--deep-cache-branch']],
+    ['files from before: no sampling flags', sampleMetadata(), [], ['--deep-cache', '--guidance-interval']],
     ['quotes, $ and newlines survive the shell', sampleMetadata({ prompt: `it's $5 "now"\nand \`then\`` }), [`it's $5 "now"\nand \`then\``], []],
   ])('%s', (_name, meta, present, absent) => {
     const words = shellWords(reproduceCommand(meta));

@@ -42,3 +42,23 @@ describe('loadPipeline: one model, many videos', () => {
     expect(pipe.stats.sessionsCreated).toEqual({ text_encoder: 0, unet: 0, vae: 0 });
   });
 });
+
+describe('loadPipeline: DeepCache and the guidance interval through generate', () => {
+  it('interval 1 is the plain run bit for bit; interval 2 runs the shallow graph on every other step; a bad branch fails first', async () => {
+    const pipe = await loadPipeline(MODEL, { device: 'cpu', threads: 1, sessions: 'keep' });
+    try {
+      const req = { ...REQUEST, steps: 4 };
+      const plain = await pipe.generate(req);
+      const off = await pipe.generate({ ...req, deepCache: { interval: 1, branch: 0, schedule: 'uniform' } });
+      expect(off.frames01).toEqual(plain.frames01);
+      expect(off.unetCalls).toEqual({ full: 4, shallow: 0, guided: 4 });
+      const cached = await pipe.generate({ ...req, deepCache: { interval: 2, branch: 0, schedule: 'uniform' }, guidanceInterval: [0, 0.5] });
+      expect(cached.unetCalls).toEqual({ full: 2, shallow: 2, guided: 2 });
+      expect(cached.frames01).not.toEqual(plain.frames01);
+      expect(pipe.stats.sessionsCreated.unet).toBe(2); // the plain graph and the DeepCache pair
+      await expect(pipe.generate({ ...req, deepCache: { interval: 2, branch: 2, schedule: 'uniform' } })).rejects.toThrow(/^--deep-cache-branch 2: this U-Net's up_blocks\[-1\] has 2 skips; expected 0..1/);
+    } finally {
+      await pipe.release();
+    }
+  });
+});

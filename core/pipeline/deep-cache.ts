@@ -1,0 +1,96 @@
+// DeepCache (Ma et al., CVPR 2024) in the sampling loop: which steps run the whole U-Net, and the cached feature between them.
+import { UsageError } from '../errors.js';
+import type { DeepCacheUnet3dRunner, DeepFeature, Unet3dInputs } from '../runtime/index.js';
+
+export type DeepCacheSchedule = 'uniform' | 'non-uniform';
+
+export interface DeepCacheSettings {
+  /** A full U-Net step every `interval` steps (1 = off). */
+  readonly interval: number;
+  /** Which skip of up_blocks[-1] the shallow steps keep: 0 = conv_in's (shallowest), k = down_blocks[0] layer k-1's. */
+  readonly branch: number;
+  readonly schedule: DeepCacheSchedule;
+}
+
+/** DeepCache leaves the non-uniform centre and power to the user; ours, as fractions of the steps. */
+export const NON_UNIFORM = { centerFraction: 0.3, pow: 1.4 } as const;
+
+/** Python's principal `(-c) ** e` for c > 0, as [re, im]. */
+function negPow(c: number, e: number): [number, number] {
+  const r = c ** e;
+  return [r * Math.cos(Math.PI * e), r * Math.sin(Math.PI * e)];
+}
+
+/**
+ * DeepCache's `sample_from_quad_center` (sd/pipeline_stable_diffusion.py): `n` full steps out of `total`, packed around
+ * `center` by a power law; Python's complex result of `(-center) ** (1 / pow)` and numpy's int32 cast of the real part
+ * are kept, so the indices match the reference. The power drops by 0.02 until exactly `n` distinct indices come out.
+ */
+export function sampleFromQuadCenter(total: number, n: number, center: number, pow: number): number[] {
+  for (let p = pow; p > 1; p -= 0.02) {
+    const [sr, si] = center === 0 ? [0, 0] : negPow(center, 1 / p);
+    const end = (total - center) ** (1 / p);
+    const values = new Set<number>();
+    const [stepRe, stepIm] = [(end - sr) / n, (0 - si) / n];
+    for (let k = 0; k <= n; k++) {
+      // numpy linspace: k * step + start, the last point exactly `end`; then numpy's complex power exp(p * log x)
+      const re = k === n ? end : k * stepRe + sr;
+      const im = k === n ? 0 : k * stepIm + si;
+      const mod = Math.hypot(re, im);
+      const v = center === 0 ? re ** p : mod === 0 ? 0 : Math.exp(p * Math.log(mod)) * Math.cos(p * Math.atan2(im, re));
+      values.add(Math.trunc(v));
+    }
+    const sorted = [...values].sort((a, b) => a - b);
+    const indices = [0, ...sorted.slice(1, -1).map((x) => x + center)];
+    if (indices.length === n) return indices;
+  }
+  throw new UsageError(`--deep-cache-schedule non-uniform cannot place ${n} full steps in ${total} steps; use --deep-cache-schedule uniform`);
+}
+
+/** The step indices that run the whole U-Net (DeepCache's `interval_seq`). */
+export function fullSteps(steps: number, s: DeepCacheSettings): number[] {
+  if (s.interval <= 1) return Array.from({ length: steps }, (_, i) => i);
+  if (s.schedule === 'uniform') return Array.from({ length: Math.ceil(steps / s.interval) }, (_, k) => k * s.interval);
+  const center = Math.round(steps * NON_UNIFORM.centerFraction);
+  return sampleFromQuadCenter(steps, Math.ceil(steps / s.interval), center, NON_UNIFORM.pow);
+}
+
+export interface DeepCacheCounts {
+  full: number;
+  shallow: number;
+}
+
+/** The feature for a batch of `batch`: the same one, or the conditional (last) half of a guidance batch's. */
+function featureFor(f: DeepFeature, batch: number, frames: number): DeepFeature | null {
+  const rows = batch * frames;
+  if (f.dims[0] === rows) return f;
+  if (f.dims[0] !== 2 * rows) return null;
+  const per = f.data.length / f.dims[0]!;
+  return { data: f.data.subarray(rows * per), dims: [rows, ...f.dims.slice(1)] };
+}
+
+/**
+ * A U-Net call per step with DeepCache: the whole U-Net on the schedule's steps (its deep feature cached), the shallow
+ * branch on the others. A step whose batch the cached feature cannot serve (batch 1 cached, guidance batch 2 asked)
+ * runs the whole U-Net and refreshes the cache.
+ */
+export function deepCacheStepper(unet: DeepCacheUnet3dRunner, full: readonly number[]): { run(x: Unet3dInputs, step: number): Promise<Float32Array>; readonly counts: DeepCacheCounts } {
+  const schedule = new Set(full);
+  const counts: DeepCacheCounts = { full: 0, shallow: 0 };
+  let cached: DeepFeature | null = null;
+  return {
+    counts,
+    async run(x, step) {
+      const [batch, , frames] = x.sampleDims;
+      const feature = cached && !schedule.has(step) ? featureFor(cached, batch, frames) : null;
+      if (feature) {
+        counts.shallow++;
+        return unet.shallow(x, feature);
+      }
+      counts.full++;
+      const r = await unet.full(x);
+      cached = r.feature;
+      return r.out;
+    },
+  };
+}
