@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { UsageError } from '../core/errors.js';
-import { GENERATION_FLAGS, REPORT_FLAGS, envName, flagLabel, type FlagSpec } from './flags.js';
+import { FLAG_ALIASES, GENERATION_FLAGS, REPORT_FLAGS, envName, flagLabel, type FlagSpec } from './flags.js';
 
 /** One setting and where it came from, so that an error can name the flag, variable or config key. */
 export interface Sourced {
@@ -76,6 +76,10 @@ export function fromFlags(opts: Readonly<Record<string, unknown>>): Record<strin
   for (const spec of [...GENERATION_FLAGS, ...REPORT_FLAGS]) {
     const value = opts[spec.key];
     if (typeof value === 'string' || typeof value === 'boolean') out[spec.key] = { value, label: spec.key === 'freeu' && value === false ? '--no-freeu' : flagLabel(spec) };
+  }
+  for (const a of FLAG_ALIASES) {
+    const value = opts[a.attr];
+    if (typeof value === 'string' && out[a.key] === undefined) out[a.key] = { value, label: a.flags.split(' ')[0]! };
   }
   return out;
 }

@@ -12,6 +12,11 @@ export function oneLine(text: string): string {
   return escapeControls(text.replace(/\s*\n\s*/g, ' ').trim());
 }
 
+/** Ctrl-C / SIGTERM reaching the engine (its T2vError 130) or a writer (an AbortError). */
+export function isInterruption(err: unknown): boolean {
+  return (err instanceof T2vError && err.exitCode === EXIT_INTERRUPTED) || (err instanceof Error && err.name === 'AbortError');
+}
+
 /** Prints the error and returns the exit status it maps to. */
 export function reportFailure(thrown: unknown, stderr: LineSink, opts: { readonly verbose: boolean; readonly interrupted?: boolean }): number {
   // a full disk or a permission problem that no layer named yet: the path is in the error itself
@@ -22,7 +27,7 @@ export function reportFailure(thrown: unknown, stderr: LineSink, opts: { readonl
     stderr.write(`t2v: ${oneLine(err.message)}\n`);
     return EXIT_INTERRUPTED;
   }
-  if (opts.interrupted || (err instanceof T2vError && err.exitCode === EXIT_INTERRUPTED) || (err instanceof Error && err.name === 'AbortError')) {
+  if (opts.interrupted || isInterruption(err)) {
     stderr.write('t2v: interrupted; nothing was written\n');
     return EXIT_INTERRUPTED;
   }
@@ -35,4 +40,11 @@ export function reportFailure(thrown: unknown, stderr: LineSink, opts: { readonl
   stderr.write(`t2v: unexpected error: ${oneLine(message)}${opts.verbose ? '' : '; run again with --verbose for details'}\n`);
   if (opts.verbose && err instanceof Error && err.stack) stderr.write(`${err.stack}\n`);
   return EXIT_RUNTIME;
+}
+
+/** With --json an error is also one JSON object on stdout: {"error": {message, exitCode, kind, flag?}}. */
+export function writeJsonError(stdout: LineSink, message: string, exitCode: number): void {
+  const kind = exitCode === EXIT_USAGE ? 'usage' : exitCode === EXIT_INTERRUPTED ? 'interrupted' : 'runtime';
+  const flag = /^(--?[a-zA-Z][\w-]*)\b/.exec(message)?.[1];
+  stdout.write(`${JSON.stringify({ error: { message, exitCode, kind, ...(flag ? { flag } : {}) } })}\n`);
 }

@@ -61,7 +61,20 @@ export const GENERATION_FLAGS: readonly FlagSpec[] = [
 export const REPORT_FLAGS: readonly FlagSpec[] = [
   { key: 'json', flags: '--json', description: 'print exactly one JSON object on stdout (progress stays on stderr); no wizard', defaultText: 'off', bool: true, configurable: true },
   { key: 'quiet', flags: '-q, --quiet', description: 'print no progress', defaultText: 'off', bool: true, configurable: true },
+  { key: 'preview', flags: '--preview', description: 'draw the clean-image estimate every few steps while sampling (terminal only)', defaultText: 'on in a terminal, off otherwise', bool: true, configurable: true },
+  { key: 'noPreview', flags: '--no-preview', description: 'no live preview', bool: true, configurable: false },
+  { key: 'previewPath', flags: '--preview-path <file.png>', description: 'also write the live preview to this PNG (replaced at each update; works without a terminal)', defaultText: 'none', configurable: true },
+  { key: 'previewInterval', flags: '--preview-interval <n>', description: 'preview every n sampling steps', defaultText: 'a tenth of the steps, at least 1', configurable: true },
   { key: 'verbose', flags: '-v, --verbose', description: 'say more (load messages, stack traces of unexpected errors)', defaultText: 'off', bool: true, configurable: true },
+];
+
+/** Hidden aliases for the names other tools use (diffusers' kwargs, stable-diffusion.cpp's flags): same value, same checks. */
+export const FLAG_ALIASES: readonly { readonly flags: string; readonly attr: string; readonly key: string }[] = [
+  { flags: '--num-frames <n>', attr: 'numFrames', key: 'frames' },
+  { flags: '--video-frames <n>', attr: 'videoFrames', key: 'frames' },
+  { flags: '--num-inference-steps <n>', attr: 'numInferenceSteps', key: 'steps' },
+  { flags: '--guidance-scale <scale>', attr: 'guidanceScale', key: 'guidance' },
+  { flags: '--sampling-method <name>', attr: 'samplingMethod', key: 'scheduler' },
 ];
 
 /** The environment variable that fills a flag: T2V_ + the long name in upper snake case. */
@@ -85,5 +98,6 @@ export function addFlags(cmd: Command, specs: readonly FlagSpec[], exclude: read
     const text = spec.defaultText ? `${spec.description} (default: ${spec.defaultText})` : spec.description;
     cmd.addOption(new Option(spec.flags, text));
   }
+  if (specs === GENERATION_FLAGS) for (const a of FLAG_ALIASES) if (!exclude.includes(a.key)) cmd.addOption(new Option(a.flags).hideHelp());
   return cmd;
 }

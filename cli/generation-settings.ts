@@ -7,6 +7,9 @@ import type { ModelDefaults } from '../core/pipeline/defaults.js';
 import type { FlagSpec } from './flags.js';
 import { parseChoice, parseInteger, parseNumber } from './parse.js';
 
+/** Scheduler spellings of other tools that mean one of ours exactly (stable-diffusion.cpp's dpm++2m). */
+export const SCHEDULER_ALIASES: Readonly<Record<string, SchedulerName>> = { 'dpm++2m': 'dpmpp2m', dpmpp_2m: 'dpmpp2m' };
+
 /** The scalar settings of one generation, by their Settings / GenerateRequest field names. */
 export interface ScalarSettings {
   readonly steps: number;
@@ -73,7 +76,7 @@ export const SCALAR_SETTINGS: Table = {
   },
   scheduler: {
     key: 'scheduler', flag: row('scheduler', '--scheduler <name>', `sampler: ${SCHEDULER_NAMES.join(' | ')}`, "the model's; ddim for ModelScope"),
-    parse: (l, r) => parseChoice(l, r, SCHEDULER_NAMES), fallback: (d) => d.scheduler, metadataKey: 'scheduler', wizard: 'Scheduler',
+    parse: (l, r) => parseChoice(l, SCHEDULER_ALIASES[r.trim().toLowerCase()] ?? r, SCHEDULER_NAMES), fallback: (d) => d.scheduler, metadataKey: 'scheduler', wizard: 'Scheduler',
   },
   eta: {
     key: 'eta',

@@ -1,7 +1,11 @@
 #!/usr/bin/env node
 // The `t2v` executable: wires the process (argv, streams, signals) to main() and exits with its status.
+import { colorEnabled } from './color.js';
 import { EXIT } from '../core/errors.js';
 import { main } from './main.js';
+
+// Ink's colours come from chalk, which reads FORCE_COLOR when it loads (Ink is imported later, only for terminal screens)
+if (!colorEnabled(process.env, process.argv.slice(2))) process.env.FORCE_COLOR = '0';
 
 const controller = new AbortController();
 // Ctrl-C, kill and a closed terminal all stop the run the same way: ffmpeg killed, temp files removed, exit 130

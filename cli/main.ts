@@ -14,7 +14,10 @@ import { verifyCommand } from './commands/verify.js';
 import { workerCommand } from './commands/worker.js';
 import type { Context, Io } from './context.js';
 import type { Deps } from './deps.js';
-import { EXIT_USAGE, oneLine, reportFailure } from './fail.js';
+import { UsageError } from '../core/errors.js';
+import { completionCommand, helpCommand, versionCommand } from './commands/meta.js';
+import { EXIT_USAGE, oneLine, reportFailure, writeJsonError } from './fail.js';
+import { commandTypo } from './suggest.js';
 
 export interface MainOptions {
   /** Tests inject a fake engine; the real one is imported only when a command needs it. */
@@ -32,13 +35,17 @@ Any FreeU flag on the command line (--b1 .. --s2, --freeu-preset, --freeu-versio
 Without a prompt, in a terminal, t2v opens a wizard. With --json or when stdout is not a terminal, progress goes
 to stderr one line per step and stdout gets the output path (or, with --json, exactly one JSON object).
 
+Colour: off with NO_COLOR=1 (no-color.org) or --no-color; the live preview needs colour (--preview-path still works).
+
 Exit status: 0 done, 1 runtime failure, 2 bad usage, 130 interrupted (Ctrl-C; nothing half-written is left).
 
-Examples:
-  t2v "a corgi running on the beach" --seed 42 -o corgi.mp4
-  t2v "a red panda eating bamboo" --freeu --steps 25 --json
-  t2v compare "fireworks over a lake" --seed 7
-  t2v sweep "a sailing boat" --b1 1,1.1,1.2 --s1 0.6,0.9
+Examples (the embedded default model draws a circle, square or triangle in red, green, blue, yellow or white, moving
+left, right, up or down, on a black, white or grey background; t2v models list says what each model draws):
+  t2v "a red circle moving left on a white background" --seed 42 -o circle.mp4
+  t2v "a blue square moving up on a black background" --freeu --steps 25 --json
+  t2v compare "a yellow triangle moving right on a grey background" --seed 7 --freeu-preset modelscope
+  t2v sweep "a green circle moving down on a white background" --b1 1,1.2 --s1 0.6,0.9
+  t2v completion bash > ~/.local/share/bash-completion/completions/t2v
 `;
 
 function inheritAll(parent: Command, cmd: Command): Command {
@@ -50,11 +57,15 @@ function inheritAll(parent: Command, cmd: Command): Command {
 /** Commander's own usage errors, as one line with the fix. */
 function commanderLine(err: CommanderError): string {
   const text = err.message.replace(/^error:\s*/, '').replace(/\s*\n\s*/g, ' ').replace(/\.$/, '');
-  if (err.code === 'commander.excessArguments') return `${text}; quote the prompt: t2v "a cat on a skateboard"`;
+  // only the prompt-taking commands are helped by quoting; `info a.mp4 extra` is just one file too many
+  if (err.code === 'commander.excessArguments' && /for '(t2v|generate|compare|sweep)'/.test(text)) return `${text}; quote the prompt: t2v "a cat on a skateboard"`;
   return `${text}; see t2v --help (or t2v <command> --help) for the flags`;
 }
 
-export async function main(argv: readonly string[], io: Io, options: MainOptions = {}): Promise<number> {
+export async function main(rawArgv: readonly string[], ioIn: Io, options: MainOptions = {}): Promise<number> {
+  // --no-color is a global switch: NO_COLOR for everything below (index.ts has already told chalk)
+  const argv = rawArgv.filter((a, i) => a !== '--no-color' || (rawArgv.indexOf('--') !== -1 && i > rawArgv.indexOf('--')));
+  const io: Io = argv.length === rawArgv.length ? ioIn : { ...ioIn, env: { ...ioIn.env, NO_COLOR: '1' } };
   const controller = options.controller ?? new AbortController();
   const ctx: Context = {
     io,
@@ -82,21 +93,36 @@ export async function main(argv: readonly string[], io: Io, options: MainOptions
     })
     .addHelpText('after', HELP_AFTER);
   addGenerationOptions(program);
-  program.action(async (prompt: string | undefined, opts: Record<string, unknown>) => done(await generateAction(prompt, opts, ctx)));
+  program.helpCommand(false);
+  program.action(async (prompt: string | undefined, opts: Record<string, unknown>) => {
+    // `t2v swep` is a typo of a command far more often than a one-word prompt; -p still makes a video of the word
+    const typo = prompt !== undefined && opts.prompt === undefined ? commandTypo(prompt, program.commands.map((c) => c.name())) : undefined;
+    if (typo) throw new UsageError(`"${prompt}" is not a command; did you mean t2v ${typo}? (for a video of the word, use -p ${prompt})`);
+    done(await generateAction(prompt, opts, ctx));
+  });
   for (const make of [generateCommand, compareCommand, sweepCommand, batchCommand, studyCommand, workerCommand, queueCommand, verifyCommand, modelsCommand, infoCommand, doctorCommand]) {
     program.addCommand(inheritAll(program, make(ctx, done)));
   }
+  for (const cmd of [helpCommand(program, ctx, done), versionCommand(ctx, done), completionCommand(program, ctx, done)]) program.addCommand(inheritAll(program, cmd));
 
-  const verbose = argv.includes('-v') || argv.includes('--verbose') || /^(1|true|yes|on)$/i.test(io.env.T2V_VERBOSE ?? '');
+  const truthy = (v: string | undefined) => /^(1|true|yes|on)$/i.test(v ?? '');
+  const verbose = argv.includes('-v') || argv.includes('--verbose') || truthy(io.env.T2V_VERBOSE);
+  const json = argv.includes('--json') || truthy(io.env.T2V_JSON);
   try {
     await program.parseAsync([...argv], { from: 'user' });
     return code;
   } catch (err) {
     if (err instanceof CommanderError) {
       if (err.exitCode === 0 || ['commander.helpDisplayed', 'commander.version', 'commander.help'].includes(err.code)) return 0;
-      io.stderr.write(`t2v: ${oneLine(commanderLine(err))}\n`);
+      const line = oneLine(commanderLine(err));
+      io.stderr.write(`t2v: ${line}\n`);
+      if (json) writeJsonError(io.stdout, line, EXIT_USAGE);
       return EXIT_USAGE;
     }
-    return reportFailure(err, io.stderr, { verbose, interrupted: controller.signal.aborted });
+    const lines: string[] = [];
+    const exit = reportFailure(err, { write: (t: string) => lines.push(t) }, { verbose, interrupted: controller.signal.aborted });
+    io.stderr.write(lines.join(''));
+    if (json) writeJsonError(io.stdout, (lines[0] ?? '').replace(/^t2v: /, '').trimEnd(), exit);
+    return exit;
   }
 }

@@ -9,7 +9,7 @@ import { defaultOutput, type Settings } from './settings.js';
 export type RunEvent =
   | ProgressEvent
   | { readonly phase: 'planned'; readonly output: string }
-  | { readonly phase: 'panel'; readonly index: number; readonly count: number; readonly label: string }
+  | { readonly phase: 'panel'; readonly index: number; readonly count: number; readonly label: string; readonly elapsedSeconds?: number }
   | { readonly phase: 'encode'; readonly done: number; readonly total: number };
 
 export type Report = (e: RunEvent) => void;
@@ -37,11 +37,11 @@ export interface Panel {
 /** How the panels are laid out; a grid takes the panels row-major, `columns` per row. */
 export type Layout =
   | { readonly kind: 'single' }
-  | { readonly kind: 'side-by-side' }
-  | { readonly kind: 'grid'; readonly columns: number; readonly rowLabels: readonly string[]; readonly columnLabels: readonly string[] };
+  | { readonly kind: 'side-by-side'; readonly command?: readonly string[] }
+  | { readonly kind: 'grid'; readonly columns: number; readonly rowLabels: readonly string[]; readonly columnLabels: readonly string[]; readonly command?: readonly string[] };
 
 /** One panel's video settings; the model, device and threads are the pipeline's (see pipelineOptions). */
-export function toRequest(s: Settings): GenerateRequest {
+export function toRequest(s: Settings, previewEvery = 0): GenerateRequest {
   return {
     prompt: s.prompt,
     ...(s.negativePrompt !== undefined ? { negativePrompt: s.negativePrompt } : {}),
@@ -54,6 +54,7 @@ export function toRequest(s: Settings): GenerateRequest {
     scheduler: s.scheduler,
     eta: s.eta,
     freeu: s.freeu,
+    ...(previewEvery > 0 ? { previewEvery } : {}),
     deepCache: s.deepCache,
     guidanceInterval: s.guidanceInterval,
   };
@@ -101,10 +102,12 @@ export interface RunPanels {
   readonly signal: AbortSignal;
   /** Added to the default output name (`-compare`, `-sweep`). */
   readonly suffix?: string;
+  /** Emit a live preview every this many steps (0 or absent: none). */
+  readonly previewEvery?: number;
 }
 
 /** Generates every panel with the same seed and writes them as one video laid out as asked. */
-export async function runPanels({ pipeline, panels, layout, deps, report, signal, suffix = '' }: RunPanels): Promise<Outcome> {
+export async function runPanels({ pipeline, panels, layout, deps, report, signal, suffix = '', previewEvery = 0 }: RunPanels): Promise<Outcome> {
   const first = panels[0];
   if (!first) throw new Error('runPanels: no panels');
   const t0 = performance.now();
@@ -113,8 +116,8 @@ export async function runPanels({ pipeline, panels, layout, deps, report, signal
   report({ phase: 'planned', output: plan.path });
   const results: GenerateResult[] = [];
   for (const [index, panel] of panels.entries()) {
-    if (panels.length > 1) report({ phase: 'panel', index: index + 1, count: panels.length, label: panel.label });
-    results.push(await pipeline.generate(toRequest(panel.settings), { onProgress: report, signal }));
+    if (panels.length > 1) report({ phase: 'panel', index: index + 1, count: panels.length, label: panel.label, elapsedSeconds: (performance.now() - t0) / 1000 });
+    results.push(await pipeline.generate(toRequest(panel.settings, previewEvery), { onProgress: report, signal }));
   }
   const r0 = results[0]!;
   const labels = panels.map((p) => p.label);
@@ -126,13 +129,13 @@ export async function runPanels({ pipeline, panels, layout, deps, report, signal
     const [a, b] = results.map(framesOf);
     if (!a || !b || labels.length !== 2) throw new Error('side-by-side needs two panels');
     frames = deps.sideBySide([a, b], [labels[0]!, labels[1]!]);
-    composite = { layout: 'side-by-side', rows: [], columns: labels };
+    composite = { layout: 'side-by-side', rows: [], columns: labels, ...(layout.command ? { command: [...layout.command] } : {}) };
   } else {
     const clips = results.map(framesOf);
     const rows: Frames[][] = [];
     for (let i = 0; i < clips.length; i += layout.columns) rows.push(clips.slice(i, i + layout.columns));
     frames = deps.grid(rows, layout.rowLabels, layout.columnLabels);
-    composite = { layout: 'grid', rows: [...layout.rowLabels], columns: [...layout.columnLabels] };
+    composite = { layout: 'grid', rows: [...layout.rowLabels], columns: [...layout.columnLabels], ...(layout.command ? { command: [...layout.command] } : {}) };
   }
   const t1 = performance.now();
   const written = await deps.writeVideo(plan, frames, {

@@ -24,6 +24,10 @@ export interface RunFlags {
   readonly json: boolean;
   readonly quiet: boolean;
   readonly verbose: boolean;
+  /** The live preview on a terminal (false: --no-preview). */
+  readonly preview: boolean;
+  readonly previewPath?: string;
+  readonly previewInterval?: number;
 }
 
 /** What the user gave, each value checked; absent fields come from the model. */
@@ -140,7 +144,8 @@ export function checkGiven(v: Layered, positionalPrompt?: string): GivenFlags {
     ...(prompt !== undefined ? { prompt } : {}),
     ...(negativePrompt !== undefined && negativePrompt !== '' ? { negativePrompt } : {}),
     ...(model !== undefined ? { model } : {}),
-    ...(v.seed ? { seed: parseSeed(v.seed.label, text(v.seed)!) } : {}),
+    // -1 (sd.cpp, A1111) or "random": draw one, as when no seed is given
+    ...(v.seed && !/^\s*(-1|random)\s*$/i.test(text(v.seed)!) ? { seed: parseSeed(v.seed.label, text(v.seed)!) } : {}),
     ...givenScalars(v),
     freeu,
     speed: checkSpeed(v),
@@ -153,6 +158,9 @@ export function checkGiven(v: Layered, positionalPrompt?: string): GivenFlags {
     json: bool(v.json),
     quiet: bool(v.quiet),
     verbose: bool(v.verbose),
+    preview: v.preview === undefined ? true : bool(v.preview),
+    ...(text(v.previewPath) ? { previewPath: text(v.previewPath)! } : {}),
+    ...(v.previewInterval ? { previewInterval: parseInteger(v.previewInterval.label, text(v.previewInterval)!, 1, 10_000) } : {}),
   };
   return given;
 }
@@ -235,6 +243,9 @@ export function completeSettings(g: GivenFlags, d: ModelDefaults, seed: () => bi
     json: g.json,
     quiet: g.quiet,
     verbose: g.verbose,
+    preview: g.preview,
+    ...(g.previewPath !== undefined ? { previewPath: g.previewPath } : {}),
+    ...(g.previewInterval !== undefined ? { previewInterval: g.previewInterval } : {}),
   };
 }
 

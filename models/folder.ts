@@ -80,12 +80,12 @@ export async function resolveModel(spec: string | undefined, env: NodeJS.Process
 export async function openModelFolder(root: string, id: string, revision?: string): Promise<ModelFolder> {
   const indexPath = join(root, 'model_index.json');
   if (!(await stat(indexPath).then(() => true, () => false))) {
-    throw new T2vError(`${indexPath} is missing: ${root} is not a diffusers pipeline folder; point --model at the folder that holds model_index.json`);
+    throw new T2vError(`${indexPath} is missing: ${root} is not a diffusers pipeline folder; point --model at the folder that holds model_index.json`, 2);
   }
   const index = asObject(await readJsonFile(indexPath), indexPath);
   const cls = index._class_name;
   if (!PIPELINE_CLASSES.includes(cls as (typeof PIPELINE_CLASSES)[number])) {
-    throw new T2vError(`${indexPath}: _class_name ${JSON.stringify(cls)} is not supported; t2v runs ${PIPELINE_CLASSES.join(', ')} folders`);
+    throw new T2vError(`${indexPath}: _class_name ${JSON.stringify(cls)} is not supported; t2v runs ${PIPELINE_CLASSES.join(', ')} folders`, 2);
   }
   const folder: ModelFolder = { root, id, index, ...(revision ? { revision } : {}) };
   for (const part of Object.keys(CONFIG_FILE) as PartName[]) {

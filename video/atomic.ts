@@ -1,8 +1,8 @@
 // Temp-then-rename file handling: outputs appear complete or not at all, and never replace a file by accident.
 import { randomBytes } from 'node:crypto';
 import { existsSync, rmSync } from 'node:fs';
-import { link, readdir, rename, rm, unlink } from 'node:fs/promises';
-import { join } from 'node:path';
+import { link, mkdir, readdir, rename, rm, rmdir, unlink } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 import { T2vError } from '../core/errors.js';
 import { processAlive } from '../core/common/process-alive.js';
 
@@ -55,7 +55,8 @@ export function untrackTemp(path: string): void {
 
 /** One line telling the user how to replace an existing output. */
 export function existsError(path: string): T2vError {
-  return new T2vError(`${path} exists; pass --overwrite to replace it`);
+  // the user's -o names a file that is there: a usage conflict (2), like any other argument problem
+  return new T2vError(`${path} exists; pass --overwrite to replace it`, 2);
 }
 
 /**
@@ -76,4 +77,19 @@ export async function commitFile(temp: string, dest: string, overwrite: boolean)
     return;
   }
   await unlink(temp);
+}
+
+/** `mkdir -p dir`; the returned undo removes the folders it made, innermost first, while they are empty. */
+export async function makeParents(dir: string): Promise<() => Promise<void>> {
+  const first = await mkdir(dir, { recursive: true });
+  if (first === undefined) return async () => undefined;
+  return async () => {
+    for (let at = dir; at.length >= first.length; at = dirname(at)) {
+      try {
+        await rmdir(at);
+      } catch {
+        return; // not empty (someone else's file) or gone: leave the rest
+      }
+    }
+  };
 }

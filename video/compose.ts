@@ -1,8 +1,8 @@
-// Side-by-side and grid layouts with text labels, built on raw frames before encoding (FreeU off | on, sweeps).
+// Side-by-side and grid layouts with labels that fit (two lines, or keys and a legend), built on raw frames before encoding.
 import { T2vError } from '../core/errors.js';
-import { GLYPH_HEIGHT } from './font5x7.js';
 import { frameAt, frameBytes, makeFrames, type Frames } from './frames.js';
-import { drawText, fillRect, fitText, textWidth, type Image, type Rgb } from './text.js';
+import { LINE_GAP, lineHeight, planLabels, type LabelPlan } from './labels.js';
+import { drawText, fillRect, textWidth, type Image, type Rgb } from './text.js';
 
 const BACKGROUND: Rgb = [24, 24, 24];
 const INK: Rgb = [235, 235, 235];
@@ -23,6 +23,9 @@ export interface GridLayout {
   readonly top: number;
   /** Width of the row-label strip (0 without row labels). */
   readonly left: number;
+  /** Height of the legend strip under the cells (0 when every label fits in place). */
+  readonly bottom: number;
+  readonly labels: LabelPlan;
   readonly cellX: (col: number) => number;
   readonly cellY: (row: number) => number;
 }
@@ -30,33 +33,40 @@ export interface GridLayout {
 export function gridLayout(rows: number, cols: number, cellW: number, cellH: number, rowLabels: readonly string[], colLabels: readonly string[]): GridLayout {
   const scale = labelScale(cellW, cellH);
   const pad = 3 * scale;
-  const top = colLabels.some((l) => l !== '') ? GLYPH_HEIGHT * scale + 2 * pad : 0;
-  const widest = Math.max(0, ...rowLabels.map((l) => textWidth(l, scale)));
+  const labels = planLabels(rowLabels, colLabels, cellW, cellH, cols * cellW + (cols - 1) * GAP, scale);
+  const strip = (lines: number) => (lines === 0 ? 0 : lines * lineHeight(scale) - LINE_GAP * scale + 2 * pad);
+  const top = colLabels.some((l) => l !== '') ? strip(Math.max(1, ...labels.columns.map((l) => l.length))) : 0;
+  const widest = Math.max(0, ...labels.rows.flat().map((l) => textWidth(l, scale)));
   const left = rowLabels.some((l) => l !== '') ? Math.min(widest, cellW) + 2 * pad : 0;
+  const bottom = strip(labels.legend.length);
   return {
     width: left + cols * cellW + (cols - 1) * GAP,
-    height: top + rows * cellH + (rows - 1) * GAP,
+    height: top + rows * cellH + (rows - 1) * GAP + bottom,
     scale,
     top,
     left,
+    bottom,
+    labels,
     cellX: (c) => left + c * (cellW + GAP),
     cellY: (r) => top + r * (cellH + GAP),
   };
 }
 
 /** The background, strips and labels: identical in every output frame, so drawn once. */
-function backdrop(l: GridLayout, cellW: number, cellH: number, rowLabels: readonly string[], colLabels: readonly string[]): Image {
+function backdrop(l: GridLayout, cellW: number, cellH: number): Image {
   const img: Image = { width: l.width, height: l.height, data: new Uint8Array(l.width * l.height * 3) };
   fillRect(img, 0, 0, l.width, l.height, BACKGROUND);
   const pad = 3 * l.scale;
-  colLabels.forEach((label, c) => {
-    const text = fitText(label, cellW - 2 * pad, l.scale);
-    drawText(img, l.cellX(c) + Math.floor((cellW - textWidth(text, l.scale)) / 2), pad, text, l.scale, INK);
+  const lh = lineHeight(l.scale);
+  l.labels.columns.forEach((lines, c) => lines.forEach((text, i) => {
+    drawText(img, l.cellX(c) + Math.floor((cellW - textWidth(text, l.scale)) / 2), pad + i * lh, text, l.scale, INK);
+  }));
+  l.labels.rows.forEach((lines, r) => {
+    const y0 = l.cellY(r) + Math.floor((cellH - (lines.length * lh - LINE_GAP * l.scale)) / 2);
+    lines.forEach((text, i) => drawText(img, pad, y0 + i * lh, text, l.scale, INK));
   });
-  rowLabels.forEach((label, r) => {
-    const text = fitText(label, l.left - 2 * pad, l.scale);
-    drawText(img, pad, l.cellY(r) + Math.floor((cellH - GLYPH_HEIGHT * l.scale) / 2), text, l.scale, INK);
-  });
+  const legendTop = l.height - l.bottom + pad;
+  l.labels.legend.forEach((text, i) => drawText(img, pad, legendTop + i * lh, text, l.scale, INK));
   return img;
 }
 
@@ -78,7 +88,7 @@ export function grid(cells: readonly (readonly Frames[])[], rowLabels: readonly 
   }
   const { width: cw, height: ch } = first;
   const layout = gridLayout(rows, cols, cw, ch, rowLabels, colLabels);
-  const base = backdrop(layout, cw, ch, rowLabels, colLabels);
+  const base = backdrop(layout, cw, ch);
   const out = makeFrames(layout.width, layout.height, first.count);
   const outBytes = frameBytes(out), rowBytes = cw * 3;
   for (let f = 0; f < first.count; f++) {

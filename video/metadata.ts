@@ -14,6 +14,8 @@ export interface CompositeMetadata {
   readonly layout: 'side-by-side' | 'grid';
   readonly rows: readonly string[];
   readonly columns: readonly string[];
+  /** The command and its own flags that remake the whole composite, e.g. ['sweep', '--b1', '1,1.2']. */
+  readonly command?: readonly string[];
 }
 
 export interface GenerationMetadata {
@@ -95,6 +97,8 @@ const OPTIONAL: ReadonlyArray<readonly [string, Check, string]> = [
   ['composite.layout', (v) => v === 'side-by-side' || v === 'grid', 'side-by-side|grid'],
   ['composite.rows', strings, 'a list of strings'],
   ['composite.columns', strings, 'a list of strings'],
+  // written since composite videos remember their command; older files have none
+  ['composite.command', (v) => v === undefined || strings(v), 'a list of strings'],
   ['sampling.fast', (v) => typeof v === 'boolean', 'true or false'],
   ['sampling.deepCache', (v) => v === null || (isObj(v) && posInt(v.interval) && Number.isSafeInteger(v.branch) && (v.branch as number) >= 0 && (v.schedule === 'uniform' || v.schedule === 'non-uniform')), 'null or {interval, branch, schedule}'],
   ['sampling.guidanceInterval', (v) => v === null || (Array.isArray(v) && v.length === 2 && v.every(num) && 0 <= v[0] && v[0] < v[1] && v[1] <= 1), 'null or [a, b] with 0 <= a < b <= 1'],

@@ -17,7 +17,7 @@ export interface OutputPlan {
   /** Absolute folder the output lands in. */
   readonly dir: string;
   readonly overwrite: boolean;
-  /** PNG frames into a folder that does not exist yet: writeVideo creates it whole (temp folder, then rename). */
+  /** The folder does not exist yet: writeVideo makes it (PNG frames: whole, temp folder then rename; the folders above like mkdir -p). */
   readonly createDir: boolean;
   /** The ffmpeg found by prepareOutput; writeVideo looks one up when absent. */
   readonly ffmpeg?: FfmpegInfo;
@@ -79,8 +79,8 @@ export const MAX_GIF_FPS = 50;
 /** Throws unless `dir` is an existing folder we can create files in (tried for real: root, ACLs, read-only mounts). */
 function checkFolder(dir: string): void {
   const st = statOrNull(dir);
-  if (!st) throw new T2vError(`output folder ${dir} does not exist; create it first`);
-  if (!st.isDirectory()) throw new T2vError(`${dir} is not a folder`);
+  if (!st) throw new T2vError(`output folder ${dir} does not exist`, 2);
+  if (!st.isDirectory()) throw new T2vError(`${dir} is not a folder`, 2);
   const probe = join(dir, `.t2v-probe-${process.pid}-${randomBytes(4).toString('hex')}`);
   try {
     closeSync(openSync(probe, 'wx'));
@@ -88,6 +88,14 @@ function checkFolder(dir: string): void {
   } catch (err) {
     throw new T2vError(`cannot write to output folder ${dir} (${(err as NodeJS.ErrnoException).code ?? 'error'}); choose another -o`);
   }
+}
+
+/** Like `mkdir -p`: a folder that does not exist yet is fine when its nearest existing ancestor is writable. */
+function checkFolderOrAncestor(dir: string): boolean {
+  let at = dir;
+  while (!statOrNull(at) && dirname(at) !== at) at = dirname(at);
+  checkFolder(at);
+  return at !== dir;
 }
 
 function framesPlan(dir: string, pattern: string, overwrite: boolean, createDir: boolean): OutputPlan {
@@ -103,7 +111,7 @@ function framesPlan(dir: string, pattern: string, overwrite: boolean, createDir:
 /** Frames under a pattern; a folder that does not exist yet (frames/%03d.png) is created whole when they are written. */
 function patternPlan(dir: string, pattern: string, overwrite: boolean): OutputPlan {
   const createDir = !statOrNull(dir);
-  if (createDir) checkFolder(dirname(dir));
+  if (createDir) checkFolderOrAncestor(dirname(dir));
   return framesPlan(dir, pattern, overwrite, createDir);
 }
 
@@ -132,10 +140,10 @@ function planPath(path: string, options: PlanOptions): OutputPlan {
     throw new T2vError(`${abs} is a symbolic link to ${readlinkSync(abs)}, which does not exist; remove the link, choose another -o, or pass --overwrite to replace it`);
   }
   const videoExt = extname(abs).toLowerCase() in VIDEO_EXT;
-  if (st?.isDirectory() && videoExt && !path.endsWith('/') && !path.endsWith(sep)) throw new T2vError(`${abs} is a folder; choose a file name for -o`);
+  if (st?.isDirectory() && videoExt && !path.endsWith('/') && !path.endsWith(sep)) throw new T2vError(`${abs} is a folder; choose a file name for -o`, 2);
   if (path.endsWith('/') || path.endsWith(sep) || st?.isDirectory()) {
-    if (st && !st.isDirectory()) throw new T2vError(`${abs} is a file, not a folder for PNG frames`);
-    if (!st) checkFolder(dirname(abs));
+    if (st && !st.isDirectory()) throw new T2vError(`${abs} is a file, not a folder for PNG frames`, 2);
+    if (!st) checkFolderOrAncestor(dirname(abs));
     return framesPlan(abs, FRAME_NAME, overwrite, !st);
   }
   const name = basename(abs);
@@ -153,8 +161,8 @@ function planPath(path: string, options: PlanOptions): OutputPlan {
     throw new UsageError(`-o ${path}: unknown output type ${ext === '' ? '(no extension)' : ext}; use .mp4, .webm, .gif, .png, name_%03d.png or a folder/`);
   }
   if (st && !overwrite) throw existsError(abs);
-  checkFolder(dirname(abs));
-  return { format, path: abs, dir: dirname(abs), overwrite, createDir: false };
+  // missing folders on the way are made when the file is written (and removed again if it is not)
+  return { format, path: abs, dir: dirname(abs), overwrite, createDir: checkFolderOrAncestor(dirname(abs)) };
 }
 
 /** planOutput plus, for formats that need it, the ffmpeg lookup: every output problem surfaces before generation. */

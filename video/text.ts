@@ -27,6 +27,22 @@ export function fitText(text: string, maxWidth: number, scale: number): string {
   return '';
 }
 
+/** `text` broken at spaces into at most `maxLines` lines of `maxWidth` pixels, or undefined when it does not fit. */
+export function wrapText(text: string, maxWidth: number, scale: number, maxLines: number): string[] | undefined {
+  const lines: string[] = [];
+  let line = '';
+  for (const word of text.split(/\s+/).filter(Boolean)) {
+    const next = line ? `${line} ${word}` : word;
+    if (textWidth(next, scale) <= maxWidth) line = next;
+    else if (line && textWidth(word, scale) <= maxWidth) {
+      lines.push(line);
+      line = word;
+    } else return undefined;
+  }
+  if (line) lines.push(line);
+  return lines.length <= maxLines ? lines : undefined;
+}
+
 /** Draws `text` with its top-left corner at (x, y); pixels outside the image are skipped. */
 export function drawText(img: Image, x: number, y: number, text: string, scale: number, color: Rgb): void {
   let cx = x;

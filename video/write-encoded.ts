@@ -2,7 +2,7 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { fsError, T2vError } from '../core/errors.js';
 import { basename } from 'node:path';
-import { commitFile, sweepStaleTemps, tempPath } from './atomic.js';
+import { commitFile, makeParents, sweepStaleTemps, tempPath } from './atomic.js';
 import { encoderArgs, needsEvenSize, type VideoFormat } from './codecs.js';
 import { runEncode } from './encode.js';
 import { findFfmpeg, type FfmpegInfo } from './ffmpeg.js';
@@ -46,8 +46,28 @@ export async function writeEncoded(plan: OutputPlan & { readonly format: VideoFo
   const metadata: GenerationMetadata = { ...options.metadata, ...(padding ? { padded: padding } : {}) };
   // GIF comments are Latin-1 and added by us after encoding; the video containers take UTF-8 via -metadata.
   const args = encoderArgs(plan.format, width, height, options.fps, serializeMetadata(metadata));
+  const undoParents = plan.createDir ? await makeParents(plan.dir) : async () => undefined;
   await sweepStaleTemps(plan.dir, basename(plan.path));
   const temp = tempPath(plan.dir, basename(plan.path));
+  try {
+    return await encodeInto(temp, plan, frames, options, { args, width, height, padding, metadata, ffmpeg });
+  } catch (err) {
+    await undoParents();
+    throw err;
+  }
+}
+
+interface Encoding {
+  readonly args: ReturnType<typeof encoderArgs>;
+  readonly width: number;
+  readonly height: number;
+  readonly padding: Padding | undefined;
+  readonly metadata: GenerationMetadata;
+  readonly ffmpeg: FfmpegInfo;
+}
+
+function encodeInto(temp: string, plan: OutputPlan & { readonly format: VideoFormat }, frames: Frames, options: WriteOptions, e: Encoding): Promise<WrittenOutput> {
+  const { args, width, height, padding, metadata, ffmpeg } = e;
   return withTemp(temp, plan.path, options, async (stop, report) => {
     await runEncode({
       ffmpegPath: ffmpeg.path,

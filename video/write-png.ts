@@ -2,7 +2,7 @@
 import { mkdir, rename, unlink, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { fsError } from '../core/errors.js';
-import { commitFile, existsError, sweepStaleTemps, tempPath } from './atomic.js';
+import { commitFile, existsError, makeParents, sweepStaleTemps, tempPath } from './atomic.js';
 import { writeJournal } from './frame-journal.js';
 import { frameAt, type Frames } from './frames.js';
 import { InterruptedError } from './interrupt.js';
@@ -61,6 +61,18 @@ async function commitFrames(temp: string, plan: OutputPlan, names: readonly stri
 export async function writePngFrames(plan: OutputPlan, frames: Frames, options: WriteOptions): Promise<WrittenOutput> {
   // A new folder is staged whole next to where it goes; an existing one gets a hidden staging folder inside it.
   const [stageIn, stageName] = plan.createDir ? [dirname(plan.dir), basename(plan.dir)] : [plan.dir, 'frames'];
+  // -o missing/sub/frames/: the folders above the new one are made like mkdir -p, and removed again on failure
+  const undoParents = plan.createDir ? await makeParents(stageIn) : async () => undefined;
+  try {
+    return await stageAndCommit(plan, frames, options, stageIn, stageName);
+  } catch (err) {
+    await undoParents();
+    throw err;
+  }
+}
+
+/** Stages the frames under `stageIn` and moves them into place as one set. */
+async function stageAndCommit(plan: OutputPlan, frames: Frames, options: WriteOptions, stageIn: string, stageName: string): Promise<WrittenOutput> {
   await sweepStaleTemps(stageIn, stageName);
   const temp = tempPath(stageIn, stageName);
   return withTemp(temp, plan.path, options, async (stop, report) => {

@@ -56,11 +56,16 @@ export async function runChecks(env: NodeJS.ProcessEnv): Promise<Check[]> {
     checks.push({ name: 'onnxruntime-node', ok: false, value: `cannot load: ${message(e)}` });
   }
   try {
-    const { resolveDevice, webgpuUnavailableReason } = await import('../../core/runtime/index.js');
-    const reason = await webgpuUnavailableReason();
-    checks.push({ name: 'webgpu adapter', ok: reason === null, optional: true, value: reason === null ? await adapterLine() : `none (${reason})` });
+    // doctor asks again (a new driver, a plugged-in GPU) and refreshes the answer every run reuses
+    const { probeWebgpu, probeCachePath } = await import('../../core/runtime/webgpu-probe.js');
+    const { firstLine, hasVulkanLoader, resolveDevice } = await import('../../core/runtime/device.js');
+    const answer = hasVulkanLoader(env) ? await probeWebgpu(env, { fresh: true }) : undefined;
+    const reason = answer === undefined ? 'no Vulkan loader (libvulkan.so.1)' : answer.reason === null ? null : firstLine(answer.reason);
+    const native = answer?.native.trim() ? `; the probe printed ${answer.native.trim().split('\n').length} native line(s), kept off the terminal` : '';
+    // the adapter's name comes from Dawn in this process: asked only when the probe found one, so a machine without one prints nothing native
+    checks.push({ name: 'webgpu adapter', ok: reason === null, optional: true, value: `${reason === null ? await adapterLine() : `none (${reason})`}${native}; cached in ${probeCachePath(env)}` });
     const r = await resolveDevice('auto');
-    checks.push({ name: 'device', ok: true, value: `--device auto runs on ${r.device}${r.note ? ` (${r.note})` : ''}` });
+    checks.push({ name: 'device', ok: true, value: `--device auto runs on ${r.device} (${r.note.replace(/^device: \S+ \((.*)\)$/, '$1')})` });
   } catch (e) {
     checks.push({ name: 'device', ok: false, optional: true, value: `cannot probe the devices: ${message(e)}` });
   }

@@ -5,6 +5,8 @@ import { fromFlags, layer } from '../config.js';
 import { isInteractive, type Context } from '../context.js';
 import { GENERATION_FLAGS, REPORT_FLAGS, addFlags } from '../flags.js';
 import { escapeControls } from '../../core/common/terminal.js';
+import { colorEnabled } from '../color.js';
+import { previewEvery, withPreviewFile } from '../preview/options.js';
 import { lineReporter } from '../progress-lines.js';
 import type { PipelineOptions, SessionPolicy } from '../../core/pipeline/pipeline.js';
 import type { GenerationPipeline } from '../deps.js';
@@ -63,17 +65,18 @@ export async function runAndPrint(ctx: Context, run: PrintedRun): Promise<number
 
 async function printRun(ctx: Context, { settings, pipeline, panels, layout, suffix = '', extra = {} }: PrintedRun): Promise<number> {
   const deps = await ctx.deps();
-  const base = { pipeline, panels, layout, deps, signal: ctx.signal, suffix };
+  const terminal = isInteractive(ctx.io, settings.json) && !settings.quiet;
+  const base = { pipeline, panels, layout, deps, signal: ctx.signal, suffix, previewEvery: previewEvery(settings, terminal, colorEnabled(ctx.io.env)) };
   let outcome: Outcome;
-  if (isInteractive(ctx.io, settings.json) && !settings.quiet) {
+  if (terminal) {
     printSeed(settings, ctx);
     const { showProgress } = await import('../ui/show-progress.js');
-    outcome = await showProgress(ctx, (report: Report) => runPanels({ ...base, report }));
+    outcome = await showProgress(ctx, (report: Report) => runPanels({ ...base, report: withPreviewFile(report, settings) }));
   } else {
     const lines = lineReporter(ctx.io.stderr, settings);
     // the seed line comes once -o is known to be writable, so a bad -o stays a one-line error
     const report: Report = (e) => (e.phase === 'planned' ? printSeed(settings, ctx) : lines(e));
-    outcome = await runPanels({ ...base, report });
+    outcome = await runPanels({ ...base, report: withPreviewFile(report, settings) });
   }
   if (settings.json) {
     ctx.io.stdout.write(`${JSON.stringify(summary(settings, outcome, extra))}\n`);

@@ -2,16 +2,32 @@
 import { Command, Option } from 'commander';
 import type { Context } from '../context.js';
 
+/** The model's defaults when its folder is here (configs only, no network built); else none and the long form only. */
+async function modelDefaultsOf(id: string, revision: string, env: NodeJS.ProcessEnv) {
+  try {
+    const { resolveModel } = await import('../../models/folder.js');
+    const { partsFromFolder } = await import('../../core/pipeline/parts.js');
+    const { defaultsForParts } = await import('../../core/pipeline/defaults.js');
+    return await defaultsForParts(await partsFromFolder(await resolveModel(revision ? `${id}@${revision}` : id, env)));
+  } catch {
+    return undefined;
+  }
+}
+
 export async function infoAction(file: string, opts: Readonly<Record<string, unknown>>, ctx: Context): Promise<number> {
   const { readMetadata } = await import('../../video/probe.js');
   const { describeMetadata } = await import('../describe.js');
   const { reproduceCommand } = await import('../reproduce.js');
   const meta = await readMetadata(file);
+  const defaults = await modelDefaultsOf(meta.model.id, meta.model.revision, ctx.io.env);
+  const full = reproduceCommand(meta);
+  const short = defaults ? reproduceCommand(meta, { defaults }) : undefined;
   if (opts.json === true) {
-    ctx.io.stdout.write(`${JSON.stringify({ file, metadata: meta, reproduce: reproduceCommand(meta) })}\n`);
+    ctx.io.stdout.write(`${JSON.stringify({ file, metadata: meta, reproduce: full, ...(short ? { reproduceShort: short } : {}) })}\n`);
     return 0;
   }
-  ctx.io.stdout.write(`${describeMetadata(meta)}\n\nto make it again:\n  ${reproduceCommand(meta)}\n`);
+  const again = short ? `${short}\n\nwith every setting spelled out (config.json and T2V_* cannot change it):\n  ${full}` : full;
+  ctx.io.stdout.write(`${describeMetadata(meta)}\n\nto make it again:\n  ${again}\n`);
   return 0;
 }
 

@@ -1,6 +1,7 @@
 // Starts a run once, folds its events into the progress screen, and reports how it ended.
 import { useEffect, useState } from 'react';
 import type { Outcome, Report } from '../run-generation.js';
+import { isInterruption } from '../fail.js';
 import { ProgressScreen } from './ProgressScreen.js';
 import { INITIAL_PROGRESS, applyEvent, type ProgressState } from './progress-state.js';
 
@@ -22,7 +23,8 @@ export function ProgressRun({ start, cancelling, onFinish }: ProgressRunProps) {
         onFinish({ outcome });
       },
       (error: unknown) => {
-        if (live) setState((s) => (s.phase === 'cancelling' ? s : { ...s, phase: 'failed', error: error instanceof Error ? error.message : String(error) }));
+        // an interruption is said once, by the caller after Ink lets go (`t2v: interrupted; nothing was written`)
+        if (live) setState((s) => (isInterruption(error) ? { ...s, phase: 'cancelled' } : { ...s, phase: 'failed', error: error instanceof Error ? error.message : String(error) }));
         onFinish({ error });
       },
     );
@@ -31,6 +33,6 @@ export function ProgressRun({ start, cancelling, onFinish }: ProgressRunProps) {
     };
     // the run starts once per mount
   }, []);
-  const shown: ProgressState = cancelling && state.phase !== 'done' && state.phase !== 'failed' ? { ...state, phase: 'cancelling' } : state;
+  const shown: ProgressState = cancelling && !['done', 'failed', 'cancelled'].includes(state.phase) ? { ...state, phase: 'cancelling' } : state;
   return <ProgressScreen state={shown} />;
 }

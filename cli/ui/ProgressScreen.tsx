@@ -1,7 +1,8 @@
 // The one screen a run shows: sampling step i/N with seconds per step and ETA, then decoding, then encoding, then the output path.
 import { Box, Text } from 'ink';
-import { formatDuration } from '../progress-lines.js';
+import { formatDuration, panelLine } from '../progress-lines.js';
 import { Bar } from './Bar.js';
+import { Preview } from './Preview.js';
 import type { ProgressState } from './progress-state.js';
 
 export interface ProgressScreenProps {
@@ -13,7 +14,8 @@ export function ProgressScreen({ state }: ProgressScreenProps) {
   return (
     <Box flexDirection="column">
       {state.output && state.phase !== 'done' ? <Text dimColor>{`writing ${state.output}`}</Text> : null}
-      {panel ? <Text bold>{`[${panel.index}/${panel.count}] ${panel.label}`}</Text> : null}
+      {state.device ? <Text dimColor>{state.device}</Text> : null}
+      {panel ? <Text bold>{panelLine(panel)}</Text> : null}
       {state.phase === 'load' || state.phase === 'encode-prompt' ? <Text color="cyan">{`… ${state.message ?? ''}`}</Text> : null}
       {step ? (
         <Box gap={1}>
@@ -23,6 +25,7 @@ export function ProgressScreen({ state }: ProgressScreenProps) {
           <Text dimColor>{step.step < step.total ? `ETA ${formatDuration(step.etaSeconds)}` : 'done'}</Text>
         </Box>
       ) : null}
+      {state.preview && state.phase !== 'done' ? <Preview {...state.preview} /> : null}
       {decode ? <Text>{`decoding ${decode.done}/${decode.total}`}</Text> : null}
       {encode ? <Text>{`encoding ${encode.done}/${encode.total}`}</Text> : null}
       {state.warnings.map((w) => (
@@ -31,7 +34,7 @@ export function ProgressScreen({ state }: ProgressScreenProps) {
       {state.phase === 'cancelling' ? <Text color="yellow">cancelling… (nothing half-written will be left)</Text> : null}
       {state.phase === 'done' && state.output ? <Text color="green">{`saved ${state.output}`}</Text> : null}
       {state.phase === 'failed' && state.error ? <Text color="red">{`t2v: ${state.error}`}</Text> : null}
-      {state.phase !== 'done' && state.phase !== 'failed' && state.phase !== 'cancelling' ? <Text dimColor>Ctrl-C cancels</Text> : null}
+      {!['done', 'failed', 'cancelling', 'cancelled'].includes(state.phase) ? <Text dimColor>Ctrl-C cancels</Text> : null}
     </Box>
   );
 }

@@ -1,69 +1,59 @@
-// The wizard: asks each field in turn (skipping those that do not apply), shows answers so far, checks each before moving on.
-import { Box, Text } from 'ink';
-import { useState } from 'react';
+// The wizard: draws the flow's state (answers so far, the current field, the review); every key goes to the flow in order.
+import { Box, Text, useInput, type Key } from 'ink';
+import { useCallback, useRef, useState } from 'react';
+import { keyActions } from './line-edit.js';
+import { Review } from './Review.js';
 import { SelectField } from './SelectField.js';
 import { TextField } from './TextField.js';
+import { WizardFlow, type FlowSnapshot } from './wizard-flow.js';
 import type { Answers, WizardField } from './wizard-fields.js';
 
 export interface WizardProps {
   readonly fields: readonly WizardField[];
   readonly onDone: (answers: Answers) => void;
-}
-
-function nextIndex(fields: readonly WizardField[], from: number, answers: Answers): number {
-  let i = from;
-  while (i < fields.length && fields[i]!.when && !fields[i]!.when!(answers)) i++;
-  return i;
+  /** Answers to start from: with one for every field the review screen opens first. */
+  readonly answers?: Answers;
 }
 
 /** An answer as the user saw it: the label of a picked choice, "(none)" for an empty line. */
-function shown(f: WizardField, answers: Answers): string {
+export function shownAnswer(f: WizardField, answers: Answers): string {
   const value = answers[f.key] ?? '';
   const choice = f.choices?.(answers).find((c) => c.value === value);
   return choice ? choice.label : value === '' ? '(none)' : value;
 }
 
-export function Wizard({ fields, onDone }: WizardProps) {
-  const [answers, setAnswers] = useState<Answers>({});
-  const [index, setIndex] = useState(() => nextIndex(fields, 0, {}));
-  const [error, setError] = useState<string | undefined>();
-  const [checking, setChecking] = useState(false);
-  const field = fields[index];
-
-  const submit = (raw: string): void => {
-    if (!field || checking) return;
-    setChecking(true);
-    void Promise.resolve(field.check?.(raw, answers)).then((problem) => {
-      setChecking(false);
-      if (problem) {
-        setError(problem);
-        return;
-      }
-      setError(undefined);
-      const next = { ...answers, [field.key]: raw };
-      setAnswers(next);
-      const ni = nextIndex(fields, index + 1, next);
-      if (ni >= fields.length) onDone(next);
-      else setIndex(ni);
-    });
-  };
-
+export function Wizard({ fields, onDone, answers }: WizardProps) {
+  const [snap, setSnap] = useState<FlowSnapshot | undefined>();
+  const flow = useRef<WizardFlow | undefined>(undefined);
+  flow.current ??= new WizardFlow(fields, { ...(answers ? { answers } : {}), onChange: setSnap, onDone });
+  // one stable handler: it reads nothing from render state, so a burst of keys between two renders is applied in order
+  const onInput = useCallback((input: string, key: Key) => {
+    const actions = keyActions(input, key).filter((a) => a.kind !== 'cancel');
+    if (actions.length) flow.current!.feed(actions);
+  }, []);
+  useInput(onInput);
+  const s = snap ?? flow.current.snapshot();
+  const screen = s.screen;
+  const field = screen.kind === 'field' ? fields[screen.index] : undefined;
+  const applicable = flow.current.applicable();
+  const before = screen.kind === 'field' ? applicable.filter((f) => fields.indexOf(f) < screen.index && s.answers[f.key] !== undefined) : [];
   return (
     <Box flexDirection="column">
       <Text bold>t2v: text to video</Text>
-      {fields.slice(0, index).filter((f) => answers[f.key] !== undefined).map((f) => (
-        <Text key={f.key} dimColor>{`${f.label}: ${shown(f, answers)}`}</Text>
+      {before.map((f) => (
+        <Text key={f.key} dimColor>{`${f.label}: ${shownAnswer(f, s.answers)}`}</Text>
       ))}
-      {field ? (
+      {screen.kind === 'field' && field ? (
         field.choices ? (
-          <SelectField key={field.key} label={field.label} choices={field.choices(answers)} initial={field.initial(answers)} onSubmit={submit} isActive={!checking} />
+          <SelectField key={field.key} label={field.label} choices={field.choices(s.answers)} selected={screen.selected} />
         ) : (
-          <TextField key={field.key} label={field.label} {...(field.hint ? { hint: field.hint } : {})} initial={field.initial(answers)} onSubmit={submit} isActive={!checking} />
+          <TextField key={field.key} label={field.label} {...(field.hint ? { hint: field.hint } : {})} initial={field.initial(s.answers)} line={screen.line} />
         )
       ) : null}
-      {checking ? <Text dimColor>checking…</Text> : null}
-      {error ? <Text color="red">{error}</Text> : null}
-      <Text dimColor>Ctrl-C cancels</Text>
+      {screen.kind === 'review' ? <Review rows={applicable.map((f) => ({ label: f.label, value: shownAnswer(f, s.answers) }))} row={screen.row} /> : null}
+      {s.checking ? <Text dimColor>checking…</Text> : null}
+      {s.error ? <Text color="red">{s.error}</Text> : null}
+      {screen.kind === 'field' ? <Text dimColor>Enter: next · Shift-Tab/Esc: back · ←/→ Home/End Ctrl-A/E/U/W edit · Ctrl-C cancels</Text> : null}
     </Box>
   );
 }

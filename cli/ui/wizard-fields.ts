@@ -6,9 +6,13 @@ import { scalarSpec, type ScalarKey } from '../generation-settings.js';
 import { parseFreeUValue } from '../../core/freeu/params.js';
 import { FREEU_PRESETS, isPresetName, presetNames } from '../../core/freeu/presets.js';
 import { parseInteger, parseSeed } from '../parse.js';
+import { advancedFields, advancedFromAnswers } from './wizard-advanced.js';
 import { completeFreeU, completeSettings, defaultOutput, drawSeed, type GivenFlags, type GivenFreeU, type Settings } from '../settings.js';
 
 export type Answers = Readonly<Record<string, string>>;
+
+/** The embedded model's vocabulary, so the first prompt is one it can draw. */
+const PROMPT_HINT = 'what the video shows, e.g. "a red circle moving left on a white background" (the default model: circle/square/triangle, red/green/blue/yellow/white, moving left/right/up/down, on black/white/grey)';
 
 export interface Choice {
   readonly value: string;
@@ -94,7 +98,7 @@ export function wizardFields(given: GivenFlags, first: ModelDefaults, env: Wizar
   const drawnSeed = given.seed ?? drawSeed();
   const givenCustom = ['b1', 'b2', 's1', 's2'].some((k) => given.freeu[k as 'b1'] !== undefined);
   const fields: WizardField[] = [
-    { key: 'prompt', label: 'Prompt', hint: 'what the video shows', initial: () => given.prompt ?? '', check: (raw) => (raw.trim() === '' ? 'the prompt is empty; say what the video should show' : undefined) },
+    { key: 'prompt', label: 'Prompt', hint: PROMPT_HINT, initial: () => given.prompt ?? '', check: (raw) => (raw.trim() === '' ? 'the prompt is empty; say what the video should show' : undefined) },
     { key: 'negativePrompt', label: 'Negative prompt', hint: 'what to avoid (Enter: none)', initial: () => given.negativePrompt ?? '' },
     {
       key: 'model',
@@ -114,17 +118,6 @@ export function wizardFields(given: GivenFlags, first: ModelDefaults, env: Wizar
     { key: 'size', label: 'Size', hint: 'width x height', initial: () => `${given.width ?? defaults.width}x${given.height ?? defaults.height}`, check: (raw) => tryParse(() => parseSize(raw)) },
     scalarField('steps', () => String(given.steps ?? defaults.steps)),
     { key: 'seed', label: 'Seed', hint: 'drawn at random; type another to change', initial: () => String(drawnSeed), check: (raw) => tryParse(() => parseSeed('seed', raw)) },
-    {
-      key: 'scheduler',
-      label: 'Scheduler',
-      choices: () => [
-        ...SCHEDULER_NAMES.map((s) => ({ value: s, label: s === defaults.scheduler ? `${s} (the model's)` : s })),
-        { value: DDIM_ETA, label: 'ddim with eta (seeded noise each step)' },
-      ],
-      initial: () => ((given.eta ?? 0) > 0 ? DDIM_ETA : given.scheduler ?? defaults.scheduler),
-      check: (raw) => (raw === DDIM_ETA ? undefined : tryParse(() => scalarSpec('scheduler').parse('scheduler', raw))),
-    },
-    { ...scalarField('eta', () => String((given.eta ?? 0) > 0 ? given.eta : 1)), when: (a) => a.scheduler === DDIM_ETA },
     {
       key: 'freeu',
       label: 'FreeU',
@@ -150,6 +143,20 @@ export function wizardFields(given: GivenFlags, first: ModelDefaults, env: Wizar
       },
       check: (raw) => tryParse(() => parseFactors(raw)),
     },
+    ...advancedFields(given, () => defaults, [
+      {
+        key: 'scheduler',
+        label: 'Scheduler',
+        when: (a) => a.advanced === 'yes',
+        choices: () => [
+          ...SCHEDULER_NAMES.map((s) => ({ value: s, label: s === defaults.scheduler ? `${s} (the model's)` : s })),
+          { value: DDIM_ETA, label: 'ddim with eta (seeded noise each step)' },
+        ],
+        initial: () => ((given.eta ?? 0) > 0 ? DDIM_ETA : given.scheduler ?? defaults.scheduler),
+        check: (raw) => (raw === DDIM_ETA ? undefined : tryParse(() => scalarSpec('scheduler').parse('scheduler', raw))),
+      },
+      { ...scalarField('eta', () => String((given.eta ?? 0) > 0 ? given.eta : 1)), when: (a) => a.advanced === 'yes' && a.scheduler === DDIM_ETA },
+    ]),
     {
       key: 'output',
       label: 'Output',
@@ -185,9 +192,10 @@ export function answersToSettings(a: Answers, given: GivenFlags, defaults: Model
     height,
     steps: scalarSpec('steps').parse('steps', a.steps ?? String(defaults.steps)),
     seed,
-    scheduler: withEta ? 'ddim' : scalarSpec('scheduler').parse('scheduler', a.scheduler ?? defaults.scheduler),
-    eta: withEta ? scalarSpec('eta').parse('eta', a.eta ?? '1') : 0,
-    freeu: freeuFromAnswers(a, given.freeu),
+    ...advancedFromAnswers(a, given),
+    scheduler: withEta ? 'ddim' : scalarSpec('scheduler').parse('scheduler', a.scheduler ?? given.scheduler ?? defaults.scheduler),
+    eta: withEta ? scalarSpec('eta').parse('eta', a.eta ?? '1') : a.advanced === 'yes' ? 0 : given.eta ?? 0,
+    freeu: freeuFromAnswers(a, { ...given.freeu, ...advancedFromAnswers(a, given).freeu }),
     ...(a.output ? { output: a.output.trim() } : {}),
   };
   if (!negative) delete (g as { negativePrompt?: string }).negativePrompt;

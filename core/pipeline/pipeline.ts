@@ -29,6 +29,7 @@ import { decodeLatents } from './decode.js';
 import { defaultsForParts, type ModelDefaults } from './defaults.js';
 import { frames01ToRgb } from './frames.js';
 import { partsFromFolder, type PipelineParts } from './parts.js';
+import { previewProjector } from './preview-steps.js';
 import { encodePrompts, type PromptEmbeddings } from './prompt.js';
 import { deepCacheEntry } from '../../models/networks/unet3d.js';
 import { deepCacheStepper, fullSteps, type DeepCacheCounts, type DeepCacheSettings } from './deep-cache.js';
@@ -83,6 +84,8 @@ export interface DenoiseHooks extends GenerateHooks {
   readonly onStep?: (index: number, latents: Float32Array, seconds: number) => void;
   /** When the U-Net session is ready, before the first step. */
   readonly onReady?: () => void;
+  /** Before each scheduler step: the U-Net's variance-preserving input and the guided output (the live preview). */
+  readonly onOutput?: (index: number, sampleVp: Float32Array, output: Float32Array, timestep: number) => Promise<void> | void;
   /** After the loop: how many steps ran the whole U-Net and how many DeepCache's shallow branch. */
   readonly onUnetCalls?: (counts: DeepCacheCounts) => void;
 }
@@ -188,6 +191,7 @@ export function pipelineFromParts(parts: PipelineParts, defaults: ModelDefaults,
           ...(input.generator ? { generator: input.generator } : {}),
           ...(hooks.signal ? { signal: hooks.signal } : {}),
           ...(hooks.onStep ? { onStep: hooks.onStep } : {}),
+          ...(hooks.onOutput ? { onOutput: hooks.onOutput } : {}),
         });
       };
       const steps = input.scheduler.timesteps.length;
@@ -221,7 +225,7 @@ export function pipelineFromParts(parts: PipelineParts, defaults: ModelDefaults,
       await checkMemory(parts, req, options.maxMemory);
       // the branch range depends on the U-Net: refused before any network loads
       if (req.deepCache && req.deepCache.interval > 1) deepCacheEntry(parts.unetConfig, req.deepCache.branch);
-      report({ phase: 'load', message: (await resolveOnce()).note });
+      report({ phase: 'device', message: (await resolveOnce()).note });
       const seed = req.seed ?? randomSeed();
       const guided = req.guidanceScale > 1;
 
@@ -237,15 +241,23 @@ export function pipelineFromParts(parts: PipelineParts, defaults: ModelDefaults,
       let elapsed = 0;
       let calls: DeepCacheCounts = { full: req.steps, shallow: 0 };
       const denoiseInput = { scheduler, latents, dims, embeds, guidanceScale: req.guidanceScale, freeu: req.freeu ?? null, deepCache: req.deepCache ?? null, guidanceInterval: req.guidanceInterval ?? null, eta: req.eta ?? 0, generator };
-      const final = await pipe.denoise(denoiseInput, {
-        ...hooks,
-        onReady: () => { t1 = performance.now(); },
-        onUnetCalls: (c) => { calls = c; },
-        onStep: (i, _x, seconds) => {
-          elapsed += seconds;
-          report({ phase: 'step', step: i + 1, total: req.steps, secondsPerStep: seconds, etaSeconds: (elapsed / (i + 1)) * (req.steps - i - 1) });
-        },
-      });
+      // the preview's colour map is fitted with the model's own VAE, loaded beside the U-Net for the sampling loop
+      const preview = req.previewEvery ? await previewProjector(parts, req, await loadOptions(hooks), dims, report) : undefined;
+      let final: Float32Array;
+      try {
+        final = await pipe.denoise(denoiseInput, {
+          ...hooks,
+          ...(preview ? { onOutput: preview.onOutput } : {}),
+          onReady: () => { t1 = performance.now(); },
+          onUnetCalls: (c) => { calls = c; },
+          onStep: (i, _x, seconds) => {
+            elapsed += seconds;
+            report({ phase: 'step', step: i + 1, total: req.steps, secondsPerStep: seconds, etaSeconds: (elapsed / (i + 1)) * (req.steps - i - 1) });
+          },
+        });
+      } finally {
+        await preview?.release();
+      }
       const t2 = performance.now();
       const decoded = await pipe.decode(final, dims, hooks);
       return {

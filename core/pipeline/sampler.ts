@@ -33,6 +33,8 @@ export interface SampleOptions {
   /** Guidance only on steps with start <= i / steps < end; the others run the conditional half alone. Absent: every step. */
   readonly guidanceInterval?: readonly [number, number] | null;
   readonly signal?: AbortSignal;
+  /** Called before each scheduler step with the U-Net's (variance-preserving) input sample and the guided output, for previews. */
+  readonly onOutput?: (index: number, sampleVp: Float32Array, output: Float32Array, timestep: number) => Promise<void> | void;
   /** Called after each step with its index and the new latents. */
   readonly onStep?: (index: number, latents: Float32Array, seconds: number) => void;
 }
@@ -92,6 +94,7 @@ export async function sampleLatents(o: SampleOptions): Promise<Float32Array> {
       freeu: freeuFactorsForStep(o.freeu, i, timesteps.length),
     }, i);
     const noise = guided ? applyGuidance(out, o.guidanceScale) : out;
+    await o.onOutput?.(i, guided ? input.subarray(0, latents.length) : input, noise, t);
     const eta = o.eta ?? 0;
     if (eta > 0 && !o.generator) throw new T2vError('sampling with eta > 0 needs the generator of the initial latents');
     latents = o.scheduler.step(noise, t, latents, eta > 0 ? { eta, varianceNoise: varianceNoise(o.generator!, o.dims) } : {});

@@ -1,6 +1,7 @@
 // What a generation asks for, what it reports while it runs, and what it returns: the engine's contract with the UIs.
 import type { FreeUSettings, SchedulerName } from '../common/types.js';
 import type { Device, DeviceChoice } from '../runtime/device-names.js';
+import type { PreviewFrames } from './preview.js';
 import type { DeepCacheSettings } from './deep-cache.js';
 
 export type { FreeUSettings, SchedulerName };
@@ -22,6 +23,8 @@ export interface GenerateRequest {
   readonly eta?: number;
   /** Absent or null: FreeU off. */
   readonly freeu?: FreeUSettings | null;
+  /** Emit a `preview` event every this many steps (and at the last); absent or 0: no preview. */
+  readonly previewEvery?: number;
   /** Absent, null or interval 1: DeepCache off (the plain U-Net graph). */
   readonly deepCache?: DeepCacheSettings | null;
   /** [start, end) fractions of the steps with classifier-free guidance; the rest run the conditional half alone. Absent: all. */
@@ -30,6 +33,10 @@ export interface GenerateRequest {
 
 export type ProgressEvent =
   | { readonly phase: 'load'; readonly message: string }
+  /** Which device runs the networks and why, in one line (shown at every verbosity but --quiet). */
+  | { readonly phase: 'device'; readonly message: string }
+  /** The clean-image estimate at a step, through a cheap latent->RGB map (one small frame per video frame). */
+  | { readonly phase: 'preview'; readonly step: number; readonly total: number; readonly frames: PreviewFrames }
   /** Printed once on stderr (e.g. a prompt truncated to 77 tokens). */
   | { readonly phase: 'warning'; readonly message: string }
   | { readonly phase: 'encode-prompt' }

@@ -1,10 +1,10 @@
 // Execution providers: cpu always; webgpu (bundled in onnxruntime-node, Dawn over Vulkan) when an adapter exists.
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import * as ort from './ort.js';
+import type * as ort from 'onnxruntime-node';
 import { T2vError } from '../errors.js';
 import type { Device, DeviceChoice } from './device-names.js';
-import { GraphBuilder } from '../../models/onnx/graph.js';
+import { probeWebgpu } from './webgpu-probe.js';
 
 export type { Device, DeviceChoice } from './device-names.js';
 
@@ -21,14 +21,6 @@ export function firstLine(e: unknown): string {
   return line.replace(/^.*?\)::<lambda\(\)> /, '').replace(/^\/onnxruntime_src\S+ /, '').slice(0, 300);
 }
 
-/** A one-node model used to ask the webgpu provider for an adapter. */
-function probeModel(): Uint8Array {
-  const g = new GraphBuilder({ name: 'probe' });
-  const x = g.input('x', 'float32', [1]);
-  g.output(g.node('Add', [x, g.constF([1])]), 'y', 'float32', [1]);
-  return g.serialize();
-}
-
 const LIB_DIRS = ['/usr/lib/x86_64-linux-gnu', '/usr/lib/aarch64-linux-gnu', '/usr/lib64', '/usr/lib', '/lib/x86_64-linux-gnu', '/usr/local/lib'];
 
 /** Linux only: Dawn needs the Vulkan loader, and probing without one just prints a native warning on stderr. */
@@ -43,17 +35,12 @@ export function hasVulkanLoader(env: NodeJS.ProcessEnv = process.env): boolean {
   }
 }
 
-/** Null when a WebGPU adapter works; otherwise why not (one line). Cached per process. */
-export function webgpuUnavailableReason(): Promise<string | null> {
+/** Null when a WebGPU adapter works; otherwise why not (one line). Probed in a child process, cached per machine. */
+export function webgpuUnavailableReason(env: NodeJS.ProcessEnv = process.env): Promise<string | null> {
   probed ??= (async () => {
-    if (!hasVulkanLoader()) return 'no Vulkan loader (libvulkan.so.1) is installed; install libvulkan1 and the GPU driver';
-    try {
-      const s = await ort.InferenceSession.create(probeModel(), { executionProviders: ['webgpu'] });
-      await s.release();
-      return null;
-    } catch (e) {
-      return firstLine(e);
-    }
+    if (!hasVulkanLoader(env)) return 'no Vulkan loader (libvulkan.so.1) is installed; install libvulkan1 and the GPU driver';
+    const answer = await probeWebgpu(env);
+    return answer.reason === null ? null : firstLine(answer.reason);
   })();
   return probed;
 }
@@ -66,12 +53,8 @@ export async function resolveDevice(choice: DeviceChoice): Promise<{ device: Dev
     return { device: 'webgpu', note: 'device: webgpu' };
   }
   const why = await webgpuUnavailableReason();
-  if (why) return { device: 'cpu', note: `device: cpu (auto: no WebGPU adapter: ${why})` };
-  // a software Vulkan driver (SwiftShader, lavapipe) is far slower than the cpu provider: auto never picks it
-  const { webgpuAdapterInfo } = await import('./adapter.js');
-  const info = await webgpuAdapterInfo();
-  if (typeof info !== 'string' && info.cpu) return { device: 'cpu', note: `device: cpu (auto: the WebGPU adapter ${info.name} is a CPU implementation; --device webgpu uses it)` };
-  return { device: 'webgpu', note: 'device: webgpu (auto: a WebGPU adapter was found)' };
+  if (!why) return { device: 'webgpu', note: 'device: webgpu (auto: a WebGPU adapter was found)' };
+  return { device: 'cpu', note: `device: cpu (auto: no usable WebGPU adapter: ${why})` };
 }
 
 /** Throws the one-line `--device webgpu` error when there is no adapter (before any graph is built for it). */

@@ -107,10 +107,13 @@ describe('the wizard in a real terminal (tmux)', () => {
     await new Promise((r) => setTimeout(r, 150));
   }
   // a person at a terminal has no CI variable; under CI=true Ink would draw only the final frame
-  function start(args: string[]) {
+  // each session gets its own config folder, so the wizard's last.json of one test never leaks into another
+  let config = '';
+  function start(args: string[], colour = 'NO_COLOR=1', keepConfig = false) {
+    if (!keepConfig || !config) config = mkdtempSync(join(dir, 'config-'));
     const cmd = [process.execPath, BIN, ...args].map((a) => `'${a}'`).join(' ');
     session = `w${Date.now()}`;
-    const r = tmux('new-session', '-d', '-s', session, '-x', '120', '-y', '45', '-c', ROOT, `env -u CI NO_COLOR=1 XDG_CONFIG_HOME=/nonexistent-t2v-test ${cmd}; echo EXIT=$?; sleep 120`);
+    const r = tmux('new-session', '-d', '-s', session, '-x', '120', '-y', '45', '-c', ROOT, `env -u CI -u NO_COLOR ${colour} XDG_CONFIG_HOME=${config} ${cmd}; echo EXIT=$?; sleep 120`);
     expect(r.stderr).toBe('');
     expect(r.status).toBe(0);
   }
@@ -131,20 +134,132 @@ describe('the wizard in a real terminal (tmux)', () => {
     await waitFor('Seed:');
     await keys('-l', '11');
     await keys('Enter');
-    await waitFor('Scheduler:');
-    await keys('Enter');
     await waitFor('FreeU:');
     await keys('Down');
     await keys('Enter');
+    await waitFor('Advanced settings:');
+    await keys('Enter');
     await waitFor('Output:');
     await keys('Enter');
-    const final = await waitFor('EXIT=', 90_000);
-    expect(final).toContain(`saved ${out}`);
+    await waitFor('Enter: run');
+    await keys('Enter');
+    // the screen keeps the settings and the command that repeats the run, then offers what next
+    const after = await waitFor('again with a new seed', 90_000);
+    expect(after).toContain(`saved ${out}`);
+    expect(after).toContain('Prompt: a red circle moving left');
+    // Ink wraps the long command at word boundaries
+    expect(after.replace(/\s+/g, ' ')).toMatch(/to make it again: t2v 'a red circle moving left' .*--seed 11 /);
+    await keys('q');
+    const final = await waitFor('EXIT=');
     expect(final).toContain('EXIT=0');
     expect(statSync(out).size).toBeGreaterThan(0);
     const info = JSON.parse(t2v(['info', out, '--json']).stdout) as { metadata: Record<string, unknown> };
     expect(info.metadata).toMatchObject({ prompt: 'a red circle moving left', seed: '11', steps: 2, frames: 4, freeu: { enabled: true, b1: 1.2 } });
   });
+
+  // the review's keystroke trials: a whole answer and Enter in one chunk, and a fast burst of single keys, ten times each
+  it.each([
+    ['one chunk', (text: string) => tmux('send-keys', '-t', session, '-l', `${text}\r`)],
+    ['a fast burst of keys', (text: string) => {
+      for (const ch of text) tmux('send-keys', '-t', session, '-l', ch);
+      tmux('send-keys', '-t', session, 'Enter');
+    }],
+  ])('typing: %s then Enter, ten times, never loses a character', async (_how, send) => {
+    start(['--model', TINY, '--device', 'cpu']);
+    await waitFor('Prompt:');
+    for (let i = 0; i < 10; i++) {
+      const prompt = `a red circle moving left ${i}`;
+      const negative = `blurry noise ${i}`;
+      send(prompt);
+      // sent at once, it must land in the next field; from the second trial on that field holds the last answer: Ctrl-U first
+      send(`\u0015${negative}`);
+      const s = await waitFor('Model:', 20_000);
+      const lines = s.split('\n').map((l) => l.trimEnd());
+      expect(lines).toContain(`Prompt: ${prompt}`);
+      expect(lines).toContain(`Negative prompt: ${negative}`);
+      // back two fields with Shift-Tab; the prompt comes back to edit, Ctrl-U clears it for the next trial
+      await keys('BTab');
+      await waitFor(`Negative prompt: ${negative}`);
+      await keys('BTab');
+      await waitFor('Enter: next');
+      await keys('C-u');
+      await keys('C-e');
+    }
+    await keys('C-c');
+    expect(await waitFor('EXIT=')).toContain('EXIT=130');
+  }, 240_000);
+
+  it('back a field with Shift-Tab, edit it, review, edit from the review, run', async () => {
+    const out = join(dir, 'wizard-back.mp4');
+    start(['--model', TINY, '--steps', '2', '--device', 'cpu', '--seed', '5', '-o', out]);
+    await waitFor('Prompt:');
+    await keys('-l', 'a blue square moving up');
+    await keys('Enter');
+    await waitFor('Negative prompt:');
+    await keys('Enter');
+    await waitFor('Model:');
+    await keys('Enter');
+    await waitFor('Frames:');
+    await keys('-l', '6');
+    await keys('Enter');
+    await waitFor('Size:');
+    await keys('BTab');
+    await waitFor('Frames: 6');
+    await keys('BSpace');
+    await keys('-l', '3');
+    await keys('Enter');
+    await waitFor('Frames: 3');
+    for (const label of ['Size:', 'Steps:', 'Seed:', 'FreeU:', 'Advanced settings:', 'Output:']) {
+      await waitFor(label);
+      await keys('Enter');
+    }
+    let review = await waitFor('Enter: run');
+    expect(review).toMatch(/Frames\s+3/);
+    // mark Steps (prompt, negative, model, frames, size, steps) and edit it; Enter comes back to the review
+    for (let i = 0; i < 5; i++) await keys('Down');
+    await keys('-l', 'e');
+    await waitFor('Steps:');
+    await keys('C-u');
+    await keys('-l', '1');
+    await keys('Enter');
+    review = await waitFor('Enter: run');
+    expect(review).toMatch(/Steps\s+1/);
+    await keys('Enter');
+    await waitFor('again with a new seed', 90_000);
+    const info = JSON.parse(t2v(['info', out, '--json']).stdout) as { metadata: Record<string, unknown> };
+    expect(info.metadata).toMatchObject({ prompt: 'a blue square moving up', seed: '5', steps: 1, frames: 3 });
+    // again with a new seed: the same settings, another seed, a new file beside the first
+    await keys('Enter');
+    const again = await waitFor('again with a new seed', 90_000);
+    const second = /saved (\S+)/.exec(again)?.[1];
+    expect(second).toBe(out.replace(/\.mp4$/, '-2.mp4'));
+    const info2 = JSON.parse(t2v(['info', second!, '--json']).stdout) as { metadata: Record<string, unknown> };
+    expect(info2.metadata).toMatchObject({ prompt: 'a blue square moving up', steps: 1, frames: 3 });
+    expect(info2.metadata.seed).not.toBe('5');
+    await keys('Down');
+    await keys('Down');
+    await keys('Enter'); // quit
+    expect(await waitFor('EXIT=')).toContain('EXIT=0');
+    // the next wizard offers the last answers as its defaults (Enter keeps them)
+    start(['--model', TINY, '--device', 'cpu'], 'NO_COLOR=1', true);
+    await waitFor('Prompt: a blue square moving up');
+    await keys('C-c');
+    expect(await waitFor('EXIT=')).toContain('EXIT=130');
+  }, 120_000);
+
+  it.each([
+    [[], 'TERM=xterm-256color', true],
+    [['--no-preview'], 'TERM=xterm-256color', false],
+    [[], 'NO_COLOR=1', false],
+  ])('live preview on a terminal: flags %j with %s shows it: %s', async (flags, colour, shown) => {
+    start(['a red circle', '--model', TINY, '--steps', '40', '--frames', '4', '--device', 'cpu', '--preview-interval', '2', '-o', join(dir, `preview-${Date.now()}.mp4`), ...flags], colour);
+    // Ink redraws at most every few ms, so a given step may never be on screen: wait until step 6 or later is
+    const end = Date.now() + 45_000;
+    while (Number(/sampling\s+(\d+)\/40/.exec(screen())?.[1] ?? 0) < 6 && Date.now() < end) await new Promise((r) => setTimeout(r, 100));
+    expect(screen().includes('preview at step')).toBe(shown);
+    await keys('C-c');
+    expect(await waitFor('EXIT=')).toContain('EXIT=130');
+  }, 60_000);
 
   it('Ctrl-C during the run cancels cleanly: exit 130, no file', async () => {
     const sub = mkdtempSync(join(dir, 'wizard-cancel-'));

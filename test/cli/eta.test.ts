@@ -63,8 +63,10 @@ describe('--eta', () => {
     const given = checkGiven({});
     const { fields, drawnSeed } = wizardFields(given, TINY_DEFAULTS, { modelDefaults: async () => TINY_DEFAULTS, checkOutput: async () => undefined });
     const eta = fields.find((f) => f.key === 'eta')!;
-    expect(eta.when?.({ scheduler: 'ddim-eta' })).toBe(true);
-    expect(eta.when?.({ scheduler: 'ddim' })).toBe(false);
+    // asked in the wizard's advanced group, after the scheduler
+    expect(eta.when?.({ advanced: 'yes', scheduler: 'ddim-eta' })).toBe(true);
+    expect(eta.when?.({ advanced: 'yes', scheduler: 'ddim' })).toBe(false);
+    expect(eta.when?.({ advanced: 'no', scheduler: 'ddim-eta' })).toBe(false);
     expect(eta.check?.('2', {})).toBe('eta 2: invalid value; use a number >= 0 and <= 1');
     const base = { prompt: 'a cat', seed: String(drawnSeed) };
     expect(answersToSettings({ ...base, scheduler: 'ddim-eta', eta: '0.7' }, given, TINY_DEFAULTS, drawnSeed)).toMatchObject({ scheduler: 'ddim', eta: 0.7 });

@@ -163,7 +163,8 @@ describe('t2v', () => {
     // six panels over one pipeline that keeps its sessions: each network loads once
     expect(r.deps.loads.map((l) => [l.model, l.options.sessions])).toEqual([[TINY, 'keep']]);
     expect(r.deps.releases).toEqual([TINY]);
-    expect(r.deps.writes[0]!.options.metadata.composite).toEqual({ layout: 'grid', rows: ['b1 1', 'b1 1.2'], columns: ['s1 0.5', 's1 0.9', 's1 1'] });
+    expect(r.deps.writes[0]!.options.metadata.composite).toMatchObject({ layout: 'grid', rows: ['b1 1', 'b1 1.2'], columns: ['s1 0.5', 's1 0.9', 's1 1'] });
+    expect(r.deps.writes[0]!.options.metadata.composite?.command).toEqual(['sweep', '--freeu-version', '1', '--freeu-start', '0', '--freeu-end', '1', '--b1', '1,1.2', '--b2', '1.4', '--s1', '0.5,0.9,1', '--s2', '0.2']);
     expect((JSON.parse(r.stdout) as { sweep: unknown[] }).sweep).toHaveLength(6);
   });
 

@@ -1,9 +1,10 @@
 // The built executable as users run it: --help speed and what it loads, one-line usage errors with exit 2, no stack traces.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { hasVulkanLoader } from '../../core/runtime/device.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const BIN = join(ROOT, 'dist/cli/index.js');
@@ -71,9 +72,41 @@ describe('t2v executable', () => {
     const r = t2v(args);
     expect(r.stderr).toContain(message);
     expect(r.code).toBe(2);
-    expect(r.stdout).toBe('');
+    // with --json the same error is also one JSON object on stdout
+    if (args.includes('--json')) expect(JSON.parse(r.stdout)).toMatchObject({ error: { exitCode: 2, kind: 'usage' } });
+    else expect(r.stdout).toBe('');
     expect(r.stderr.trimEnd().split('\n')).toHaveLength(1);
     expect(r.stderr).toMatch(/^t2v: [^\n]+; /);
     expect(r.stderr).not.toMatch(/\n\s+at /);
   });
+
+  it('--device auto: nothing from Dawn or Vulkan reaches the terminal; one line says which device and why', () => {
+    const dir = mkdtempSync(join(tmpdir(), 't2v-quiet-'));
+    const env = { T2V_CACHE: join(dir, 'cache') };
+    const native = /XDG_RUNTIME_DIR|Vulkan shader|PhysicalDeviceVk|BackendType::|dawn-src/i;
+    const doctor = t2v(['doctor'], env);
+    expect(doctor.stderr).not.toMatch(native);
+    expect(doctor.stdout).not.toMatch(native);
+    for (let run = 0; run < 2; run++) {
+      const r = t2v(['a red circle', '--model', TINY, '--steps', '1', '--seed', '1', '-o', join(dir, `run${run}/`)], env);
+      expect(r.code).toBe(0);
+      expect(r.stderr).not.toMatch(native);
+      expect(r.stderr.split('\n').filter((l) => l.startsWith('device: '))).toHaveLength(1);
+    }
+    // with a loader the probe ran (in a child) and its answer is reused; without one there is nothing to probe
+    expect(existsSync(join(dir, 'cache', 'webgpu-probe.json'))).toBe(hasVulkanLoader());
+  }, 60_000);
+
+  it('--preview-path writes the live preview as a PNG off a terminal; no preview without it', () => {
+    const dir = mkdtempSync(join(tmpdir(), 't2v-preview-'));
+    const png = join(dir, 'preview.png');
+    const r = t2v(['a red circle', '--model', TINY, '--steps', '2', '--seed', '1', '--device', 'cpu', '-o', join(dir, 'out/'), '--preview-path', png]);
+    expect(r.code).toBe(0);
+    const bytes = readFileSync(png);
+    expect(bytes.subarray(1, 4).toString()).toBe('PNG');
+    expect(bytes.toString('latin1')).toContain('step 2/2');
+    expect(readdirSync(dir).sort()).toEqual(['out', 'preview.png']);
+    expect(t2v(['a red circle', '--model', TINY, '--steps', '2', '--device', 'cpu', '--preview-interval', '0', '-o', join(dir, 'x/')]).stderr).toContain('--preview-interval 0: invalid value');
+  }, 60_000);
 });
+

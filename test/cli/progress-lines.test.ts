@@ -12,9 +12,12 @@ describe('progress lines', () => {
     [{ phase: 'encode', done: 16, total: 16 }, false, 'encoded 16 frames'],
     [{ phase: 'encode', done: 3, total: 16 }, false, undefined],
     [{ phase: 'panel', index: 2, count: 6, label: 'b1 1.2' }, false, '[2/6] b1 1.2'],
+    [{ phase: 'panel', index: 1, count: 6, label: 'b1 1', elapsedSeconds: 0.1 }, false, '[1/6] b1 1'],
+    [{ phase: 'panel', index: 3, count: 6, label: 'b1 1.4', elapsedSeconds: 20 }, false, '[3/6] b1 1.4  (about 40s left for all panels)'],
     [{ phase: 'load', message: 'building the U-Net graph' }, false, undefined],
     [{ phase: 'load', message: 'building the U-Net graph' }, true, 'building the U-Net graph'],
     [{ phase: 'encode-prompt' }, true, 'encoding the prompt'],
+    [{ phase: 'device', message: 'device: cpu (auto: no usable WebGPU adapter: x)' }, false, 'device: cpu (auto: no usable WebGPU adapter: x)'],
   ] as [RunEvent, boolean, string | undefined][])('%j (verbose %s)', (e, verbose, want) => {
     expect(formatEvent(e, verbose)).toBe(want);
   });
@@ -41,5 +44,17 @@ describe('progress lines', () => {
     report({ phase: 'warning', message: 'long prompt' });
     report({ phase: 'warning', message: 'long prompt' });
     expect(sink.text).toBe(want);
+  });
+
+  it('off a terminal without -v: one "loading the model" line per panel, the device line once', () => {
+    const sink = new MemoryStream();
+    const report = lineReporter(sink, { quiet: false, verbose: false });
+    for (const index of [1, 2]) {
+      report({ phase: 'panel', index, count: 2, label: `p${index}` });
+      report({ phase: 'device', message: 'device: cpu' });
+      report({ phase: 'load', message: 'building the U-Net graph' });
+      report({ phase: 'load', message: 'starting the unet session on cpu' });
+    }
+    expect(sink.text).toBe('[1/2] p1\ndevice: cpu\nloading the model\n[2/2] p2\nloading the model\n');
   });
 });

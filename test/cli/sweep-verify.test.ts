@@ -20,7 +20,11 @@ describe('sweep layout', () => {
   ])('%j', (lists, columns, rowLabels, columnLabels) => {
     const none = { b1: undefined, b2: undefined, s1: undefined, s2: undefined };
     const { panels, layout } = sweepPanels(settings, { ...none, ...lists });
-    expect(layout).toEqual({ kind: 'grid', columns, rowLabels, columnLabels });
+    expect(layout).toMatchObject({ kind: 'grid', columns, rowLabels, columnLabels });
+    // the command info gives to remake the grid: every factor's list (a fixed one as its single value)
+    const command = layout.kind === 'grid' ? layout.command ?? [] : [];
+    for (const [k, l] of Object.entries(lists)) expect(command[command.indexOf(`--${k}`) + 1]).toBe(l.join(','));
+    expect(command[0]).toBe('sweep');
     expect(panels.length).toBe(Object.values(lists).reduce((n, l) => n * l.length, 1));
     expect(panels.every((p) => p.settings.freeu !== null && p.settings.seed === 1n)).toBe(true);
   });

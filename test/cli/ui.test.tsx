@@ -27,30 +27,23 @@ async function type(app: { stdin: { write: (s: string) => void }; lastFrame: () 
   }
 }
 
-describe('TextField', () => {
+describe('TextField and SelectField draw what the flow holds', () => {
   it.each([
-    [['hello', ENTER], 'hello'],
-    [[ENTER], 'the default'],
-    [['abc', '\u007F', 'd', ENTER], 'abd'],
-  ])('%j submits %j', async (keys, want) => {
-    const onSubmit = vi.fn();
-    const app = render(<TextField label="Prompt" initial="the default" onSubmit={onSubmit} />);
-    await tick();
-    expect(app.lastFrame()).toContain('Prompt: the default');
-    await type(app, ...keys);
-    expect(onSubmit).toHaveBeenCalledWith(want);
+    [{ value: '', cursor: 0 }, 'the default', 'Prompt: the default'],
+    [{ value: 'abc', cursor: 1 }, 'the default', 'Prompt: abc'],
+  ])('%j over %j', (line, initial, want) => {
+    expect(render(<TextField label="Prompt" initial={initial} line={line} />).lastFrame()).toContain(want);
   });
-});
 
-describe('SelectField', () => {
-  it('starts on the default; arrows move; Enter chooses', async () => {
-    const onSubmit = vi.fn();
-    const choices = [{ value: 'ddim', label: 'ddim' }, { value: 'dpmpp2m', label: 'dpmpp2m' }, { value: 'euler', label: 'euler' }];
-    const app = render(<SelectField label="Scheduler" choices={choices} initial="dpmpp2m" onSubmit={onSubmit} />);
-    await tick();
-    expect(app.lastFrame()).toContain('❯ dpmpp2m');
-    await type(app, DOWN, ENTER);
-    expect(onSubmit).toHaveBeenCalledWith('euler');
+  it('a required field (no default) does not promise one', () => {
+    const frame = render(<TextField label="Prompt" hint="what the video shows" initial="" line={{ value: '', cursor: 0 }} />).lastFrame();
+    expect(frame).toContain('what the video shows');
+    expect(frame).not.toContain('grey default');
+  });
+
+  it('the selected choice is marked', () => {
+    const choices = [{ value: 'ddim', label: 'ddim' }, { value: 'dpmpp2m', label: 'dpmpp2m' }];
+    expect(render(<SelectField label="Scheduler" choices={choices} selected={1} />).lastFrame()).toContain('❯ dpmpp2m');
   });
 });
 
@@ -70,9 +63,12 @@ describe('Wizard', () => {
     await type(app, 'a red circle', ENTER);
     expect(app.lastFrame()).toContain('Prompt: a red circle');
     await type(app, ENTER, ENTER, ENTER, ENTER, ENTER, ENTER, ENTER, ENTER, ENTER);
+    expect(app.lastFrame()).toContain('Enter: run');
+    expect(onDone).not.toHaveBeenCalled();
+    await type(app, ENTER);
     expect(onDone).toHaveBeenCalledTimes(1);
     const answers = onDone.mock.calls[0]![0] as Answers;
-    expect(answers).toMatchObject({ prompt: 'a red circle', negativePrompt: '', model: 'default', frames: '4', size: '32x32', steps: '3', seed: String(drawnSeed), scheduler: 'ddim', freeu: 'off', output: `t2v-a-red-circle-${drawnSeed}.mp4` });
+    expect(answers).toMatchObject({ prompt: 'a red circle', negativePrompt: '', model: 'default', frames: '4', size: '32x32', steps: '3', seed: String(drawnSeed), freeu: 'off', advanced: 'no', output: `t2v-a-red-circle-${drawnSeed}.mp4` });
     const s = answersToSettings(answers, given, defaults(), drawnSeed);
     expect(s).toMatchObject({ prompt: 'a red circle', frames: 4, width: 32, height: 32, steps: 3, seed: drawnSeed, seedDrawn: true, freeu: null, scheduler: 'ddim' });
     expect(s.model).toBeUndefined();
@@ -87,21 +83,26 @@ describe('Wizard', () => {
     expect(app.lastFrame()).toContain('the prompt is empty');
     await type(app, 'a cat', ENTER, 'blurry', ENTER, 'bad', ENTER);
     expect(app.lastFrame()).toContain('--model bad: no such folder');
-    await type(app, ENTER, '8', ENTER, '64x48', ENTER, ENTER, '42', ENTER);
-    expect(app.lastFrame()).toContain('Scheduler:');
-    await type(app, DOWN, DOWN, ENTER);
+    // a failed check keeps the text to fix; Ctrl-U clears it, and Enter on the empty line takes the default
+    expect(app.lastFrame()).toContain('Model: bad');
+    await type(app, '\u0015', ENTER, '8', ENTER, '64x48', ENTER, ENTER, '42', ENTER);
     expect(app.lastFrame()).toContain('FreeU:');
     for (let i = 0; i < 8; i++) await type(app, DOWN); // off, model, 6 presets -> custom
     await type(app, ENTER);
     expect(app.lastFrame()).toContain('FreeU b1 b2 s1 s2: 1.2 1.4 0.9 0.2');
     await type(app, '1.1 1.2 0.5', ENTER);
     expect(app.lastFrame()).toContain('give four numbers');
-    await type(app, '1.1 1.2 0.5 0.3', ENTER, 'out.gifx', ENTER);
+    await type(app, ' 0.3', ENTER);
+    // the advanced group: scheduler euler, guidance 7.5, fps and device as they are, FreeU v2 from 0.2 until 0.1 (refused) then 0.8
+    expect(app.lastFrame()).toContain('Advanced settings:');
+    await type(app, DOWN, ENTER, DOWN, DOWN, ENTER, '7.5', ENTER, ENTER, ENTER, DOWN, ENTER, '0.2', ENTER, '0.1', ENTER);
+    expect(app.lastFrame()).toContain('must be above FreeU from 0.2');
+    await type(app, '\u0015' + '0.8', ENTER, 'out.gifx', ENTER);
     expect(app.lastFrame()).toContain('unknown output type');
-    await type(app, 'out.mp4', ENTER);
+    await type(app, '\u0015out.mp4', ENTER, ENTER);
     const answers = onDone.mock.calls[0]![0] as Answers;
     const s = answersToSettings(answers, given, defaults(), drawnSeed);
-    expect(s).toMatchObject({ prompt: 'a cat', negativePrompt: 'blurry', frames: 8, width: 64, height: 48, steps: 5, seed: 42n, seedDrawn: false, scheduler: 'euler', output: 'out.mp4', freeu: { b1: 1.1, b2: 1.2, s1: 0.5, s2: 0.3, version: 1 } });
+    expect(s).toMatchObject({ prompt: 'a cat', negativePrompt: 'blurry', frames: 8, width: 64, height: 48, steps: 5, seed: 42n, seedDrawn: false, scheduler: 'euler', guidanceScale: 7.5, output: 'out.mp4', freeu: { b1: 1.1, b2: 1.2, s1: 0.5, s2: 0.3, version: 2, start: 0.2, end: 0.8 } });
   });
 });
 

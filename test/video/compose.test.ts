@@ -86,8 +86,13 @@ describe('grid', () => {
     const out = grid(cells, ['r0', 'r1'], ['c0', 'c1', 'c2']);
     const l = gridLayout(2, 3, 10, 6, ['r0', 'r1'], ['c0', 'c1', 'c2']);
     expect(l.top).toBe(13);
-    expect(l.left).toBe(Math.min(textWidth('r0', 1), 10) + 6);
-    expect({ w: out.width, h: out.height, n: out.count }).toEqual({ w: l.left + 30 + 2 * GAP, h: l.top + 12 + GAP, n: 3 });
+    // 10 px cells hold neither label: keys in place, the labels in a legend under the grid
+    expect(l.labels).toMatchObject({ columns: [['A'], ['B'], ['C']], rows: [['1'], ['2']] });
+    // (the 34 px wide grid wraps each entry after its key)
+    expect(l.labels.legend).toEqual(['A:', 'c0', 'B:', 'c1', 'C:', 'c2', '1:', 'r0', '2:', 'r1']);
+    expect(l.left).toBe(textWidth('1', 1) + 6);
+    expect(l.bottom).toBe(10 * 9 - 2 + 6);
+    expect({ w: out.width, h: out.height, n: out.count }).toEqual({ w: l.left + 30 + 2 * GAP, h: l.top + 12 + GAP + l.bottom, n: 3 });
     for (let n = 0; n < 3; n++) {
       for (let r = 0; r < 2; r++) {
         for (let c = 0; c < 3; c++) {
@@ -131,3 +136,20 @@ describe('grid', () => {
     expect(f).toThrow(/^grid: /);
   });
 });
+
+describe('labels that fit', () => {
+  it.each([
+    // 64 px panels: a label fits on one line, or two, else keys and a legend
+    [['FreeU off', 'FreeU on'], [['FreeU off'], ['FreeU on']], []],
+    [['FreeU off', 'FreeU v1 b1 1.2'], [['FreeU off'], ['FreeU v1', 'b1 1.2']], []],
+    [['FreeU off', 'FreeU v1 b1 1.2 b2 1.4 s1 0.9 s2 0.2'], [['A'], ['B']], ['A: FreeU off', 'B: FreeU v1 b1 1.2 b2 1.4 s1 0.9 s2 0.2']],
+  ])('%j', (labels, columns, legend) => {
+    const l = gridLayout(1, 2, 64, 64, [], labels);
+    expect(l.labels.columns).toEqual(columns);
+    // the legend wraps to the grid's width; read back as words it is every label in full
+    expect(l.labels.legend.join(' ').replace(/ (?=[A-Z]: )/g, '|').split('|')).toEqual(legend.length ? legend : ['']);
+    for (const line of l.labels.columns.flat()) expect(textWidth(line, l.scale)).toBeLessThanOrEqual(64 - 6);
+    for (const line of l.labels.legend) expect(textWidth(line, l.scale)).toBeLessThanOrEqual(l.width - 6);
+  });
+});
+

@@ -136,3 +136,15 @@ describe('reproduceCommand', () => {
     expect(words[words.indexOf('--seed') + 1]).toBe('1234');
   });
 });
+
+describe('reproduceCommand: composites and the short form', () => {
+  const defaults = { steps: 25, guidanceScale: 9, scheduler: 'ddim', frames: 16, fps: 8, width: 64, height: 48, freeu: { b1: 1.2, b2: 1.4, s1: 1, s2: 1 } };
+  const sweep = sampleMetadata({ composite: { layout: 'grid', rows: ['b1 1', 'b1 1.1'], columns: ['s1 1', 's1 0.5'], command: ['sweep', '--freeu-version', '1', '--freeu-start', '0', '--freeu-end', '1', '--b1', '1,1.1', '--b2', '1.4', '--s1', '1,0.5', '--s2', '1'] } });
+  it.each<[string, GenerationMetadata, { defaults?: typeof defaults }, string]>([
+    ['a sweep remakes the whole grid', sweep, {}, "t2v sweep 'an astronaut riding a horse, \"4k\"; café ☃' --negative-prompt 'blurry, low quality' --model ali-vilab/text-to-video-ms-1.7b --revision 8227dddca75a8561bf858d604cc5dae52b954d01 --seed 1234 --steps 25 --guidance 9 --scheduler dpmpp2m --eta 0 --frames 10 --fps 8 --width 64 --height 48 --freeu-version 1 --freeu-start 0 --freeu-end 1 --b1 1,1.1 --b2 1.4 --s1 1,0.5 --s2 1 --device cpu"],
+    ['short: only what differs from the model and FreeU defaults', sweep, { defaults }, "t2v sweep 'an astronaut riding a horse, \"4k\"; café ☃' --negative-prompt 'blurry, low quality' --model ali-vilab/text-to-video-ms-1.7b --revision 8227dddca75a8561bf858d604cc5dae52b954d01 --seed 1234 --scheduler dpmpp2m --frames 10 --b1 1,1.1 --s1 1,0.5"],
+    ['short single video, default model, FreeU v2', sampleMetadata({ negativePrompt: '', model: { id: 'default', revision: '' } }), { defaults }, "t2v 'an astronaut riding a horse, \"4k\"; café ☃' --seed 1234 --scheduler dpmpp2m --frames 10 --freeu --freeu-version 2 --s1 0.9 --s2 0.2"],
+    ['short, FreeU off', sampleMetadata({ negativePrompt: '', model: { id: 'default', revision: '' }, freeu: { ...sampleMetadata().freeu, enabled: false } }), { defaults }, "t2v 'an astronaut riding a horse, \"4k\"; café ☃' --seed 1234 --scheduler dpmpp2m --frames 10"],
+  ])('%s', (_name, meta, options, want) => expect(reproduceCommand(meta, options)).toBe(want));
+});
+

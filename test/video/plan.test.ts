@@ -51,21 +51,31 @@ describe('planOutput: a frame pattern in a folder that does not exist yet', () =
   });
 });
 
+describe('planOutput: missing folders on the way are made at write time (mkdir -p), never at planning', () => {
+  it.each([
+    ['a video', (d: string) => join(d, 'nope', 'sub', 'a.mp4'), 'mp4'],
+    ['a new frame folder', (d: string) => join(d, 'nope', 'frames/'), 'png'],
+    ['a new pattern folder', (d: string) => join(d, 'nope', 'frames', '%03d.png'), 'png'],
+  ])('%s', (_name, arg, format) => {
+    const d = tempDir();
+    expect(planOutput(arg(d))).toMatchObject({ format, createDir: true });
+    expect(listing(d)).toEqual([]);
+  });
+});
+
 describe('planOutput: one-line errors, nothing left behind', () => {
   it.each<[string, (d: string) => string, RegExp, number]>([
     ['unknown extension', (d) => join(d, 'a.avi'), /^-o .*a\.avi: unknown output type \.avi; use \.mp4, \.webm, \.gif, \.png, name_%03d\.png or a folder\/$/, 2],
     ['no extension', (d) => join(d, 'clip'), /unknown output type \(no extension\)/, 2],
     ['pattern not png', (d) => join(d, 'f_%03d.jpg'), /a frame pattern must have one %d or %0Nd counter and end in \.png/, 2],
     ['two counters', (d) => join(d, 'f_%03d_%d.png'), /one %d or %0Nd counter/, 2],
-    ['existing file', (d) => { writeFileSync(join(d, 'a.mp4'), 'x'); return join(d, 'a.mp4'); }, /a\.mp4 exists; pass --overwrite to replace it$/, 1],
-    ['existing frames in folder', (d) => { writeFileSync(join(d, 'frame_003.png'), 'x'); return `${d}/`; }, /frame_003\.png exists; pass --overwrite/, 1],
-    ['existing frames for pattern', (d) => { writeFileSync(join(d, 'f_12.png'), 'x'); return join(d, 'f_%d.png'); }, /f_12\.png exists/, 1],
-    ['missing folder', (d) => join(d, 'nope', 'a.mp4'), /output folder .*nope does not exist; create it first$/, 1],
-    ['missing parent of new frame folder', (d) => join(d, 'nope', 'frames/'), /output folder .*nope does not exist/, 1],
-    ['missing parent of a new pattern folder', (d) => join(d, 'nope', 'frames', '%03d.png'), /output folder .*nope does not exist/, 1],
-    ['folder is a file', (d) => { writeFileSync(join(d, 'f'), 'x'); return join(d, 'f', 'a.mp4'); }, /f is not a folder$/, 1],
-    ['video name that is a folder', (d) => { mkdirSync(join(d, 'v.mp4')); return join(d, 'v.mp4'); }, /v\.mp4 is a folder; choose a file name for -o$/, 1],
-    ['trailing slash on a file', (d) => { writeFileSync(join(d, 'f'), 'x'); return `${join(d, 'f')}/`; }, /is a file, not a folder for PNG frames$/, 1],
+    ['existing file', (d) => { writeFileSync(join(d, 'a.mp4'), 'x'); return join(d, 'a.mp4'); }, /a\.mp4 exists; pass --overwrite to replace it$/, 2],
+    ['existing frames in folder', (d) => { writeFileSync(join(d, 'frame_003.png'), 'x'); return `${d}/`; }, /frame_003\.png exists; pass --overwrite/, 2],
+    ['existing frames for pattern', (d) => { writeFileSync(join(d, 'f_12.png'), 'x'); return join(d, 'f_%d.png'); }, /f_12\.png exists/, 2],
+    ['folder is a file', (d) => { writeFileSync(join(d, 'f'), 'x'); return join(d, 'f', 'a.mp4'); }, /f is not a folder$/, 2],
+    ['a folder below a file', (d) => { writeFileSync(join(d, 'f'), 'x'); return join(d, 'f', 'sub', 'a.mp4'); }, /f is not a folder$/, 2],
+    ['video name that is a folder', (d) => { mkdirSync(join(d, 'v.mp4')); return join(d, 'v.mp4'); }, /v\.mp4 is a folder; choose a file name for -o$/, 2],
+    ['trailing slash on a file', (d) => { writeFileSync(join(d, 'f'), 'x'); return `${join(d, 'f')}/`; }, /is a file, not a folder for PNG frames$/, 2],
     ['empty path', () => '', /empty output path/, 2],
   ])('%s', (_name, arg, err, exitCode) => {
     const d = tempDir();

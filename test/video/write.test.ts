@@ -268,3 +268,13 @@ describe('readMetadata', () => {
     expect(e.message).not.toContain('\n');
   });
 });
+
+describe('folders made for -o go again when the write fails', () => {
+  it('a failing encoder leaves no new folders behind', async () => {
+    const d = tempDir();
+    const plan: OutputPlan = { format: 'mp4', path: join(d, 'x', 'y', 'a.mp4'), dir: join(d, 'x', 'y'), overwrite: false, createDir: true, ffmpeg: { path: '/bin/false', source: 'PATH', version: 'x' } };
+    const frames: Frames = { width: 8, height: 8, count: 2, data: new Uint8Array(8 * 8 * 3 * 2) };
+    await expect(writeVideo(plan, frames, { fps: 8, metadata: sampleMetadata() })).rejects.toThrow();
+    expect(listing(d)).toEqual([]);
+  });
+});

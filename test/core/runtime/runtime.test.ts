@@ -30,7 +30,7 @@ describe('devices', () => {
       expect((await resolveDevice('webgpu')).device).toBe('webgpu');
     } else {
       expect(auto).toMatchObject({ device: 'cpu' });
-      expect(auto.note).toMatch(/^device: cpu \(auto: no WebGPU adapter/);
+      expect(auto.note).toMatch(/^device: cpu \(auto: no usable WebGPU adapter/);
       const err = await resolveDevice('webgpu').catch((e: unknown) => e);
       expect(err).toBeInstanceOf(T2vError);
       expect((err as Error).message).toMatch(/^--device webgpu: no usable WebGPU adapter/);
