@@ -1,6 +1,7 @@
 // The network golden kinds on --device webgpu within the CPU bounds, plus shapes and FreeU factors beyond the fixtures.
 // CI runs them on SwiftShader (a CPU Vulkan driver, see .ci/run); without an adapter they fail with the fix in one
 // line, unless T2V_SKIP_WEBGPU=1 asks to skip them (vitest then reports them as skipped).
+import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -15,13 +16,16 @@ import { GraphBuilder } from '../../../models/onnx/graph.js';
 import { golden } from '../../helpers.js';
 
 const skip = process.env.T2V_SKIP_WEBGPU === '1';
+// this file alone runs on SwiftShader (the Vulkan loader reads VK_ICD_FILENAMES when Dawn starts, after this line)
+const SWIFTSHADER = process.env.T2V_TEST_VK_ICD ?? '/usr/lib/chromium/vk_swiftshader_icd.json';
+if (!process.env.VK_ICD_FILENAMES && existsSync(SWIFTSHADER)) process.env.VK_ICD_FILENAMES = SWIFTSHADER;
 let cache: string;
 const saved = process.env.T2V_CACHE;
 
 beforeAll(async () => {
   if (skip) return;
   const why = await webgpuUnavailableReason();
-  if (why) throw new Error(`no WebGPU adapter (${why}): install chromium and libvulkan1 and set VK_ICD_FILENAMES=/usr/lib/chromium/vk_swiftshader_icd.json (as .ci/run does), or set T2V_SKIP_WEBGPU=1 to skip these tests`);
+  if (why) throw new Error(`no WebGPU adapter (${why}): install chromium and libvulkan1 and set VK_ICD_FILENAMES=/usr/lib/chromium/vk_swiftshader_icd.json (this file does when the driver is at $T2V_TEST_VK_ICD or Debian's path), or set T2V_SKIP_WEBGPU=1 to skip these tests`);
   cache = await mkdtemp(join(tmpdir(), 't2v-webgpu-'));
   process.env.T2V_CACHE = cache;
 }, 300_000);
