@@ -31,10 +31,11 @@ async function adapterLine(): Promise<string> {
 async function graphCacheLine(dir: string): Promise<string> {
   const { TEMP_NAME } = await import('../../models/cache-record.js');
   const { folderSize } = await import('../../models/list.js');
-  const names = await readdir(dir).catch(() => undefined);
-  if (names === undefined) return `${dir} (not created yet)`;
+  const found = await readdir(dir, { withFileTypes: true }).catch(() => undefined);
+  if (found === undefined) return `${dir} (not created yet)`;
   let entries = 0, temps = 0, tempCount = 0;
-  for (const name of names) {
+  // graph entries and build temps are folders; files beside them (the WebGPU probe's answer) are not graphs
+  for (const name of found.filter((d) => d.isDirectory()).map((d) => d.name)) {
     const size = (await folderSize(join(dir, name))) ?? 0;
     if (TEMP_NAME.test(name)) { temps += size; tempCount++; } else entries += size;
   }
