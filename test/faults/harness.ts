@@ -116,7 +116,8 @@ export function fullDisk(kib: number, leaveKib = 0): { readonly dir: string; rea
  * enough to be interrupted, and leaves `encoding` in `marks` when it starts encoding.
  */
 export function slowFfmpeg(marks: string): string {
-  const find = "let p; try { p = require('ffmpeg-static'); } catch {} process.stdout.write(p || require('@ffmpeg-installer/ffmpeg').path)";
+  // ffmpeg-static is installed without its binary when its install script does not run (offline, allowScripts)
+  const find = "let p; try { p = require('ffmpeg-static'); } catch {} if (!p || !require('fs').existsSync(p)) p = require('@ffmpeg-installer/ffmpeg').path; process.stdout.write(p)";
   const real = spawnSync(process.execPath, ['-e', find], { cwd: ROOT, encoding: 'utf8' }).stdout;
   const path = join(marks, 'ffmpeg');
   writeFileSync(path, `#!/bin/sh\ncase "$*" in *rawvideo*) : > "${marks}/encoding"; exec "${real}" -re "$@";; esac\nexec "${real}" "$@"\n`);
