@@ -1,13 +1,13 @@
 // Real repository layouts (HF cache symlinks, fp16 variant files, old VAE attention names, int64 position_ids,
 // special_tokens_map.json pad "!") through `t2v verify`'s pipeline kind, against diffusers 0.40 on those very folders.
-import { mkdtemp, readFile, realpath, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, realpath } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { verifyCase } from '../../../core/verify/run.js';
 import { resolveModel } from '../../../models/folder.js';
 import { parsePythonJson } from '../../../models/json.js';
+import { useTempCache } from '../../helpers.js';
 
 const REAL = fileURLToPath(new URL('../../fixtures/real-layouts/', import.meta.url));
 const CASES = [
@@ -15,17 +15,7 @@ const CASES = [
   { name: 'zeroscope_v2_576w', repo: 'cerspense/zeroscope_v2_576w', runs: 2 },
 ];
 
-let cache: string;
-const saved = process.env.T2V_CACHE;
-beforeAll(async () => {
-  cache = await mkdtemp(join(tmpdir(), 't2v-cache-'));
-  process.env.T2V_CACHE = cache;
-});
-afterAll(async () => {
-  if (saved === undefined) delete process.env.T2V_CACHE;
-  else process.env.T2V_CACHE = saved;
-  await rm(cache, { recursive: true, force: true });
-});
+useTempCache();
 
 describe('real repository layouts match diffusers (golden bounds)', () => {
   it.each(CASES)('$repo: every run, FreeU off and on, within bounds', async ({ name, runs }) => {
