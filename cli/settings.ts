@@ -263,8 +263,12 @@ export function checkAgainstModel(g: GivenFlags, d: ModelDefaults, s: ScalarSett
   }
 }
 
+/** A prompt as a file-name part: lower case, a-z0-9 and dashes, at most 40 characters. */
+export function slugOf(prompt: string): string {
+  return prompt.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 40).replace(/-+$/, '') || 'video';
+}
+
 /** `t2v-a-corgi-running-1234.mp4`: the default output name. */
 export function defaultOutput(prompt: string, seed: bigint, suffix = ''): string {
-  const slug = prompt.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 40).replace(/-+$/, '') || 'video';
-  return `t2v-${slug}${suffix}-${seed}.mp4`;
+  return `t2v-${slugOf(prompt)}${suffix}-${seed}.mp4`;
 }

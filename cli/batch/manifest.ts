@@ -1,9 +1,9 @@
 // The batch manifest, DIR/batch.jsonl: one line per job (and per bad input line), rewritten whole and atomically.
-import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { T2vError, UsageError } from '../../core/errors.js';
+import { writeFileAtomic } from '../write-atomic.js';
 
 export const MANIFEST_NAME = 'batch.jsonl';
 
@@ -100,12 +100,9 @@ export class Manifest {
   async save(): Promise<void> {
     const ordered = [...this.records.values()].sort((a, b) => a.line - b.line || (a.index ?? 0) - (b.index ?? 0));
     const text = ordered.map((r) => JSON.stringify(r)).join('\n') + (ordered.length ? '\n' : '');
-    const temp = `${this.path}.${randomBytes(4).toString('hex')}.tmp`;
     try {
-      await writeFile(temp, text);
-      await rename(temp, this.path);
+      await writeFileAtomic(this.path, text);
     } catch (e) {
-      await rm(temp, { force: true });
       throw new T2vError(`${this.path}: cannot write the manifest (${(e as Error).message})`);
     }
   }

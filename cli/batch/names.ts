@@ -1,6 +1,7 @@
 // Output file names of a batch from a template: {index} {line} {seed} {slug} {ab}, checked to stay in --out-dir and unique.
 import { extname } from 'node:path';
 import { UsageError } from '../../core/errors.js';
+import { slugOf } from '../settings.js';
 import type { AbVariant } from './jobs.js';
 
 export const DEFAULT_TEMPLATE = '{index}-{slug}-{seed}{ab}.mp4';
@@ -14,11 +15,6 @@ export interface NameFields {
   readonly seed: bigint;
   readonly prompt: string;
   readonly variant?: AbVariant;
-}
-
-/** A prompt as a file-name part: lower case, a-z0-9 and dashes, at most 40 characters. */
-export function slugOf(prompt: string): string {
-  return prompt.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 40).replace(/-+$/, '') || 'video';
 }
 
 /** Checks a template before anything runs: known tokens, a video extension, no folders. */

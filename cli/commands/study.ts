@@ -1,6 +1,6 @@
 // `t2v study PROMPTS --out DIR`: FreeU off/on pairs for every prompt and seed and a blind rating page; `t2v study results`.
 import { createHash } from 'node:crypto';
-import { readFile, rename, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { join, relative, resolve } from 'node:path';
 import { Command, Option } from 'commander';
 import { T2vError, UsageError } from '../../core/errors.js';
@@ -8,17 +8,12 @@ import type { ManifestRecord } from '../batch/manifest.js';
 import type { Context } from '../context.js';
 import { GENERATION_FLAGS, REPORT_FLAGS, addFlags } from '../flags.js';
 import { parseInteger } from '../parse.js';
+import { writeFileAtomic } from '../write-atomic.js';
 import { studyPage, type StudyData, type StudyPair } from '../study/page.js';
 import { aggregate, parseVotes, resultsTable } from '../study/results.js';
 import { batchExitCode, runBatch } from './batch.js';
 
 const STUDY_FILE = 'study.json';
-
-async function writeAtomic(path: string, data: string | Buffer): Promise<void> {
-  const temp = `${path}.${process.pid}.tmp`;
-  await writeFile(temp, data);
-  await rename(temp, path);
-}
 
 /** The pairs whose two videos are both done, in batch order. */
 export function studyPairs(records: readonly ManifestRecord[], clipsDir: string, pageDir: string): StudyPair[] {
@@ -49,8 +44,8 @@ export async function studyAction(file: string, opts: Readonly<Record<string, un
   if (pairs.length === 0) throw new T2vError('no pair of videos was made; see the lines above');
   const id = createHash('sha256').update(pairs.map((p) => p.id).join(',')).digest('hex').slice(0, 12);
   const data: StudyData = { id, title: `FreeU study: ${pairs.length} pairs`, pairs };
-  await writeAtomic(join(dir, STUDY_FILE), `${JSON.stringify(data, null, 1)}\n`);
-  await writeAtomic(join(dir, 'index.html'), studyPage(data));
+  await writeFileAtomic(join(dir, STUDY_FILE), `${JSON.stringify(data, null, 1)}\n`);
+  await writeFileAtomic(join(dir, 'index.html'), studyPage(data));
   const page = join(dir, 'index.html');
   if (run.given.json) ctx.io.stdout.write(`${JSON.stringify({ page, study: id, pairs: pairs.length, ...run.tally })}\n`);
   else {
@@ -80,9 +75,9 @@ export async function studyResultsAction(dirArg: string, files: readonly string[
     votes.push(...parseVotes(text, f, study));
   }
   const results = aggregate(study, votes);
-  await writeAtomic(join(dir, 'results.json'), `${JSON.stringify(results, null, 1)}\n`);
+  await writeFileAtomic(join(dir, 'results.json'), `${JSON.stringify(results, null, 1)}\n`);
   const { renderChart, resultsSpec } = await import('../study/chart.js');
-  await writeAtomic(join(dir, 'results.png'), await renderChart(resultsSpec(results)));
+  await writeFileAtomic(join(dir, 'results.png'), await renderChart(resultsSpec(results)));
   if (opts.json === true) ctx.io.stdout.write(`${JSON.stringify(results)}\n`);
   else ctx.io.stdout.write(`study ${results.study}: ${results.raters} raters\n${resultsTable(results)}chart: ${join(dir, 'results.png')}\n`);
   return 0;

@@ -11,8 +11,7 @@ export async function workerAction(opts: Readonly<Record<string, unknown>>, ctx:
   const device = typeof opts.device === 'string' ? parseChoice('--device', opts.device, DEVICES) : 'auto';
   const threads = typeof opts.threads === 'string' ? parseInteger('--threads', opts.threads, 1, availableParallelism()) : undefined;
   const lockSeconds = typeof opts.lockSeconds === 'string' ? parseInteger('--lock-seconds', opts.lockSeconds, 2, 3600) : 30;
-  const { farmConnection } = await import('../farm/connection.js');
-  farmConnection(opts.queue);
+  // opening the queue checks the URL and that Redis answers, before the engine thread loads the model
   const { openQueue } = await import('../farm/connection.js');
   const queueName = typeof opts.queueName === 'string' ? opts.queueName : 't2v';
   await (await openQueue(queueName, opts.queue)).close();

@@ -1,8 +1,8 @@
 // A worker's result as the producer receives it: checked (shape, size, sha256) before its file is written, atomically.
-import { createHash, randomBytes } from 'node:crypto';
-import { rename, rm, writeFile } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { T2vError } from '../../core/errors.js';
+import { writeFileAtomic } from '../write-atomic.js';
 import { FARM_PROTOCOL, type FarmResult } from './connection.js';
 
 /** Largest video a result may carry (base64 in Redis); larger clips need a shared store. */
@@ -34,12 +34,9 @@ export function checkResult(raw: unknown, name: string): FarmResult & { readonly
 
 /** Writes the file under its final name in one rename: a reader never sees half a video. */
 export async function writeResultFile(dir: string, name: string, result: { readonly bytes: Buffer }): Promise<void> {
-  const temp = join(dir, `.${name}.${randomBytes(4).toString('hex')}.part`);
   try {
-    await writeFile(temp, result.bytes);
-    await rename(temp, join(dir, name));
+    await writeFileAtomic(join(dir, name), result.bytes);
   } catch (e) {
-    await rm(temp, { force: true });
     throw new T2vError(`${join(dir, name)}: cannot write it (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
   }
 }

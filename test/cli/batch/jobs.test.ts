@@ -1,7 +1,8 @@
 // Batch input parsing, job expansion (seeds, FreeU A/B), names and plans, as tables.
 import { describe, expect, it } from 'vitest';
 import { expandJobs, parseBatch } from '../../../cli/batch/jobs.js';
-import { checkTemplate, renderName, slugOf } from '../../../cli/batch/names.js';
+import { checkTemplate, renderName } from '../../../cli/batch/names.js';
+import { slugOf } from '../../../cli/settings.js';
 import { Manifest } from '../../../cli/batch/manifest.js';
 import { planBatch } from '../../../cli/batch/plan.js';
 import type { Layered } from '../../../cli/config.js';
