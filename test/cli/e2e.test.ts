@@ -194,22 +194,11 @@ describe('the wizard in a real terminal (tmux)', () => {
     start(['--model', TINY, '--steps', '2', '--frames', '4', '--device', 'cpu', '--seed', '2', '-o', out]);
     await waitFor('Prompt:');
     await keys('-l', 'a green square moving down');
-    for (const label of ['Prompt:', 'Negative prompt:', 'Model:', 'Frames:', 'Size:', 'Steps:', 'Seed:', 'FreeU:']) {
-      await waitFor(label);
-      await keys('Enter');
-    }
-    await waitFor('Advanced settings:');
-    await keys('Down');
-    await keys('Enter');
-    for (const label of ['Scheduler:', 'Guidance:']) {
-      await waitFor(label);
-      await keys('Enter');
-    }
-    expect(await waitFor('Sampling speed:')).toContain("fast: the model's measured trade-off (--fast: DeepCache every 3 steps)");
-    await keys('Down');
-    await keys('Enter');
-    for (const label of ['Frames per second:', 'Device:', 'Output:']) {
-      await waitFor(label);
+    // Enter through the defaults; "yes" to the advanced group and "fast" for the speed (one Down each)
+    for (const label of ['Prompt:', 'Negative prompt:', 'Model:', 'Frames:', 'Size:', 'Steps:', 'Seed:', 'FreeU:', 'Advanced settings:', 'Scheduler:', 'Guidance:', 'Sampling speed:', 'Frames per second:', 'Device:', 'Output:']) {
+      const s = await waitFor(label);
+      if (label === 'Sampling speed:') expect(s).toContain("fast: the model's measured trade-off (--fast: DeepCache every 3 steps)");
+      if (label === 'Advanced settings:' || label === 'Sampling speed:') await keys('Down');
       await keys('Enter');
     }
     expect(await waitFor('Enter: run')).toMatch(/Sampling speed\s+fast/);
