@@ -1,7 +1,8 @@
 // `npm run bench:fast`: what DeepCache, the guidance interval and --fast cost in quality on the embedded model, beside what they save.
 // Every quality-bench prompt x --seeds seeds; each variant against the uncached defaults at the same seed: PSNR, SSIM, colour and
 // motion accuracy, sampling seconds. Sessions load once. Flags: --seeds N (2), --variants 'a;b' (all), --every K (1), --threads T (2);
-// --table FILE prints the table of a (possibly partial) results file.
+// --table FILE prints the table of a (possibly partial) results file; --resume FILE continues a partial one from its next pair
+// with the --variants given (rows of the others keep their pairs; same --seeds / --every).
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { deepCacheStepper, fullSteps, sampleFromQuadCenter, type DeepCacheSettings } from '../core/pipeline/deep-cache.js';
@@ -93,7 +94,7 @@ function printTable(rows: readonly Row[]): void {
   for (const r of rows) {
     const pct = (n: number) => `${((100 * n) / r.runs).toFixed(1)}%`;
     const q = r === base ? ['ref', 'ref'] : [`${mean(r.psnr).toFixed(2)} (${median(r.psnr).toFixed(1)})`, mean(r.ssim).toFixed(3)];
-    console.log(`| ${r.name}${r === base ? '' : `, ${r.psnr.length} pairs`} | ${(r.cpuSeconds / r.runs).toFixed(2)} | ${(base.cpuSeconds / r.cpuSeconds).toFixed(2)}x | ${(base.sampleSeconds / r.sampleSeconds).toFixed(2)}x | ${r.fullCalls / r.runs} / ${r.shallowCalls / r.runs} | ${q[0]} | ${q[1]} | ${pct(r.colour)} | ${pct(r.direction)} | ${r.shape === undefined ? '-' : pct(r.shape)} |`);
+    console.log(`| ${r.name}${r === base ? '' : `, ${r.psnr.length} pairs`} | ${(r.cpuSeconds / r.runs).toFixed(2)} | ${(base.cpuSeconds / base.runs / (r.cpuSeconds / r.runs)).toFixed(2)}x | ${(base.sampleSeconds / base.runs / (r.sampleSeconds / r.runs)).toFixed(2)}x | ${r.fullCalls / r.runs} / ${r.shallowCalls / r.runs} | ${q[0]} | ${q[1]} | ${pct(r.colour)} | ${pct(r.direction)} | ${r.shape === undefined ? '-' : pct(r.shape)} |`);
   }
 }
 
@@ -117,17 +118,32 @@ async function main(): Promise<void> {
   const vae = await parts.loadVae(opts);
   const scale = parts.vaeConfig.scaleFactor;
   const dims = [1, parts.unetConfig.inChannels, defaults.frames, defaults.height / scale, defaults.width / scale] as const;
-  const rows: Row[] = variants.map((v) => ({ name: v.name, runs: 0, psnr: [], ssim: [], colour: 0, direction: 0, shape: 0, sampleSeconds: 0, cpuSeconds: 0, fullCalls: 0, shallowCalls: 0 }));
-  const started = performance.now();
-  const out = join(packageRoot(), 'bench', 'results', `${new Date().toISOString().slice(0, 19).replace(/:/g, '-')}-fast-quality.json`);
+  const resume = flag('resume', '');
+  const resumed = resume ? (JSON.parse(await readFile(resume, 'utf8')) as { rows: Row[]; variants: unknown[]; seconds: number }) : null;
+  const allRows: Row[] = resumed?.rows ?? [];
+  const rows: Row[] = variants.map((v) => {
+    const old = allRows.find((r) => r.name === v.name);
+    if (old) return old;
+    const row: Row = { name: v.name, runs: 0, psnr: [], ssim: [], colour: 0, direction: 0, shape: 0, sampleSeconds: 0, cpuSeconds: 0, fullCalls: 0, shallowCalls: 0 };
+    allRows.push(row);
+    return row;
+  });
+  // a resumed run starts at the pair its least-run variant lacks; the reference is sampled again there (deterministic), counted once
+  const done = Math.min(...rows.map((r) => r.runs));
+  const started = performance.now() - (resumed?.seconds ?? 0) * 1000;
+  const out = resume || join(packageRoot(), 'bench', 'results', `${new Date().toISOString().slice(0, 19).replace(/:/g, '-')}-fast-quality.json`);
   await mkdir(join(packageRoot(), 'bench', 'results'), { recursive: true });
   // seed-major, colour fastest: any prefix of the run is a balanced sample of the prompts
   const jobs = Array.from({ length: seeds }, (_, seed) => ['left', 'right', 'up', 'down'].flatMap((dir) => ['circle', 'square', 'triangle'].flatMap((shape) =>
     (Object.keys(PALETTE) as Colour[]).map((colour) => ({ seed, colour, shape, dir: dir as Direction }))))).flat().filter((_, i) => i % every === 0);
-  for (const { seed, colour, shape, dir } of jobs) {
+  for (const [pair, { seed, colour, shape, dir }] of jobs.entries()) {
+    if (pair < done) continue;
     const embeds = await encodePrompts(tokenizer, encoder, `a ${colour} ${shape} moving ${dir}`, undefined, true);
     let reference: { frames01: Float32Array; rgb: Uint8Array } | null = null;
     for (const [k, v] of variants.entries()) {
+      const row = rows[k]!;
+      const counted = row.runs === pair;
+      if (k > 0 && !counted) continue;
       const steps = v.steps ?? defaults.steps;
       const scheduler = createScheduler(v.scheduler ?? defaults.scheduler, parts.schedulerConfig);
       scheduler.setTimesteps(steps);
@@ -138,7 +154,6 @@ async function main(): Promise<void> {
       const c0 = process.cpuUsage();
       const t0 = performance.now();
       const final = await sampleLatents({ unet: stepper, scheduler, latents, dims, cond: embeds.cond, uncond: embeds.uncond, embedDims: embeds.dims, guidanceScale: defaults.guidanceScale, guidanceInterval: v.guidanceInterval ?? null });
-      const row = rows[k]!;
       if (schedule) row.schedule = schedule;
       row.sampleSeconds += (performance.now() - t0) / 1000;
       const c = process.cpuUsage(c0);
@@ -148,6 +163,7 @@ async function main(): Promise<void> {
       const { frames01, width, height } = await decodeLatents(final, dims, { vae, scalingFactor: parts.vaeConfig.scalingFactor });
       const rgb = frames01ToRgb(frames01);
       reference ??= { frames01, rgb };
+      if (!counted) continue;
       const reading = readClip(rgb, defaults.frames, width, height);
       row.runs++;
       if (reading.colour === colour) row.colour++;
@@ -155,11 +171,11 @@ async function main(): Promise<void> {
       if (reading.shape === shape) row.shape = (row.shape ?? 0) + 1;
       if (k > 0) { row.psnr.push(psnr(frames01, reference.frames01)); row.ssim.push(clipSsim(rgb, reference.rgb, defaults.frames, width, height)); }
     }
-    await writeFile(out, JSON.stringify({ seeds, every, threads, defaults, variants, rows, seconds: (performance.now() - started) / 1000, complete: false }, null, 2));
-    process.stderr.write(`  ${rows[0]!.runs} prompt-seed pairs, ${((performance.now() - started) / 1000).toFixed(0)} s\n`);
+    await writeFile(out, JSON.stringify({ seeds, every, threads, defaults, variants: resumed?.variants ?? variants, rows: allRows, seconds: (performance.now() - started) / 1000, complete: false }, null, 2));
+    process.stderr.write(`  pair ${pair + 1} of ${jobs.length}, ${((performance.now() - started) / 1000).toFixed(0)} s\n`);
   }
-  await writeFile(out, JSON.stringify({ seeds, every, threads, defaults, variants, rows, seconds: (performance.now() - started) / 1000, complete: true }, null, 2));
-  printTable(rows);
+  await writeFile(out, JSON.stringify({ seeds, every, threads, defaults, variants: resumed?.variants ?? variants, rows: allRows, seconds: (performance.now() - started) / 1000, complete: true }, null, 2));
+  printTable(allRows);
   console.log(`wrote ${out}`);
   await Promise.all([encoder.release(), plain.release(), vae.release(), ...[...cachedBy.values()].map((u) => u.release())]);
 }
