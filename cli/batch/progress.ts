@@ -1,4 +1,5 @@
 // Batch progress on stderr: bars redrawn in place on a terminal (the batch, then one per clip in the works), plain lines otherwise.
+import { escapeControls } from '../../core/common/terminal.js';
 import type { Stream } from '../context.js';
 import { formatDuration } from '../progress-lines.js';
 import type { RunEvent } from '../run-generation.js';
@@ -63,16 +64,18 @@ export function batchProgress(sink: Stream, opts: { readonly quiet: boolean }, n
     sink.write(lines.join('\n'));
     drawnLines = lines.length;
   };
+  // prompts, names and messages come from the batch file, the engine or a worker: nothing in them may move the cursor
   const say = (line: string): void => {
     clear();
-    sink.write(`${line}\n`);
+    sink.write(`${escapeControls(line)}\n`);
     if (tty && n > 0) draw(true);
   };
   return {
     begin(n1) {
       n = n1;
     },
-    clip(label) {
+    clip(text) {
+      const label = escapeControls(text);
       const k = ++started;
       active.set(k, `clip  ${bar(0, 1)} ${label}`);
       if (tty) draw(true);

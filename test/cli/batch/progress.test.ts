@@ -57,6 +57,20 @@ describe('batchProgress', () => {
     expect(screen(s.text)).toEqual(['[1/3] a.mp4 done in 1.0 s', '[2/3] b.mp4 done']);
   });
 
+  it.each([[false], [true]])('escapes control characters from the batch file (terminal %s)', (tty) => {
+    const s = sink(tty);
+    const p = batchProgress(s, { quiet: false });
+    p.begin(1);
+    const c = p.clip('x.mp4  "a \x1b[2Jred\rcircle"');
+    c.event({ phase: 'warning', message: 'bad \x1b]0;title\x07' });
+    c.end('x.mp4 failed: \x1b[31mno');
+    p.note('line 3: \u202ereversed');
+    p.finish();
+    // eslint-disable-next-line no-control-regex -- the escapes are what must not be there
+    expect(s.text).not.toMatch(/\x1b\[2J|\x1b\]0|\x1b\[31m|\u202e|\x07|circle\r/);
+    expect(s.text).toContain('"a \\e[2Jred\\rcircle"');
+  });
+
   it('quiet: only failures', () => {
     const s = sink(true);
     const p = batchProgress(s, { quiet: true });
