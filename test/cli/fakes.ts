@@ -77,7 +77,7 @@ export function fakeDeps(opts: { readonly defaults?: ModelDefaults; readonly onS
     const rgb = new Uint8Array(n).fill(req.freeu ? 200 : 100);
     return {
       rgb, frames01: new Float32Array(n), frames: req.frames, width: req.width, height: req.height,
-      seed: req.seed ?? 1n, device: 'cpu', timings: { loadSeconds: 0.1, sampleSeconds: 0.2, decodeSeconds: 0.3 }, unetCalls: { full: req.steps, shallow: 0, guided: req.steps },
+      seed: req.seed ?? 1n, device: 'cpu', precision: 'fp32', timings: { loadSeconds: 0.1, sampleSeconds: 0.2, decodeSeconds: 0.3 }, unetCalls: { full: req.steps, shallow: 0, guided: req.steps },
       modelId,
     };
   };
