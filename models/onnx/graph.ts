@@ -3,8 +3,6 @@ import { create, toBinary } from '@bufbuild/protobuf';
 import { closeSync, openSync, writeSync, writeFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import {
-  AttributeProto_AttributeType,
-  AttributeProtoSchema,
   GraphProtoSchema,
   ModelProtoSchema,
   NodeProtoSchema,
@@ -13,18 +11,15 @@ import {
   TensorProto_DataLocation,
   TensorProto_DataType,
   TensorProtoSchema,
-  TensorShapeProto_DimensionSchema,
-  TensorShapeProtoSchema,
-  TypeProto_TensorSchema,
-  TypeProtoSchema,
-  ValueInfoProtoSchema,
-  type AttributeProto,
   type NodeProto,
   type TensorProto,
   type ValueInfoProto,
 } from 'onnx-buf';
 import { toHalves } from '../half.js';
+import { attribute, DTYPE, valueInfo } from './proto.js';
 import { outputTypes } from './value-types.js';
+
+export { floatTensorProto } from './proto.js';
 
 export type ElemType = 'float32' | 'float16' | 'int64' | 'bool';
 /** The float type a graph's weights and activations are stored in. */
@@ -33,12 +28,6 @@ export type FloatType = 'float32' | 'float16';
 export type Dim = number | string;
 export type AttrValue = number | string | readonly number[] | { readonly float: number } | { readonly floats: readonly number[] } | { readonly tensor: TensorProto };
 
-const DTYPE: Record<ElemType, TensorProto_DataType> = {
-  float32: TensorProto_DataType.FLOAT,
-  float16: TensorProto_DataType.FLOAT16,
-  int64: TensorProto_DataType.INT64,
-  bool: TensorProto_DataType.BOOL,
-};
 
 /** Tensors at least this large go to the external-data file, at offsets aligned to this many bytes (mmap-able). */
 export const EXTERNAL_MIN_BYTES = 4096;
@@ -262,45 +251,4 @@ export class GraphBuilder {
   nodeList(): readonly { readonly op: string; readonly inputs: readonly string[]; readonly outputs: readonly string[] }[] {
     return this.nodes.map((n) => ({ op: n.opType, inputs: n.input, outputs: n.output }));
   }
-}
-
-function valueInfo(name: string, type: ElemType, dims: readonly Dim[] | null): ValueInfoProto {
-  if (dims === null) {
-    return create(ValueInfoProtoSchema, { name, type: create(TypeProtoSchema, { value: { case: 'tensorType', value: create(TypeProto_TensorSchema, { elemType: DTYPE[type] }) } }) });
-  }
-  return create(ValueInfoProtoSchema, {
-    name,
-    type: create(TypeProtoSchema, {
-      value: {
-        case: 'tensorType',
-        value: create(TypeProto_TensorSchema, {
-          elemType: DTYPE[type],
-          shape: create(TensorShapeProtoSchema, {
-            dim: dims.map((d) =>
-              create(TensorShapeProto_DimensionSchema, typeof d === 'number' ? { value: { case: 'dimValue', value: BigInt(d) } } : { value: { case: 'dimParam', value: d } }),
-            ),
-          }),
-        }),
-      },
-    }),
-  });
-}
-
-function attribute(name: string, v: AttrValue): AttributeProto {
-  if (typeof v === 'number') {
-    if (!Number.isInteger(v)) throw new Error(`attribute ${name}: use {float} for non-integers`);
-    return create(AttributeProtoSchema, { name, type: AttributeProto_AttributeType.INT, i: BigInt(v) });
-  }
-  if (typeof v === 'string') return create(AttributeProtoSchema, { name, type: AttributeProto_AttributeType.STRING, s: new TextEncoder().encode(v) });
-  if (Array.isArray(v)) return create(AttributeProtoSchema, { name, type: AttributeProto_AttributeType.INTS, ints: (v as number[]).map(BigInt) });
-  if ('float' in v) return create(AttributeProtoSchema, { name, type: AttributeProto_AttributeType.FLOAT, f: v.float });
-  if ('floats' in v) return create(AttributeProtoSchema, { name, type: AttributeProto_AttributeType.FLOATS, floats: [...v.floats] });
-  if (!('tensor' in v)) throw new Error(`attribute ${name}: unsupported value`);
-  return create(AttributeProtoSchema, { name, type: AttributeProto_AttributeType.TENSOR, t: v.tensor });
-}
-
-/** A float tensor proto for `ConstantOfShape`'s value attribute. */
-export function floatTensorProto(value: number): TensorProto {
-  const data = new Float32Array([value]);
-  return create(TensorProtoSchema, { dims: [1n], dataType: TensorProto_DataType.FLOAT, rawData: new Uint8Array(data.buffer) });
 }

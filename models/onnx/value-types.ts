@@ -24,5 +24,3 @@ export function outputTypes(op: string, name: string, inputs: readonly (ElemType
   else out = inputs[0];
   return Array.from({ length: count }, () => out);
 }
-
-export const ONNX_FLOAT16 = 10;
