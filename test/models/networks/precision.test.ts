@@ -17,6 +17,9 @@ const config = async (...p: string[]): Promise<Raw> => (await readJsonFile(join(
 
 const BUILDS: Record<string, (g: GraphBuilder, freeu: boolean) => Promise<void>> = {
   'unet3d-small': async (g, freeu) => buildUnet3d(g, parseUnet3dConfig(await config('unet3d-small', 'unet')), new RandomSource(1), { freeuStage: freeu }),
+  // DeepCache's two graphs: the cached feature crosses them as float32 as well
+  'unet3d-small DeepCache full': async (g, freeu) => buildUnet3d(g, parseUnet3dConfig(await config('unet3d-small', 'unet')), new RandomSource(1), { freeuStage: freeu, deepCache: { part: 'full', branch: 1 } }),
+  'unet3d-small DeepCache shallow': async (g, freeu) => buildUnet3d(g, parseUnet3dConfig(await config('unet3d-small', 'unet')), new RandomSource(1), { freeuStage: freeu, deepCache: { part: 'shallow', branch: 1 } }),
   'vae-small': async (g) => buildVaeDecoder(g, parseVaeConfig(await config('vae-small', 'vae')), new RandomSource(1)),
   'clip-small': async (g) => buildClipText(g, parseClipTextConfig(await config('clip-small', 'text_encoder')), new RandomSource(1)),
 };
