@@ -80,8 +80,8 @@ export class GraphBuilder {
     return name;
   }
 
-  /** Marks `value` as graph output `name` (an Identity node renames it). */
-  output(value: string, name: string, type: ElemType, dims: readonly Dim[]): void {
+  /** Marks `value` as graph output `name` (an Identity node renames it); `dims` null leaves its rank open. */
+  output(value: string, name: string, type: ElemType, dims: readonly Dim[] | null): void {
     this.nodes.push(create(NodeProtoSchema, { opType: 'Identity', input: [value], output: [name], name: this.fresh(`out_${name}`) }));
     this.outputs.push(valueInfo(name, type, dims));
   }
