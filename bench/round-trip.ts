@@ -49,7 +49,7 @@ async function hostStepMs(s: Shape, name: SchedulerName): Promise<number> {
   scheduler.setTimesteps(50);
   let x: Float32Array = Float32Array.from({ length: n }, (_, i) => Math.cos(i));
   let i = 0;
-  return timed(20, () => {
+  return timed(50, () => {
     if (i === scheduler.timesteps.length) { scheduler.setTimesteps(50); i = 0; }
     const t = scheduler.timesteps[i++]!;
     x = scheduler.step(applyGuidance(out, 9), t, x);
@@ -127,7 +127,7 @@ export async function roundTripBench(argv: string[]): Promise<void> {
       const steps = s.name.startsWith('embedded') ? [{ what: `embedded model on ${device} (this run)`, seconds: embeddedMs / 1000 }] : FULL_STEPS;
       console.log(`  ${s.name}: host loop moves ${(bytes.host.up / 1024).toFixed(1)} KiB up + ${(bytes.host.down / 1024).toFixed(1)} KiB down per step; resident ${bytes.resident.up} B up, 0 down (the final latents once)`);
       console.log(`    host guidance + step + checks: ${SCHEDULERS.map((n) => `${n} ${host[n]!.toFixed(2)} ms`).join(', ')}`);
-      for (const r of steps) console.log(`    = ${((worst / (r.seconds * 1000)) * 100).toFixed(3)} % of a ${(r.seconds * 1000).toFixed(0)} ms step (${r.what})`);
+      for (const r of steps) console.log(`    = ${((worst / (r.seconds * 1000)) * 100).toPrecision(3)} % of a ${(r.seconds * 1000).toFixed(0)} ms step (${r.what})`);
       if (copies) console.log(`    ${device}: ${Object.entries(copies).map(([k, v]) => `${k} ${v.toFixed(2)}`).join(', ')} (SwiftShader: memcpy and CPU shader emulation, not PCIe or GPU time)`);
       rows.push({ shape: s, bytes, hostStepMs: host, deviceCopiesMs: copies ?? null, stepReferences: steps });
     }

@@ -66,7 +66,10 @@ export class EulerDiscreteScheduler implements Scheduler {
 
   scaleModelInput(sample: Float32Array, timestep: number): Float32Array {
     const d = this.inputDivisor(timestep);
-    return sample.map((v) => v / d);
+    // a loop, not Float32Array.map (8 ms against 0.3 ms for the full-size guidance batch); the same float32 values
+    const out = new Float32Array(sample.length);
+    for (let i = 0; i < sample.length; i++) out[i] = sample[i]! / d;
+    return out;
   }
 
   /** sigma, dt and the v-prediction factors of the step at `idx`, float32 as on torch scalars. */
