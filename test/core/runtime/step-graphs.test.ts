@@ -14,7 +14,7 @@ const SWIFTSHADER = process.env.T2V_TEST_VK_ICD ?? '/usr/lib/chromium/vk_swiftsh
 if (!process.env.VK_ICD_FILENAMES && existsSync(SWIFTSHADER)) process.env.VK_ICD_FILENAMES = SWIFTSHADER;
 const BASE = { beta_start: 0.00085, beta_end: 0.012, beta_schedule: 'scaled_linear', set_alpha_to_one: false, steps_offset: 1, num_train_timesteps: 1000 };
 const DIMS = [1, 4, 2, 3, 5] as const;
-const N = DIMS.reduce((a, b) => a * b, 1);
+const N = DIMS.reduce((a: number, b: number) => a * b, 1);
 let dev: DeviceSteps;
 
 beforeAll(async () => {
