@@ -81,15 +81,21 @@ export interface DenoiseInput {
   readonly deepCache?: DeepCacheSettings | null;
   /** Guidance only on steps with start <= i / steps < end; null: every step. */
   readonly guidanceInterval?: readonly [number, number] | null;
+  /** False: guidance and scheduler steps on the host even on webgpu (default: on the device there; sampler.ts). */
+  readonly resident?: boolean;
 }
 
 export interface DenoiseHooks extends GenerateHooks {
-  /** After each step: its index, the new latents and how long it took. */
-  readonly onStep?: (index: number, latents: Float32Array, seconds: number) => void;
+  /** After each step: its index and how long it took. */
+  readonly onStep?: (index: number, seconds: number) => void;
+  /** After each step: the new latents (on webgpu read back from the device for this listener only). */
+  readonly onLatents?: (index: number, latents: Float32Array) => void;
   /** When the U-Net session is ready, before the first step. */
   readonly onReady?: () => void;
-  /** Before each scheduler step: the U-Net's variance-preserving input and the guided output (the live preview). */
+  /** At each step: the U-Net's variance-preserving input and the guided output (the live preview). */
   readonly onOutput?: (index: number, sampleVp: Float32Array, output: Float32Array, timestep: number) => Promise<void> | void;
+  /** The steps whose onOutput is used; absent: every step. */
+  readonly outputSteps?: (index: number) => boolean;
   /** After the loop: how many steps ran the whole U-Net and how many DeepCache's shallow branch. */
   readonly onUnetCalls?: (counts: DeepCacheCounts) => void;
 }
@@ -197,11 +203,10 @@ export function pipelineFromParts(parts: PipelineParts, defaults: ModelDefaults,
           unet, scheduler: input.scheduler, latents: input.latents, dims: input.dims,
           cond: input.embeds.cond, uncond: input.embeds.uncond, embedDims: input.embeds.dims,
           guidanceScale: input.guidanceScale, freeu: input.freeu, guidanceInterval: input.guidanceInterval ?? null,
-          ...(input.eta !== undefined ? { eta: input.eta } : {}),
-          ...(input.generator ? { generator: input.generator } : {}),
-          ...(hooks.signal ? { signal: hooks.signal } : {}),
-          ...(hooks.onStep ? { onStep: hooks.onStep } : {}),
-          ...(hooks.onOutput ? { onOutput: hooks.onOutput } : {}),
+          ...(input.eta !== undefined ? { eta: input.eta } : {}), ...(input.generator ? { generator: input.generator } : {}),
+          ...(input.resident !== undefined ? { resident: input.resident } : {}), ...(hooks.signal ? { signal: hooks.signal } : {}),
+          ...(hooks.onStep ? { onStep: hooks.onStep } : {}), ...(hooks.onLatents ? { onLatents: hooks.onLatents } : {}),
+          ...(hooks.onOutput ? { onOutput: hooks.onOutput } : {}), ...(hooks.outputSteps ? { outputSteps: hooks.outputSteps } : {}),
         });
       };
       const steps = input.scheduler.timesteps.length;
@@ -259,10 +264,10 @@ export function pipelineFromParts(parts: PipelineParts, defaults: ModelDefaults,
       try {
         final = await pipe.denoise(denoiseInput, {
           ...hooks,
-          ...(preview ? { onOutput: preview.onOutput } : {}),
+          ...(preview ? { onOutput: preview.onOutput, outputSteps: preview.previews } : {}),
           onReady: () => { t1 = performance.now(); },
           onUnetCalls: (c) => { calls = c; },
-          onStep: (i, _x, seconds) => {
+          onStep: (i, seconds) => {
             elapsed += seconds;
             report({ phase: 'step', step: i + 1, total: req.steps, secondsPerStep: seconds, etaSeconds: (elapsed / (i + 1)) * (req.steps - i - 1) });
           },

@@ -8,6 +8,7 @@ import { deepFeatureChannels, type DeepCacheBuild } from '../../models/networks/
 import { timestepProjection } from '../../models/networks/timestep.js';
 import { loadNetwork, outputF32, scalarF32, tensorF32, type LoadOptions } from './session.js';
 import type * as ort from 'onnxruntime-node';
+import { DeviceSteps } from './step-graphs.js';
 
 export interface Unet3dInputs {
   readonly sample: Float32Array;
@@ -25,7 +26,23 @@ export interface Unet3dRunner {
   readonly modelPath: string;
   readonly built: boolean;
   run(inputs: Unet3dInputs): Promise<Float32Array>;
+  /** On webgpu: the U-Net on tensors that stay on the device (core/pipeline/resident-sampler.ts). */
+  readonly resident?: ResidentUnet;
   release(): Promise<void>;
+}
+
+/** The U-Net's input and output on the device; the timestep projection and FreeU factors are small host inputs. */
+export interface ResidentUnetInputs {
+  readonly sample: ort.Tensor;
+  readonly timestep: number;
+  readonly encoderHiddenStates: ort.Tensor;
+  readonly freeu?: FreeUStep;
+}
+
+export interface ResidentUnet {
+  /** The sampler's step graphs and copies, on the U-Net's device. */
+  readonly steps: DeviceSteps;
+  run(inputs: ResidentUnetInputs): Promise<ort.Tensor>;
 }
 
 function checkInputs(cfg: Unet3dConfig, x: Unet3dInputs): number[] {
@@ -44,12 +61,19 @@ function checkInputs(cfg: Unet3dConfig, x: Unet3dInputs): number[] {
 /** The U-Net graph's feeds: the timestep projection computed here, FreeU off unless given. */
 export function unet3dFeeds(cfg: Unet3dConfig, x: Unet3dInputs): Record<string, ort.Tensor> {
   const ts = checkInputs(cfg, x);
-  const c0 = cfg.blockOutChannels[0]!;
-  const f = x.freeu ?? FREEU_OFF;
   return {
     sample: tensorF32(x.sample, x.sampleDims),
-    time_proj: tensorF32(timestepProjection(ts, x.sampleDims[0], c0), [x.sampleDims[0], c0]),
     encoder_hidden_states: tensorF32(x.encoderHiddenStates, x.ehsDims),
+    ...smallFeeds(cfg, ts, x.sampleDims[0], x.freeu),
+  };
+}
+
+/** time_proj (double-precision sin/cos, see timestep.ts) and the FreeU factors. */
+function smallFeeds(cfg: Unet3dConfig, ts: readonly number[], batch: number, freeu: FreeUStep | undefined): Record<string, ort.Tensor> {
+  const c0 = cfg.blockOutChannels[0]!;
+  const f = freeu ?? FREEU_OFF;
+  return {
+    time_proj: tensorF32(timestepProjection(ts, batch, c0), [batch, c0]),
     freeu_b1: scalarF32(f.b1),
     freeu_b2: scalarF32(f.b2),
     freeu_s1: scalarF32(f.s1),
@@ -58,16 +82,40 @@ export function unet3dFeeds(cfg: Unet3dConfig, x: Unet3dInputs): Record<string, 
   };
 }
 
+/** On webgpu the output stays on the device (`resident`); `run` copies it back. */
 export async function loadUnet3dFrom(config: Unet3dConfig, weights: WeightsSpec, opts: LoadOptions): Promise<Unet3dRunner> {
-  const { session, graph } = await loadNetwork({ kind: 'unet3d', config }, weights, opts);
-  return {
-    config,
-    modelPath: graph.modelPath,
-    built: graph.built,
+  const webgpu = opts.device === 'webgpu';
+  const { session, graph } = await loadNetwork({ kind: 'unet3d', config }, weights, opts, {}, webgpu ? 'gpu-buffer' : 'cpu');
+  const steps = webgpu ? await DeviceSteps.create().catch(async (e: unknown) => { await session.release(); throw e; }) : undefined;
+  const base = { config, modelPath: graph.modelPath, built: graph.built };
+  if (!steps) {
+    return { ...base, run: async (x) => outputF32(await session.run(unet3dFeeds(config, x)), 'out_sample').data, release: () => session.release() };
+  }
+  const resident: ResidentUnet = {
+    steps,
     async run(x) {
-      return outputF32(await session.run(unet3dFeeds(config, x)), 'out_sample').data;
+      const [b, c] = x.sample.dims;
+      if (c !== config.inChannels) throw new T2vError(`U-Net sample has ${c} channels but the model takes ${config.inChannels}`);
+      if (x.encoderHiddenStates.dims[0] !== b) throw new T2vError(`encoder_hidden_states has batch ${x.encoderHiddenStates.dims[0]} but the sample has batch ${b}`);
+      const out = await session.run({ sample: x.sample, encoder_hidden_states: x.encoderHiddenStates, ...smallFeeds(config, [x.timestep], b!, x.freeu) });
+      return out.out_sample!;
     },
-    release: () => session.release(),
+  };
+  return {
+    ...base,
+    resident,
+    async run(x) {
+      const out = (await session.run(unet3dFeeds(config, x))).out_sample!;
+      try {
+        return await steps.download(out);
+      } finally {
+        out.dispose();
+      }
+    },
+    async release() {
+      await session.release();
+      await steps.release();
+    },
   };
 }
 
