@@ -2,7 +2,9 @@
 import { UsageError } from '../errors.js';
 import type { DeepCacheUnet3dRunner, DeepFeature, Unet3dInputs } from '../runtime/index.js';
 
-export type DeepCacheSchedule = 'uniform' | 'non-uniform';
+/** DeepCache's step schedules: evenly spaced full steps, or denser early (the paper's non-uniform). */
+export const DEEP_CACHE_SCHEDULES = ['uniform', 'non-uniform'] as const;
+export type DeepCacheSchedule = (typeof DEEP_CACHE_SCHEDULES)[number];
 
 export interface DeepCacheSettings {
   /** A full U-Net step every `interval` steps (1 = off). */
