@@ -31,7 +31,7 @@ export const FREEU_FIELD_FLAGS: { readonly [F in FreeUField]: FlagSpec } = {
 
 const FIELDS = Object.keys(FREEU_FIELD_FLAGS) as FreeUField[];
 const FACTORS = ['b1', 'b2', 's1', 's2'] as const;
-const PRESET_FLAG: FlagSpec = { key: 'freeuPreset', flags: '--freeu-preset <name>', description: `FreeU factors by name: ${presetNames().join(', ')} (implies --freeu)`, defaultText: "the model's", configurable: true };
+export const FREEU_PRESET_FLAG: FlagSpec = { key: 'freeuPreset', flags: '--freeu-preset <name>', description: `FreeU factors by name: ${presetNames().join(', ')} (implies --freeu)`, defaultText: "the model's", configurable: true };
 
 /** The FreeU rows of the flag table, in --help order. */
 export const FREEU_FLAGS: readonly FlagSpec[] = [
@@ -39,7 +39,7 @@ export const FREEU_FLAGS: readonly FlagSpec[] = [
   { key: 'noFreeu', flags: '--no-freeu', description: 'turn FreeU off (wins over config, T2V_FREEU and the other FreeU flags)', bool: true, configurable: false },
   ...FACTORS.map((k) => FREEU_FIELD_FLAGS[k]),
   FREEU_FIELD_FLAGS.version,
-  PRESET_FLAG,
+  FREEU_PRESET_FLAG,
   FREEU_FIELD_FLAGS.start,
   FREEU_FIELD_FLAGS.end,
 ];
@@ -69,13 +69,13 @@ export function parseGivenFreeU(v: Layered): GivenFreeU {
   };
   // checked in the order of the flag table: the factors, the preset, then version and step range
   parse(FACTORS);
-  const presetSource = v[PRESET_FLAG.key];
+  const presetSource = v[FREEU_PRESET_FLAG.key];
   const presetName = presetSource === undefined ? undefined : textOf(presetSource);
   const preset = presetName !== undefined && presetSource ? freeuPreset(presetName, presetSource.label) : undefined;
   parse(['version', 'start', 'end']);
   const freeuFlag = v.freeu === undefined ? undefined : parseBoolean(v.freeu.label, v.freeu.value);
   // a FreeU flag on the command line implies --freeu; the same setting from T2V_* or config.json only sets the factors
-  const implied = [PRESET_FLAG, ...FIELDS.map((f) => FREEU_FIELD_FLAGS[f])].some((spec) => v[spec.key]?.label.startsWith('--'));
+  const implied = [FREEU_PRESET_FLAG, ...FIELDS.map((f) => FREEU_FIELD_FLAGS[f])].some((spec) => v[spec.key]?.label.startsWith('--'));
   // --no-freeu (or T2V_FREEU=0 / config false) wins; otherwise any FreeU flag turns it on
   const enabled = freeuFlag === false && v.freeu?.label === '--no-freeu' ? false : freeuFlag === true || implied ? true : freeuFlag;
   const given: GivenFreeU = {

@@ -1,5 +1,5 @@
 // The denoising loop of TextToVideoSDPipeline: one U-Net call on the guidance batch per step, then a scheduler step.
-import { InterruptedError, T2vError } from '../errors.js';
+import { InterruptedError, settingRef, T2vError } from '../errors.js';
 import { freeuFactorsForStep } from '../freeu/schedule.js';
 import type { Scheduler } from '../schedulers/index.js';
 import type { Unet3dInputs } from '../runtime/index.js';
@@ -62,7 +62,7 @@ export function varianceNoise(generator: TorchGenerator, dims: readonly [number,
 export function checkFinite(latents: Float32Array, step: number, total: number, guidanceScale: number): void {
   for (let j = 0; j < latents.length; j++) {
     if (!Number.isFinite(latents[j]!)) {
-      throw new T2vError(`the latents hold ${Number.isNaN(latents[j]!) ? 'NaN' : 'an infinity'} after step ${step + 1} of ${total} (guidance ${guidanceScale}); the model's weights may be damaged, or try a lower --guidance or --device cpu`);
+      throw new T2vError(`the latents hold ${Number.isNaN(latents[j]!) ? 'NaN' : 'an infinity'} after step ${step + 1} of ${total} (guidance ${guidanceScale}); the model's weights may be damaged, or try a lower ${settingRef('guidanceScale')} or ${settingRef('device')} cpu`);
     }
   }
 }

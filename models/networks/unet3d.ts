@@ -1,5 +1,5 @@
 // UNet3DConditionModel as an ONNX graph (diffusers models/unets/unet_3d_condition.py, unet_3d_blocks.py, resnet.py).
-import { T2vError, UsageError } from '../../core/errors.js';
+import { settingRef, T2vError, UsageError } from '../../core/errors.js';
 import type { Unet3dConfig } from '../configs/unet3d.js';
 import type { GraphBuilder } from '../onnx/graph.js';
 import { FREEU_INPUTS, freeuStage } from './freeu.js';
@@ -34,7 +34,7 @@ export interface DeepCacheBuild {
 export function deepCacheEntry(cfg: Unet3dConfig, branch: number): number {
   const L = cfg.layersPerBlock;
   if (!Number.isInteger(branch) || branch < 0 || branch > L) {
-    throw new UsageError(`--deep-cache-branch ${branch}: this U-Net's up_blocks[-1] has ${L + 1} skips; expected 0..${L} (0 = the shallowest)`);
+    throw new UsageError(`${settingRef('deepCache.branch')} ${branch}: this U-Net's up_blocks[-1] has ${L + 1} skips; expected 0..${L} (0 = the shallowest)`);
   }
   return L - branch;
 }
