@@ -5,8 +5,8 @@ import type { GenerationMetadata } from '../video/metadata.js';
 import type { OutputPlan, WriteOptions, WrittenOutput } from '../video/output.js';
 import { speakingFlags } from './setting-flags.js';
 
-/** The part of core's Pipeline the commands use: its defaults, one video, and the end of its sessions. */
-export type GenerationPipeline = Pick<Pipeline, 'id' | 'defaults' | 'generate' | 'release'>;
+/** The part of core's Pipeline the commands use: its defaults, its device and memory estimate, one video, and the end of its sessions. */
+export type GenerationPipeline = Pick<Pipeline, 'id' | 'defaults' | 'device' | 'estimateMemory' | 'generate' | 'release'>;
 
 export interface Deps {
   /** Opens `--model` once (folder resolved, configs parsed); throws a T2vError for a bad one. */
@@ -31,7 +31,14 @@ export async function loadDeps(): Promise<Deps> {
   ]);
   const open = async (model: string | undefined, options: PipelineOptions): Promise<GenerationPipeline> => {
     const p = await loadPipeline(model, options);
-    return { id: p.id, defaults: p.defaults, generate: speakingFlags((req, hooks) => p.generate(req, hooks)), release: () => p.release() };
+    return {
+      id: p.id,
+      defaults: p.defaults,
+      device: speakingFlags(() => p.device()),
+      estimateMemory: speakingFlags((req) => p.estimateMemory(req)),
+      generate: speakingFlags((req, hooks) => p.generate(req, hooks)),
+      release: () => p.release(),
+    };
   };
   return {
     loadPipeline: speakingFlags(open),

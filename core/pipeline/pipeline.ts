@@ -36,7 +36,7 @@ import { deepCacheStepper, fullSteps, type DeepCacheCounts, type DeepCacheSettin
 import { guidedStep, sampleLatents, scaleInitialNoise, throwIfAborted, type UnetStep } from './sampler.js';
 import { SessionPool, type NetworkPart, type SessionPolicy } from './session-pool.js';
 import type { FreeUSettings, GenerateRequest, GenerateResult, ProgressEvent, SchedulerName } from './types.js';
-import { checkMemory } from './memory.js';
+import { checkMemory, estimatePeakBytes } from './memory.js';
 import { validateRequest } from './validate.js';
 
 export type { NetworkPart, SessionPolicy } from './session-pool.js';
@@ -120,6 +120,8 @@ export interface Pipeline {
   denoise(input: DenoiseInput, hooks?: DenoiseHooks): Promise<Float32Array>;
   /** Step 8: latents to frames (F, H, W, 3) in [0, 1] through the VAE decoder. */
   decode(latents: Float32Array, dims: LatentDims, hooks?: GenerateHooks): Promise<{ frames01: Float32Array; height: number; width: number }>;
+  /** Bytes one video of `req` is expected to peak at (the estimate `generate` checks against the memory limit). */
+  estimateMemory(req: GenerateRequest): Promise<number>;
   /** One whole video. */
   generate(req: GenerateRequest, hooks?: GenerateHooks): Promise<GenerateResult>;
   /** Releases every session still held; the pipeline may be used again afterwards (sessions are re-created). */
@@ -217,6 +219,8 @@ export function pipelineFromParts(parts: PipelineParts, defaults: ModelDefaults,
         onChunk: (done, total) => hooks.onProgress?.({ phase: 'decode', done, total }),
       }));
     },
+
+    estimateMemory: (req) => estimatePeakBytes(parts, req),
 
     async generate(req, hooks = {}) {
       const t0 = performance.now();
