@@ -2,7 +2,7 @@
 import type { FreeUFactors } from '../core/common/types.js';
 import { flagLabel } from './flags.js';
 import { FREEU_FLAGS, freeuDefaultWords, freeuWords } from './freeu-setting.js';
-import { ETA_DEFAULT, SCALAR_KEYS, scalarSpec, type ScalarSettings } from './generation-settings.js';
+import { ETA_DEFAULT, PRECISION_SETTING, SCALAR_KEYS, scalarSpec, type ScalarSettings } from './generation-settings.js';
 import { DEVICE, MODEL, NEGATIVE_PROMPT, PROMPT, SEED } from './input-settings.js';
 import { speedWords } from './speed.js';
 import type { GenerationMetadata } from '../video/metadata.js';
@@ -48,6 +48,8 @@ export function reproduceCommand(meta: GenerationMetadata, options: { readonly o
   else if (meta.freeu.enabled) args.push(FREEU_ON, ...freeuWords(meta.freeu));
   if (meta.sampling) args.push(...speedWords(meta.sampling));
   args.push(...DEVICE.words(meta));
+  // spelled out when stored, so the device's default cannot change it; older files ran fp32
+  args.push(flagLabel(PRECISION_SETTING.flag), meta.precision ?? 'fp32');
   if (options.output !== undefined) args.push('-o', options.output);
   return args.map(shellQuote).join(' ');
 }

@@ -22,6 +22,8 @@
 // `stats.sessionsCreated` counts the sessions made per network.
 import { fillNormal, randomSeed, TorchGenerator } from '../rng/index.js';
 import { resolveDevice, type Device, type DeviceChoice, type LoadOptions } from '../runtime/index.js';
+import type { Precision } from '../runtime/device-names.js';
+import { resolvePrecision } from '../runtime/precision.js';
 import { createScheduler, type Scheduler } from '../schedulers/index.js';
 import { loadTokenizer, type ClipTokenizer } from '../tokenizer/index.js';
 import { resolveModel, type ModelFolder } from '../../models/folder.js';
@@ -45,6 +47,8 @@ export type LatentDims = readonly [number, number, number, number, number];
 export interface PipelineOptions {
   /** Where the networks run (default `auto`: webgpu when an adapter exists, else cpu). */
   readonly device?: DeviceChoice;
+  /** Weights and activations (absent: fp16 on webgpu when the adapter has shader-f16, else fp32; runtime/precision.ts). */
+  readonly precision?: Precision;
   /** onnxruntime intra-op threads (default: the machine's cores). */
   readonly threads?: number;
   /** Session lifetime policy (default `per-phase`), see the module header. */
@@ -109,7 +113,7 @@ export interface Pipeline {
   readonly defaults: ModelDefaults;
   readonly stats: { readonly sessionsCreated: Readonly<Record<NetworkPart, number>> };
   /** The device every session runs on (resolved once). */
-  device(): Promise<{ readonly device: Device; readonly note: string }>;
+  device(): Promise<{ readonly device: Device; readonly precision: Precision; readonly note: string }>;
   /** A scheduler for `name` from this model's scheduler config (or `config`), with `steps` timesteps set. */
   scheduler(name: SchedulerName, steps: number, config?: Readonly<Record<string, unknown>>): Scheduler;
   /** Step 3: prompt (and, when guided, negative prompt) to CLIP embeddings. */
@@ -138,17 +142,21 @@ export async function loadPipeline(model: string | ModelFolder | undefined, opti
 /** A pipeline over given parts (benchmarks: configs with random weights). */
 export function pipelineFromParts(parts: PipelineParts, defaults: ModelDefaults, options: PipelineOptions = {}): Pipeline {
   const pool = new SessionPool(options.sessions ?? 'per-phase');
-  let device: Promise<{ device: Device; note: string }> | undefined;
+  let device: Promise<{ device: Device; precision: Precision; note: string }> | undefined;
   let tokenizer: Promise<ClipTokenizer> | undefined;
   const scale = parts.vaeConfig.scaleFactor;
 
-  const resolveOnce = (): Promise<{ device: Device; note: string }> => {
-    device ??= resolveDevice(options.device ?? 'auto');
+  const resolveOnce = (): Promise<{ device: Device; precision: Precision; note: string }> => {
+    device ??= resolveDevice(options.device ?? 'auto').then(async (d) => {
+      const p = await resolvePrecision(d.device, options.precision);
+      return { ...d, precision: p.precision, note: p.precision === 'fp32' && !options.precision ? d.note : `${d.note}, precision ${p.note}` };
+    });
     device.catch(() => { device = undefined; });
     return device;
   };
   const loadOptions = async (hooks: GenerateHooks): Promise<LoadOptions> => ({
     device: (await resolveOnce()).device,
+    precision: (await resolveOnce()).precision,
     ...(options.threads ? { threads: options.threads } : {}),
     onProgress: (message: string) => hooks.onProgress?.({ phase: 'load', message }),
     onWarning: (message: string) => hooks.onProgress?.({ phase: 'warning', message }),
@@ -272,6 +280,7 @@ export function pipelineFromParts(parts: PipelineParts, defaults: ModelDefaults,
         height: decoded.height,
         seed,
         device: (await resolveOnce()).device,
+        precision: (await resolveOnce()).precision,
         timings: { loadSeconds: (t1 - t0) / 1000, sampleSeconds: (t2 - t1) / 1000, decodeSeconds: (performance.now() - t2) / 1000 },
         unetCalls: { ...calls, guided: guided ? Array.from({ length: req.steps }, (_, i) => guidedStep(i, req.steps, req.guidanceInterval)).filter(Boolean).length : 0 },
         modelId: parts.id,

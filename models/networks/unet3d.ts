@@ -1,7 +1,7 @@
 // UNet3DConditionModel as an ONNX graph (diffusers models/unets/unet_3d_condition.py, unet_3d_blocks.py, resnet.py).
 import { settingRef, T2vError, UsageError } from '../../core/errors.js';
 import type { Unet3dConfig } from '../configs/unet3d.js';
-import type { GraphBuilder } from '../onnx/graph.js';
+import type { FloatType, GraphBuilder } from '../onnx/graph.js';
 import { FREEU_INPUTS, freeuStage } from './freeu.js';
 import { conv2d, downsample2D, groupNorm, linear, makeContext, param, resnetBlock2D, upsample2D, type AttentionImpl, type BuildContext } from './layers.js';
 import type { WeightSource } from './source.js';
@@ -13,6 +13,8 @@ export interface Unet3dBuildOptions {
   readonly freeuStage?: boolean;
   /** DeepCache (Ma et al., CVPR 2024): absent builds the plain U-Net; see `DeepCacheBuild`. */
   readonly deepCache?: DeepCacheBuild;
+  /** Weights and activations (default float32); inputs and outputs stay float32 either way. */
+  readonly precision?: FloatType;
 }
 
 /**
@@ -214,10 +216,11 @@ export async function buildUnet3d(g: GraphBuilder, cfg: Unet3dConfig, w: WeightS
   const { o } = ctx;
   const c0 = cfg.blockOutChannels[0]!;
   if (c0 % 2 !== 0) throw new T2vError(`unet/config.json: block_out_channels[0] = ${c0} is odd; t2v builds even timestep embeddings only`);
-  const sample = g.input('sample', 'float32', ['batch', cfg.inChannels, 'frames', 'height', 'width']);
+  const act = g.precision;
+  const sample = g.castTo(g.input('sample', 'float32', ['batch', cfg.inChannels, 'frames', 'height', 'width']), act);
   // Timesteps(c0, flip_sin_to_cos=True, shift 0) comes from the host in double precision (models/networks/timestep.ts)
-  const tEmb = g.input('time_proj', 'float32', ['batch', c0]);
-  const ehs = g.input('encoder_hidden_states', 'float32', ['batch', 'sequence', cfg.crossAttentionDim]);
+  const tEmb = g.castTo(g.input('time_proj', 'float32', ['batch', c0]), act);
+  const ehs = g.castTo(g.input('encoder_hidden_states', 'float32', ['batch', 'sequence', cfg.crossAttentionDim]), act);
   const [b1, b2, s1, s2, v2] = FREEU_INPUTS.map((n) => g.input(n, 'float32', [])) as [string, string, string, string, string];
   const dims: VideoDims = { batch: o.shape(sample, 0, 1), frames: o.shape(sample, 2, 3) };
 
@@ -263,8 +266,8 @@ export async function buildUnet3d(g: GraphBuilder, cfg: Unet3dConfig, w: WeightS
     if (dc && i === n - 1) {
       if (shallow) prev = rev[n - 2] ?? rev[0]!;
       entry = shallow
-        ? { from: entryLayer, at: entryLayer, swap: () => g.input('deep_feature', 'float32', featureDims) }
-        : { from: 0, at: entryLayer, swap: (x) => { g.output(x, 'deep_feature', 'float32', featureDims); return x; } };
+        ? { from: entryLayer, at: entryLayer, swap: () => g.castTo(g.input('deep_feature', 'float32', featureDims), act) }
+        : { from: 0, at: entryLayer, swap: (x) => { g.output(g.castTo(x, 'float32'), 'deep_feature', 'float32', featureDims); return x; } };
     }
     h = await block(net, h, { prefix: `up_blocks.${i}`, prevOutputChannel: prev, outChannels: rev[i]!, addUpsample: i < n - 1, skips, freeu, ...(entry ? { entry } : {}) });
     prev = rev[i]!;
@@ -274,5 +277,5 @@ export async function buildUnet3d(g: GraphBuilder, cfg: Unet3dConfig, w: WeightS
   h = await conv2d(ctx, 'conv_out', h, { inChannels: c0, outChannels: cfg.outChannels, kernelSize: 3 });
   // (B*F, C, H, W) -> (B, C, F, H, W)
   h = o.transpose(o.reshape(h, o.concat([dims.batch, dims.frames, g.constI([cfg.outChannels]), o.shape(h, 2, 4)], 0)), [0, 2, 1, 3, 4]);
-  g.output(h, 'out_sample', 'float32', ['batch', cfg.outChannels, 'frames', 'height', 'width']);
+  g.output(g.castTo(h, 'float32'), 'out_sample', 'float32', ['batch', cfg.outChannels, 'frames', 'height', 'width']);
 }

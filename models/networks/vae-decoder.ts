@@ -23,7 +23,7 @@ export async function buildVaeDecoder(g: GraphBuilder, cfg: VaeConfig, w: Weight
   const ctx = makeContext(g, w, opts.attention ?? 'mha');
   const { o } = ctx;
   const groups = cfg.normNumGroups;
-  const latents = g.input('latents', 'float32', ['batch', cfg.latentChannels, 'height', 'width']);
+  const latents = g.castTo(g.input('latents', 'float32', ['batch', cfg.latentChannels, 'height', 'width']), g.precision);
   let h = latents;
   if (cfg.usePostQuantConv) h = await conv2d(ctx, 'post_quant_conv', h, { inChannels: cfg.latentChannels, outChannels: cfg.latentChannels, kernelSize: 1 });
   const rev = [...cfg.blockOutChannels].reverse();
@@ -46,5 +46,5 @@ export async function buildVaeDecoder(g: GraphBuilder, cfg: VaeConfig, w: Weight
   const last = rev[rev.length - 1]!;
   h = o.silu(await groupNorm(ctx, 'decoder.conv_norm_out', h, { numGroups: groups, numChannels: last, eps: 1e-6 }));
   h = await conv2d(ctx, 'decoder.conv_out', h, { inChannels: last, outChannels: cfg.outChannels, kernelSize: 3 });
-  g.output(h, 'sample', 'float32', ['batch', cfg.outChannels, 'out_height', 'out_width']);
+  g.output(g.castTo(h, 'float32'), 'sample', 'float32', ['batch', cfg.outChannels, 'out_height', 'out_width']);
 }
