@@ -95,7 +95,7 @@ async function freeuStageSeconds(cfg: Unet3dConfig, s: StepShape, device: Device
       const sk = skipCh.pop()!;
       const x = g.input(`h${i}_${j}`, 'float32', [N, ch, hh, ww]);
       const y = g.input(`s${i}_${j}`, 'float32', [N, sk, hh, ww]);
-      const r = freeuStage(o, x, y, ch, b, sc, v2);
+      const r = freeuStage(o, x, y, { channels: ch, b, s: sc, v2 });
       g.output(r.h, `oh${i}_${j}`, 'float32', [N, ch, hh, ww]);
       g.output(r.hs, `os${i}_${j}`, 'float32', [N, sk, hh, ww]);
       feeds[`h${i}_${j}`] = new ort.Tensor('float32', Float32Array.from({ length: N * ch * hh * ww }, (_, k) => Math.sin(k)), [N, ch, hh, ww]);

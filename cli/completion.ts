@@ -1,7 +1,8 @@
 // Shell completion scripts derived from the commander program: its commands, each command's long flags, choice values.
 import type { Command } from 'commander';
+import { SCHEDULER_NAMES } from '../core/common/types.js';
 import { PRECISIONS } from '../core/runtime/device-names.js';
-import { DEVICES, SCHEDULERS } from './flags.js';
+import { DEVICES } from './flags.js';
 
 export const SHELLS = ['bash', 'zsh', 'fish'] as const;
 export type Shell = (typeof SHELLS)[number];
@@ -12,7 +13,7 @@ interface Spec {
   readonly flags: ReadonlyMap<string, readonly string[]>;
 }
 
-const CHOICES: Readonly<Record<string, readonly string[]>> = { '--scheduler': SCHEDULERS, '--device': DEVICES, '--precision': PRECISIONS, '--freeu-version': ['1', '2'] };
+const CHOICES: Readonly<Record<string, readonly string[]>> = { '--scheduler': SCHEDULER_NAMES, '--device': DEVICES, '--precision': PRECISIONS, '--freeu-version': ['1', '2'] };
 
 function longFlags(cmd: Command): string[] {
   return cmd.options.filter((o) => !o.hidden && o.long).map((o) => o.long!);

@@ -3,6 +3,7 @@ import type { Pipeline, PipelineOptions } from '../core/pipeline/pipeline.js';
 import type { Frames } from '../video/frames.js';
 import type { GenerationMetadata } from '../video/metadata.js';
 import type { OutputPlan, WriteOptions, WrittenOutput } from '../video/output.js';
+import { speakingFlags } from './setting-flags.js';
 
 /** The part of core's Pipeline the commands use: its defaults, its device and memory estimate, one video, and the end of its sessions. */
 export type GenerationPipeline = Pick<Pipeline, 'id' | 'defaults' | 'device' | 'estimateMemory' | 'generate' | 'release'>;
@@ -21,17 +22,28 @@ export interface Deps {
 
 export type { Frames, GenerationMetadata, OutputPlan, PipelineOptions, WrittenOutput };
 
-/** The real engine and writers. */
+/** The real engine and writers; their errors name the CLI's flags where core names a setting. */
 export async function loadDeps(): Promise<Deps> {
   const [{ loadPipeline }, output, compose] = await Promise.all([
     import('../core/pipeline/pipeline.js'),
     import('../video/output.js'),
     import('../video/compose.js'),
   ]);
+  const open = async (model: string | undefined, options: PipelineOptions): Promise<GenerationPipeline> => {
+    const p = await loadPipeline(model, options);
+    return {
+      id: p.id,
+      defaults: p.defaults,
+      device: speakingFlags(() => p.device()),
+      estimateMemory: speakingFlags((req) => p.estimateMemory(req)),
+      generate: speakingFlags((req, hooks) => p.generate(req, hooks)),
+      release: () => p.release(),
+    };
+  };
   return {
-    loadPipeline,
-    prepareOutput: (path, options) => output.prepareOutput(path, options),
-    writeVideo: output.writeVideo,
+    loadPipeline: speakingFlags(open),
+    prepareOutput: speakingFlags((path: string, options: { readonly overwrite?: boolean; readonly fps?: number }) => output.prepareOutput(path, options)),
+    writeVideo: speakingFlags(output.writeVideo),
     sideBySide: compose.sideBySide,
     grid: compose.grid,
   };

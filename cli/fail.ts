@@ -2,6 +2,7 @@
 import { EXIT, fsError, T2vError } from '../core/errors.js';
 import { escapeControls } from '../core/common/terminal.js';
 import type { LineSink } from './progress-lines.js';
+import { inFlagTerms } from './setting-flags.js';
 
 export const EXIT_RUNTIME = EXIT.runtime;
 export const EXIT_USAGE = EXIT.usage;
@@ -21,7 +22,7 @@ export function isInterruption(err: unknown): boolean {
 export function reportFailure(thrown: unknown, stderr: LineSink, opts: { readonly verbose: boolean; readonly interrupted?: boolean }): number {
   // a full disk or a permission problem that no layer named yet: the path is in the error itself
   const path = (thrown as NodeJS.ErrnoException | null)?.path;
-  const err = typeof path === 'string' ? fsError(thrown, path, 'free some space or choose another place') : thrown;
+  const err = inFlagTerms(typeof path === 'string' ? fsError(thrown, path, 'free some space or choose another place') : thrown);
   // a command that knows what an interrupt leaves behind (a resumable download) says so itself
   if (err instanceof T2vError && err.exitCode === EXIT_INTERRUPTED && err.message !== 'interrupted') {
     stderr.write(`t2v: ${oneLine(err.message)}\n`);

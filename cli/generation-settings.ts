@@ -5,7 +5,7 @@
 import { ETA_RANGE, SCHEDULER_NAMES, type SchedulerName } from '../core/common/types.js';
 import { PRECISIONS, type Precision } from '../core/runtime/device-names.js';
 import type { ModelDefaults } from '../core/pipeline/defaults.js';
-import type { FlagSpec } from './flags.js';
+import type { FlagSpec } from './flag-spec.js';
 import { parseChoice, parseInteger, parseNumber } from './parse.js';
 
 /** Scheduler spellings of other tools that mean one of ours exactly (stable-diffusion.cpp's dpm++2m). */
@@ -46,6 +46,9 @@ type Table = { readonly [K in ScalarKey]: SettingSpec<K> };
 const row = (key: string, flags: string, description: string, defaultText: string): FlagSpec => ({ key, flags, description, defaultText, configurable: true });
 const int = (min: number, max: number) => (label: string, raw: string) => parseInteger(label, raw, min, max);
 
+/** DDIM's eta when nothing sets it (diffusers' default): deterministic DDIM. */
+export const ETA_DEFAULT = 0;
+
 /** Beyond this guidance the sample is saturated noise; diffusers sets no bound, t2v refuses it in one line. */
 export const MAX_GUIDANCE = 100;
 
@@ -82,7 +85,7 @@ export const SCALAR_SETTINGS: Table = {
   eta: {
     key: 'eta',
     flag: row('eta', '--eta <x>', `DDIM's eta, ${ETA_RANGE.min}..${ETA_RANGE.max}: 0 deterministic, > 0 adds seeded noise each step (ddim only)`, '0, as diffusers'),
-    parse: (l, r) => parseNumber(l, r, ETA_RANGE), fallback: () => 0, metadataKey: 'eta', wizard: 'DDIM eta',
+    parse: (l, r) => parseNumber(l, r, ETA_RANGE), fallback: () => ETA_DEFAULT, metadataKey: 'eta', wizard: 'DDIM eta',
   },
 };
 

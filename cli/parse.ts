@@ -37,8 +37,6 @@ export function parseChoice<T extends string>(flag: string, raw: string, allowed
   return value as T;
 }
 
-export { MAX_SEED };
-
 /** A seed 0 .. 2^64-1, as torch.Generator.manual_seed takes it. */
 export function parseSeed(flag: string, raw: string): bigint {
   const text = raw.trim();

@@ -5,14 +5,15 @@ import { UsageError } from '../core/errors.js';
 import type { ModelDefaults } from '../core/pipeline/defaults.js';
 import type { DeviceChoice, FreeUSettings } from '../core/pipeline/types.js';
 import type { Layered, Sourced } from './config.js';
-import { DEVICES } from './flags.js';
+import { completeFreeU, FREEU_SETTING, type GivenFreeU } from './freeu-setting.js';
 import { completeScalars, PRECISION_SETTING, SCALAR_KEYS, scalarSpec, type ScalarKey, type ScalarSettings } from './generation-settings.js';
+import { checkPromptLength, DEFAULT_DEVICE, DEVICE, MODEL, NEGATIVE_PROMPT, parsePrompt, SEED } from './input-settings.js';
 import type { Precision } from '../core/runtime/device-names.js';
-import { checkFreeU, parseFreeUValue } from '../core/freeu/params.js';
-import type { FreeUFactors, FreeUVersion } from '../core/common/types.js';
-import { freeuPreset } from '../core/freeu/presets.js';
-import { parseBoolean, parseChoice, parseInteger, parseSeed } from './parse.js';
-import { checkSpeed, completeSpeed, type GivenSpeed, type SpeedSettings } from './speed.js';
+import { parseBoolean, parseInteger } from './parse.js';
+import { completeSpeed, SPEED_SETTING, type GivenSpeed, type SpeedSettings } from './speed.js';
+
+export { completeFreeU, type GivenFreeU } from './freeu-setting.js';
+export { MAX_PROMPT_CHARS, withRevision } from './input-settings.js';
 
 /** Where the result goes and how the run talks: the same in what was given and in the final settings. */
 export interface RunFlags {
@@ -45,36 +46,12 @@ export interface GivenFlags extends RunFlags, Partial<ScalarSettings> {
   readonly speed: GivenSpeed;
 }
 
-/** The longest prompt taken: CLIP reads 77 tokens (a few hundred characters) and onnxruntime once crashed on long argv. */
-export const MAX_PROMPT_CHARS = 4000;
-
-function checkPromptLength(what: string, text: string | undefined): void {
-  if (text !== undefined && text.length > MAX_PROMPT_CHARS) {
-    throw new UsageError(`the ${what} is ${text.length} characters; at most ${MAX_PROMPT_CHARS} are taken (the text encoder reads only the first 77 tokens); shorten it`);
-  }
-}
-
 /** `12G`, `800M`, `1.5GiB`, `0` (no check) -> bytes. */
 export function parseMemorySize(label: string, raw: string): number {
   const m = /^\s*(\d+(?:\.\d+)?)\s*([kmgt]?)(?:i?b)?\s*$/i.exec(raw);
   if (!m) throw new UsageError(`${label} ${raw}: invalid value; use a size like 12G or 800M (0 turns the memory check off)`);
   const power = ' kmgt'.indexOf((m[2] || ' ').toLowerCase());
   return Math.round(Number(m[1]) * 1024 ** power);
-}
-
-export interface GivenFreeU {
-  /** true/false when asked for (explicitly or implied by a FreeU flag), undefined when nothing was said. */
-  readonly enabled?: boolean;
-  readonly preset?: FreeUFactors;
-  readonly presetName?: string;
-  readonly b1?: number;
-  readonly b2?: number;
-  readonly s1?: number;
-  readonly s2?: number;
-  readonly version: FreeUVersion;
-  readonly start: number;
-  readonly end: number;
-  readonly labels: Readonly<Partial<Record<keyof FreeUSettings, string>>>;
 }
 
 /** A complete generation as the CLI runs it. */
@@ -104,56 +81,27 @@ function bool(s: Sourced | undefined): boolean {
   return s === undefined ? false : parseBoolean(s.label, s.value);
 }
 
-/** Checks every value that was given, so bad usage fails before any model is opened. */
+/** Checks every value that was given, so bad usage fails before any model is opened; each setting by its declaration. */
 export function checkGiven(v: Layered, positionalPrompt?: string): GivenFlags {
-  const promptFlag = text(v.prompt);
-  if (positionalPrompt !== undefined && promptFlag !== undefined && positionalPrompt !== promptFlag) {
-    throw new UsageError('two prompts given (an argument and --prompt); give one');
-  }
-  const prompt = positionalPrompt ?? promptFlag;
-  if (prompt !== undefined && prompt.trim() === '') throw new UsageError('the prompt is empty; say what the video should show');
-  checkPromptLength('prompt', prompt);
-  checkPromptLength('negative prompt', text(v.negativePrompt));
-
-  const presetName = text(v.freeuPreset);
-  const freeuFlag = v.freeu === undefined ? undefined : bool(v.freeu);
-  const freeuValue = (param: 'b1' | 'b2' | 's1' | 's2' | 'version' | 'start' | 'end', s: Sourced | undefined) => with_(s, (l, r) => parseFreeUValue(param, r, l));
-  const factors = { b1: freeuValue('b1', v.b1), b2: freeuValue('b2', v.b2), s1: freeuValue('s1', v.s1), s2: freeuValue('s2', v.s2) };
-  // a FreeU flag on the command line implies --freeu; the same setting from T2V_* or config.json only sets the factors
-  const implied = [v.freeuPreset, v.b1, v.b2, v.s1, v.s2, v.freeuVersion, v.freeuStart, v.freeuEnd].some((s) => s?.label.startsWith('--'));
-  const labels: Partial<Record<keyof FreeUSettings, string>> = {};
-  for (const k of ['b1', 'b2', 's1', 's2'] as const) if (v[k]) labels[k] = v[k].label;
-  if (v.freeuStart) labels.start = v.freeuStart.label;
-  if (v.freeuEnd) labels.end = v.freeuEnd.label;
-  // --no-freeu (or T2V_FREEU=0 / config false) wins; otherwise any FreeU flag turns it on
-  const enabled = freeuFlag === false && v.freeu?.label === '--no-freeu' ? false : freeuFlag === true || implied ? true : freeuFlag;
-  const freeu: GivenFreeU = {
-    ...(enabled !== undefined ? { enabled } : {}),
-    ...(presetName !== undefined ? { preset: freeuPreset(presetName, v.freeuPreset!.label), presetName } : {}),
-    ...Object.fromEntries(Object.entries(factors).filter(([, x]) => x !== undefined)),
-    version: (freeuValue('version', v.freeuVersion) ?? 1) as FreeUVersion,
-    start: freeuValue('start', v.freeuStart) ?? 0,
-    end: freeuValue('end', v.freeuEnd) ?? 1,
-    labels,
-  };
-  if (freeu.start >= freeu.end) {
-    throw new UsageError(`${labels.start ?? '--freeu-start'} ${freeu.start} must be below ${labels.end ?? '--freeu-end'} ${freeu.end}; FreeU would apply to no step`);
-  }
-
-  const model = withRevision(text(v.model), text(v.revision));
-  const negativePrompt = text(v.negativePrompt);
+  const prompt = parsePrompt(v, positionalPrompt);
+  const negativePrompt = NEGATIVE_PROMPT.parse(v);
+  const freeu = FREEU_SETTING.parse(v);
+  const model = MODEL.parse(v);
+  const seed = SEED.parse(v);
+  const scalars = givenScalars(v);
+  const speed = SPEED_SETTING.parse(v);
   const output = text(v.output);
-  const given: GivenFlags = {
+  const device = DEVICE.parse(v) ?? DEFAULT_DEVICE;
+  return {
     ...(prompt !== undefined ? { prompt } : {}),
-    ...(negativePrompt !== undefined && negativePrompt !== '' ? { negativePrompt } : {}),
+    ...(negativePrompt !== undefined ? { negativePrompt } : {}),
     ...(model !== undefined ? { model } : {}),
-    // -1 (sd.cpp, A1111) or "random": draw one, as when no seed is given
-    ...(v.seed && !/^\s*(-1|random)\s*$/i.test(text(v.seed)!) ? { seed: parseSeed(v.seed.label, text(v.seed)!) } : {}),
-    ...givenScalars(v),
+    ...(seed !== undefined ? { seed } : {}),
+    ...scalars,
     freeu,
-    speed: checkSpeed(v),
+    speed,
     ...(output !== undefined ? { output } : {}),
-    device: with_(v.device, (l, r) => parseChoice(l, r, DEVICES)) ?? 'auto',
+    device,
     ...(v.precision ? { precision: with_(v.precision, PRECISION_SETTING.parse)! } : {}),
     // more threads than cores only queue behind each other (125 s a step instead of 0.1 s for 1024 on 2 cores)
     ...(v.threads ? { threads: parseInteger(v.threads.label, text(v.threads)!, 1, availableParallelism()) } : {}),
@@ -166,14 +114,6 @@ export function checkGiven(v: Layered, positionalPrompt?: string): GivenFlags {
     ...(text(v.previewPath) ? { previewPath: text(v.previewPath)! } : {}),
     ...(v.previewInterval ? { previewInterval: parseInteger(v.previewInterval.label, text(v.previewInterval)!, 1, 10_000) } : {}),
   };
-  return given;
-}
-
-/** `org/name` + `--revision r` -> `org/name@r`; folders and `default` have no revision (reproduce commands pass '' there). */
-export function withRevision(model: string | undefined, revision: string | undefined): string | undefined {
-  if (!revision || model === undefined) return model;
-  if (!/^[A-Za-z0-9][\w.-]*\/[\w.-]+$/.test(model)) return model;
-  return `${model}@${revision}`;
 }
 
 /** Every scalar setting that was given, parsed by its declaration, with where it came from. */
@@ -195,24 +135,6 @@ function givenScalars(v: Layered): Partial<ScalarSettings> & { scalarLabels: Par
 /** A random seed below 2^32 (short enough to read and retype). */
 export function drawSeed(): bigint {
   return BigInt(randomBytes(4).readUInt32LE(0));
-}
-
-/** FreeU as asked, over the model's preset. */
-export function completeFreeU(g: GivenFreeU, modelPreset: FreeUFactors): { readonly freeu: FreeUSettings | null; readonly on: FreeUSettings } {
-  const base = g.preset ?? modelPreset;
-  const on = checkFreeU(
-    {
-      b1: g.b1 ?? base.b1,
-      b2: g.b2 ?? base.b2,
-      s1: g.s1 ?? base.s1,
-      s2: g.s2 ?? base.s2,
-      version: g.version,
-      start: g.start,
-      end: g.end,
-    },
-    g.labels,
-  );
-  return { freeu: g.enabled ? on : null, on };
 }
 
 /** The whole generation: given values over the model's defaults. */

@@ -1,11 +1,22 @@
-// The sampling-speed settings (--fast, --deep-cache*, --guidance-interval): checked as given, then completed from the model's fast preset.
+// The sampling-speed settings (--fast, --deep-cache*, --guidance-interval) declared once: flags, composite parser,
+// completion from the model's fast preset, and the words of a reproduce command.
 import { UsageError } from '../core/errors.js';
 import type { ModelDefaults } from '../core/pipeline/defaults.js';
-import type { DeepCacheSchedule, DeepCacheSettings } from '../core/pipeline/deep-cache.js';
+import { DEEP_CACHE_SCHEDULES, type DeepCacheSchedule, type DeepCacheSettings } from '../core/pipeline/deep-cache.js';
 import type { Layered, Sourced } from './config.js';
+import { flagLabel, type FlagSpec } from './flag-spec.js';
 import { parseBoolean, parseChoice, parseInteger, parseNumberList } from './parse.js';
 
-export const DEEP_CACHE_SCHEDULES: readonly DeepCacheSchedule[] = ['uniform', 'non-uniform'];
+export { DEEP_CACHE_SCHEDULES };
+
+/** The speed rows of the flag table, in --help order. */
+export const SPEED_FLAGS = {
+  fast: { key: 'fast', flags: '--fast', description: "the model's measured speed/quality trade-off (DeepCache, guidance interval; t2v.json fast); flags below override it", defaultText: 'off', bool: true, configurable: true },
+  deepCache: { key: 'deepCache', flags: '--deep-cache <n>', description: 'DeepCache: the whole U-Net every n steps, its cached deep feature in between (1 = off)', defaultText: '1, off', configurable: true },
+  deepCacheBranch: { key: 'deepCacheBranch', flags: '--deep-cache-branch <k>', description: "which skip of the U-Net's last up block the cached steps keep: 0 = the shallowest (fastest)", defaultText: '0', configurable: true },
+  deepCacheSchedule: { key: 'deepCacheSchedule', flags: '--deep-cache-schedule <name>', description: `which steps run the whole U-Net: ${DEEP_CACHE_SCHEDULES.join(' | ')} (DeepCache's, denser early)`, defaultText: 'uniform', configurable: true },
+  guidanceInterval: { key: 'guidanceInterval', flags: '--guidance-interval <a,b>', description: 'classifier-free guidance only on steps in [a, b) (fractions of the steps); the others run the conditional half alone', defaultText: '0,1, every step', configurable: true },
+} as const satisfies Readonly<Record<string, FlagSpec>>;
 
 export interface GivenSpeed {
   readonly fast: boolean;
@@ -31,13 +42,27 @@ export function parseGuidanceInterval(label: string, text: string): [number, num
   return [v[0]!, v[1]!];
 }
 
+/** Each value's parser and range, by its flag attribute. */
+const SPEED_PARSERS = {
+  deepCache: (l: string, r: string) => parseInteger(l, r, 1, 1000),
+  deepCacheBranch: (l: string, r: string) => parseInteger(l, r, 0, 100),
+  deepCacheSchedule: (l: string, r: string) => parseChoice(l, r, DEEP_CACHE_SCHEDULES),
+  guidanceInterval: parseGuidanceInterval,
+} as const;
+
+/** The composite parser: every speed flag that was given (command line, T2V_* or config.json), checked. */
 export function checkSpeed(v: Layered): GivenSpeed {
+  const given = <K extends keyof typeof SPEED_PARSERS>(k: K): { [P in K]?: ReturnType<(typeof SPEED_PARSERS)[K]> } => {
+    const s = v[SPEED_FLAGS[k].key];
+    // each key's own parser makes its own field
+    return (s ? { [k]: SPEED_PARSERS[k](s.label, raw(s)) } : {}) as { [P in K]?: ReturnType<(typeof SPEED_PARSERS)[K]> };
+  };
   return {
     fast: v.fast === undefined ? false : parseBoolean(v.fast.label, v.fast.value),
-    ...(v.deepCache ? { deepCache: parseInteger(v.deepCache.label, raw(v.deepCache), 1, 1000) } : {}),
-    ...(v.deepCacheBranch ? { deepCacheBranch: parseInteger(v.deepCacheBranch.label, raw(v.deepCacheBranch), 0, 100) } : {}),
-    ...(v.deepCacheSchedule ? { deepCacheSchedule: parseChoice(v.deepCacheSchedule.label, raw(v.deepCacheSchedule), DEEP_CACHE_SCHEDULES) } : {}),
-    ...(v.guidanceInterval ? { guidanceInterval: parseGuidanceInterval(v.guidanceInterval.label, raw(v.guidanceInterval)) } : {}),
+    ...given('deepCache'),
+    ...given('deepCacheBranch'),
+    ...given('deepCacheSchedule'),
+    ...given('guidanceInterval'),
   };
 }
 
@@ -66,3 +91,18 @@ export function describeSpeed(s: SpeedSettings, calls: { readonly full: number; 
   if (s.guidanceInterval) parts.push(`guidance on steps in [${s.guidanceInterval.join(', ')})${calls ? `: ${calls.guided}/${steps}` : ''}`);
   return parts.join('; ');
 }
+
+const flag = (k: keyof typeof SPEED_FLAGS): string => flagLabel(SPEED_FLAGS[k]);
+
+/** Spelled out, off included (not --fast), so neither the model's preset nor a config can change a reproduction. */
+export function speedWords(s: Omit<SpeedSettings, 'fast'>): string[] {
+  const dc = s.deepCache;
+  return [
+    flag('deepCache'), String(dc?.interval ?? 1),
+    ...(dc ? [flag('deepCacheBranch'), String(dc.branch), flag('deepCacheSchedule'), dc.schedule] : []),
+    flag('guidanceInterval'), (s.guidanceInterval ?? [0, 1]).join(','),
+  ];
+}
+
+/** The declaration: the flags, the composite parser, completion and the metadata key. */
+export const SPEED_SETTING = { name: 'sampling', flags: Object.values(SPEED_FLAGS), parse: checkSpeed, complete: completeSpeed, metadataKey: 'sampling' } as const;

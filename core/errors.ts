@@ -4,10 +4,30 @@
 /** 0 done, 1 runtime failure, 2 bad usage, 130 interrupted (128 + SIGINT, as shells report it). */
 export const EXIT = { ok: 0, runtime: 1, usage: 2, interrupted: 130 } as const;
 
+// a setting's name inside a message, between private-use marks that no flag, path or number contains
+const REF = /\uE000([\w.]+)(?::(short))?\uE001/g;
+
+/**
+ * Names a generation setting inside an error message by its request field (`steps`, `guidanceScale`,
+ * `deepCache.branch`, `freeu.b1`): core speaks of settings; the CLI renders each as its flag (cli/setting-flags.ts).
+ * `short` asks for the one-letter flag where there is one (-W).
+ */
+export function settingRef(name: string, form?: 'short'): string {
+  return `\uE000${name}${form ? `:${form}` : ''}\uE001`;
+}
+
+/** A message with each settingRef spelled by `name` (core's own spelling: the setting name). */
+export function renderSettings(text: string, name: (setting: string, form?: 'short') => string = (s) => s): string {
+  return text.replace(REF, (_, s: string, form?: 'short') => name(s, form));
+}
+
 /** A problem the user can fix (bad flag, missing file, bad model folder). */
 export class T2vError extends Error {
+  /** The message as written, settings still marked by settingRef (`message` has their names). */
+  readonly template: string;
   constructor(message: string, readonly exitCode: number = EXIT.runtime) {
-    super(message);
+    super(renderSettings(message));
+    this.template = message;
     this.name = 'T2vError';
   }
 }

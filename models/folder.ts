@@ -1,7 +1,7 @@
 // A diffusers pipeline folder: found by path, Hub id (in the Hugging Face cache) or name, and checked part by part.
 import { readFile, readdir, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { T2vError } from '../core/errors.js';
+import { T2vError, UsageError } from '../core/errors.js';
 import { COMMIT, isRef, quote } from './hub/names.js';
 import { asObject, readJsonFile } from './json.js';
 import { defaultModelDir, hfHubCacheDir } from './paths.js';
@@ -71,21 +71,21 @@ export async function resolveModel(spec: string | undefined, env: NodeJS.Process
   if (HUB_ID.test(hubId) && !spec.startsWith('.') && !spec.startsWith('/')) {
     const found = await findInHfCache(hubId, revision, env);
     if (found) return openModelFolder(found.dir, hubId, found.revision);
-    throw new T2vError(`model ${spec} is not in the Hugging Face cache (${hfHubCacheDir(env)}); run \`t2v models pull ${hubId}\` or pass a folder path`, 2);
+    throw new UsageError(`model ${spec} is not in the Hugging Face cache (${hfHubCacheDir(env)}); run \`t2v models pull ${hubId}\` or pass a folder path`);
   }
-  throw new T2vError(`--model ${spec}: no such folder; pass a diffusers model folder, a Hub id like damo-vilab/text-to-video-ms-1.7b, or "default"`, 2);
+  throw new UsageError(`--model ${spec}: no such folder; pass a diffusers model folder, a Hub id like damo-vilab/text-to-video-ms-1.7b, or "default"`);
 }
 
 /** Reads model_index.json and checks that it is a text-to-video pipeline with every part present. */
 export async function openModelFolder(root: string, id: string, revision?: string): Promise<ModelFolder> {
   const indexPath = join(root, 'model_index.json');
   if (!(await stat(indexPath).then(() => true, () => false))) {
-    throw new T2vError(`${indexPath} is missing: ${root} is not a diffusers pipeline folder; point --model at the folder that holds model_index.json`, 2);
+    throw new UsageError(`${indexPath} is missing: ${root} is not a diffusers pipeline folder; point --model at the folder that holds model_index.json`);
   }
   const index = asObject(await readJsonFile(indexPath), indexPath);
   const cls = index._class_name;
   if (!PIPELINE_CLASSES.includes(cls as (typeof PIPELINE_CLASSES)[number])) {
-    throw new T2vError(`${indexPath}: _class_name ${JSON.stringify(cls)} is not supported; t2v runs ${PIPELINE_CLASSES.join(', ')} folders`, 2);
+    throw new T2vError(`${indexPath}: _class_name ${JSON.stringify(cls)} is not supported; t2v runs ${PIPELINE_CLASSES.join(', ')} folders`);
   }
   const folder: ModelFolder = { root, id, index, ...(revision ? { revision } : {}) };
   for (const part of Object.keys(CONFIG_FILE) as PartName[]) {

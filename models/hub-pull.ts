@@ -2,7 +2,7 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, readFile, realpath, rename, rm, stat, symlink, writeFile } from 'node:fs/promises';
 import { dirname, join, relative } from 'node:path';
-import { T2vError } from '../core/errors.js';
+import { EXIT, T2vError } from '../core/errors.js';
 import { PIPELINE_CLASSES } from './folder.js';
 import { checkBlob, fetchBlob } from './hub/blob.js';
 import { DEFAULT_TIMEOUT_S, interrupted, type HubClient } from './hub/http.js';
@@ -75,7 +75,7 @@ async function named<T>(spec: string, fn: () => Promise<T>): Promise<T> {
   try {
     return await fn();
   } catch (e) {
-    if (e instanceof T2vError && e.exitCode !== 130 && !e.message.startsWith('models pull')) throw new T2vError(`models pull ${quote(spec)}: ${e.message}`, e.exitCode);
+    if (e instanceof T2vError && e.exitCode !== EXIT.interrupted && !e.message.startsWith('models pull')) throw new T2vError(`models pull ${quote(spec)}: ${e.message}`, e.exitCode);
     throw e;
   }
 }

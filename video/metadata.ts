@@ -1,5 +1,5 @@
 // The generation parameters stored in every output, and their JSON form (write, read back, validate).
-import { ETA_RANGE, isSchedulerName, SCHEDULER_NAMES, type FreeUSettings, type SchedulerName } from '../core/common/types.js';
+import { ETA_RANGE, isSchedulerName, MAX_SEED, SCHEDULER_NAMES, type FreeUSettings, type SchedulerName } from '../core/common/types.js';
 import { T2vError } from '../core/errors.js';
 
 export type { SchedulerName as Scheduler } from '../core/common/types.js';
@@ -71,7 +71,7 @@ const FIELDS: ReadonlyArray<readonly [string, Check, string]> = [
   ['t2v', str, 'a version string'],
   ['prompt', str, 'a string'],
   ['negativePrompt', str, 'a string'],
-  ['seed', (v) => typeof v === 'string' && /^\d{1,20}$/.test(v) && BigInt(v) < 2n ** 64n, 'a decimal string, 0 .. 2^64-1'],
+  ['seed', (v) => typeof v === 'string' && /^\d{1,20}$/.test(v) && BigInt(v) <= MAX_SEED, 'a decimal string, 0 .. 2^64-1'],
   ['steps', posInt, 'a positive integer'],
   ['guidance', num, 'a number'],
   ['scheduler', (v) => typeof v === 'string' && isSchedulerName(v), SCHEDULER_NAMES.join('|')],

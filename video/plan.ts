@@ -79,8 +79,8 @@ export const MAX_GIF_FPS = 50;
 /** Throws unless `dir` is an existing folder we can create files in (tried for real: root, ACLs, read-only mounts). */
 function checkFolder(dir: string): void {
   const st = statOrNull(dir);
-  if (!st) throw new T2vError(`output folder ${dir} does not exist`, 2);
-  if (!st.isDirectory()) throw new T2vError(`${dir} is not a folder`, 2);
+  if (!st) throw new UsageError(`output folder ${dir} does not exist`);
+  if (!st.isDirectory()) throw new UsageError(`${dir} is not a folder`);
   const probe = join(dir, `.t2v-probe-${process.pid}-${randomBytes(4).toString('hex')}`);
   try {
     closeSync(openSync(probe, 'wx'));
@@ -140,9 +140,9 @@ function planPath(path: string, options: PlanOptions): OutputPlan {
     throw new T2vError(`${abs} is a symbolic link to ${readlinkSync(abs)}, which does not exist; remove the link, choose another -o, or pass --overwrite to replace it`);
   }
   const videoExt = extname(abs).toLowerCase() in VIDEO_EXT;
-  if (st?.isDirectory() && videoExt && !path.endsWith('/') && !path.endsWith(sep)) throw new T2vError(`${abs} is a folder; choose a file name for -o`, 2);
+  if (st?.isDirectory() && videoExt && !path.endsWith('/') && !path.endsWith(sep)) throw new UsageError(`${abs} is a folder; choose a file name for -o`);
   if (path.endsWith('/') || path.endsWith(sep) || st?.isDirectory()) {
-    if (st && !st.isDirectory()) throw new T2vError(`${abs} is a file, not a folder for PNG frames`, 2);
+    if (st && !st.isDirectory()) throw new UsageError(`${abs} is a file, not a folder for PNG frames`);
     if (!st) checkFolderOrAncestor(dirname(abs));
     return framesPlan(abs, FRAME_NAME, overwrite, !st);
   }

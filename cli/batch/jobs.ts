@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import { UsageError } from '../../core/errors.js';
 import { sourcedFromObject, type Layered, type Sourced } from '../config.js';
 import { GENERATION_FLAGS } from '../flags.js';
-import { MAX_SEED } from '../parse.js';
+import { MAX_SEED } from '../../core/common/types.js';
 import { checkGiven, type GivenFlags } from '../settings.js';
 
 /** Settings a batch line may carry; where the video goes and how the process runs are the batch's, not a line's. */

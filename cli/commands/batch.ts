@@ -3,7 +3,7 @@ import { mkdir } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import { Command, Option } from 'commander';
-import { T2vError, UsageError } from '../../core/errors.js';
+import { EXIT, T2vError, UsageError } from '../../core/errors.js';
 import { InterruptedError } from '../../video/interrupt.js';
 import { batchProgress, type BatchProgress } from '../batch/progress.js';
 import { Manifest, type ManifestRecord } from '../batch/manifest.js';
@@ -151,7 +151,7 @@ export async function runBatch(file: string, o: BatchOptions, opts: Readonly<Rec
 
 /** 0 all done, 2 a line was bad, 1 a job failed. */
 export function batchExitCode(t: BatchTally): number {
-  return t.invalid > 0 ? 2 : t.failed > 0 ? 1 : 0;
+  return t.invalid > 0 ? EXIT.usage : t.failed > 0 ? EXIT.runtime : EXIT.ok;
 }
 
 export async function batchAction(file: string, opts: Readonly<Record<string, unknown>>, ctx: Context): Promise<number> {

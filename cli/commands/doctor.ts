@@ -3,6 +3,7 @@ import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Command, Option } from 'commander';
 import { escapeControls } from '../../core/common/terminal.js';
+import { EXIT } from '../../core/errors.js';
 import type { Context } from '../context.js';
 import { formatBytes } from '../fs-size.js';
 
@@ -97,7 +98,7 @@ export async function doctorAction(opts: Readonly<Record<string, unknown>>, ctx:
     // values carry paths from the environment and messages from libraries: shown with controls escaped
     for (const c of list) ctx.io.stdout.write(`${c.ok ? 'ok  ' : c.optional ? 'warn' : 'FAIL'}  ${c.name.padEnd(width)}  ${escapeControls(c.value)}\n`);
   }
-  return list.some((c) => !c.ok && !c.optional) ? 1 : 0;
+  return list.some((c) => !c.ok && !c.optional) ? EXIT.runtime : EXIT.ok;
 }
 
 export function doctorCommand(ctx: Context, done: (code: number) => void): Command {

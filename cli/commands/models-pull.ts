@@ -1,6 +1,6 @@
 // `t2v models pull`: shows what it will fetch and how much, asks on a terminal (--yes for scripts), then fetches with a byte bar.
 import { Command, Option } from 'commander';
-import { InterruptedError, UsageError } from '../../core/errors.js';
+import { EXIT, InterruptedError, UsageError } from '../../core/errors.js';
 import type { Context } from '../context.js';
 import { byteBar } from '../byte-bar.js';
 import { formatBytes } from '../fs-size.js';
@@ -74,7 +74,7 @@ export async function pullAction(spec: string, opts: Readonly<Record<string, unk
     if (ctx.signal.aborted) throw new InterruptedError('interrupted; nothing fetched');
     if (!yes) {
       ctx.io.stderr.write('t2v: nothing fetched\n');
-      return 1;
+      return EXIT.runtime;
     }
   }
   const result = await runPull(plan, pullOpts);

@@ -1,11 +1,13 @@
 // The wizard's questions as data: what each asks, what Enter accepts, how an answer is checked, and the answers as Settings.
 import type { ModelDefaults } from '../../core/pipeline/defaults.js';
-import { SCHEDULER_NAMES, type FreeUFactors } from '../../core/common/types.js';
+import { SCHEDULER_NAMES } from '../../core/common/types.js';
+import { errorMessage } from '../../core/errors.js';
 import { longName } from '../flags.js';
+import { FREEU_SETTING, parseFactors } from '../freeu-setting.js';
 import { scalarSpec, type ScalarKey } from '../generation-settings.js';
-import { parseFreeUValue } from '../../core/freeu/params.js';
+import { checkPrompt, MODEL, NEGATIVE_PROMPT, PROMPT, SEED } from '../input-settings.js';
 import { FREEU_PRESETS, isPresetName, presetNames } from '../../core/freeu/presets.js';
-import { parseInteger, parseSeed } from '../parse.js';
+import { parseSeed } from '../parse.js';
 import { advancedFields, advancedFromAnswers } from './wizard-advanced.js';
 import { speedFromAnswers } from './wizard-speed.js';
 import { completeFreeU, completeSettings, defaultOutput, drawSeed, type GivenFlags, type GivenFreeU, type Settings } from '../settings.js';
@@ -41,35 +43,20 @@ export interface WizardEnv {
   readonly checkOutput: (path: string) => Promise<void>;
 }
 
-function errorText(e: unknown): string {
-  return e instanceof Error ? e.message : String(e);
-}
-
 function tryParse(f: () => unknown): string | undefined {
   try {
     f();
     return undefined;
   } catch (e) {
-    return errorText(e);
+    return errorMessage(e);
   }
 }
 
+/** Width and height asked together, each checked by its declared parser. */
 export function parseSize(raw: string): { width: number; height: number } {
   const m = /^\s*(\d+)\s*[x×*, ]\s*(\d+)\s*$/i.exec(raw);
   if (!m) throw new Error(`size ${raw}: give width x height, like 256x256`);
-  return { width: parseInteger('width', m[1]!, 8, 8192), height: parseInteger('height', m[2]!, 8, 8192) };
-}
-
-export function parseFactors(raw: string): FreeUFactors {
-  const parts = raw.trim().split(/[\s,]+/);
-  if (parts.length !== 4) throw new Error(`FreeU factors ${raw}: give four numbers b1 b2 s1 s2, like 1.2 1.4 0.9 0.2`);
-  const [b1, b2, s1, s2] = parts as [string, string, string, string];
-  return {
-    b1: parseFreeUValue('b1', b1, 'b1'),
-    b2: parseFreeUValue('b2', b2, 'b2'),
-    s1: parseFreeUValue('s1', s1, 's1'),
-    s2: parseFreeUValue('s2', s2, 's2'),
-  };
+  return { width: scalarSpec('width').parse('width', m[1]!), height: scalarSpec('height').parse('height', m[2]!) };
 }
 
 /** The FreeU answer as the flags would have said it. */
@@ -99,11 +86,11 @@ export function wizardFields(given: GivenFlags, first: ModelDefaults, env: Wizar
   const drawnSeed = given.seed ?? drawSeed();
   const givenCustom = ['b1', 'b2', 's1', 's2'].some((k) => given.freeu[k as 'b1'] !== undefined);
   const fields: WizardField[] = [
-    { key: 'prompt', label: 'Prompt', hint: PROMPT_HINT, initial: () => given.prompt ?? '', check: (raw) => (raw.trim() === '' ? 'the prompt is empty; say what the video should show' : undefined) },
-    { key: 'negativePrompt', label: 'Negative prompt', hint: 'what to avoid (Enter: none)', initial: () => given.negativePrompt ?? '' },
+    { key: 'prompt', label: PROMPT.wizard, hint: PROMPT_HINT, initial: () => given.prompt ?? '', check: (raw) => tryParse(() => checkPrompt(raw)) },
+    { key: 'negativePrompt', label: NEGATIVE_PROMPT.wizard, hint: 'what to avoid (Enter: none)', initial: () => given.negativePrompt ?? '' },
     {
       key: 'model',
-      label: 'Model',
+      label: MODEL.wizard,
       hint: 'folder, Hub id or default',
       initial: () => given.model ?? 'default',
       check: async (raw) => {
@@ -111,17 +98,17 @@ export function wizardFields(given: GivenFlags, first: ModelDefaults, env: Wizar
           defaults = await env.modelDefaults(raw.trim() || 'default');
           return undefined;
         } catch (e) {
-          return errorText(e);
+          return errorMessage(e);
         }
       },
     },
     scalarField('frames', () => String(given.frames ?? defaults.frames)),
     { key: 'size', label: 'Size', hint: 'width x height', initial: () => `${given.width ?? defaults.width}x${given.height ?? defaults.height}`, check: (raw) => tryParse(() => parseSize(raw)) },
     scalarField('steps', () => String(given.steps ?? defaults.steps)),
-    { key: 'seed', label: 'Seed', hint: 'drawn at random; type another to change', initial: () => String(drawnSeed), check: (raw) => tryParse(() => parseSeed('seed', raw)) },
+    { key: 'seed', label: SEED.wizard, hint: 'drawn at random; type another to change', initial: () => String(drawnSeed), check: (raw) => tryParse(() => parseSeed('seed', raw)) },
     {
       key: 'freeu',
-      label: 'FreeU',
+      label: FREEU_SETTING.wizard,
       choices: () => [
         { value: 'off', label: 'off' },
         ...(givenCustom ? [{ value: 'given', label: 'on, as the flags say' }] : []),
@@ -168,7 +155,7 @@ export function wizardFields(given: GivenFlags, first: ModelDefaults, env: Wizar
           await env.checkOutput(raw.trim());
           return undefined;
         } catch (e) {
-          return errorText(e);
+          return errorMessage(e);
         }
       },
     },

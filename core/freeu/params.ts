@@ -1,5 +1,5 @@
-// User-given FreeU values -> checked numbers: one documented range per parameter, one-line UsageErrors naming the flag.
-import { UsageError } from '../errors.js';
+// User-given FreeU values -> checked numbers: one documented range per parameter, one-line UsageErrors naming the source.
+import { settingRef, UsageError } from '../errors.js';
 import type { FreeUSettings } from '../pipeline/types.js';
 
 export type FreeUParam = 'b1' | 'b2' | 's1' | 's2' | 'threshold' | 'version' | 'start' | 'end';
@@ -24,9 +24,9 @@ export const FREEU_RANGES: Readonly<Record<FreeUParam, Range>> = {
   end: { min: 0, max: 1, what: 'a fraction in [0, 1]' },
 };
 
-/** The flag a parameter is set by, for messages when the caller gives no label. */
+/** The setting a parameter is (`freeu.b1`), for messages when the caller gives no label; the CLI spells it as its flag. */
 export function defaultLabel(param: FreeUParam): string {
-  return param === 'start' || param === 'end' || param === 'version' || param === 'threshold' ? `--freeu-${param}` : `--${param}`;
+  return settingRef(`freeu.${param}`);
 }
 
 /** Parses one value (a flag's text or a number from a config file); `label` names its source, e.g. `--b1` or `T2V_B1`. */

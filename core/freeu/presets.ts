@@ -1,6 +1,6 @@
 // Named FreeU factors: the official repository's recommendations per base model, and diffusers' documented video values.
 import type { FreeUFactors } from '../common/types.js';
-import { UsageError } from '../errors.js';
+import { settingRef, UsageError } from '../errors.js';
 
 
 export const FREEU_PRESETS = {
@@ -22,8 +22,8 @@ export function isPresetName(name: string): name is FreeUPresetName {
   return Object.hasOwn(FREEU_PRESETS, name);
 }
 
-/** The preset's factors; `label` names where the name came from (default `--freeu-preset`). Case and surrounding blanks are ignored. */
-export function freeuPreset(name: string, label = '--freeu-preset'): FreeUFactors {
+/** The preset's factors; `label` names where the name came from (default: the setting). Case and surrounding blanks are ignored. */
+export function freeuPreset(name: string, label = settingRef('freeu.preset')): FreeUFactors {
   const key = name.trim().toLowerCase();
   if (!isPresetName(key)) throw new UsageError(`${label} ${name}: unknown FreeU preset; allowed: ${presetNames().join(', ')}`);
   return FREEU_PRESETS[key];

@@ -1,8 +1,10 @@
 // DeepCache (Ma et al., CVPR 2024) in the sampling loop: which steps run the whole U-Net, and the cached feature between them.
-import { UsageError } from '../errors.js';
+import { settingRef, UsageError } from '../errors.js';
 import type { DeepCacheUnet3dRunner, DeepFeature, Unet3dInputs } from '../runtime/index.js';
 
-export type DeepCacheSchedule = 'uniform' | 'non-uniform';
+/** DeepCache's step schedules: evenly spaced full steps, or denser early (the paper's non-uniform). */
+export const DEEP_CACHE_SCHEDULES = ['uniform', 'non-uniform'] as const;
+export type DeepCacheSchedule = (typeof DEEP_CACHE_SCHEDULES)[number];
 
 export interface DeepCacheSettings {
   /** A full U-Net step every `interval` steps (1 = off). */
@@ -44,7 +46,7 @@ export function sampleFromQuadCenter(total: number, n: number, center: number, p
     const indices = [0, ...sorted.slice(1, -1).map((x) => x + center)];
     if (indices.length === n) return indices;
   }
-  throw new UsageError(`--deep-cache-schedule non-uniform cannot place ${n} full steps in ${total} steps; use --deep-cache-schedule uniform`);
+  throw new UsageError(`${settingRef('deepCache.schedule')} non-uniform cannot place ${n} full steps in ${total} steps; use ${settingRef('deepCache.schedule')} uniform`);
 }
 
 /** The step indices that run the whole U-Net (DeepCache's `interval_seq`). */

@@ -5,6 +5,7 @@ import { T2vError } from '../errors.js';
 import { asObject, readJsonFile } from '../../models/json.js';
 import { isFile } from '../../models/safetensors.js';
 import { GENERIC_FAST, parseFastPreset, type FastPreset } from './fast.js';
+import { SCHEDULER_CLASSES } from '../schedulers/index.js';
 import type { PipelineParts } from './parts.js';
 import type { SchedulerName } from './types.js';
 
@@ -37,11 +38,8 @@ export const PIPELINE_DEFAULTS = {
   freeu: { b1: 1.2, b2: 1.4, s1: 0.9, s2: 0.2 },
 } as const;
 
-const SCHEDULER_BY_CLASS: Readonly<Record<string, SchedulerName>> = {
-  DDIMScheduler: 'ddim',
-  DPMSolverMultistepScheduler: 'dpmpp2m',
-  EulerDiscreteScheduler: 'euler',
-};
+/** The CLI name of each diffusers scheduler class: the inverse of SCHEDULER_CLASSES. */
+const SCHEDULER_BY_CLASS: Readonly<Record<string, SchedulerName>> = Object.fromEntries(SCHEDULER_NAMES.map((n) => [SCHEDULER_CLASSES[n], n]));
 
 function num(obj: Record<string, unknown>, key: string, fallback: number, file: string): number {
   const v = obj[key];

@@ -1,7 +1,8 @@
 // `--fast`: a model's measured speed/quality trade-off (DeepCache, guidance interval, optionally scheduler and steps), from t2v.json's `fast`.
 import { T2vError } from '../errors.js';
 import { asObject } from '../../models/json.js';
-import type { DeepCacheSettings } from './deep-cache.js';
+import { isSchedulerName, SCHEDULER_NAMES } from '../common/types.js';
+import { DEEP_CACHE_SCHEDULES, type DeepCacheSettings } from './deep-cache.js';
 import type { SchedulerName } from './types.js';
 
 export interface FastPreset {
@@ -28,12 +29,13 @@ export function parseFastPreset(raw: unknown, file: string): FastPreset {
     return typeof v === 'number' && Number.isInteger(v) && v >= min ? v : bad(key, `a whole number >= ${min}`);
   };
   const schedule = o.deep_cache_schedule ?? GENERIC_FAST.deepCache.schedule;
-  if (schedule !== 'uniform' && schedule !== 'non-uniform') bad('deep_cache_schedule', 'uniform or non-uniform');
+  const anyOf = (names: readonly string[]): string => `${names.slice(0, -1).join(', ')} or ${names.at(-1)}`;
+  if (!(DEEP_CACHE_SCHEDULES as readonly unknown[]).includes(schedule)) bad('deep_cache_schedule', anyOf(DEEP_CACHE_SCHEDULES));
   const gi = o.guidance_interval;
   const pair = Array.isArray(gi) && gi.length === 2 && gi.every((x) => typeof x === 'number') ? (gi as [number, number]) : null;
   if (gi !== undefined && gi !== null && !(pair && 0 <= pair[0] && pair[0] < pair[1] && pair[1] <= 1)) bad('guidance_interval', 'null or [a, b] with 0 <= a < b <= 1');
   const scheduler = o.scheduler;
-  if (scheduler !== undefined && !['ddim', 'dpmpp2m', 'euler'].includes(String(scheduler))) bad('scheduler', 'ddim, dpmpp2m or euler');
+  if (scheduler !== undefined && !isSchedulerName(String(scheduler))) bad('scheduler', anyOf(SCHEDULER_NAMES));
   return {
     deepCache: { interval: int('deep_cache', 1, GENERIC_FAST.deepCache.interval), branch: int('deep_cache_branch', 0, GENERIC_FAST.deepCache.branch), schedule: schedule as DeepCacheSettings['schedule'] },
     guidanceInterval: pair,

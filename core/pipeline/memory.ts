@@ -1,5 +1,5 @@
 // A run's memory, estimated from the configs and weight sizes before anything loads, against this machine's limit.
-import { T2vError } from '../errors.js';
+import { settingRef, T2vError } from '../errors.js';
 import { weightIdentity } from '../../models/cache.js';
 import type { WeightsSpec } from '../../models/networks/build.js';
 import type { PipelineParts } from './parts.js';
@@ -41,9 +41,9 @@ function gib(bytes: number): string {
 /** Refuses, in one line with both numbers, a run estimated above the limit (--max-memory, else the machine's). */
 export async function checkMemory(parts: PipelineParts, req: GenerateRequest, maxMemory?: number): Promise<void> {
   if (maxMemory === 0) return;
-  const limit = maxMemory !== undefined ? { bytes: maxMemory, source: '--max-memory' } : memoryLimit();
+  const limit = maxMemory !== undefined ? { bytes: maxMemory, source: settingRef('maxMemory') } : memoryLimit();
   const need = await estimatePeakBytes(parts, req);
   if (need > limit.bytes) {
-    throw new T2vError(`${req.width}x${req.height}, ${req.frames} frames needs about ${gib(need)} of memory, over the ${gib(limit.bytes)} of ${limit.source}; lower -W/-H or --frames, or pass --max-memory to set the limit (0 turns the check off)`);
+    throw new T2vError(`${req.width}x${req.height}, ${req.frames} frames needs about ${gib(need)} of memory, over the ${gib(limit.bytes)} of ${limit.source}; lower ${settingRef('width', 'short')}/${settingRef('height', 'short')} or ${settingRef('frames')}, or pass ${settingRef('maxMemory')} to set the limit (0 turns the check off)`);
   }
 }

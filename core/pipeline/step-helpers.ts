@@ -1,5 +1,5 @@
 // Per-step pieces every sampling loop shares: the abort check, the guidance interval, DDIM's variance noise, the NaN stop.
-import { InterruptedError, T2vError } from '../errors.js';
+import { InterruptedError, settingRef, T2vError } from '../errors.js';
 import { fillNormal, type TorchGenerator } from '../rng/index.js';
 import { batchIntoFrames } from './frames.js';
 
@@ -20,7 +20,7 @@ export function varianceNoise(generator: TorchGenerator, dims: readonly [number,
 export function checkFinite(latents: Float32Array, step: number, total: number, guidanceScale: number): void {
   for (let j = 0; j < latents.length; j++) {
     if (!Number.isFinite(latents[j]!)) {
-      throw new T2vError(`the latents hold ${Number.isNaN(latents[j]!) ? 'NaN' : 'an infinity'} after step ${step + 1} of ${total} (guidance ${guidanceScale}); the model's weights may be damaged, or try a lower --guidance or --device cpu`);
+      throw new T2vError(`the latents hold ${Number.isNaN(latents[j]!) ? 'NaN' : 'an infinity'} after step ${step + 1} of ${total} (guidance ${guidanceScale}); the model's weights may be damaged, or try a lower ${settingRef('guidanceScale')} or ${settingRef('device')} cpu`);
     }
   }
 }

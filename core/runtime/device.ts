@@ -2,7 +2,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type * as ort from 'onnxruntime-node';
-import { T2vError } from '../errors.js';
+import { settingRef, T2vError } from '../errors.js';
 import type { Device, DeviceChoice } from './device-names.js';
 import { probeWebgpu } from './webgpu-probe.js';
 
@@ -70,7 +70,7 @@ export async function resolveDevice(choice: DeviceChoice): Promise<{ device: Dev
 export async function assertDeviceUsable(device: Device): Promise<void> {
   if (device !== 'webgpu') return;
   const why = await webgpuUnavailableReason();
-  if (why) throw new T2vError(`--device webgpu: no usable WebGPU adapter (${why}); use --device cpu or --device auto`);
+  if (why) throw new T2vError(`${settingRef('device')} webgpu: no usable WebGPU adapter (${why}); use ${settingRef('device')} cpu or ${settingRef('device')} auto`);
 }
 
 export function executionProviders(device: Device): ort.InferenceSession.ExecutionProviderConfig[] {

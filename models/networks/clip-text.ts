@@ -17,7 +17,7 @@ async function encoderLayer(ctx: BuildContext, p: string, x: string, cfg: ClipTe
   const q = await linear(ctx, `${p}.self_attn.q_proj`, h, d, d);
   const k = await linear(ctx, `${p}.self_attn.k_proj`, h, d, d);
   const v = await linear(ctx, `${p}.self_attn.v_proj`, h, d, d);
-  h = await linear(ctx, `${p}.self_attn.out_proj`, sdpa({ ...ctx, attention: 'matmul' }, q, k, v, heads, d / heads, mask), d, d);
+  h = await linear(ctx, `${p}.self_attn.out_proj`, sdpa({ ...ctx, attention: 'matmul' }, q, k, v, { heads, dimHead: d / heads, attnMask: mask }), d, d);
   const r = o.add(x, h);
   h = await layerNorm(ctx, `${p}.layer_norm2`, r, d, cfg.layerNormEps);
   h = await linear(ctx, `${p}.mlp.fc1`, h, d, cfg.intermediateSize);

@@ -34,12 +34,21 @@ export function fourierFilter(o: Ops, x: string, s: string): string {
   return o.add(x, o.mul(o.sub(s, o.g.scalarF(1)), low));
 }
 
+/** diffusers apply_freeu's factors at one resolution_idx (graph inputs), the channels of h, and the version switch. */
+export interface FreeUStageArgs {
+  readonly channels: number;
+  readonly b: string;
+  readonly s: string;
+  readonly v2: string;
+}
+
 /**
  * FreeU before `concat([h, hs], 1)`: h's first floor(C/2) channels times b (v1) or 1 + (b - 1) * m (v2, m the
  * channel mean min-max normalised over H x W per sample), chosen with Where on `v2`; hs low-pass scaled by s.
  */
-export function freeuStage(o: Ops, h: string, hs: string, channels: number, b: string, s: string, v2: string): { h: string; hs: string } {
+export function freeuStage(o: Ops, h: string, hs: string, a: FreeUStageArgs): { h: string; hs: string } {
   const g = o.g;
+  const { channels, b, s, v2 } = a;
   // always float32 (fp16 graphs cast in and out): with b = s = 1 the round trip is exact, so FreeU off stays an identity
   const out = g.float32(() => {
     const hf = g.castTo(h, 'float32');

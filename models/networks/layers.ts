@@ -47,22 +47,41 @@ export async function linear(ctx: BuildContext, prefix: string, x: string, inDim
   return gemmRows(ctx, x, w, b, outDim, inDim);
 }
 
-/** torch.nn.Conv2d with square kernel `k`. */
-export async function conv2d(ctx: BuildContext, prefix: string, x: string, cin: number, cout: number, k: number, opts: { stride?: number; pad?: number } = {}): Promise<string> {
-  const pad = opts.pad ?? Math.floor(k / 2);
-  const stride = opts.stride ?? 1;
-  const w = await param(ctx, `${prefix}.weight`, [cout, cin, k, k]);
-  const b = await param(ctx, `${prefix}.bias`, [cout]);
+/** torch.nn.Conv2d's kwargs (square kernel; padding defaults to kernel_size // 2). */
+export interface Conv2dArgs {
+  readonly inChannels: number;
+  readonly outChannels: number;
+  readonly kernelSize: number;
+  readonly stride?: number;
+  readonly padding?: number;
+}
+
+/** torch.nn.Conv2d(in_channels, out_channels, kernel_size, stride, padding). */
+export async function conv2d(ctx: BuildContext, prefix: string, x: string, a: Conv2dArgs): Promise<string> {
+  const k = a.kernelSize;
+  const pad = a.padding ?? Math.floor(k / 2);
+  const stride = a.stride ?? 1;
+  const w = await param(ctx, `${prefix}.weight`, [a.outChannels, a.inChannels, k, k]);
+  const b = await param(ctx, `${prefix}.bias`, [a.outChannels]);
   return ctx.o.conv(x, w, b, { kernel: [k, k], pads: [pad, pad, pad, pad], ...(stride !== 1 ? { strides: [stride, stride] } : {}) });
 }
 
+/** torch.nn.GroupNorm's kwargs, and the rank of the tensor it normalises (4 unless told). */
+export interface GroupNormArgs {
+  readonly numGroups: number;
+  readonly numChannels: number;
+  readonly eps: number;
+  readonly rank?: number;
+}
+
 /**
- * torch.nn.GroupNorm over axis 1 of a tensor of rank `rank` (statistics over C/G and every later axis),
- * as Reshape(N, G, -1) + InstanceNormalization + per-channel affine.
+ * torch.nn.GroupNorm(num_groups, num_channels, eps) over axis 1 of a tensor of rank `rank` (statistics over C/G and
+ * every later axis), as Reshape(N, G, -1) + InstanceNormalization + per-channel affine.
  */
-export async function groupNorm(ctx: BuildContext, prefix: string, x: string, channels: number, groups: number, eps: number, rank = 4): Promise<string> {
+export async function groupNorm(ctx: BuildContext, prefix: string, x: string, a: GroupNormArgs): Promise<string> {
   const { o, g } = ctx;
-  const affineDims = [channels, ...Array(rank - 2).fill(1)];
+  const { numGroups: groups, numChannels: channels, eps } = a;
+  const affineDims = [channels, ...Array((a.rank ?? 4) - 2).fill(1)];
   const gamma = await paramF32(ctx, `${prefix}.weight`, [channels], affineDims);
   const beta = await paramF32(ctx, `${prefix}.bias`, [channels], affineDims);
   // statistics and affine in float32 (fp16 graphs cast in and out: a variance over 10^5 values overflows fp16 sums)
@@ -88,12 +107,18 @@ export async function layerNorm(ctx: BuildContext, prefix: string, x: string, di
   return ctx.g.castTo(await layerNormF32(ctx, prefix, x, dim, eps), ctx.g.precision);
 }
 
-/**
- * Scaled dot-product attention of q (N, S, H*D) over k, v (N, T, H*D), scale 1/sqrt(D); `mask` is an additive
- * (S, T) mask and takes the MatMul + Softmax path.
- */
-export function sdpa(ctx: BuildContext, q: string, k: string, v: string, heads: number, dimHead: number, mask?: string): string {
+/** The head layout of an attention (diffusers Attention's heads, dim_head) and F.scaled_dot_product_attention's attn_mask. */
+export interface SdpaArgs {
+  readonly heads: number;
+  readonly dimHead: number;
+  /** An additive (S, T) mask; it takes the MatMul + Softmax path. */
+  readonly attnMask?: string;
+}
+
+/** Scaled dot-product attention of q (N, S, H*D) over k, v (N, T, H*D), scale 1/sqrt(D). */
+export function sdpa(ctx: BuildContext, q: string, k: string, v: string, a: SdpaArgs): string {
   const { o, g } = ctx;
+  const { heads, dimHead, attnMask: mask } = a;
   // fp16 graphs take the MatMul path so the softmax is float32 (MultiHeadAttention's internal precision is the kernel's)
   if (ctx.attention === 'mha' && !mask && g.precision === 'float32') {
     return g.node('MultiHeadAttention', [q, k, v], { num_heads: heads, scale: { float: 1 / Math.sqrt(dimHead) } }, 'com.microsoft');
@@ -124,7 +149,7 @@ export async function attention(ctx: BuildContext, prefix: string, x: string, kv
   const q = await linear(ctx, `${prefix}.to_q`, x, spec.queryDim, inner, spec.qkvBias);
   const k = await linear(ctx, `${prefix}.to_k`, src, spec.kvDim, inner, spec.qkvBias);
   const v = await linear(ctx, `${prefix}.to_v`, src, spec.kvDim, inner, spec.qkvBias);
-  const out = sdpa(ctx, q, k, v, spec.heads, spec.dimHead);
+  const out = sdpa(ctx, q, k, v, { heads: spec.heads, dimHead: spec.dimHead });
   return linear(ctx, `${prefix}.to_out.0`, out, inner, spec.queryDim);
 }
 
@@ -143,35 +168,38 @@ export async function feedForwardGeglu(ctx: BuildContext, prefix: string, x: str
   return linear(ctx, `${prefix}.net.2`, o.mul(h, o.gelu(gate)), inner, dim);
 }
 
+/** diffusers ResnetBlock2D's kwargs (in_channels, out_channels, temb_channels, groups, eps, output_scale_factor). */
 export interface ResnetSpec {
-  readonly cin: number;
-  readonly cout: number;
+  readonly inChannels: number;
+  readonly outChannels: number;
   readonly groups: number;
   readonly eps: number;
   /** Width of the time embedding, or null (VAE). */
   readonly tembChannels: number | null;
-  readonly outputScale?: number;
+  readonly outputScaleFactor?: number;
 }
 
 /** diffusers `ResnetBlock2D` (time_embedding_norm "default"); `tembAct` is silu(temb) (diffusers models/resnet.py). */
 export async function resnetBlock2D(ctx: BuildContext, prefix: string, x: string, tembAct: string | null, s: ResnetSpec): Promise<string> {
   const { o } = ctx;
-  let h = o.silu(await groupNorm(ctx, `${prefix}.norm1`, x, s.cin, s.groups, s.eps));
-  h = await conv2d(ctx, `${prefix}.conv1`, h, s.cin, s.cout, 3);
+  const { inChannels, outChannels, groups, eps } = s;
+  let h = o.silu(await groupNorm(ctx, `${prefix}.norm1`, x, { numGroups: groups, numChannels: inChannels, eps }));
+  h = await conv2d(ctx, `${prefix}.conv1`, h, { inChannels, outChannels, kernelSize: 3 });
   if (s.tembChannels !== null && tembAct) {
-    const t = await linear(ctx, `${prefix}.time_emb_proj`, tembAct, s.tembChannels, s.cout);
+    const t = await linear(ctx, `${prefix}.time_emb_proj`, tembAct, s.tembChannels, outChannels);
     h = o.add(h, o.unsqueeze(t, [2, 3]));
   }
-  h = o.silu(await groupNorm(ctx, `${prefix}.norm2`, h, s.cout, s.groups, s.eps));
-  h = await conv2d(ctx, `${prefix}.conv2`, h, s.cout, s.cout, 3);
-  const shortcut = s.cin !== s.cout ? await conv2d(ctx, `${prefix}.conv_shortcut`, x, s.cin, s.cout, 1) : x;
+  h = o.silu(await groupNorm(ctx, `${prefix}.norm2`, h, { numGroups: groups, numChannels: outChannels, eps }));
+  h = await conv2d(ctx, `${prefix}.conv2`, h, { inChannels: outChannels, outChannels, kernelSize: 3 });
+  const shortcut = inChannels !== outChannels ? await conv2d(ctx, `${prefix}.conv_shortcut`, x, { inChannels, outChannels, kernelSize: 1 }) : x;
   const out = o.add(shortcut, h);
-  return s.outputScale !== undefined && s.outputScale !== 1 ? o.div(out, ctx.g.scalarF(s.outputScale)) : out;
+  const scale = s.outputScaleFactor;
+  return scale !== undefined && scale !== 1 ? o.div(out, ctx.g.scalarF(scale)) : out;
 }
 
 /** diffusers `Upsample2D` (nearest to `sizes`, then 3x3 conv) (diffusers models/upsampling.py). */
 export async function upsample2D(ctx: BuildContext, prefix: string, x: string, channels: number, sizes: string): Promise<string> {
-  return conv2d(ctx, `${prefix}.conv`, ctx.o.resizeNearest(x, sizes), channels, channels, 3);
+  return conv2d(ctx, `${prefix}.conv`, ctx.o.resizeNearest(x, sizes), { inChannels: channels, outChannels: channels, kernelSize: 3 });
 }
 
 /** diffusers `Downsample2D` with a conv (stride 2; padding 0 pads right/bottom by one) (diffusers models/downsampling.py). */
@@ -181,5 +209,5 @@ export async function downsample2D(ctx: BuildContext, prefix: string, x: string,
     const b = await param(ctx, `${prefix}.conv.bias`, [channels]);
     return ctx.o.conv(x, w, b, { kernel: [3, 3], pads: [0, 0, 1, 1], strides: [2, 2] });
   }
-  return conv2d(ctx, `${prefix}.conv`, x, channels, channels, 3, { stride: 2, pad: padding });
+  return conv2d(ctx, `${prefix}.conv`, x, { inChannels: channels, outChannels: channels, kernelSize: 3, stride: 2, padding });
 }

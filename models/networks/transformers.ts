@@ -14,10 +14,19 @@ export interface TransformerSpec {
   readonly groups: number;
 }
 
-/** diffusers `BasicTransformerBlock` (layer_norm, GEGLU); `context` null makes attn2 a self-attention (diffusers models/attention.py). */
-export async function basicTransformerBlock(ctx: BuildContext, prefix: string, x: string, context: { value: string; dim: number } | null, dim: number, heads: number, dimHead: number): Promise<string> {
+/** diffusers BasicTransformerBlock's kwargs; `context` (encoder_hidden_states and cross_attention_dim) null makes attn2 a self-attention. */
+export interface BasicTransformerBlockArgs {
+  readonly dim: number;
+  readonly numAttentionHeads: number;
+  readonly attentionHeadDim: number;
+  readonly context: { value: string; dim: number } | null;
+}
+
+/** diffusers `BasicTransformerBlock` (layer_norm, GEGLU) (diffusers models/attention.py). */
+export async function basicTransformerBlock(ctx: BuildContext, prefix: string, x: string, a: BasicTransformerBlockArgs): Promise<string> {
   const { o } = ctx;
-  const self = { queryDim: dim, kvDim: dim, heads, dimHead, qkvBias: false };
+  const { dim, context } = a;
+  const self = { queryDim: dim, kvDim: dim, heads: a.numAttentionHeads, dimHead: a.attentionHeadDim, qkvBias: false };
   const n1 = await layerNorm(ctx, `${prefix}.norm1`, x, dim, 1e-5);
   let h = o.add(await attention(ctx, `${prefix}.attn1`, n1, null, self), x);
   const n2 = await layerNorm(ctx, `${prefix}.norm2`, h, dim, 1e-5);
@@ -34,10 +43,10 @@ export async function basicTransformerBlock(ctx: BuildContext, prefix: string, x
 export async function transformer2DModel(ctx: BuildContext, prefix: string, x: string, context: { value: string; dim: number }, s: TransformerSpec): Promise<string> {
   const { o, g } = ctx;
   const inner = s.heads * s.dimHead;
-  let h = await groupNorm(ctx, `${prefix}.norm`, x, s.channels, s.groups, 1e-6);
+  let h = await groupNorm(ctx, `${prefix}.norm`, x, { numGroups: s.groups, numChannels: s.channels, eps: 1e-6 });
   h = o.reshape(o.transpose(h, [0, 2, 3, 1]), [0, -1, s.channels]);
   h = await linear(ctx, `${prefix}.proj_in`, h, s.channels, inner);
-  h = await basicTransformerBlock(ctx, `${prefix}.transformer_blocks.0`, h, context, inner, s.heads, s.dimHead);
+  h = await basicTransformerBlock(ctx, `${prefix}.transformer_blocks.0`, h, { dim: inner, numAttentionHeads: s.heads, attentionHeadDim: s.dimHead, context });
   h = await linear(ctx, `${prefix}.proj_out`, h, inner, s.channels);
   const nhwc = o.concat([o.shape(x, 0, 1), o.shape(x, 2, 4), g.constI([s.channels])], 0);
   h = o.transpose(o.reshape(h, nhwc), [0, 3, 1, 2]);
@@ -52,11 +61,11 @@ export async function transformerTemporalModel(ctx: BuildContext, prefix: string
   const minus1 = g.constI([-1]);
   // (B*F, C, H, W) -> (B, C, F, H*W): GroupNorm statistics span the frames
   let h = o.transpose(o.reshape(x, o.concat([dims.batch, dims.frames, c, minus1], 0)), [0, 2, 1, 3]);
-  h = await groupNorm(ctx, `${prefix}.norm`, h, s.channels, s.groups, 1e-6);
+  h = await groupNorm(ctx, `${prefix}.norm`, h, { numGroups: s.groups, numChannels: s.channels, eps: 1e-6 });
   // -> (B, HW, F, C) -> (B*HW, F, C)
   h = o.reshape(o.transpose(h, [0, 3, 2, 1]), o.concat([minus1, dims.frames, c], 0));
   h = await linear(ctx, `${prefix}.proj_in`, h, s.channels, inner);
-  h = await basicTransformerBlock(ctx, `${prefix}.transformer_blocks.0`, h, null, inner, s.heads, s.dimHead);
+  h = await basicTransformerBlock(ctx, `${prefix}.transformer_blocks.0`, h, { dim: inner, numAttentionHeads: s.heads, attentionHeadDim: s.dimHead, context: null });
   h = await linear(ctx, `${prefix}.proj_out`, h, inner, s.channels);
   // (B*HW, F, C) -> (B, HW, F, C) -> (B, F, C, HW) -> (B*F, C, H, W)
   h = o.transpose(o.reshape(h, o.concat([dims.batch, minus1, dims.frames, c], 0)), [0, 2, 3, 1]);

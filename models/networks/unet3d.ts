@@ -1,11 +1,11 @@
 // UNet3DConditionModel as an ONNX graph (diffusers models/unets/unet_3d_condition.py, unet_3d_blocks.py, resnet.py).
-import { T2vError, UsageError } from '../../core/errors.js';
+import { settingRef, T2vError, UsageError } from '../../core/errors.js';
 import type { Unet3dConfig } from '../configs/unet3d.js';
 import type { FloatType, GraphBuilder } from '../onnx/graph.js';
 import { FREEU_INPUTS, freeuStage } from './freeu.js';
-import { conv2d, downsample2D, groupNorm, linear, makeContext, readWeight, resnetBlock2D, upsample2D, type AttentionImpl, type BuildContext } from './layers.js';
+import { conv2d, downsample2D, groupNorm, linear, makeContext, param, resnetBlock2D, upsample2D, type AttentionImpl, type BuildContext } from './layers.js';
 import type { WeightSource } from './source.js';
-import { transformer2DModel, transformerTemporalModel, type VideoDims } from './transformers.js';
+import { transformer2DModel, transformerTemporalModel, type TransformerSpec, type VideoDims } from './transformers.js';
 
 export interface Unet3dBuildOptions {
   readonly attention?: AttentionImpl;
@@ -36,7 +36,7 @@ export interface DeepCacheBuild {
 export function deepCacheEntry(cfg: Unet3dConfig, branch: number): number {
   const L = cfg.layersPerBlock;
   if (!Number.isInteger(branch) || branch < 0 || branch > L) {
-    throw new UsageError(`--deep-cache-branch ${branch}: this U-Net's up_blocks[-1] has ${L + 1} skips; expected 0..${L} (0 = the shallowest)`);
+    throw new UsageError(`${settingRef('deepCache.branch')} ${branch}: this U-Net's up_blocks[-1] has ${L + 1} skips; expected 0..${L} (0 = the shallowest)`);
   }
   return L - branch;
 }
@@ -66,34 +66,43 @@ async function temporalConvLayer(net: Net, prefix: string, x: string, channels: 
   const identity = o.transpose(o.reshape(x, o.concat([dims.batch, dims.frames, c, g.constI([-1])], 0)), [0, 2, 1, 3]);
   let h = identity;
   for (const [i, stage] of [[0, 'conv1.0'], [1, 'conv2.0'], [2, 'conv3.0'], [3, 'conv4.0']] as const) {
-    h = o.silu(await groupNorm(ctx, `${prefix}.${stage}`, h, channels, net.cfg.normNumGroups, 1e-5));
+    h = o.silu(await groupNorm(ctx, `${prefix}.${stage}`, h, { numGroups: net.cfg.normNumGroups, numChannels: channels, eps: 1e-5 }));
     const convName = `${prefix}.conv${i + 1}.${i === 0 ? 2 : 3}`;
-    const w = await readWeight(ctx, `${convName}.weight`, [channels, channels, 3, 1, 1]);
-    const wi = g.initializer(`${convName}.weight`, w, [channels, channels, 3, 1]);
-    const b = g.initializer(`${convName}.bias`, await readWeight(ctx, `${convName}.bias`, [channels]), [channels]);
+    const wi = await param(ctx, `${convName}.weight`, [channels, channels, 3, 1, 1], [channels, channels, 3, 1]);
+    const b = await param(ctx, `${convName}.bias`, [channels]);
     h = o.conv(h, wi, b, { kernel: [3, 1], pads: [1, 0, 1, 0] });
   }
   h = o.add(identity, h);
   return o.reshape(o.transpose(h, [0, 2, 1, 3]), o.shape(x));
 }
 
-function spec(net: Net, channels: number): { channels: number; heads: number; dimHead: number; groups: number } {
+function spec(net: Net, channels: number): TransformerSpec {
   const d = net.cfg.attentionHeadDim;
   // diffusers passes (out_channels // attention_head_dim, attention_head_dim) as (num_attention_heads, attention_head_dim)
   return { channels, heads: channels / d, dimHead: d, groups: net.cfg.normNumGroups };
 }
 
-async function resnet(net: Net, prefix: string, x: string, cin: number, cout: number): Promise<string> {
-  return resnetBlock2D(net.ctx, prefix, x, net.tembAct, { cin, cout, groups: net.cfg.normNumGroups, eps: net.cfg.normEps, tembChannels: net.tembChannels });
+async function resnet(net: Net, prefix: string, x: string, inChannels: number, outChannels: number): Promise<string> {
+  return resnetBlock2D(net.ctx, prefix, x, net.tembAct, { inChannels, outChannels, groups: net.cfg.normNumGroups, eps: net.cfg.normEps, tembChannels: net.tembChannels });
+}
+
+/** Layer `j` of a block: its resnet's in/out channels and whether it has the (temporal) transformers. */
+interface LayerArgs {
+  readonly prefix: string;
+  readonly j: number;
+  readonly inChannels: number;
+  readonly outChannels: number;
+  readonly crossAttention: boolean;
 }
 
 /** One resnet + temporal conv (+ spatial and temporal transformers in the cross-attention blocks). */
-async function layer(net: Net, prefix: string, j: number, x: string, cin: number, cout: number, cross: boolean): Promise<string> {
-  let h = await resnet(net, `${prefix}.resnets.${j}`, x, cin, cout);
-  h = await temporalConvLayer(net, `${prefix}.temp_convs.${j}`, h, cout);
-  if (cross) {
-    h = await transformer2DModel(net.ctx, `${prefix}.attentions.${j}`, h, net.context, spec(net, cout));
-    h = await transformerTemporalModel(net.ctx, `${prefix}.temp_attentions.${j}`, h, net.dims, spec(net, cout));
+async function layer(net: Net, x: string, a: LayerArgs): Promise<string> {
+  const { prefix, j, outChannels } = a;
+  let h = await resnet(net, `${prefix}.resnets.${j}`, x, a.inChannels, outChannels);
+  h = await temporalConvLayer(net, `${prefix}.temp_convs.${j}`, h, outChannels);
+  if (a.crossAttention) {
+    h = await transformer2DModel(net.ctx, `${prefix}.attentions.${j}`, h, net.context, spec(net, outChannels));
+    h = await transformerTemporalModel(net.ctx, `${prefix}.temp_attentions.${j}`, h, net.dims, spec(net, outChannels));
   }
   return h;
 }
@@ -103,34 +112,47 @@ interface Skip {
   readonly channels: number;
 }
 
-async function downBlock(net: Net, prefix: string, x: string, cin: number, cout: number, addDownsample: boolean, skips: Skip[], cross: boolean, layers = net.cfg.layersPerBlock): Promise<string> {
+/** get_down_block's kwargs (in_channels, out_channels, add_downsample, num_layers); each output is pushed on `skips`. */
+interface DownBlockArgs {
+  readonly prefix: string;
+  readonly inChannels: number;
+  readonly outChannels: number;
+  readonly addDownsample: boolean;
+  /** diffusers' output_states, collected for the up path. */
+  readonly skips: Skip[];
+  /** Fewer than layers_per_block: DeepCache's shallow graph. */
+  readonly numLayers?: number;
+}
+
+async function downBlock(net: Net, x: string, a: DownBlockArgs, crossAttention: boolean): Promise<string> {
+  const { prefix, outChannels, skips } = a;
   let h = x;
-  for (let j = 0; j < layers; j++) {
-    h = await layer(net, prefix, j, h, j === 0 ? cin : cout, cout, cross);
-    skips.push({ value: h, channels: cout });
+  for (let j = 0; j < (a.numLayers ?? net.cfg.layersPerBlock); j++) {
+    h = await layer(net, h, { prefix, j, inChannels: j === 0 ? a.inChannels : outChannels, outChannels, crossAttention });
+    skips.push({ value: h, channels: outChannels });
   }
-  if (addDownsample) {
-    h = await downsample2D(net.ctx, `${prefix}.downsamplers.0`, h, cout, net.cfg.downsamplePadding);
-    skips.push({ value: h, channels: cout });
+  if (a.addDownsample) {
+    h = await downsample2D(net.ctx, `${prefix}.downsamplers.0`, h, outChannels, net.cfg.downsamplePadding);
+    skips.push({ value: h, channels: outChannels });
   }
   return h;
 }
 
 /** diffusers `CrossAttnDownBlock3D`: (resnet, temp conv, transformer, temporal transformer) x layers, then a downsampler. */
-function crossAttnDownBlock3D(net: Net, prefix: string, x: string, cin: number, cout: number, addDownsample: boolean, skips: Skip[], layers?: number): Promise<string> {
-  return downBlock(net, prefix, x, cin, cout, addDownsample, skips, true, layers);
+function crossAttnDownBlock3D(net: Net, x: string, a: DownBlockArgs): Promise<string> {
+  return downBlock(net, x, a, true);
 }
 
 /** diffusers `DownBlock3D`: (resnet, temp conv) x layers, then a downsampler. */
-function downBlock3D(net: Net, prefix: string, x: string, cin: number, cout: number, addDownsample: boolean, skips: Skip[], layers?: number): Promise<string> {
-  return downBlock(net, prefix, x, cin, cout, addDownsample, skips, false, layers);
+function downBlock3D(net: Net, x: string, a: DownBlockArgs): Promise<string> {
+  return downBlock(net, x, a, false);
 }
 
 /** diffusers `UNetMidBlock3DCrossAttn`: resnet, temp conv, then (transformer, temporal transformer, resnet, temp conv). */
 async function unetMidBlock3DCrossAttn(net: Net, prefix: string, x: string, channels: number): Promise<string> {
   const { ctx, cfg } = net;
   const resnet = (j: number, v: string): Promise<string> =>
-    resnetBlock2D(ctx, `${prefix}.resnets.${j}`, v, net.tembAct, { cin: channels, cout: channels, groups: cfg.normNumGroups, eps: cfg.normEps, tembChannels: net.tembChannels, outputScale: cfg.midBlockScaleFactor });
+    resnetBlock2D(ctx, `${prefix}.resnets.${j}`, v, net.tembAct, { inChannels: channels, outChannels: channels, groups: cfg.normNumGroups, eps: cfg.normEps, tembChannels: net.tembChannels, outputScaleFactor: cfg.midBlockScaleFactor });
   let h = await temporalConvLayer(net, `${prefix}.temp_convs.0`, await resnet(0, x), channels);
   h = await transformer2DModel(ctx, `${prefix}.attentions.0`, h, net.context, spec(net, channels));
   h = await transformerTemporalModel(ctx, `${prefix}.temp_attentions.0`, h, net.dims, spec(net, channels));
@@ -144,34 +166,48 @@ interface UpEntry {
   readonly swap: (h: string) => string;
 }
 
-async function upBlock(net: Net, prefix: string, x: string, prev: number, cout: number, addUpsample: boolean, skips: Skip[], freeu: { b: string; s: string } | null, cross: boolean, entry?: UpEntry): Promise<string> {
+/** get_up_block's kwargs (prev_output_channel, out_channels, add_upsample) and FreeU's factors at its resolution_idx. */
+interface UpBlockArgs {
+  readonly prefix: string;
+  readonly prevOutputChannel: number;
+  readonly outChannels: number;
+  readonly addUpsample: boolean;
+  /** diffusers' res_hidden_states_tuple: popped last-first, one per layer. */
+  readonly skips: Skip[];
+  /** FreeU's backbone and skip factors (resolution_idx 0 and 1), or null. */
+  readonly freeu: { b: string; s: string } | null;
+  readonly entry?: UpEntry;
+}
+
+async function upBlock(net: Net, x: string, a: UpBlockArgs, crossAttention: boolean): Promise<string> {
   const { o } = net.ctx;
+  const { prefix, outChannels, skips, freeu, entry } = a;
   let h = x;
   for (let j = entry?.from ?? 0; j < net.cfg.layersPerBlock + 1; j++) {
     if (entry && j === entry.at) h = entry.swap(h);
     const skip = skips.pop()!;
-    const channels = j === 0 ? prev : cout;
+    const channels = j === 0 ? a.prevOutputChannel : outChannels;
     let hh = h;
     let hs = skip.value;
-    if (freeu) ({ h: hh, hs } = freeuStage(o, hh, hs, channels, freeu.b, freeu.s, net.freeu.v2));
-    h = await layer(net, prefix, j, o.concat([hh, hs], 1), channels + skip.channels, cout, cross);
+    if (freeu) ({ h: hh, hs } = freeuStage(o, hh, hs, { channels, b: freeu.b, s: freeu.s, v2: net.freeu.v2 }));
+    h = await layer(net, o.concat([hh, hs], 1), { prefix, j, inChannels: channels + skip.channels, outChannels, crossAttention });
   }
-  if (addUpsample) {
+  if (a.addUpsample) {
     // upsample to the exact size of the next skip: diffusers' 2x nearest, or forward_upsample_size when H, W are not divisible
     const next = skips[skips.length - 1]!.value;
-    h = await upsample2D(net.ctx, `${prefix}.upsamplers.0`, h, cout, o.concat([o.shape(h, 0, 2), o.shape(next, 2, 4)], 0));
+    h = await upsample2D(net.ctx, `${prefix}.upsamplers.0`, h, outChannels, o.concat([o.shape(h, 0, 2), o.shape(next, 2, 4)], 0));
   }
   return h;
 }
 
 /** diffusers `CrossAttnUpBlock3D`: (FreeU, concat skip, resnet, temp conv, transformer, temporal transformer) x (layers + 1), then an upsampler. */
-function crossAttnUpBlock3D(net: Net, prefix: string, x: string, prev: number, cout: number, addUpsample: boolean, skips: Skip[], freeu: { b: string; s: string } | null, entry?: UpEntry): Promise<string> {
-  return upBlock(net, prefix, x, prev, cout, addUpsample, skips, freeu, true, entry);
+function crossAttnUpBlock3D(net: Net, x: string, a: UpBlockArgs): Promise<string> {
+  return upBlock(net, x, a, true);
 }
 
 /** diffusers `UpBlock3D`: (FreeU, concat skip, resnet, temp conv) x (layers + 1), then an upsampler. */
-function upBlock3D(net: Net, prefix: string, x: string, prev: number, cout: number, addUpsample: boolean, skips: Skip[], freeu: { b: string; s: string } | null, entry?: UpEntry): Promise<string> {
-  return upBlock(net, prefix, x, prev, cout, addUpsample, skips, freeu, false, entry);
+function upBlock3D(net: Net, x: string, a: UpBlockArgs): Promise<string> {
+  return upBlock(net, x, a, false);
 }
 
 /** Builds the U-Net into `g`: inputs sample (B, C, F, H, W), time_proj (B, c0), encoder_hidden_states (B, L, D), FreeU factors. */
@@ -202,7 +238,7 @@ export async function buildUnet3d(g: GraphBuilder, cfg: Unet3dConfig, w: WeightS
 
   // (B, C, F, H, W) -> (B*F, C, H, W)
   let h = o.reshape(o.transpose(sample, [0, 2, 1, 3, 4]), o.concat([g.constI([-1, cfg.inChannels]), o.shape(sample, 3, 5)], 0));
-  h = await conv2d(ctx, 'conv_in', h, cfg.inChannels, c0, 3);
+  h = await conv2d(ctx, 'conv_in', h, { inChannels: cfg.inChannels, outChannels: c0, kernelSize: 3 });
   h = await transformerTemporalModel(ctx, 'transformer_in', h, dims, { channels: c0, heads: 8, dimHead: cfg.attentionHeadDim, groups: cfg.normNumGroups });
 
   const skips: Skip[] = [{ value: h, channels: c0 }];
@@ -216,7 +252,7 @@ export async function buildUnet3d(g: GraphBuilder, cfg: Unet3dConfig, w: WeightS
   for (let i = 0; i < (shallow ? 1 : n); i++) {
     const cout = cfg.blockOutChannels[i]!;
     const block = cfg.downBlockTypes[i] === 'CrossAttnDownBlock3D' ? crossAttnDownBlock3D : downBlock3D;
-    h = await block(net, `down_blocks.${i}`, h, cin, cout, i < n - 1 && !shallow, skips, shallow ? dc.branch : undefined);
+    h = await block(net, h, { prefix: `down_blocks.${i}`, inChannels: cin, outChannels: cout, addDownsample: i < n - 1 && !shallow, skips, ...(shallow ? { numLayers: dc.branch } : {}) });
     cin = cout;
   }
   if (!shallow) h = await unetMidBlock3DCrossAttn(net, 'mid_block', h, cfg.blockOutChannels[n - 1]!);
@@ -233,12 +269,12 @@ export async function buildUnet3d(g: GraphBuilder, cfg: Unet3dConfig, w: WeightS
         ? { from: entryLayer, at: entryLayer, swap: () => g.castTo(g.input('deep_feature', 'float32', featureDims), act) }
         : { from: 0, at: entryLayer, swap: (x) => { g.output(g.castTo(x, 'float32'), 'deep_feature', 'float32', featureDims); return x; } };
     }
-    h = await block(net, `up_blocks.${i}`, h, prev, rev[i]!, i < n - 1, skips, freeu, entry);
+    h = await block(net, h, { prefix: `up_blocks.${i}`, prevOutputChannel: prev, outChannels: rev[i]!, addUpsample: i < n - 1, skips, freeu, ...(entry ? { entry } : {}) });
     prev = rev[i]!;
   }
 
-  h = o.silu(await groupNorm(ctx, 'conv_norm_out', h, c0, cfg.normNumGroups, cfg.normEps));
-  h = await conv2d(ctx, 'conv_out', h, c0, cfg.outChannels, 3);
+  h = o.silu(await groupNorm(ctx, 'conv_norm_out', h, { numGroups: cfg.normNumGroups, numChannels: c0, eps: cfg.normEps }));
+  h = await conv2d(ctx, 'conv_out', h, { inChannels: c0, outChannels: cfg.outChannels, kernelSize: 3 });
   // (B*F, C, H, W) -> (B, C, F, H, W)
   h = o.transpose(o.reshape(h, o.concat([dims.batch, dims.frames, g.constI([cfg.outChannels]), o.shape(h, 2, 4)], 0)), [0, 2, 1, 3, 4]);
   g.output(g.castTo(h, 'float32'), 'out_sample', 'float32', ['batch', cfg.outChannels, 'frames', 'height', 'width']);

@@ -9,12 +9,12 @@ async function midAttention(ctx: BuildContext, prefix: string, x: string, channe
   const { o, w } = ctx;
   // checkpoints saved before diffusers 0.14 name these query/key/value/proj_attn
   const name = (now: string, old: string): string => (w.has(`${prefix}.${now}.weight`) || !w.has(`${prefix}.${old}.weight`) ? `${prefix}.${now}` : `${prefix}.${old}`);
-  let h = await groupNorm(ctx, `${prefix}.group_norm`, x, channels, groups, 1e-6);
+  let h = await groupNorm(ctx, `${prefix}.group_norm`, x, { numGroups: groups, numChannels: channels, eps: 1e-6 });
   h = o.transpose(o.reshape(h, [0, channels, -1]), [0, 2, 1]); // (N, HW, C)
   const q = await linear(ctx, name('to_q', 'query'), h, channels, channels);
   const k = await linear(ctx, name('to_k', 'key'), h, channels, channels);
   const v = await linear(ctx, name('to_v', 'value'), h, channels, channels);
-  const a = await linear(ctx, name('to_out.0', 'proj_attn'), sdpa(ctx, q, k, v, 1, channels), channels, channels);
+  const a = await linear(ctx, name('to_out.0', 'proj_attn'), sdpa(ctx, q, k, v, { heads: 1, dimHead: channels }), channels, channels);
   return o.add(o.reshape(o.transpose(a, [0, 2, 1]), o.shape(x)), x);
 }
 
@@ -25,11 +25,11 @@ export async function buildVaeDecoder(g: GraphBuilder, cfg: VaeConfig, w: Weight
   const groups = cfg.normNumGroups;
   const latents = g.castTo(g.input('latents', 'float32', ['batch', cfg.latentChannels, 'height', 'width']), g.precision);
   let h = latents;
-  if (cfg.usePostQuantConv) h = await conv2d(ctx, 'post_quant_conv', h, cfg.latentChannels, cfg.latentChannels, 1);
+  if (cfg.usePostQuantConv) h = await conv2d(ctx, 'post_quant_conv', h, { inChannels: cfg.latentChannels, outChannels: cfg.latentChannels, kernelSize: 1 });
   const rev = [...cfg.blockOutChannels].reverse();
   const top = rev[0]!;
-  h = await conv2d(ctx, 'decoder.conv_in', h, cfg.latentChannels, top, 3);
-  const res = (prefix: string, x: string, cin: number, cout: number): Promise<string> => resnetBlock2D(ctx, prefix, x, null, { cin, cout, groups, eps: 1e-6, tembChannels: null });
+  h = await conv2d(ctx, 'decoder.conv_in', h, { inChannels: cfg.latentChannels, outChannels: top, kernelSize: 3 });
+  const res = (prefix: string, x: string, inChannels: number, outChannels: number): Promise<string> => resnetBlock2D(ctx, prefix, x, null, { inChannels, outChannels, groups, eps: 1e-6, tembChannels: null });
   h = await res('decoder.mid_block.resnets.0', h, top, top);
   if (cfg.midBlockAddAttention) h = await midAttention(ctx, 'decoder.mid_block.attentions.0', h, top, groups);
   h = await res('decoder.mid_block.resnets.1', h, top, top);
@@ -43,7 +43,8 @@ export async function buildVaeDecoder(g: GraphBuilder, cfg: VaeConfig, w: Weight
     }
     prev = cout;
   }
-  h = o.silu(await groupNorm(ctx, 'decoder.conv_norm_out', h, rev[rev.length - 1]!, groups, 1e-6));
-  h = await conv2d(ctx, 'decoder.conv_out', h, rev[rev.length - 1]!, cfg.outChannels, 3);
+  const last = rev[rev.length - 1]!;
+  h = o.silu(await groupNorm(ctx, 'decoder.conv_norm_out', h, { numGroups: groups, numChannels: last, eps: 1e-6 }));
+  h = await conv2d(ctx, 'decoder.conv_out', h, { inChannels: last, outChannels: cfg.outChannels, kernelSize: 3 });
   g.output(g.castTo(h, 'float32'), 'sample', 'float32', ['batch', cfg.outChannels, 'out_height', 'out_width']);
 }

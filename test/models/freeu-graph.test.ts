@@ -65,7 +65,7 @@ describe('FreeU Fourier low-pass operator', () => {
         const h = g.input('h', 'float32', ['n', dims[1]!, 'h', 'w']);
         const hs = g.input('hs', 'float32', ['n', 'c', 'h', 'w']);
         const [bb, ss, v2] = ['b', 's', 'v2'].map((n) => g.input(n, 'float32', [])) as [string, string, string];
-        const r = freeuStage(o, h, hs, dims[1]!, bb, ss, v2);
+        const r = freeuStage(o, h, hs, { channels: dims[1]!, b: bb, s: ss, v2 });
         g.output(r.h, 'h_out', 'float32', ['n', dims[1]!, 'h', 'w']);
         g.output(r.hs, 'hs_out', 'float32', ['n', 'c', 'h', 'w']);
       });
@@ -84,7 +84,7 @@ describe('FreeU Fourier low-pass operator', () => {
       const h = g.input('h', 'float32', ['n', 6, 'h', 'w']);
       const hs = g.input('hs', 'float32', ['n', 'c', 'h', 'w']);
       const [bb, ss, v2] = ['b', 's', 'v2'].map((n) => g.input(n, 'float32', [])) as [string, string, string];
-      const r = freeuStage(o, h, hs, 6, bb, ss, v2);
+      const r = freeuStage(o, h, hs, { channels: 6, b: bb, s: ss, v2 });
       g.output(r.h, 'h_out', 'float32', ['n', 6, 'h', 'w']);
       g.output(r.hs, 'hs_out', 'float32', ['n', 'c', 'h', 'w']);
     });

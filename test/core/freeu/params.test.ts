@@ -20,16 +20,16 @@ describe('parseFreeUValue', () => {
   });
 
   it.each<{ param: FreeUParam; raw: string | number; label?: string; message: string }>([
-    { param: 'b1', raw: 'abc', message: '--b1 abc: expected a number in [0, 5]' },
-    { param: 'b2', raw: '', message: '--b2 : expected a number in [0, 5]' },
-    { param: 's1', raw: '-0.1', message: '--s1 -0.1: expected a number in [0, 5]' },
-    { param: 's2', raw: '0x10', message: '--s2 0x10: expected a number in [0, 5]' },
+    { param: 'b1', raw: 'abc', message: 'freeu.b1 abc: expected a number in [0, 5]' },
+    { param: 'b2', raw: '', message: 'freeu.b2 : expected a number in [0, 5]' },
+    { param: 's1', raw: '-0.1', message: 'freeu.s1 -0.1: expected a number in [0, 5]' },
+    { param: 's2', raw: '0x10', message: 'freeu.s2 0x10: expected a number in [0, 5]' },
     { param: 'b1', raw: 'Infinity', label: 'T2V_B1', message: 'T2V_B1 Infinity: expected a number in [0, 5]' },
-    { param: 'threshold', raw: '-1', message: '--freeu-threshold -1: expected a whole number >= 1' },
-    { param: 'threshold', raw: '1.5', message: '--freeu-threshold 1.5: expected a whole number >= 1' },
-    { param: 'version', raw: '3', message: '--freeu-version 3: expected 1 or 2' },
-    { param: 'start', raw: '1.5', message: '--freeu-start 1.5: expected a fraction in [0, 1]' },
-    { param: 'end', raw: NaN, message: '--freeu-end NaN: expected a fraction in [0, 1]' },
+    { param: 'threshold', raw: '-1', message: 'freeu.threshold -1: expected a whole number >= 1' },
+    { param: 'threshold', raw: '1.5', message: 'freeu.threshold 1.5: expected a whole number >= 1' },
+    { param: 'version', raw: '3', message: 'freeu.version 3: expected 1 or 2' },
+    { param: 'start', raw: '1.5', message: 'freeu.start 1.5: expected a fraction in [0, 1]' },
+    { param: 'end', raw: NaN, message: 'freeu.end NaN: expected a fraction in [0, 1]' },
   ])('$param $raw is refused', ({ param, raw, label, message }) => {
     expect(() => parseFreeUValue(param, raw, label)).toThrow(UsageError);
     expect(() => parseFreeUValue(param, raw, label)).toThrow(message);
@@ -41,9 +41,9 @@ describe('checkFreeU', () => {
     expect(checkFreeU(ON)).toBe(ON);
   });
   it.each([
-    { s: { ...ON, start: 0.6, end: 0.4 }, message: '--freeu-start 0.6 must be below --freeu-end 0.4' },
-    { s: { ...ON, start: 0.5, end: 0.5 }, message: '--freeu-start 0.5 must be below --freeu-end 0.5' },
-    { s: { ...ON, b1: 7 }, message: '--b1 7: expected a number in [0, 5]' },
+    { s: { ...ON, start: 0.6, end: 0.4 }, message: 'freeu.start 0.6 must be below freeu.end 0.4' },
+    { s: { ...ON, start: 0.5, end: 0.5 }, message: 'freeu.start 0.5 must be below freeu.end 0.5' },
+    { s: { ...ON, b1: 7 }, message: 'freeu.b1 7: expected a number in [0, 5]' },
   ])('refuses $s', ({ s, message }) => {
     expect(() => checkFreeU(s)).toThrow(UsageError);
     expect(() => checkFreeU(s)).toThrow(message);
@@ -67,7 +67,7 @@ describe('presets', () => {
   });
   it('unknown preset lists the names', () => {
     expect(() => freeuPreset('sd3')).toThrow(UsageError);
-    expect(() => freeuPreset('sd3')).toThrow(`--freeu-preset sd3: unknown FreeU preset; allowed: ${presetNames().join(', ')}`);
+    expect(() => freeuPreset('sd3')).toThrow(`freeu.preset sd3: unknown FreeU preset; allowed: ${presetNames().join(', ')}`);
     expect(() => freeuPreset('toString')).toThrow(UsageError);
   });
 });

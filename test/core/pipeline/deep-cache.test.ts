@@ -143,7 +143,7 @@ describe('DeepCache on the golden U-Net (unet3d-small, FreeU on)', () => {
   });
 
   it.each([[-1], [3], [0.5]])('branch %d is refused in one line', (branch) => {
-    expect(() => deepCacheEntry(config, branch)).toThrow(new RegExp(`^--deep-cache-branch ${branch}: this U-Net's up_blocks\\[-1\\] has 3 skips; expected 0..2 \\(0 = the shallowest\\)$`));
+    expect(() => deepCacheEntry(config, branch)).toThrow(new RegExp(`^deepCache.branch ${branch}: this U-Net's up_blocks\\[-1\\] has 3 skips; expected 0..2 \\(0 = the shallowest\\)$`));
   });
 
   it.each([[1, [3, 16, 8, 8]], [2, [3, 32, 8, 8]]])('branch %i (deeper skips) also reproduces the full output from its feature', async (branch, dims) => {

@@ -36,14 +36,14 @@ describe('pipeline pieces', () => {
 
   const base: GenerateRequest = { prompt: 'p', steps: 3, guidanceScale: 6, frames: 4, width: 32, height: 32, scheduler: 'ddim' };
   it.each([
-    [{ width: 33 }, /--width 33: must be a multiple of 2/],
+    [{ width: 33 }, /^width 33: must be a multiple of 2/],
     [{ height: 30 }, null],
-    [{ frames: 0 }, /--frames 0: expected a whole number >= 1/],
-    [{ frames: -1 }, /--frames -1/],
-    [{ steps: 0 }, /--steps 0/],
-    [{ guidanceScale: 0.5 }, /--guidance 0.5: expected a number >= 1/],
-    [{ seed: -1n }, /--seed -1/],
-    [{ seed: 1n << 64n }, /--seed/],
+    [{ frames: 0 }, /^frames 0: expected a whole number >= 1/],
+    [{ frames: -1 }, /^frames -1/],
+    [{ steps: 0 }, /^steps 0/],
+    [{ guidanceScale: 0.5 }, /^guidanceScale 0.5: expected a number >= 1/],
+    [{ seed: -1n }, /^seed -1/],
+    [{ seed: 1n << 64n }, /^seed/],
   ] as const)('validate %o', (change, pattern) => {
     const run = () => validateRequest({ ...base, ...change } as GenerateRequest, 2);
     if (pattern) expect(run).toThrow(pattern);

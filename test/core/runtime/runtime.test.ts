@@ -33,7 +33,7 @@ describe('devices', () => {
       expect(auto.note).toMatch(/^device: cpu \(auto: no usable WebGPU adapter/);
       const err = await resolveDevice('webgpu').catch((e: unknown) => e);
       expect(err).toBeInstanceOf(T2vError);
-      expect((err as Error).message).toMatch(/^--device webgpu: no usable WebGPU adapter/);
+      expect((err as Error).message).toMatch(/^device webgpu: no usable WebGPU adapter/);
       expect((err as Error).message).not.toContain('\n');
     }
   });
