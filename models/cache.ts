@@ -23,6 +23,8 @@ export interface CacheRequest {
   readonly attention?: AttentionImpl;
   /** U-Net only: one of DeepCache's two graphs (absent: the plain U-Net). */
   readonly deepCache?: DeepCacheBuild;
+  /** U-Net only: the FreeU lab's recording graph (extra outputs at both FreeU stages); absent: the plain U-Net. */
+  readonly record?: boolean;
   /** Defaults to `cacheDir()`. */
   readonly cacheDir?: string;
   readonly onProgress?: (msg: string) => void;
@@ -96,6 +98,7 @@ export async function cacheKey(req: CacheRequest): Promise<string> {
     attention: req.attention ?? 'mha',
     // only when set, so the plain graphs keep their keys
     ...(req.deepCache ? { deepCache: req.deepCache } : {}),
+    ...(req.record ? { record: true } : {}),
   });
   return createHash('sha256').update(material).digest('hex');
 }
@@ -118,7 +121,7 @@ export async function getOrBuildGraph(req: CacheRequest): Promise<CachedGraph> {
   try {
     await mkdir(tmp);
     req.onProgress?.(`building the ${req.net.kind} graph once${await buildEstimate(req)} (cached in ${dir})`);
-    stats = await buildNetwork(req.net, req.weights, tmp, { attention: req.attention ?? 'mha', ...(req.deepCache ? { deepCache: req.deepCache } : {}) });
+    stats = await buildNetwork(req.net, req.weights, tmp, { attention: req.attention ?? 'mha', ...(req.deepCache ? { deepCache: req.deepCache } : {}), ...(req.record ? { record: true } : {}) });
     await recordCompletion(tmp);
   } catch (e) {
     await rm(tmp, { recursive: true, force: true });

@@ -37,6 +37,8 @@ import { guidedStep, sampleLatents, scaleInitialNoise, throwIfAborted, type Unet
 import { SessionPool, type NetworkPart, type SessionPolicy } from './session-pool.js';
 import type { FreeUSettings, GenerateRequest, GenerateResult, ProgressEvent, SchedulerName } from './types.js';
 import { checkMemory } from './memory.js';
+import { recordingHooks, type OnRecord, type RecordedTensor } from './record.js';
+import { UsageError } from '../errors.js';
 import { validateRequest } from './validate.js';
 
 export type { NetworkPart, SessionPolicy } from './session-pool.js';
@@ -59,6 +61,8 @@ export interface PipelineOptions {
 export interface GenerateHooks {
   readonly onProgress?: (e: ProgressEvent) => void;
   readonly signal?: AbortSignal;
+  /** FreeU lab: runs the recording U-Net graph (DeepCache off) and hands over each step's record (record.ts). */
+  readonly onRecord?: OnRecord;
 }
 
 export interface DenoiseInput {
@@ -86,6 +90,8 @@ export interface DenoiseHooks extends GenerateHooks {
   readonly onReady?: () => void;
   /** Before each scheduler step: the U-Net's variance-preserving input and the guided output (the live preview). */
   readonly onOutput?: (index: number, sampleVp: Float32Array, output: Float32Array, timestep: number) => Promise<void> | void;
+  /** Runs the recording U-Net graph: after each U-Net call, the tensors at both FreeU stages. */
+  readonly onRecorded?: (index: number, recorded: readonly RecordedTensor[], guided: boolean) => void;
   /** After the loop: how many steps ran the whole U-Net and how many DeepCache's shallow branch. */
   readonly onUnetCalls?: (counts: DeepCacheCounts) => void;
 }
@@ -196,6 +202,17 @@ export function pipelineFromParts(parts: PipelineParts, defaults: ModelDefaults,
       };
       const steps = input.scheduler.timesteps.length;
       const dc = input.deepCache && input.deepCache.interval > 1 ? input.deepCache : null;
+      const onRecorded = hooks.onRecorded;
+      if (onRecorded) {
+        if (dc) throw new UsageError('recording the FreeU stages needs the whole U-Net at every step; turn DeepCache off');
+        return pool.use('unet', () => parts.loadRecordingUnet(opts), (unet) => run({
+          run: async (x, i) => {
+            const r = await unet.runRecorded(x);
+            onRecorded(i, r.recorded, x.sampleDims[0] === 2);
+            return r.out;
+          },
+        }), 'unet-record');
+      }
       // DeepCache off loads the plain graph: the run is bit-identical to one without the option
       if (!dc) {
         const out = await pool.use('unet', () => parts.loadUnet(opts), run);
@@ -243,11 +260,13 @@ export function pipelineFromParts(parts: PipelineParts, defaults: ModelDefaults,
       const denoiseInput = { scheduler, latents, dims, embeds, guidanceScale: req.guidanceScale, freeu: req.freeu ?? null, deepCache: req.deepCache ?? null, guidanceInterval: req.guidanceInterval ?? null, eta: req.eta ?? 0, generator };
       // the preview's colour map is fitted with the model's own VAE, loaded beside the U-Net for the sampling loop
       const preview = req.previewEvery ? await previewProjector(parts, req, await loadOptions(hooks), dims, report) : undefined;
+      const record = hooks.onRecord ? recordingHooks(parts.schedulerConfig, req.scheduler, dims, req.steps, hooks.onRecord, preview?.onOutput) : undefined;
       let final: Float32Array;
       try {
-        final = await pipe.denoise(denoiseInput, {
+        final = await pipe.denoise(record ? { ...denoiseInput, deepCache: null } : denoiseInput, {
           ...hooks,
           ...(preview ? { onOutput: preview.onOutput } : {}),
+          ...(record ? { onOutput: record.onOutput, onRecorded: record.onRecorded } : {}),
           onReady: () => { t1 = performance.now(); },
           onUnetCalls: (c) => { calls = c; },
           onStep: (i, _x, seconds) => {

@@ -63,7 +63,7 @@ export async function createSession(modelPath: string, device: Device, threads?:
 }
 
 /** Gets the graph from the compile cache (building it when absent) and opens a session on it. */
-export async function loadNetwork(net: NetworkConfig, weights: WeightsSpec, opts: LoadOptions, build: { deepCache?: DeepCacheBuild } = {}): Promise<LoadedSession> {
+export async function loadNetwork(net: NetworkConfig, weights: WeightsSpec, opts: LoadOptions, build: { deepCache?: DeepCacheBuild; record?: boolean } = {}): Promise<LoadedSession> {
   await assertDeviceUsable(opts.device);
   const graph = await getOrBuildGraph({
     net,

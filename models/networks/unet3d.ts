@@ -13,6 +13,17 @@ export interface Unet3dBuildOptions {
   readonly freeuStage?: boolean;
   /** DeepCache (Ma et al., CVPR 2024): absent builds the plain U-Net; see `DeepCacheBuild`. */
   readonly deepCache?: DeepCacheBuild;
+  /** FreeU lab: also output both FreeU stages' tensors before and after scaling (`recordingOutputs`). Default false. */
+  readonly record?: boolean;
+}
+
+/** The four tensors recorded at one skip concatenation of a FreeU stage. */
+export const RECORDED_KINDS = ['backbone_before', 'backbone_after', 'skip_before', 'skip_after'] as const;
+export type RecordedKind = (typeof RECORDED_KINDS)[number];
+
+/** Output name of a recorded tensor: stage = resolution_idx (0, 1), layer = the skip concatenation within up_blocks[stage]. */
+export function recordedName(stage: number, layer: number, kind: RecordedKind): string {
+  return `freeu_record.${stage}.${layer}.${kind}`;
 }
 
 /**
@@ -53,6 +64,8 @@ interface Net {
   readonly context: { value: string; dim: number };
   readonly tembChannels: number;
   readonly freeu: { b: readonly [string, string]; s: readonly [string, string]; v2: string };
+  /** Recorded values (null: not recording); declared as outputs after out_sample, so the graph before them is the plain one. */
+  readonly recorded: { name: string; value: string; channels: number }[] | null;
 }
 
 /** diffusers `TemporalConvLayer`: four GroupNorm-SiLU-Conv3d(3,1,1) stages along frames, plus the identity (diffusers models/resnet.py). */
@@ -142,7 +155,21 @@ interface UpEntry {
   readonly swap: (h: string) => string;
 }
 
-async function upBlock(net: Net, prefix: string, x: string, prev: number, cout: number, addUpsample: boolean, skips: Skip[], freeu: { b: string; s: string } | null, cross: boolean, entry?: UpEntry): Promise<string> {
+interface FreeUAt {
+  readonly b: string;
+  readonly s: string;
+  readonly stage: number;
+}
+
+/** FreeU before one skip concatenation, keeping the four tensors when recording. */
+function freeuAt(net: Net, freeu: FreeUAt, layer: number, h: string, hs: string, channels: number, skipChannels: number): { h: string; hs: string } {
+  const out = freeuStage(net.ctx.o, h, hs, channels, freeu.b, freeu.s, net.freeu.v2);
+  const values: Record<RecordedKind, [string, number]> = { backbone_before: [h, channels], backbone_after: [out.h, channels], skip_before: [hs, skipChannels], skip_after: [out.hs, skipChannels] };
+  for (const kind of RECORDED_KINDS) net.recorded?.push({ name: recordedName(freeu.stage, layer, kind), value: values[kind][0], channels: values[kind][1] });
+  return out;
+}
+
+async function upBlock(net: Net, prefix: string, x: string, prev: number, cout: number, addUpsample: boolean, skips: Skip[], freeu: FreeUAt | null, cross: boolean, entry?: UpEntry): Promise<string> {
   const { o } = net.ctx;
   let h = x;
   for (let j = entry?.from ?? 0; j < net.cfg.layersPerBlock + 1; j++) {
@@ -151,7 +178,7 @@ async function upBlock(net: Net, prefix: string, x: string, prev: number, cout: 
     const channels = j === 0 ? prev : cout;
     let hh = h;
     let hs = skip.value;
-    if (freeu) ({ h: hh, hs } = freeuStage(o, hh, hs, channels, freeu.b, freeu.s, net.freeu.v2));
+    if (freeu) ({ h: hh, hs } = freeuAt(net, freeu, j, hh, hs, channels, skip.channels));
     h = await layer(net, prefix, j, o.concat([hh, hs], 1), channels + skip.channels, cout, cross);
   }
   if (addUpsample) {
@@ -163,12 +190,12 @@ async function upBlock(net: Net, prefix: string, x: string, prev: number, cout: 
 }
 
 /** diffusers `CrossAttnUpBlock3D`: (FreeU, concat skip, resnet, temp conv, transformer, temporal transformer) x (layers + 1), then an upsampler. */
-function crossAttnUpBlock3D(net: Net, prefix: string, x: string, prev: number, cout: number, addUpsample: boolean, skips: Skip[], freeu: { b: string; s: string } | null, entry?: UpEntry): Promise<string> {
+function crossAttnUpBlock3D(net: Net, prefix: string, x: string, prev: number, cout: number, addUpsample: boolean, skips: Skip[], freeu: FreeUAt | null, entry?: UpEntry): Promise<string> {
   return upBlock(net, prefix, x, prev, cout, addUpsample, skips, freeu, true, entry);
 }
 
 /** diffusers `UpBlock3D`: (FreeU, concat skip, resnet, temp conv) x (layers + 1), then an upsampler. */
-function upBlock3D(net: Net, prefix: string, x: string, prev: number, cout: number, addUpsample: boolean, skips: Skip[], freeu: { b: string; s: string } | null, entry?: UpEntry): Promise<string> {
+function upBlock3D(net: Net, prefix: string, x: string, prev: number, cout: number, addUpsample: boolean, skips: Skip[], freeu: FreeUAt | null, entry?: UpEntry): Promise<string> {
   return upBlock(net, prefix, x, prev, cout, addUpsample, skips, freeu, false, entry);
 }
 
@@ -195,7 +222,7 @@ export async function buildUnet3d(g: GraphBuilder, cfg: Unet3dConfig, w: WeightS
   const ld = o.shape(ehs, 1, 3);
   const ehsN = o.reshape(o.expand(o.unsqueeze(ehs, [1]), o.concat([dims.batch, dims.frames, ld], 0)), o.concat([g.constI([-1]), ld], 0));
 
-  const net: Net = { ctx, cfg, dims, tembAct, context: { value: ehsN, dim: cfg.crossAttentionDim }, tembChannels, freeu: { b: [b1, b2], s: [s1, s2], v2 } };
+  const net: Net = { ctx, cfg, dims, tembAct, context: { value: ehsN, dim: cfg.crossAttentionDim }, tembChannels, freeu: { b: [b1, b2], s: [s1, s2], v2 }, recorded: opts.record ? [] : null };
 
   // (B, C, F, H, W) -> (B*F, C, H, W)
   let h = o.reshape(o.transpose(sample, [0, 2, 1, 3, 4]), o.concat([g.constI([-1, cfg.inChannels]), o.shape(sample, 3, 5)], 0));
@@ -222,7 +249,7 @@ export async function buildUnet3d(g: GraphBuilder, cfg: Unet3dConfig, w: WeightS
   for (let i = shallow ? n - 1 : 0; i < n; i++) {
     const block = cfg.upBlockTypes[i] === 'CrossAttnUpBlock3D' ? crossAttnUpBlock3D : upBlock3D;
     // FreeU at resolution_idx 0 and 1 (diffusers utils/torch_utils.py apply_freeu)
-    const freeu = i < 2 && opts.freeuStage !== false ? { b: net.freeu.b[i]!, s: net.freeu.s[i]! } : null;
+    const freeu = i < 2 && opts.freeuStage !== false ? { b: net.freeu.b[i]!, s: net.freeu.s[i]!, stage: i } : null;
     let entry: UpEntry | undefined;
     if (dc && i === n - 1) {
       if (shallow) prev = rev[n - 2] ?? rev[0]!;
@@ -239,4 +266,5 @@ export async function buildUnet3d(g: GraphBuilder, cfg: Unet3dConfig, w: WeightS
   // (B*F, C, H, W) -> (B, C, F, H, W)
   h = o.transpose(o.reshape(h, o.concat([dims.batch, dims.frames, g.constI([cfg.outChannels]), o.shape(h, 2, 4)], 0)), [0, 2, 1, 3, 4]);
   g.output(h, 'out_sample', 'float32', ['batch', cfg.outChannels, 'frames', 'height', 'width']);
+  for (const r of net.recorded ?? []) g.output(r.value, r.name, 'float32', ['batch_frames', r.channels, `${r.name}_height`, `${r.name}_width`]);
 }

@@ -1,0 +1,52 @@
+// FreeU lab recording: per step, the tensors at both FreeU stages and the clean-image estimate x0, handed to the caller.
+import type { RecordedTensor } from '../runtime/index.js';
+import { cleanEstimator } from './preview-steps.js';
+import type { SchedulerName } from './types.js';
+
+export type { RecordedTensor };
+
+/** What one denoising step recorded; the caller reduces it (nothing here is kept after the call). */
+export interface StepRecord {
+  /** 0-based step index, of `total`. */
+  readonly step: number;
+  readonly total: number;
+  readonly timestep: number;
+  /**
+   * x0 in latent space (1, C, F, h, w), as the scheduler's pred_original_sample (before 1 / scaling_factor): tiny
+   * beside the decoded frames, so a caller keeps the steps it wants and decodes those after sampling.
+   */
+  readonly x0: Float32Array;
+  readonly dims: readonly [number, number, number, number, number];
+  /** Both FreeU stages' tensors; their batch is (uncond, cond) x frames when `guided`, cond x frames otherwise. */
+  readonly recorded: readonly RecordedTensor[];
+  readonly guided: boolean;
+}
+
+export type OnRecord = (r: StepRecord) => Promise<void> | void;
+
+/** The two denoise hooks that make StepRecords: the U-Net's recording (first), then the guided output (x0). */
+export interface RecordingHooks {
+  readonly onRecorded: (step: number, recorded: readonly RecordedTensor[], guided: boolean) => void;
+  readonly onOutput: (step: number, sampleVp: Float32Array, output: Float32Array, timestep: number) => Promise<void>;
+}
+
+export function recordingHooks(
+  schedulerConfig: Readonly<Record<string, unknown>>,
+  scheduler: SchedulerName,
+  dims: StepRecord['dims'],
+  total: number,
+  onRecord: OnRecord,
+  after?: (step: number, sampleVp: Float32Array, output: Float32Array, timestep: number) => Promise<void> | void,
+): RecordingHooks {
+  const estimate = cleanEstimator(schedulerConfig, scheduler);
+  let pending: { step: number; recorded: readonly RecordedTensor[]; guided: boolean } | undefined;
+  return {
+    onRecorded: (step, recorded, guided) => { pending = { step, recorded, guided }; },
+    onOutput: async (step, sampleVp, output, timestep) => {
+      await after?.(step, sampleVp, output, timestep);
+      const p = pending?.step === step ? pending : { recorded: [], guided: false };
+      pending = undefined;
+      await onRecord({ step, total, timestep, x0: estimate(sampleVp, output, timestep), dims, recorded: p.recorded, guided: p.guided });
+    },
+  };
+}
