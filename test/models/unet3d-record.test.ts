@@ -83,7 +83,7 @@ describe('U-Net recording build option', () => {
 });
 
 describe('recorded tensors', () => {
-  const dims = [1, 4, 3, 16, 24] as const;
+  const dims: readonly number[] = [1, 4, 3, 16, 24];
   const feeds = (f: { b1: number; b2: number; s1: number; s2: number; v2: number }): Record<string, ort.Tensor> => ({
     sample: new ort.Tensor('float32', noise(dims.reduce((a, b) => a * b, 1), 7), [...dims]),
     time_proj: new ort.Tensor('float32', timestepProjection([500], 1, 16), [1, 16]),
