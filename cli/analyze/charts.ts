@@ -47,9 +47,9 @@ export function spectrumSpec(c: SpectrumChart): TopLevelSpec {
       encoding: {
         x: {
           field: 'frequency', type: 'quantitative', title: 'Frequency', scale: { domain: [0, 1] },
-          axis: { values: [0, 0.2, 0.4, 0.6, 0.8, 1], labelExpr: "format(datum.value, '.1f') + 'π'" },
+          axis: { values: [0, 0.5, 1], labelExpr: "format(datum.value, '.1f') + 'π'" },
         },
-        y: { field: 'value', type: 'quantitative', title: 'Relative log amplitude', scale: { zero: false } },
+        y: { field: 'value', type: 'quantitative', title: 'Relative log amplitude', scale: { zero: false }, axis: { format: '.1f' } },
         color: { field: 'series', type: 'nominal', title: c.legend, sort: c.series.map((s) => s.name), scale: { domain: c.series.map((s) => s.name), range: c.series.map((s) => s.color) }, legend: { orient: 'bottom' } },
       },
     },

@@ -56,13 +56,13 @@ async function chartFigure(name: string, read: string, chart: SpectrumChart): Pr
 export async function buildFigures(input: FigureInput): Promise<Figure[]> {
   const { off, on } = input;
   const figures: Figure[] = [];
-  figures.push(await chartFigure('fig13-spectrum-off-on', 'Each panel is one FreeU stage at one step; a curve higher at the right means relatively more high-frequency content: FreeU\'s b lowers it in the backbone.', {
-    title: 'Relative log amplitude of the backbone features, FreeU off vs on (Fig. 13)',
-    subtitle: `after the b scaling at both FreeU stages; ${input.caption}`,
+  figures.push(await chartFigure('fig13-spectrum-off-on', 'One panel per FreeU stage (row) and step (column); each curve is relative to its DC bin, so lower at the right means relatively less high-frequency content. The paper finds FreeU on lower there.', {
+    title: 'Relative log amplitude of the FreeU stages\' output, FreeU off vs on (Fig. 13)',
+    subtitle: `output of up_blocks[0] and [1] (before the upsampler); ${input.caption}`,
     legend: 'FreeU', series: OFF_ON,
-    points: spectrumPoints(input, [{ run: off, series: OFF_ON[0].name, kind: 'backbone_after' }, { run: on, series: OFF_ON[1].name, kind: 'backbone_after' }]),
+    points: spectrumPoints(input, [{ run: off, series: OFF_ON[0].name, kind: 'block_output' }, { run: on, series: OFF_ON[1].name, kind: 'block_output' }]),
   }));
-  figures.push(await chartFigure('fig7-backbone-skip', 'The skip curve above the backbone curve at high frequencies means the skip features carry relatively more high-frequency detail, as the paper finds.', {
+  figures.push(await chartFigure('fig7-backbone-skip', 'Skip above backbone at the right means the skip features carry relatively more high-frequency content; the paper finds that (its Fig. 7), check whether this model does.', {
     title: 'Relative log amplitude of backbone vs skip features (Fig. 7)',
     subtitle: `FreeU off, before the concatenation; ${input.caption}`,
     legend: 'features', series: BACKBONE_SKIP,
@@ -71,11 +71,11 @@ export async function buildFigures(input: FigureInput): Promise<Figure[]> {
   if (input.sweep.length > 0) {
     const colors = ramp(input.sweep.length);
     const series = input.sweep.map((r, i) => ({ name: `b1 = ${r.freeu?.b1 ?? 1}`, color: colors[i]! }));
-    figures.push(await chartFigure('fig6-b1-sweep', 'Darker lines are larger b1; the curves falling at high frequencies as b1 grows is the paper\'s Fig. 6 finding (b suppresses high frequencies).', {
+    figures.push(await chartFigure('fig6-b1-sweep', 'Darker lines are larger b1; the paper (Fig. 6) finds the high-frequency end falling as b grows.', {
       title: 'Relative log amplitude for a sweep of the backbone factor b1 (Fig. 6)',
-      subtitle: `backbone features after the b scaling; other factors as FreeU on; ${input.caption}`,
+      subtitle: `output of up_blocks[0] and [1]; b2, s1, s2 as FreeU on; ${input.caption}`,
       legend: 'backbone factor', series,
-      points: spectrumPoints(input, input.sweep.map((run, i) => ({ run, series: series[i]!.name, kind: 'backbone_after' as const }))),
+      points: spectrumPoints(input, input.sweep.map((run, i) => ({ run, series: series[i]!.name, kind: 'block_output' as const }))),
     }));
   }
   figures.push(denoising(input));
@@ -109,13 +109,13 @@ function featureMaps(input: FigureInput): Figure {
     }
   }
   const [h, w] = [rows[0]!.height, rows[0]!.width];
-  const cellW = Math.round((64 * w) / Math.max(h, w));
-  const cellH = Math.round((64 * h) / Math.max(h, w));
+  const cellW = Math.round((96 * w) / Math.max(h, w));
+  const cellH = Math.round((96 * h) / Math.max(h, w));
   const img = featureMapFigure(rows, cellW, cellH);
   return {
     name: 'fig14-feature-maps',
-    title: `Channel-mean backbone feature maps at ${stepLabel(step, input.total)}, FreeU off vs on (Fig. 14)`,
-    read: 'One row per FreeU stage and run, one column per frame; viridis colours, one range per stage (off and on comparable): FreeU on should show stronger, cleaner structure.',
+    title: `Channel-mean output feature maps of the FreeU stages at ${stepLabel(step, input.total)}, FreeU off vs on (Fig. 14)`,
+    read: 'One row per FreeU stage and run, one column per frame; viridis colours (dark low, yellow high) over one range per stage, so off and on are comparable.',
     png: encodePng(img.width, img.height, img.data, [['t2v-figure', 'fig14']]),
     data: { step: step + 1, colour: 'viridis, min..max per stage over off and on', rows: rows.map((r) => ({ label: r.label, height: r.height, width: r.width, frames: r.frames })) },
   };

@@ -9,7 +9,7 @@ export interface Curve {
   readonly value: (number | null)[];
 }
 
-/** Channel means of one stage's backbone (after FreeU), per frame of the conditional half: frames x (height * width). */
+/** Channel means of one stage's output, per frame of the conditional half: frames x (height * width). */
 export interface ChannelMeans {
   readonly height: number;
   readonly width: number;
@@ -58,7 +58,7 @@ function curve(maps: Float32Array[], h: number, w: number): Curve {
   return { frequency: r.frequency, value: r.value.map((v) => (Number.isFinite(v) ? v : null)) };
 }
 
-/** Per frame, the mean over channels of the backbone entering the concatenation (layer 0: the block's first). */
+/** Per frame, the mean over channels of one tensor. */
 function channelMeans(t: RecordedTensor, frames: number, guided: boolean): ChannelMeans {
   const { maps, channels, height, width } = condMaps(t, frames, guided);
   const out: number[][] = [];
@@ -93,8 +93,8 @@ export function runRecorder(mapSteps: readonly number[], x0Steps: readonly numbe
         size = { height: parts[0]!.height, width: parts[0]!.width };
         spectra[kind] = curve(parts.flatMap((p) => p.maps), size.height, size.width);
       }
-      const first = of.find((t) => t.layer === 0 && t.kind === 'backbone_after')!;
-      stages.push({ stage, ...size, spectra, ...(mapSteps.includes(r.step) ? { channelMeans: channelMeans(first, frames, r.guided) } : {}) });
+      const output = of.find((t) => t.kind === 'block_output')!;
+      stages.push({ stage, ...size, spectra, ...(mapSteps.includes(r.step) ? { channelMeans: channelMeans(output, frames, r.guided) } : {}) });
     }
     run.steps.push({ step: r.step, timestep: r.timestep, stages });
   };

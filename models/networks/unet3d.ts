@@ -17,8 +17,13 @@ export interface Unet3dBuildOptions {
   readonly record?: boolean;
 }
 
-/** The four tensors recorded at one skip concatenation of a FreeU stage. */
-export const RECORDED_KINDS = ['backbone_before', 'backbone_after', 'skip_before', 'skip_after'] as const;
+/** The four tensors recorded at each skip concatenation of a FreeU stage. */
+export const CONCAT_KINDS = ['backbone_before', 'backbone_after', 'skip_before', 'skip_after'] as const;
+/**
+ * Plus the stage's output (after its last layer, before the upsampler; recorded as layer layers_per_block + 1): b scales
+ * whole maps, which leaves a relative log spectrum of those maps unchanged, so its effect shows in what the block makes.
+ */
+export const RECORDED_KINDS = [...CONCAT_KINDS, 'block_output'] as const;
 export type RecordedKind = (typeof RECORDED_KINDS)[number];
 
 /** Output name of a recorded tensor: stage = resolution_idx (0, 1), layer = the skip concatenation within up_blocks[stage]. */
@@ -164,8 +169,8 @@ interface FreeUAt {
 /** FreeU before one skip concatenation, keeping the four tensors when recording. */
 function freeuAt(net: Net, freeu: FreeUAt, layer: number, h: string, hs: string, channels: number, skipChannels: number): { h: string; hs: string } {
   const out = freeuStage(net.ctx.o, h, hs, channels, freeu.b, freeu.s, net.freeu.v2);
-  const values: Record<RecordedKind, [string, number]> = { backbone_before: [h, channels], backbone_after: [out.h, channels], skip_before: [hs, skipChannels], skip_after: [out.hs, skipChannels] };
-  for (const kind of RECORDED_KINDS) net.recorded?.push({ name: recordedName(freeu.stage, layer, kind), value: values[kind][0], channels: values[kind][1] });
+  const values: Record<(typeof CONCAT_KINDS)[number], [string, number]> = { backbone_before: [h, channels], backbone_after: [out.h, channels], skip_before: [hs, skipChannels], skip_after: [out.hs, skipChannels] };
+  for (const kind of CONCAT_KINDS) net.recorded?.push({ name: recordedName(freeu.stage, layer, kind), value: values[kind][0], channels: values[kind][1] });
   return out;
 }
 
@@ -181,6 +186,7 @@ async function upBlock(net: Net, prefix: string, x: string, prev: number, cout: 
     if (freeu) ({ h: hh, hs } = freeuAt(net, freeu, j, hh, hs, channels, skip.channels));
     h = await layer(net, prefix, j, o.concat([hh, hs], 1), channels + skip.channels, cout, cross);
   }
+  if (freeu) net.recorded?.push({ name: recordedName(freeu.stage, net.cfg.layersPerBlock + 1, 'block_output'), value: h, channels: cout });
   if (addUpsample) {
     // upsample to the exact size of the next skip: diffusers' 2x nearest, or forward_upsample_size when H, W are not divisible
     const next = skips[skips.length - 1]!.value;

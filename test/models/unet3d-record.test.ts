@@ -13,7 +13,7 @@ import { parseUnet3dConfig } from '../../models/configs/unet3d.js';
 import { readJsonFile } from '../../models/json.js';
 import { GraphBuilder } from '../../models/onnx/graph.js';
 import { SafetensorsSource } from '../../models/networks/source.js';
-import { buildUnet3d, RECORDED_KINDS, type Unet3dBuildOptions } from '../../models/networks/unet3d.js';
+import { buildUnet3d, type Unet3dBuildOptions } from '../../models/networks/unet3d.js';
 import { timestepProjection } from '../../models/networks/timestep.js';
 import { Weights } from '../../models/weights.js';
 import { golden } from '../helpers.js';
@@ -74,8 +74,8 @@ describe('U-Net recording build option', () => {
     const model = fromBinary(ModelProtoSchema, recordBytes);
     const graph = model.graph!;
     const extra = graph.output.filter((o) => o.name.startsWith('freeu_record.'));
-    // 2 stages x (layers_per_block + 1) concatenations x 4 tensors
-    expect(extra.length).toBe(2 * 3 * RECORDED_KINDS.length);
+    // 2 stages x ((layers_per_block + 1) concatenations x 4 tensors + the block output)
+    expect(extra.length).toBe(2 * (3 * 4 + 1));
     graph.output = graph.output.filter((o) => !o.name.startsWith('freeu_record.'));
     graph.node = graph.node.slice(0, graph.node.length - extra.length);
     expect(sha(toBinary(ModelProtoSchema, model))).toBe(sha(plainBytes));
@@ -101,7 +101,12 @@ describe('recorded tensors', () => {
     const b = await rec.run(feeds(f));
     expect(Array.from(b.out_sample!.data as Float32Array)).toEqual(Array.from(a.out_sample!.data as Float32Array));
     const rs = recordedOutputs(b);
-    expect(rs.length).toBe(24);
+    expect(rs.length).toBe(26);
+    // each stage's output: at the stage's resolution (before the upsampler), up_blocks[i]'s output channels
+    for (const stage of [0, 1]) {
+      const out = find(rs, stage, 3, 'block_output');
+      expect(out.dims).toEqual([3, 64, ...find(rs, stage, 0, 'backbone_before').dims.slice(2)]);
+    }
     for (const stage of [0, 1]) {
       const bf = Math.fround(stage === 0 ? f.b1 : f.b2);
       const sf = stage === 0 ? f.s1 : f.s2;

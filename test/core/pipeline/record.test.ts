@@ -5,8 +5,9 @@ import { recordingHooks, type StepRecord } from '../../../core/pipeline/record.j
 import type { GenerateRequest } from '../../../core/pipeline/types.js';
 import { alphasCumprod } from '../../../core/schedulers/betas.js';
 import { parseSchedulerConfig } from '../../../core/schedulers/config.js';
-import { golden } from '../../helpers.js';
+import { golden, useTempCache } from '../../helpers.js';
 
+useTempCache();
 const MODEL = golden('pipeline-tiny', 'model');
 const FREEU = { b1: 1.3, b2: 1.4, s1: 0.9, s2: 0.2, version: 1 as const, start: 0, end: 1 };
 const REQUEST: GenerateRequest = { prompt: 'a red circle', seed: 7n, steps: 3, guidanceScale: 6, frames: 2, width: 32, height: 32, scheduler: 'ddim', freeu: FREEU };
@@ -27,7 +28,7 @@ describe('generate with onRecord', () => {
         expect(r.guided).toBe(true);
         expect(r.dims).toEqual([1, 4, 2, 16, 16]); // 32 px through a 2x VAE
         expect(r.x0.length).toBe(4 * 2 * 16 * 16);
-        expect(r.recorded.length).toBe(2 * layers * 4);
+        expect(r.recorded.length).toBe(2 * (layers * 4 + 1));
         expect(new Set(r.recorded.map((t) => t.stage))).toEqual(new Set([0, 1]));
         for (const t of r.recorded) expect(t.dims[0]).toBe(2 * 2); // (uncond, cond) x frames
       }
