@@ -3,12 +3,8 @@ import { join } from 'node:path';
 import { Command, Option } from 'commander';
 import { UsageError } from '../../core/errors.js';
 import { escapeControls } from '../../core/common/terminal.js';
-import { buildFigures } from '../analyze/figures.js';
 import { checkReportDir, parseSweep } from '../analyze/options.js';
-import { shownSteps } from '../analyze/reduce.js';
-import { analyzeRun, type AnalyzedRun, type Variant } from '../analyze/runs.js';
-import { writeFolderAtomic } from '../analyze/write-folder.js';
-import { pngSize } from '../chart-png.js';
+import type { AnalyzedRun, Variant } from '../analyze/runs.js';
 import type { Context } from '../context.js';
 import { completeSettings } from '../settings.js';
 import { freeuLabel } from './compare.js';
@@ -25,6 +21,10 @@ export async function analyzeAction(prompt: string | undefined, opts: Readonly<R
   const given = givenFromFlags(prompt, opts, ctx);
   if (given.prompt === undefined) throw new UsageError('analyze needs a prompt: t2v analyze "a red circle moving left" -o report/');
   const dir = await checkReportDir(opts.output, opts.overwrite === true);
+  // the figure code (charts, images, the reduction) loads only here, so --help stays fast
+  const [{ buildFigures }, { shownSteps }, { analyzeRun }, { writeFolderAtomic }, { pngSize }] = await Promise.all([
+    import('../analyze/figures.js'), import('../analyze/reduce.js'), import('../analyze/runs.js'), import('../analyze/write-folder.js'), import('../chart-png.js'),
+  ]);
   const pipeline = await openPipeline(given, ctx, 'keep');
   try {
     const settings = completeSettings(given, pipeline.defaults);
