@@ -2,7 +2,7 @@
 import { renderChart } from '../chart-png.js';
 import { encodePng } from '../../video/png.js';
 import { BACKBONE_SKIP, curvePoints, OFF_ON, ramp, spectrumSpec, type SpectrumChart, type SpectrumPoint } from './charts.js';
-import { denoisingFigure, featureMapFigure, type MapRow } from './images.js';
+import { denoisingFigure, featureMapFigure, splitImage, type Image01, type MapRow } from './images.js';
 import type { StageStep } from './reduce.js';
 import type { AnalyzedRun } from './runs.js';
 import type { RecordedKind } from '../../models/networks/unet3d.js';
@@ -83,6 +83,13 @@ export async function buildFigures(input: FigureInput): Promise<Figure[]> {
   return figures;
 }
 
+function highShare(img: Image01, cutoff: number): number {
+  const { high } = splitImage(img, cutoff);
+  const mean = img.rgb.reduce((a, v) => a + v, 0) / img.rgb.length;
+  const total = img.rgb.reduce((a, v) => a + (v - mean) ** 2, 0);
+  return total > 0 ? Number((high.rgb.reduce((a, v) => a + v * v, 0) / total).toFixed(4)) : 0;
+}
+
 function denoising(input: FigureInput): Figure {
   const steps = [...input.off.x0.keys()].sort((a, b) => a - b);
   const runs = [input.off, input.on].map((r) => ({ label: r === input.off ? 'off' : 'on', x0: steps.map((s) => r.x0.get(s)!) }));
@@ -94,7 +101,11 @@ function denoising(input: FigureInput): Figure {
     title: `Clean-image estimate x0 over the steps, low and high frequencies (Fig. 2)`,
     read: `Columns are steps; per run the rows are x0 (middle frame, decoded by the VAE), its low part (radial frequency <= ${input.cutoff} pi) and its high part (shown as 0.5 + high): low frequencies settle early, high frequencies keep changing.`,
     png: encodePng(img.width, img.height, img.data, [['t2v-figure', 'fig2']]),
-    data: { cutoff: input.cutoff, frame: 'middle', steps: steps.map((s) => s + 1), runs: runs.map((r) => r.label), highShownAs: '0.5 + high, clamped to [0, 1]' },
+    data: {
+      cutoff: input.cutoff, frame: 'middle', steps: steps.map((s) => s + 1), highShownAs: '0.5 + high, clamped to [0, 1]',
+      // the share of x0's variance (about its mean) in the high part, per step: how much detail there is yet
+      highShare: Object.fromEntries(runs.map((r) => [r.label, r.x0.map((img) => highShare(img, input.cutoff))])),
+    },
   };
 }
 

@@ -67,6 +67,11 @@ describe('t2v analyze', () => {
     expect(spectra.points.every((p) => p.frequency >= 0 && p.frequency <= 1)).toBe(true);
     const sweep = JSON.parse(readFileSync(join(out, 'fig6-b1-sweep.json'), 'utf8')) as { points: { series: string }[] };
     expect(new Set(sweep.points.map((p) => p.series))).toEqual(new Set(['b1 = 1', 'b1 = 1.4']));
+    const fig2 = JSON.parse(readFileSync(join(out, 'fig2-denoising-low-high.json'), 'utf8')) as { highShare: Record<string, number[]>; steps: number[]; cutoff: number };
+    expect(fig2.cutoff).toBe(0.25);
+    expect(Object.keys(fig2.highShare)).toEqual(['off', 'on']);
+    expect(fig2.highShare.off).toHaveLength(fig2.steps.length);
+    expect(fig2.highShare.off!.every((v) => v > 0 && v < 1)).toBe(true);
   });
 
   it('without --sweep-b1 there is no Fig. 6; --overwrite replaces a report whole', () => {
