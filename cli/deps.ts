@@ -4,8 +4,8 @@ import type { Frames } from '../video/frames.js';
 import type { GenerationMetadata } from '../video/metadata.js';
 import type { OutputPlan, WriteOptions, WrittenOutput } from '../video/output.js';
 
-/** The part of core's Pipeline the commands use: its defaults, one video, latents to frames (analyze), the end of its sessions. */
-export type GenerationPipeline = Pick<Pipeline, 'id' | 'defaults' | 'generate' | 'decode' | 'release'>;
+/** The part of core's Pipeline the commands use: its defaults, its device and memory estimate, one video, latents to frames (analyze), the end of its sessions. */
+export type GenerationPipeline = Pick<Pipeline, 'id' | 'defaults' | 'device' | 'estimateMemory' | 'generate' | 'decode' | 'release'>;
 
 export interface Deps {
   /** Opens `--model` once (folder resolved, configs parsed); throws a T2vError for a bad one. */

@@ -9,15 +9,15 @@ export interface StreamedTensor {
   readonly byteLength: number;
 }
 
-/** `bytesOf` yields each tensor's bytes in pieces; nothing is left at `dest` unless all of it was written. */
+/** `bytesOf` yields each tensor's bytes in pieces; nothing is left at `dest` unless all of it was written. `metadata` null: none. */
 export async function writeSafetensorsStreamed<T extends StreamedTensor>(
   dest: string,
   tensors: readonly T[],
   bytesOf: (t: T) => AsyncIterable<Uint8Array>,
-  metadata: Readonly<Record<string, string>> = { format: 'pt' },
+  metadata: Readonly<Record<string, string>> | null = { format: 'pt' },
 ): Promise<number> {
   const sorted = [...tensors].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-  const header: Record<string, unknown> = { __metadata__: metadata };
+  const header: Record<string, unknown> = metadata ? { __metadata__: metadata } : {};
   let offset = 0;
   for (const t of sorted) {
     header[t.name] = { dtype: t.dtype, shape: t.shape, data_offsets: [offset, offset + t.byteLength] };

@@ -1,6 +1,6 @@
 // Streaming safetensors reader and writer: header first, then each tensor by a positioned read, never the whole file.
-import { open, rename, rm, stat, type FileHandle } from 'node:fs/promises';
-import { basename } from 'node:path';
+import { open, stat, type FileHandle } from 'node:fs/promises';
+import { writeSafetensorsStreamed } from './safetensors-stream.js';
 import { T2vError } from '../core/errors.js';
 
 export type SafetensorsDtype = 'F32' | 'F16' | 'BF16' | 'I64';
@@ -238,34 +238,11 @@ function encode(t: TensorToWrite): Buffer {
 
 /** Writes tensors to a safetensors file (atomically: temporary name, then rename). */
 export async function writeSafetensors(path: string, tensors: Readonly<Record<string, TensorToWrite>>, metadata?: Readonly<Record<string, string>>): Promise<void> {
-  const header: Record<string, unknown> = {};
-  if (metadata) header.__metadata__ = metadata;
-  let offset = 0;
-  const names = Object.keys(tensors).sort();
-  for (const name of names) {
-    const t = tensors[name]!;
-    const bytes = elementCount(t.shape) * BYTES[t.dtype];
+  const list = Object.entries(tensors).map(([name, t]) => {
     if (t.data.length !== elementCount(t.shape)) throw new T2vError(`tensor ${name}: ${t.data.length} values do not fill shape ${JSON.stringify(t.shape)}`);
-    header[name] = { dtype: t.dtype, shape: t.shape, data_offsets: [offset, offset + bytes] };
-    offset += bytes;
-  }
-  const json = Buffer.from(JSON.stringify(header), 'utf8');
-  const headerBuf = Buffer.concat([json, Buffer.alloc((8 - (json.length % 8)) % 8, 0x20)]);
-  const lenBuf = Buffer.alloc(8);
-  lenBuf.writeBigUInt64LE(BigInt(headerBuf.length));
-  const tmp = `${path}.${process.pid}.${basename(path)}.tmp`;
-  const fh = await open(tmp, 'w');
-  try {
-    await fh.write(lenBuf);
-    await fh.write(headerBuf);
-    for (const name of names) await fh.write(encode(tensors[name]!));
-    await fh.close();
-    await rename(tmp, path);
-  } catch (e) {
-    await fh.close().catch(() => undefined);
-    await rm(tmp, { force: true });
-    throw e;
-  }
+    return { name, dtype: t.dtype, shape: t.shape, byteLength: elementCount(t.shape) * BYTES[t.dtype], tensor: t };
+  });
+  await writeSafetensorsStreamed(path, list, async function* (t) { yield encode(t.tensor); }, metadata ?? null);
 }
 
 /** True when a path exists as a file. */

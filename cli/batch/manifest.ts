@@ -40,6 +40,8 @@ function isRecord(v: unknown): v is ManifestRecord {
 /** The records of a batch folder, one per key (the file is ours: anything unreadable in it is a usage problem). */
 export class Manifest {
   private readonly records = new Map<string, ManifestRecord>();
+  /** Saves run one after another (concurrent jobs finish together): each writes the records as they are at its turn. */
+  private saving: Promise<void> = Promise.resolve();
 
   private constructor(readonly path: string) {}
 
@@ -97,7 +99,13 @@ export class Manifest {
     for (const [k, r] of this.records) if (r.status === 'invalid') this.records.delete(k);
   }
 
-  async save(): Promise<void> {
+  save(): Promise<void> {
+    const next = this.saving.then(() => this.write());
+    this.saving = next.catch(() => undefined);
+    return next;
+  }
+
+  private async write(): Promise<void> {
     const ordered = [...this.records.values()].sort((a, b) => a.line - b.line || (a.index ?? 0) - (b.index ?? 0));
     const text = ordered.map((r) => JSON.stringify(r)).join('\n') + (ordered.length ? '\n' : '');
     try {

@@ -1,14 +1,21 @@
-// Batch progress on stderr: two bars redrawn in place on a terminal (the batch, the current clip), plain lines otherwise.
+// Batch progress on stderr: bars redrawn in place on a terminal (the batch, then one per clip in the works), plain lines otherwise.
+import { escapeControls } from '../../core/common/terminal.js';
 import type { Stream } from '../context.js';
 import { formatDuration } from '../progress-lines.js';
 import type { RunEvent } from '../run-generation.js';
 
-export interface BatchProgress {
-  /** A job starts: `k` of `n` jobs to run in this invocation. */
-  start(k: number, n: number, label: string): void;
+/** One clip's bar: its engine events, then how it ended. */
+export interface ClipProgress {
   event(e: RunEvent): void;
-  /** A job ended; `line` says how. */
+  /** The clip ended; `line` says how. */
   end(line: string): void;
+}
+
+export interface BatchProgress {
+  /** This invocation will run `n` jobs. */
+  begin(n: number): void;
+  /** A clip starts (several may be in the works at once: concurrent lanes, farm workers). */
+  clip(label: string): ClipProgress;
   /** Something to say between jobs (a bad line, a skipped job). */
   note(line: string): void;
   finish(): void;
@@ -20,62 +27,77 @@ export function bar(done: number, total: number, width = 20): string {
   return `[${'#'.repeat(full)}${'-'.repeat(width - full)}]`;
 }
 
+/** The clip bar's text for an engine event, or undefined when the event changes nothing shown. */
+function clipLine(e: RunEvent, label: string): string | undefined {
+  if (e.phase === 'step') return `clip  ${bar(e.step, e.total)} step ${e.step}/${e.total}  ${label}`;
+  if (e.phase === 'decode') return `clip  ${bar(1, 1)} decoding ${e.done}/${e.total}  ${label}`;
+  if (e.phase === 'encode') return `clip  ${bar(1, 1)} encoding  ${label}`;
+  return undefined;
+}
+
 /** Progress for `sink`; `quiet` says only what went wrong. */
 export function batchProgress(sink: Stream, opts: { readonly quiet: boolean }, now: () => number = () => performance.now()): BatchProgress {
   const tty = sink.isTTY === true && !opts.quiet;
-  let k = 0;
   let n = 0;
-  let label = '';
-  let clip = '';
-  let drawn = false;
+  let started = 0;
+  let done = 0;
+  const active = new Map<number, string>();
+  let drawnLines = 0;
   let lastDraw = -Infinity;
-  const started = now();
+  const t0 = now();
   const batchLine = (): string => {
-    const spent = (now() - started) / 1000;
-    const eta = k > 1 ? formatDuration((spent / (k - 1)) * (n - k + 1)) : '?';
-    return `batch ${bar(k - 1, n)} ${k - 1}/${n} done  ETA ${eta}`;
-  };
-  const draw = (force = false): void => {
-    if (!tty) return;
-    if (!force && now() - lastDraw < 100) return;
-    lastDraw = now();
-    sink.write(`${drawn ? '\r\x1b[1A\x1b[2K' : ''}${batchLine()}\n\x1b[2K${clip}`);
-    drawn = true;
+    const spent = (now() - t0) / 1000;
+    const eta = done > 0 ? formatDuration((spent / done) * (n - done)) : '?';
+    return `batch ${bar(done, n)} ${done}/${n} done  ETA ${eta}`;
   };
   const clear = (): void => {
-    if (drawn) sink.write('\r\x1b[2K\x1b[1A\x1b[2K\r');
-    drawn = false;
+    if (drawnLines === 0) return;
+    // the cursor sits at the end of the last line drawn: clear it and every line above it that we drew
+    sink.write(`\r\x1b[2K${'\x1b[1A\x1b[2K'.repeat(drawnLines - 1)}\r`);
+    drawnLines = 0;
+  };
+  const draw = (force = false): void => {
+    if (!tty || (!force && now() - lastDraw < 100)) return;
+    lastDraw = now();
+    clear();
+    const lines = [batchLine(), ...active.values()];
+    sink.write(lines.join('\n'));
+    drawnLines = lines.length;
+  };
+  // prompts, names and messages come from the batch file, the engine or a worker: nothing in them may move the cursor
+  const say = (line: string): void => {
+    clear();
+    sink.write(`${escapeControls(line)}\n`);
+    if (tty && n > 0) draw(true);
   };
   return {
-    start(k1, n1, l) {
-      k = k1;
+    begin(n1) {
       n = n1;
-      label = l;
-      clip = `clip  ${bar(0, 1)} ${label}`;
+    },
+    clip(text) {
+      const label = escapeControls(text);
+      const k = ++started;
+      active.set(k, `clip  ${bar(0, 1)} ${label}`);
       if (tty) draw(true);
       else if (!opts.quiet) sink.write(`[${k}/${n}] ${label}\n`);
-    },
-    event(e) {
-      if (e.phase === 'warning') {
-        this.note(`warning: ${e.message}`);
-        return;
-      }
-      if (!tty) return;
-      if (e.phase === 'step') clip = `clip  ${bar(e.step, e.total)} step ${e.step}/${e.total}  ${label}`;
-      else if (e.phase === 'decode') clip = `clip  ${bar(1, 1)} decoding ${e.done}/${e.total}  ${label}`;
-      else if (e.phase === 'encode') clip = `clip  ${bar(1, 1)} encoding  ${label}`;
-      else return;
-      draw();
-    },
-    end(line) {
-      clear();
-      if (!opts.quiet || /failed/.test(line)) sink.write(`[${k}/${n}] ${line}\n`);
-      if (tty) draw(true);
+      return {
+        event(e) {
+          if (e.phase === 'warning') return say(`t2v: warning: ${e.message}`);
+          const line = tty ? clipLine(e, label) : undefined;
+          if (line === undefined || !active.has(k)) return;
+          active.set(k, line);
+          draw();
+        },
+        end(line) {
+          if (!active.delete(k)) return;
+          done++;
+          if (!opts.quiet || /failed/.test(line)) say(`[${k}/${n}] ${line}`);
+          else if (tty) draw(true);
+        },
+      };
     },
     note(line) {
-      clear();
-      sink.write(`t2v: ${line}\n`);
-      if (tty && k > 0) draw(true);
+      say(`t2v: ${line}`);
     },
     finish() {
       clear();

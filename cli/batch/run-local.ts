@@ -41,8 +41,8 @@ export interface LocalJobResult {
 }
 
 /** One loaded pipeline per model for the whole batch (sessions kept): each network's session is created once. */
-export function pipelineCache(deps: Deps, options: PipelineOptions): { get(model?: string): Promise<GenerationPipeline>; release(): Promise<void> } {
-  const open = new Map<string, Promise<GenerationPipeline>>();
+export function pipelineCache(deps: Deps, options: PipelineOptions, opened?: { readonly model: string | undefined; readonly pipeline: GenerationPipeline }): { get(model?: string): Promise<GenerationPipeline>; release(): Promise<void> } {
+  const open = new Map<string, Promise<GenerationPipeline>>(opened ? [[opened.model ?? '', Promise.resolve(opened.pipeline)]] : []);
   return {
     get(model) {
       const k = model ?? '';

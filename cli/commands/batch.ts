@@ -1,5 +1,6 @@
 // `t2v batch FILE`: many videos from a prompt list in one process (or on a BullMQ farm with --queue), resumable by its manifest.
 import { mkdir } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import { Command, Option } from 'commander';
 import { T2vError, UsageError } from '../../core/errors.js';
@@ -8,7 +9,10 @@ import { batchProgress, type BatchProgress } from '../batch/progress.js';
 import { Manifest, type ManifestRecord } from '../batch/manifest.js';
 import { DEFAULT_TEMPLATE } from '../batch/names.js';
 import { planBatch, readBatchInput, type BatchPlan } from '../batch/plan.js';
-import { doneResult, pipelineCache, recordOf, runJob } from '../batch/run-local.js';
+import { MAX_AUTO_LANES, parseJobs, planLanes, runLanes } from '../batch/lanes.js';
+import { doneResult, jobSettings, pipelineCache, recordOf, runJob } from '../batch/run-local.js';
+import { memoryLimit } from '../../core/runtime/memory-limit.js';
+import { toRequest } from '../run-generation.js';
 import { fromFlags, layer, type Layered } from '../config.js';
 import type { Context } from '../context.js';
 import { GENERATION_FLAGS, REPORT_FLAGS, addFlags } from '../flags.js';
@@ -23,6 +27,8 @@ export interface BatchOptions {
   readonly ab: boolean;
   readonly queue?: string;
   readonly queueName: string;
+  /** Jobs at once in a local batch (--jobs). */
+  readonly jobs: number | 'auto';
 }
 
 /** What a batch run did; printed as one line or, with --json, one object. */
@@ -44,6 +50,7 @@ function batchOptions(opts: Readonly<Record<string, unknown>>): BatchOptions {
     ab: ab === 'freeu',
     ...(queue !== undefined ? { queue } : {}),
     queueName: typeof opts.queueName === 'string' ? opts.queueName : 't2v',
+    jobs: parseJobs(opts.jobs),
   };
 }
 
@@ -61,30 +68,45 @@ async function recordProblems(plan: BatchPlan, manifest: Manifest, progress: Bat
 async function runLocalBatch(plan: BatchPlan, o: BatchOptions, given: GivenFlags, manifest: Manifest, progress: BatchProgress, ctx: Context, tally: BatchTally): Promise<void> {
   const todo = plan.jobs.filter((j) => !manifest.isDone(j.key, o.dir));
   tally.skipped = plan.jobs.length - todo.length;
-  if (todo.length === 0) return;
+  progress.begin(todo.length);
+  const first = todo[0];
+  if (!first) return;
   const deps = await ctx.deps();
-  const run = { device: given.device, ...(given.threads !== undefined ? { threads: given.threads } : {}) };
-  const pipelines = pipelineCache(deps, pipelineOptions(given, ctx, 'keep'));
+  const options = pipelineOptions(given, ctx, 'keep');
+  // the first job's model decides how many lanes: its device and the memory one of its videos needs
+  const opened = await deps.loadPipeline(first.given.model, options);
+  const { device } = await opened.device();
+  const perJobBytes = await opened.estimateMemory(toRequest(jobSettings(first, o.dir, opened.defaults, given)));
+  const maxMemory = given.maxMemory === 0 ? Infinity : given.maxMemory ?? memoryLimit().bytes;
+  const lanes = planLanes({ requested: o.jobs, device, cores: availableParallelism(), ...(given.threads !== undefined ? { threads: given.threads } : {}), memoryLimit: maxMemory, perJobBytes });
+  const run = { device: given.device, ...(lanes.threadsPerLane !== undefined ? { threads: lanes.threadsPerLane } : {}) };
+  // one lane keeps the pipeline already opened; several each open their own, on the resolved device, with a share of the threads
+  const laneOptions = { ...options, device, ...(run.threads !== undefined ? { threads: run.threads } : {}) };
+  const pipelines = Array.from({ length: lanes.lanes }, (_, i) => (i === 0 && lanes.lanes === 1 ? pipelineCache(deps, options, { model: first.given.model, pipeline: opened }) : pipelineCache(deps, laneOptions)));
+  if (lanes.lanes > 1) await opened.release();
   try {
-    for (const [i, job] of todo.entries()) {
-      progress.start(i + 1, todo.length, `${job.name}  "${job.prompt}"`);
+    await runLanes(todo, lanes.lanes, async (job, lane, warm) => {
+      const clip = progress.clip(`${job.name}  "${job.prompt}"`);
       const attempts = (manifest.get(job.key)?.attempts ?? 0) + 1;
       const t0 = performance.now();
       try {
-        const r = await runJob(job, o.dir, deps, pipelines, run, ctx.signal, (e) => progress.event(e));
+        const r = await runJob(job, o.dir, deps, pipelines[lane]!, run, ctx.signal, (e) => {
+          if (e.phase === 'step') warm();
+          clip.event(e);
+        });
         await manifest.put(recordOf(job, attempts, doneResult(r), 'local'));
         tally.done++;
-        progress.end(`${job.name} done in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+        clip.end(`${job.name} done in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
       } catch (e) {
         if (ctx.signal.aborted) throw new InterruptedError(`job ${job.index} (${job.name})`);
         if (!(e instanceof T2vError)) throw e;
         await manifest.put(recordOf(job, attempts, { error: e.message }, 'local'));
         tally.failed++;
-        progress.end(`${job.name} failed: ${e.message}`);
+        clip.end(`${job.name} failed: ${e.message}`);
       }
-    }
+    });
   } finally {
-    await pipelines.release();
+    for (const p of pipelines) await p.release();
   }
 }
 
@@ -144,6 +166,11 @@ export async function batchAction(file: string, opts: Readonly<Record<string, un
   return batchExitCode(tally);
 }
 
+/** --jobs, for every command that runs a local batch. */
+export function jobsOption(): Option {
+  return new Option('--jobs <n>', `videos made at once on this machine, each with a share of the threads (default: auto = up to ${MAX_AUTO_LANES} on a CPU as cores and memory allow, 1 on a GPU)`);
+}
+
 export function batchCommand(ctx: Context, done: (code: number) => void): Command {
   const cmd = new Command('batch')
     .description('many videos: FILE is a .txt (one prompt per line), a .jsonl (one object of settings per line) or - for stdin; flags give every line\'s defaults; a rerun resumes')
@@ -154,6 +181,7 @@ export function batchCommand(ctx: Context, done: (code: number) => void): Comman
   cmd.addOption(new Option('--name <template>', `file name per job: {index} {line} {seed} {slug} {ab} (default: ${DEFAULT_TEMPLATE})`));
   cmd.addOption(new Option('--seeds <n>', 'seeds per prompt: the given seed and the next ones, or drawn at random (default: 1)'));
   cmd.addOption(new Option('--ab <study>', 'freeu: a FreeU off / on pair per prompt and seed'));
+  cmd.addOption(jobsOption());
   cmd.addOption(new Option('--queue <redis-url>', 'run on a render farm: enqueue on BullMQ at redis://host:port and collect the results (start workers with t2v worker)'));
   cmd.addOption(new Option('--queue-name <name>', 'BullMQ queue name (default: t2v)'));
   cmd.action(async (file: string, opts: Record<string, unknown>) => done(await batchAction(file, opts, ctx)));

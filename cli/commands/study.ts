@@ -11,7 +11,8 @@ import { parseInteger } from '../parse.js';
 import { writeFileAtomic } from '../write-atomic.js';
 import { studyPage, type StudyData, type StudyPair } from '../study/page.js';
 import { aggregate, parseVotes, resultsTable } from '../study/results.js';
-import { batchExitCode, runBatch } from './batch.js';
+import { parseJobs } from '../batch/lanes.js';
+import { batchExitCode, jobsOption, runBatch } from './batch.js';
 
 const STUDY_FILE = 'study.json';
 
@@ -39,7 +40,7 @@ export async function studyAction(file: string, opts: Readonly<Record<string, un
   const clips = join(dir, 'clips');
   const seeds = typeof opts.seeds === 'string' ? parseInteger('--seeds', opts.seeds, 1, 1000) : 1;
   // WebM (VP9): every browser plays it from file://
-  const run = await runBatch(file, { dir: clips, template: '{index}-{slug}-{seed}{ab}.webm', seeds, ab: true, queueName: 't2v' }, opts, ctx);
+  const run = await runBatch(file, { dir: clips, template: '{index}-{slug}-{seed}{ab}.webm', seeds, ab: true, queueName: 't2v', jobs: parseJobs(opts.jobs) }, opts, ctx);
   const pairs = studyPairs(run.manifest.all(), clips, dir);
   if (pairs.length === 0) throw new T2vError('no pair of videos was made; see the lines above');
   const id = createHash('sha256').update(pairs.map((p) => p.id).join(',')).digest('hex').slice(0, 12);
@@ -91,6 +92,7 @@ export function studyCommand(ctx: Context, done: (code: number) => void): Comman
   addFlags(cmd, REPORT_FLAGS);
   cmd.addOption(new Option('--out <dir>', 'folder for the clips, study.json and index.html'));
   cmd.addOption(new Option('--seeds <n>', 'seeds per prompt (default: 1)'));
+  cmd.addOption(jobsOption());
   cmd.action(async (file: string, opts: Record<string, unknown>) => done(await studyAction(file, opts, ctx)));
   const results = new Command('results')
     .description('aggregate exported votes: preference for FreeU per question, overall and per prompt, 95% intervals, a PNG chart')

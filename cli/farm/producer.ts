@@ -9,7 +9,7 @@ import type { Layered } from '../config.js';
 import type { BatchOptions, BatchTally } from '../commands/batch.js';
 import type { Context } from '../context.js';
 import type { Manifest } from '../batch/manifest.js';
-import type { BatchProgress } from '../batch/progress.js';
+import type { BatchProgress, ClipProgress } from '../batch/progress.js';
 import type { PlannedJob, BatchPlan } from '../batch/plan.js';
 import { LINE_SPECS } from '../batch/jobs.js';
 import { recordOf } from '../batch/run-local.js';
@@ -50,7 +50,14 @@ export async function runFarmBatch(plan: BatchPlan, o: BatchOptions, url: string
     };
     for (const [id, j] of pending) await enqueue(id, j);
     progress.note(`queued ${pending.size} jobs on ${o.queueName} at ${url}; waiting for workers (t2v worker --queue ${url})`);
-    let finished = 0;
+    progress.begin(todo.length);
+    // one bar per job a worker is on, opened when it is first seen active
+    const clips = new Map<string, ClipProgress>();
+    const clipOf = (id: string, j: PlannedJob): ClipProgress => {
+      let c = clips.get(id);
+      if (!c) clips.set(id, (c = progress.clip(`${j.name}  "${j.prompt}"`)));
+      return c;
+    };
     while (pending.size > 0) {
       if (ctx.signal.aborted) throw new InterruptedError(`the collection of ${pending.size} jobs (they stay queued; rerun to collect them)`);
       for (const [id, j] of [...pending]) {
@@ -63,11 +70,11 @@ export async function runFarmBatch(plan: BatchPlan, o: BatchOptions, url: string
         }
         if (state === 'active' && typeof job.progress === 'object' && job.progress !== null) {
           const p = job.progress as { step?: unknown; total?: unknown };
-          if (typeof p.step === 'number' && typeof p.total === 'number') progress.event({ phase: 'step', step: p.step, total: p.total, secondsPerStep: 0, etaSeconds: 0 });
+          if (typeof p.step === 'number' && typeof p.total === 'number') clipOf(id, j).event({ phase: 'step', step: p.step, total: p.total, secondsPerStep: 0, etaSeconds: 0 });
         }
         if (state !== 'completed' && state !== 'failed') continue;
-        finished++;
-        progress.start(finished, todo.length, `${j.name}  "${j.prompt}"`);
+        const clip = clipOf(id, j);
+        clips.delete(id);
         let error: string | undefined;
         if (state === 'completed') {
           try {
@@ -75,7 +82,7 @@ export async function runFarmBatch(plan: BatchPlan, o: BatchOptions, url: string
             await writeResultFile(o.dir, j.name, result);
             await manifest.put(recordOf(j, job.attemptsMade, { settings: result.metadata, timings: result.timings }, result.worker));
             tally.done++;
-            progress.end(`${j.name} done by ${result.worker}`);
+            clip.end(`${j.name} done by ${result.worker}`);
           } catch (e) {
             if (!(e instanceof T2vError)) throw e;
             error = e.message;
@@ -86,7 +93,7 @@ export async function runFarmBatch(plan: BatchPlan, o: BatchOptions, url: string
         if (error !== undefined) {
           await manifest.put(recordOf(j, job.attemptsMade, { error }, 'farm'));
           tally.failed++;
-          progress.end(`${j.name} failed: ${error}`);
+          clip.end(`${j.name} failed: ${error}`);
         }
         await job.remove().catch(() => undefined);
         pending.delete(id);

@@ -5,6 +5,7 @@ import { reproduceCommand } from '../reproduce.js';
 import type { Outcome } from '../run-generation.js';
 import { shownAnswer } from './Wizard.js';
 import type { Answers, WizardField } from './wizard-fields.js';
+import { escapeControls } from '../../core/common/terminal.js';
 
 export type NextStep = 'again' | 'change' | 'quit';
 
@@ -33,12 +34,12 @@ export function AfterRun({ outcome, answers, fields, onChoose }: AfterRunProps) 
   const asked = fields.filter((f) => answers[f.key] !== undefined && (!f.when || f.when(answers)));
   return (
     <Box flexDirection="column">
-      <Text color="green">{`saved ${w.path} (${w.frames} frames, ${w.width}x${w.height}, ${w.fps} fps) in ${outcome.timings.totalSeconds.toFixed(1)} s`}</Text>
+      <Text color="green">{`saved ${escapeControls(w.path)} (${w.frames} frames, ${w.width}x${w.height}, ${w.fps} fps) in ${outcome.timings.totalSeconds.toFixed(1)} s`}</Text>
       {asked.map((f) => (
-        <Text key={f.key} dimColor>{`  ${f.label}: ${shownAnswer(f, answers)}`}</Text>
+        <Text key={f.key} dimColor>{`  ${f.label}: ${escapeControls(shownAnswer(f, answers))}`}</Text>
       ))}
       <Text>to make it again:</Text>
-      <Text>{`  ${reproduceCommand(w.metadata, { output: w.path })}`}</Text>
+      <Text>{`  ${escapeControls(reproduceCommand(w.metadata, { output: w.path }))}`}</Text>
       {CHOICES.map((c, i) => (
         <Text key={c.value} color={i === selected ? 'green' : undefined}>{`${i === selected ? '❯' : ' '} ${c.label}`}</Text>
       ))}

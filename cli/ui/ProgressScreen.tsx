@@ -4,6 +4,7 @@ import { formatDuration, panelLine } from '../progress-lines.js';
 import { Bar } from './Bar.js';
 import { Preview } from './Preview.js';
 import type { ProgressState } from './progress-state.js';
+import { escapeControls } from '../../core/common/terminal.js';
 
 export interface ProgressScreenProps {
   readonly state: ProgressState;
@@ -13,10 +14,10 @@ export function ProgressScreen({ state }: ProgressScreenProps) {
   const { step, decode, encode, panel } = state;
   return (
     <Box flexDirection="column">
-      {state.output && state.phase !== 'done' ? <Text dimColor>{`writing ${state.output}`}</Text> : null}
-      {state.device ? <Text dimColor>{state.device}</Text> : null}
+      {state.output && state.phase !== 'done' ? <Text dimColor>{`writing ${escapeControls(state.output)}`}</Text> : null}
+      {state.device ? <Text dimColor>{escapeControls(state.device)}</Text> : null}
       {panel ? <Text bold>{panelLine(panel)}</Text> : null}
-      {state.phase === 'load' || state.phase === 'encode-prompt' ? <Text color="cyan">{`… ${state.message ?? ''}`}</Text> : null}
+      {state.phase === 'load' || state.phase === 'encode-prompt' ? <Text color="cyan">{`… ${escapeControls(state.message ?? '')}`}</Text> : null}
       {step ? (
         <Box gap={1}>
           <Text>{`sampling ${String(step.step).padStart(String(step.total).length)}/${step.total}`}</Text>
@@ -29,11 +30,11 @@ export function ProgressScreen({ state }: ProgressScreenProps) {
       {decode ? <Text>{`decoding ${decode.done}/${decode.total}`}</Text> : null}
       {encode ? <Text>{`encoding ${encode.done}/${encode.total}`}</Text> : null}
       {state.warnings.map((w) => (
-        <Text key={w} color="yellow">{`warning: ${w}`}</Text>
+        <Text key={w} color="yellow">{`warning: ${escapeControls(w)}`}</Text>
       ))}
       {state.phase === 'cancelling' ? <Text color="yellow">cancelling… (nothing half-written will be left)</Text> : null}
-      {state.phase === 'done' && state.output ? <Text color="green">{`saved ${state.output}`}</Text> : null}
-      {state.phase === 'failed' && state.error ? <Text color="red">{`t2v: ${state.error}`}</Text> : null}
+      {state.phase === 'done' && state.output ? <Text color="green">{`saved ${escapeControls(state.output)}`}</Text> : null}
+      {state.phase === 'failed' && state.error ? <Text color="red">{`t2v: ${escapeControls(state.error)}`}</Text> : null}
       {!['done', 'failed', 'cancelling', 'cancelled'].includes(state.phase) ? <Text dimColor>Ctrl-C cancels</Text> : null}
     </Box>
   );

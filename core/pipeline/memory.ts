@@ -1,11 +1,12 @@
 // A run's memory, estimated from the configs and weight sizes before anything loads, against this machine's limit.
-import { readFileSync } from 'node:fs';
-import { totalmem } from 'node:os';
 import { T2vError } from '../errors.js';
 import { weightIdentity } from '../../models/cache.js';
 import type { WeightsSpec } from '../../models/networks/build.js';
 import type { PipelineParts } from './parts.js';
 import type { GenerateRequest } from './types.js';
+import { memoryLimit } from '../runtime/memory-limit.js';
+
+export { memoryLimit } from '../runtime/memory-limit.js';
 
 const GiB = 1024 ** 3;
 /** Node, onnxruntime, the tokenizer and the frame buffers of a small run. */
@@ -31,33 +32,6 @@ export async function estimatePeakBytes(parts: PipelineParts, req: GenerateReque
   const batch = req.guidanceScale > 1 ? 2 : 1;
   const firstMap = batch * req.frames * parts.unetConfig.blockOutChannels[0]! * (req.height / scale) * (req.width / scale) * 4;
   return BASE_BYTES + (await float32WeightBytes(parts.unetWeights)) + MAPS_FACTOR * firstMap;
-}
-
-function readNumber(path: string): number | undefined {
-  try {
-    const text = readFileSync(path, 'utf8').trim();
-    return /^\d+$/.test(text) ? Number(text) : undefined; // "max": no limit
-  } catch {
-    return undefined;
-  }
-}
-
-/** This process's memory limit: the smaller of the machine's memory and its cgroup's (v2 memory.max, v1 limit_in_bytes). */
-export function memoryLimit(): { readonly bytes: number; readonly source: string } {
-  let best = { bytes: totalmem(), source: 'the memory of this machine' };
-  let cgroups = '';
-  try {
-    cgroups = readFileSync('/proc/self/cgroup', 'utf8');
-  } catch {
-    return best;
-  }
-  for (const line of cgroups.split('\n')) {
-    const [, controllers, path] = line.split(':');
-    const file = controllers === '' ? `/sys/fs/cgroup${path}/memory.max` : controllers?.split(',').includes('memory') ? `/sys/fs/cgroup/memory${path}/memory.limit_in_bytes` : undefined;
-    const bytes = file === undefined ? undefined : readNumber(file);
-    if (bytes !== undefined && bytes < best.bytes) best = { bytes, source: `the cgroup limit (${file})` };
-  }
-  return best;
 }
 
 function gib(bytes: number): string {

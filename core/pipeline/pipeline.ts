@@ -36,8 +36,8 @@ import { deepCacheStepper, fullSteps, type DeepCacheCounts, type DeepCacheSettin
 import { guidedStep, sampleLatents, scaleInitialNoise, throwIfAborted, type UnetStep } from './sampler.js';
 import { SessionPool, type NetworkPart, type SessionPolicy } from './session-pool.js';
 import type { FreeUSettings, GenerateRequest, GenerateResult, ProgressEvent, SchedulerName } from './types.js';
-import { checkMemory } from './memory.js';
-import { recordingHooks, type OnRecord, type RecordedTensor } from './record.js';
+import { checkMemory, estimatePeakBytes } from './memory.js';
+import { recordingHooks, recordingStep, type OnRecord, type RecordedTensor } from './record.js';
 import { UsageError } from '../errors.js';
 import { validateRequest } from './validate.js';
 
@@ -126,6 +126,8 @@ export interface Pipeline {
   denoise(input: DenoiseInput, hooks?: DenoiseHooks): Promise<Float32Array>;
   /** Step 8: latents to frames (F, H, W, 3) in [0, 1] through the VAE decoder. */
   decode(latents: Float32Array, dims: LatentDims, hooks?: GenerateHooks): Promise<{ frames01: Float32Array; height: number; width: number }>;
+  /** Bytes one video of `req` is expected to peak at (the estimate `generate` checks against the memory limit). */
+  estimateMemory(req: GenerateRequest): Promise<number>;
   /** One whole video. */
   generate(req: GenerateRequest, hooks?: GenerateHooks): Promise<GenerateResult>;
   /** Releases every session still held; the pipeline may be used again afterwards (sessions are re-created). */
@@ -205,13 +207,7 @@ export function pipelineFromParts(parts: PipelineParts, defaults: ModelDefaults,
       const onRecorded = hooks.onRecorded;
       if (onRecorded) {
         if (dc) throw new UsageError('recording the FreeU stages needs the whole U-Net at every step; turn DeepCache off');
-        return pool.use('unet', () => parts.loadRecordingUnet(opts), (unet) => run({
-          run: async (x, i) => {
-            const r = await unet.runRecorded(x);
-            onRecorded(i, r.recorded, x.sampleDims[0] === 2);
-            return r.out;
-          },
-        }), 'unet-record');
+        return pool.use('unet', () => parts.loadRecordingUnet(opts), (unet) => run(recordingStep(unet, onRecorded)), 'unet-record');
       }
       // DeepCache off loads the plain graph: the run is bit-identical to one without the option
       if (!dc) {
@@ -234,6 +230,8 @@ export function pipelineFromParts(parts: PipelineParts, defaults: ModelDefaults,
         onChunk: (done, total) => hooks.onProgress?.({ phase: 'decode', done, total }),
       }));
     },
+
+    estimateMemory: (req) => estimatePeakBytes(parts, req),
 
     async generate(req, hooks = {}) {
       const t0 = performance.now();

@@ -1,5 +1,6 @@
 // FreeU lab recording: per step, the tensors at both FreeU stages and the clean-image estimate x0, handed to the caller.
-import type { RecordedTensor } from '../runtime/index.js';
+import type { RecordedTensor, Unet3dRunner } from '../runtime/index.js';
+import type { UnetStep } from './sampler.js';
 import { cleanEstimator } from './preview-steps.js';
 import type { SchedulerName } from './types.js';
 
@@ -47,6 +48,17 @@ export function recordingHooks(
       const p = pending?.step === step ? pending : { recorded: [], guided: false };
       pending = undefined;
       await onRecord({ step, total, timestep, x0: estimate(sampleVp, output, timestep), dims, recorded: p.recorded, guided: p.guided });
+    },
+  };
+}
+
+/** The sampler's U-Net call on the recording graph: the output goes on, the recorded tensors to `onRecorded` (batch 2: guided). */
+export function recordingStep(unet: Unet3dRunner, onRecorded: RecordingHooks['onRecorded']): UnetStep {
+  return {
+    run: async (x, i) => {
+      const r = await unet.runRecorded(x);
+      onRecorded(i, r.recorded, x.sampleDims[0] === 2);
+      return r.out;
     },
   };
 }

@@ -22,24 +22,7 @@ beforeAll(() => {
 });
 
 describe('t2v executable', () => {
-  it('--help starts in under 300 ms', () => {
-    const best = (f: () => number) => Math.min(...Array.from({ length: 5 }, f));
-    const help = best(() => {
-      const r = t2v(['--help']);
-      expect(r.code).toBe(0);
-      return r.ms;
-    });
-    const bare = best(() => {
-      const t0 = performance.now();
-      spawnSync(process.execPath, ['-e', '0']);
-      return performance.now() - t0;
-    });
-    // t2v's own share must stay small; the absolute bound holds unless bare Node itself is slowed by a loaded machine
-    expect(help - bare).toBeLessThan(150);
-    if (bare < 150) expect(help).toBeLessThan(300);
-  });
-
-  it('--help loads no model, engine, onnxruntime or Ink', () => {
+  it('--help loads no model, engine, graph builder, onnxruntime or Ink', () => {
     const trace = join(mkdtempSync(join(tmpdir(), 't2v-trace-')), 'imports.txt');
     for (const args of [['--help'], ['generate', '--help'], ['models', 'pull', '--help'], ['--version']]) {
       const r = t2v(args, { T2V_TRACE_FILE: trace }, ['--import', join(ROOT, 'test/fixtures/cli/trace-imports.mjs')]);
@@ -47,7 +30,7 @@ describe('t2v executable', () => {
     }
     const loaded = readFileSync(trace, 'utf8').split('\n');
     expect(loaded).toContain('commander');
-    for (const heavy of ['ink', 'react', 'onnxruntime-node', 'picomatch', '../core/pipeline/pipeline.js', './deps.js']) {
+    for (const heavy of ['ink', 'react', 'onnxruntime-node', 'onnx-buf', 'bullmq', 'picomatch', '../core/pipeline/pipeline.js', './deps.js']) {
       expect(loaded).not.toContain(heavy);
     }
   });

@@ -136,6 +136,16 @@ describe('progress', () => {
     const state: ProgressState = { ...INITIAL_PROGRESS, phase: 'done', output: '/tmp/x.mp4' };
     expect(render(<ProgressScreen state={state} />).lastFrame()).toContain('saved /tmp/x.mp4');
   });
+
+  it('text from outside (paths, engine messages, errors) is shown with its control characters escaped', () => {
+    const evil = '\x1b[2J\x1b]0;pwned\x07';
+    const state: ProgressState = { ...applyEvent(INITIAL_PROGRESS, { phase: 'warning', message: `w${evil}` }), phase: 'failed', output: `/tmp/${evil}.mp4`, error: `e${evil}`, device: `d${evil}` };
+    const frame = render(<ProgressScreen state={state} />).lastFrame() ?? '';
+    expect(frame).not.toContain('\x1b[2J');
+    expect(frame).not.toContain('\x07');
+    expect(frame).toContain('t2v: e\\e[2J\\e]0;pwned\\x07');
+    expect(frame).toContain('warning: w\\e[2J');
+  });
 });
 
 describe('App', () => {

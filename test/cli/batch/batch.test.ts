@@ -42,7 +42,7 @@ function manifest(dir: string): Record<string, unknown>[] {
 describe('t2v batch', () => {
   it('makes one video per prompt; a rerun skips what is done and remakes a deleted file', async () => {
     const { file, dir } = setup('p.txt', 'a red circle\na blue square\na green triangle\n');
-    const first = await batch([file, '-O', dir, '--seed', '5']);
+    const first = await batch([file, '-O', dir, '--seed', '5', '--jobs', '1']);
     expect(first.code).toBe(0);
     expect(first.deps.requests.map((r) => [r.prompt, r.seed])).toEqual([['a red circle', 5n], ['a blue square', 5n], ['a green triangle', 5n]]);
     expect(readdirSync(dir).sort()).toEqual(['1-a-red-circle-5.mp4', '2-a-blue-square-5.mp4', '3-a-green-triangle-5.mp4', 'batch.jsonl']);
@@ -61,12 +61,31 @@ describe('t2v batch', () => {
     expect(manifest(dir).find((r) => r.line === 2)?.attempts).toBe(2);
   });
 
+  it('--jobs 2 opens one pipeline per lane with half the threads each; every job runs once and the manifest is whole', async () => {
+    const { file, dir } = setup('p.txt', 'one\ntwo\nthree\nfour\nfive\n');
+    const r = await batch([file, '-O', dir, '--seed', '1', '--jobs', '2', '--threads', '2']);
+    expect(r.code).toBe(0);
+    // the first pipeline opened decides the lanes (device, memory) and is released; then one per lane
+    expect(r.deps.loads.map((l) => [l.options.sessions, l.options.threads, l.options.device])).toEqual([['keep', 2, 'auto'], ['keep', 1, 'cpu'], ['keep', 1, 'cpu']]);
+    expect(r.deps.releases).toHaveLength(3);
+    expect(r.deps.requests.map((q) => q.prompt).sort()).toEqual(['five', 'four', 'one', 'three', 'two']);
+    expect(manifest(dir).map((m) => [m.line, m.status])).toEqual([[1, 'done'], [2, 'done'], [3, 'done'], [4, 'done'], [5, 'done']]);
+  });
+
+  it.each([['0'], ['1.5'], ['many'], ['65']])('--jobs %s is refused in one line with exit 2', async (value) => {
+    const { file, dir } = setup('p.txt', 'one\n');
+    const r = await batch([file, '-O', dir, '--jobs', value]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe(`t2v: --jobs ${value}: invalid value; give a whole number from 1 to 64, or auto\n`);
+    expect(existsSync(dir)).toBe(false);
+  });
+
   it('Ctrl-C stops between jobs with 130; the rerun finishes only the remaining jobs', async () => {
     const { file, dir } = setup('p.txt', 'one\ntwo\nthree\n');
     const controller = new AbortController();
     let calls = 0;
     const deps = writingDeps({ onStep: () => { if (++calls === 4) controller.abort(); } });
-    const cut = await batch([file, '-O', dir, '--seed', '1', '--steps', '3'], deps, controller);
+    const cut = await batch([file, '-O', dir, '--seed', '1', '--steps', '3', '--jobs', '1'], deps, controller);
     expect(cut.code).toBe(130);
     expect(cut.stderr).toContain('interrupted');
     expect(manifest(dir).map((r) => r.line)).toEqual([1]);
@@ -75,6 +94,21 @@ describe('t2v batch', () => {
     expect(rest.code).toBe(0);
     expect(rest.deps.requests.map((r) => r.prompt)).toEqual(['two', 'three']);
     expect(manifest(dir).map((r) => [r.line, r.status])).toEqual([[1, 'done'], [2, 'done'], [3, 'done']]);
+  });
+
+  it('Ctrl-C with two lanes: 130, no file without its manifest line, and the rerun makes each remaining job once', async () => {
+    const { file, dir } = setup('p.txt', 'one\ntwo\nthree\nfour\n');
+    const controller = new AbortController();
+    let calls = 0;
+    const deps = writingDeps({ onStep: () => { if (++calls === 5) controller.abort(); } });
+    const cut = await batch([file, '-O', dir, '--seed', '1', '--steps', '3', '--jobs', '2'], deps, controller);
+    expect(cut.code).toBe(130);
+    const doneFirst = manifest(dir).filter((m) => m.status === 'done').map((m) => m.output as string);
+    expect(readdirSync(dir).filter((f) => f !== 'batch.jsonl').sort()).toEqual([...doneFirst].sort());
+    const rest = await batch([file, '-O', dir, '--seed', '1', '--steps', '3', '--jobs', '2']);
+    expect(rest.code).toBe(0);
+    expect(rest.deps.requests).toHaveLength(4 - doneFirst.length);
+    expect(manifest(dir).map((m) => [m.line, m.status, m.attempts])).toEqual([1, 2, 3, 4].map((l) => [l, 'done', 1]));
   });
 
   it('a bad line is reported with its number, the rest goes on, exit 2; the manifest records it', async () => {
@@ -89,7 +123,8 @@ describe('t2v batch', () => {
 
   it('--seeds 2 --ab freeu: FreeU off and on at each seed, seeds drawn once per pair and kept on a rerun', async () => {
     const { file, dir } = setup('p.txt', 'a red circle\n');
-    const r = await batch([file, '-O', dir, '--seeds', '2', '--ab', 'freeu', '--json']);
+    // one lane: the requests are compared in the order of the plan
+    const r = await batch([file, '-O', dir, '--seeds', '2', '--ab', 'freeu', '--json', '--jobs', '1']);
     expect(r.code).toBe(0);
     const q = r.deps.requests;
     expect(q.map((x) => x.freeu !== null)).toEqual([false, true, false, true]);
