@@ -6,11 +6,13 @@ import { fileURLToPath } from 'node:url';
 import { parseUnet3dConfig } from '../models/configs/unet3d.js';
 import { buildNetwork } from '../models/networks/build.js';
 import { RandomSource, type WeightSource } from '../models/networks/source.js';
-import { floatToHalf } from '../models/safetensors.js';
+import { toHalves } from '../models/half.js';
 import { writeSafetensorsStreamed } from '../models/safetensors-stream.js';
 import { GraphBuilder } from '../models/onnx/graph.js';
 import { buildUnet3d } from '../models/networks/unet3d.js';
 import { processMemoryMiB } from './process-memory.js';
+
+export { toHalves } from '../models/half.js';
 
 export interface FileBuild {
   readonly dtype: 'fp32' | 'fp16';
@@ -28,26 +30,10 @@ class RecordingSource implements WeightSource {
     this.seen.push({ name, shape: [...shape] });
     return this.random.read(name, shape);
   }
-}
-
-/** float32 -> fp16 bits, round to nearest even, over a whole tensor (floatToHalf allocates per call: too slow for 1.4 B values). */
-export function toHalves(v: Float32Array): Uint16Array {
-  const bits = new Uint32Array(v.buffer, v.byteOffset, v.length);
-  const out = new Uint16Array(v.length);
-  for (let i = 0; i < v.length; i++) {
-    const x = bits[i]!;
-    const e = ((x >>> 23) & 0xff) - 112;
-    // the bench's weights are within ±2 and normal in fp16 or tiny: the general case goes through floatToHalf
-    if (e > 0 && e < 31) {
-      let h = ((x >>> 16) & 0x8000) | (e << 10) | ((x >>> 13) & 0x3ff);
-      const rem = x & 0x1fff;
-      if (rem > 0x1000 || (rem === 0x1000 && h & 1)) h++;
-      out[i] = h;
-    } else {
-      out[i] = floatToHalf(v[i]!);
-    }
+  readHalf(name: string, shape: readonly number[]): Promise<Uint16Array> {
+    this.seen.push({ name, shape: [...shape] });
+    return this.random.readHalf(name, shape);
   }
-  return out;
 }
 
 async function writeWeights(raw: Readonly<Record<string, unknown>>, root: string): Promise<Record<'fp32' | 'fp16', number>> {

@@ -1,5 +1,6 @@
 // Shell completion scripts derived from the commander program: its commands, each command's long flags, choice values.
 import type { Command } from 'commander';
+import { PRECISIONS } from '../core/runtime/device-names.js';
 import { DEVICES, SCHEDULERS } from './flags.js';
 
 export const SHELLS = ['bash', 'zsh', 'fish'] as const;
@@ -11,7 +12,7 @@ interface Spec {
   readonly flags: ReadonlyMap<string, readonly string[]>;
 }
 
-const CHOICES: Readonly<Record<string, readonly string[]>> = { '--scheduler': SCHEDULERS, '--device': DEVICES, '--freeu-version': ['1', '2'] };
+const CHOICES: Readonly<Record<string, readonly string[]>> = { '--scheduler': SCHEDULERS, '--device': DEVICES, '--precision': PRECISIONS, '--freeu-version': ['1', '2'] };
 
 function longFlags(cmd: Command): string[] {
   return cmd.options.filter((o) => !o.hidden && o.long).map((o) => o.long!);

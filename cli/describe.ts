@@ -28,7 +28,7 @@ export function describeMetadata(meta: GenerationMetadata): string {
     ['size', `${meta.width}x${meta.height}`],
     ['FreeU', freeuLine(meta)],
     ...(meta.sampling ? [['sampling', samplingLine(meta.sampling)] as [string, string]] : []),
-    ['device', meta.device],
+    ['device', `${meta.device}, ${meta.precision ?? 'fp32'}`],
     ['t2v', meta.t2v],
   ];
   if (meta.padded) {

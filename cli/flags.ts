@@ -3,7 +3,7 @@
 import { Option, type Command } from 'commander';
 import { SCHEDULER_NAMES } from '../core/common/types.js';
 import { DEVICE_CHOICES } from '../core/runtime/device-names.js';
-import { SCALAR_SETTINGS } from './generation-settings.js';
+import { PRECISION_SETTING, SCALAR_SETTINGS } from './generation-settings.js';
 
 export interface FlagSpec {
   /** camelCase name: commander's attribute and the config.json key. */
@@ -52,6 +52,7 @@ export const GENERATION_FLAGS: readonly FlagSpec[] = [
   { key: 'guidanceInterval', flags: '--guidance-interval <a,b>', description: 'classifier-free guidance only on steps in [a, b) (fractions of the steps); the others run the conditional half alone', defaultText: '0,1, every step', configurable: true },
   { key: 'output', flags: '-o, --output <path>', description: 'video file (.mp4 .webm .gif), PNG frames (name%03d.png or dir/)', defaultText: './t2v-<prompt>-<seed>.mp4', configurable: true },
   { key: 'device', flags: '--device <name>', description: `where the networks run: ${DEVICES.join(' | ')}; auto picks webgpu when an adapter exists`, defaultText: 'auto', configurable: true },
+  PRECISION_SETTING.flag,
   { key: 'threads', flags: '--threads <n>', description: 'CPU threads for onnxruntime, at most the number of cores', defaultText: 'the number of cores', configurable: true },
   { key: 'maxMemory', flags: '--max-memory <size>', description: 'memory a run may use, e.g. 12G; a run estimated above it is refused before loading (0: no check)', defaultText: 'the memory limit of this machine or cgroup', configurable: true },
   { key: 'overwrite', flags: '--overwrite', description: 'replace an existing output file', defaultText: 'off', bool: true, configurable: true },

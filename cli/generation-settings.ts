@@ -3,6 +3,7 @@
 // engine request and the stored metadata (run-generation.ts), --json, info's reproduce command and the wizard
 // (ui/wizard-fields.ts) all read this table. A new setting is one entry here (plus its engine field).
 import { ETA_RANGE, SCHEDULER_NAMES, type SchedulerName } from '../core/common/types.js';
+import { PRECISIONS, type Precision } from '../core/runtime/device-names.js';
 import type { ModelDefaults } from '../core/pipeline/defaults.js';
 import type { FlagSpec } from './flags.js';
 import { parseChoice, parseInteger, parseNumber } from './parse.js';
@@ -100,6 +101,16 @@ export function completeScalars(given: Partial<ScalarSettings>, d: ModelDefaults
     width: pick('width'), height: pick('height'), scheduler: pick('scheduler'), eta: pick('eta'),
   };
 }
+
+/**
+ * --precision, declared beside the scalars but not among them: its default is the device's (fp16 on webgpu when the
+ * adapter has shader-f16, else fp32), known once the pipeline resolves the device; the resolved value is stored.
+ */
+export const PRECISION_SETTING = {
+  flag: row('precision', `--precision <${PRECISIONS.join('|')}>`, 'float type of weights and activations (norms, softmax, FreeU and the scheduler stay fp32)', 'fp16 on webgpu when the adapter has shader-f16, else fp32'),
+  parse: (label: string, raw: string): Precision => parseChoice(label, raw, PRECISIONS),
+  metadataKey: 'precision',
+} as const;
 
 /** The scalars under their metadata / --json keys. */
 export function scalarsByMetadataKey(s: ScalarSettings): Record<string, number | string> {

@@ -59,6 +59,8 @@ export function reproduceCommand(meta: GenerationMetadata, options: { readonly o
     args.push('--guidance-interval', (meta.sampling.guidanceInterval ?? [0, 1]).join(','));
   }
   args.push('--device', meta.device);
+  // spelled out when stored, so the device's default cannot change it; older files ran fp32
+  args.push('--precision', meta.precision ?? 'fp32');
   if (options.output !== undefined) args.push('-o', options.output);
   return args.map(shellQuote).join(' ');
 }

@@ -2,7 +2,7 @@
 import type { GenerateRequest, GenerateResult, ProgressEvent } from '../core/pipeline/types.js';
 import { packageVersion } from '../models/paths.js';
 import type { Deps, Frames, GenerationMetadata, GenerationPipeline, WrittenOutput } from './deps.js';
-import { scalarsByMetadataKey } from './generation-settings.js';
+import { PRECISION_SETTING, scalarsByMetadataKey } from './generation-settings.js';
 import { defaultOutput, type Settings } from './settings.js';
 
 /** What a run reports while it works: the engine's events plus the writer's and which panel is being made. */
@@ -84,6 +84,7 @@ export function metadataOf(s: Settings, r: GenerateResult, composite?: Generatio
     freeu: { enabled: s.freeu !== null, ...(s.freeu ?? s.freeuOn) },
     sampling: samplingOf(s),
     device: r.device,
+    [PRECISION_SETTING.metadataKey]: r.precision,
     ...(composite ? { composite } : {}),
   };
 }
@@ -173,6 +174,7 @@ export function summary(s: Settings, o: Outcome, extra: Readonly<Record<string, 
     unetCalls: r?.unetCalls ?? null,
     device: r?.device ?? null,
     deviceRequested: s.device,
+    [PRECISION_SETTING.metadataKey]: r?.precision ?? null,
     threads: s.threads ?? null,
     timings: o.timings,
     ...extra,

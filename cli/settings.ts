@@ -6,7 +6,8 @@ import type { ModelDefaults } from '../core/pipeline/defaults.js';
 import type { DeviceChoice, FreeUSettings } from '../core/pipeline/types.js';
 import type { Layered, Sourced } from './config.js';
 import { DEVICES } from './flags.js';
-import { completeScalars, SCALAR_KEYS, scalarSpec, type ScalarKey, type ScalarSettings } from './generation-settings.js';
+import { completeScalars, PRECISION_SETTING, SCALAR_KEYS, scalarSpec, type ScalarKey, type ScalarSettings } from './generation-settings.js';
+import type { Precision } from '../core/runtime/device-names.js';
 import { checkFreeU, parseFreeUValue } from '../core/freeu/params.js';
 import type { FreeUFactors, FreeUVersion } from '../core/common/types.js';
 import { freeuPreset } from '../core/freeu/presets.js';
@@ -17,6 +18,8 @@ import { checkSpeed, completeSpeed, type GivenSpeed, type SpeedSettings } from '
 export interface RunFlags {
   readonly output?: string;
   readonly device: DeviceChoice;
+  /** --precision; absent: the device's default (PRECISION_SETTING). */
+  readonly precision?: Precision;
   readonly threads?: number;
   /** Bytes a run may use (--max-memory); 0: no check; absent: the machine's limit. */
   readonly maxMemory?: number;
@@ -151,6 +154,7 @@ export function checkGiven(v: Layered, positionalPrompt?: string): GivenFlags {
     speed: checkSpeed(v),
     ...(output !== undefined ? { output } : {}),
     device: with_(v.device, (l, r) => parseChoice(l, r, DEVICES)) ?? 'auto',
+    ...(v.precision ? { precision: with_(v.precision, PRECISION_SETTING.parse)! } : {}),
     // more threads than cores only queue behind each other (125 s a step instead of 0.1 s for 1024 on 2 cores)
     ...(v.threads ? { threads: parseInteger(v.threads.label, text(v.threads)!, 1, availableParallelism()) } : {}),
     ...(v.maxMemory ? { maxMemory: parseMemorySize(v.maxMemory.label, text(v.maxMemory)!) } : {}),
@@ -237,6 +241,7 @@ export function completeSettings(g: GivenFlags, d: ModelDefaults, seed: () => bi
     guidanceInterval: speed.guidanceInterval,
     ...(g.output !== undefined ? { output: g.output } : {}),
     device: g.device,
+    ...(g.precision !== undefined ? { precision: g.precision } : {}),
     ...(g.threads !== undefined ? { threads: g.threads } : {}),
     ...(g.maxMemory !== undefined ? { maxMemory: g.maxMemory } : {}),
     overwrite: g.overwrite,

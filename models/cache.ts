@@ -7,6 +7,7 @@ import { entryProblem, recordCompletion, sweepStaleBuilds } from './cache-record
 import { stableJson } from './configs/common.js';
 import { buildNetwork, MODEL_FILE, weightsStem, type BuildStats, type NetworkConfig, type WeightsSpec } from './networks/build.js';
 import type { AttentionImpl } from './networks/layers.js';
+import type { FloatType } from './onnx/graph.js';
 import type { DeepCacheBuild } from './networks/unet3d.js';
 import { cacheDir } from './paths.js';
 import { weightFileCandidates } from './weights.js';
@@ -19,7 +20,8 @@ export interface CacheRequest {
   readonly net: NetworkConfig;
   readonly weights: WeightsSpec;
   readonly device: string;
-  readonly dtype?: 'float32';
+  /** The graph's weights and activations (default float32). */
+  readonly dtype?: FloatType;
   readonly attention?: AttentionImpl;
   /** U-Net only: one of DeepCache's two graphs (absent: the plain U-Net). */
   readonly deepCache?: DeepCacheBuild;
@@ -87,6 +89,11 @@ async function buildEstimate(req: CacheRequest): Promise<string> {
   return `, from ${(bytes / 1e9).toFixed(bytes < 1e8 ? 3 : 1)} GB of weights, roughly ${seconds < 90 ? `${seconds} s` : `${Math.round(seconds / 60)} min`}`;
 }
 
+/** fp16 graphs always use MatMul + Softmax attention (their softmax runs in float32; layers.ts sdpa). */
+function effectiveAttention(req: CacheRequest): AttentionImpl {
+  return req.dtype === 'float16' ? 'matmul' : (req.attention ?? 'mha');
+}
+
 export async function cacheKey(req: CacheRequest): Promise<string> {
   const material = stableJson({
     builder: BUILDER_VERSION,
@@ -95,7 +102,7 @@ export async function cacheKey(req: CacheRequest): Promise<string> {
     weights: await weightIdentity(req.weights, weightsStem(req.net.kind)),
     dtype: req.dtype ?? 'float32',
     device: req.device,
-    attention: req.attention ?? 'mha',
+    attention: effectiveAttention(req),
     // only when set, so the plain graphs keep their keys
     ...(req.deepCache ? { deepCache: req.deepCache } : {}),
     ...(req.record ? { record: true } : {}),
@@ -121,7 +128,7 @@ export async function getOrBuildGraph(req: CacheRequest): Promise<CachedGraph> {
   try {
     await mkdir(tmp);
     req.onProgress?.(`building the ${req.net.kind} graph once${await buildEstimate(req)} (cached in ${dir})`);
-    stats = await buildNetwork(req.net, req.weights, tmp, { attention: req.attention ?? 'mha', ...(req.deepCache ? { deepCache: req.deepCache } : {}), ...(req.record ? { record: true } : {}) });
+    stats = await buildNetwork(req.net, req.weights, tmp, { attention: effectiveAttention(req), precision: req.dtype ?? 'float32', ...(req.deepCache ? { deepCache: req.deepCache } : {}), ...(req.record ? { record: true } : {}) });
     await recordCompletion(tmp);
   } catch (e) {
     await rm(tmp, { recursive: true, force: true });

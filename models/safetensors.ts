@@ -2,6 +2,9 @@
 import { open, stat, type FileHandle } from 'node:fs/promises';
 import { writeSafetensorsStreamed } from './safetensors-stream.js';
 import { T2vError } from '../core/errors.js';
+import { floatToBfloat16, floatToHalf, halfTable, halvesChecked } from './half.js';
+
+export { floatToBfloat16, floatToHalf, halfToFloat } from './half.js';
 
 export type SafetensorsDtype = 'F32' | 'F16' | 'BF16' | 'I64';
 
@@ -88,6 +91,12 @@ export class SafetensorsFile {
     return toFloat32(raw, t.dtype, `${name} in ${this.path}`);
   }
 
+  /** One floating-point tensor as fp16 bits for an fp16 graph: F16 bytes as stored, F32 and BF16 rounded (see toHalf). */
+  async readHalf(name: string): Promise<Uint16Array> {
+    const t = this.info(name);
+    return toHalf(await this.readRaw(name), t.dtype, `${name} in ${this.path}`);
+  }
+
   /** One I64 tensor as BigInt64Array. */
   async readInt64(name: string): Promise<BigInt64Array> {
     const t = this.info(name);
@@ -167,56 +176,17 @@ export function toFloat32(raw: Buffer, dtype: SafetensorsDtype, what: string): F
   throw new T2vError(`tensor ${what} is ${dtype}, expected a float type`);
 }
 
-let HALF_TABLE: Float32Array | undefined;
-/** float32 value of every fp16 bit pattern (little-endian hosts, as safetensors files are). */
-function halfTable(): Float32Array {
-  if (!HALF_TABLE) {
-    HALF_TABLE = new Float32Array(65536);
-    for (let h = 0; h < 65536; h++) HALF_TABLE[h] = halfToFloat(h);
+/**
+ * Stored bytes of a float dtype as fp16 bits. F16: the bytes themselves, never widened. F32 and BF16 are rounded to
+ * nearest even (BF16 through float32, exactly); a value beyond fp16's range is refused in one line (bf16 reaches 3e38).
+ */
+export function toHalf(raw: Buffer, dtype: SafetensorsDtype, what: string): Uint16Array {
+  if (dtype === 'F16') {
+    const out = new Uint16Array(raw.length / 2);
+    new Uint8Array(out.buffer).set(raw);
+    return out;
   }
-  return HALF_TABLE;
-}
-
-export function halfToFloat(h: number): number {
-  const sign = h & 0x8000 ? -1 : 1;
-  const exp = (h >> 10) & 0x1f;
-  const frac = h & 0x3ff;
-  if (exp === 0) return sign * frac * 2 ** -24;
-  if (exp === 0x1f) return frac ? NaN : sign * Infinity;
-  return sign * (1 + frac / 1024) * 2 ** (exp - 15);
-}
-
-/** Rounds a float to IEEE half precision bits (round to nearest even). */
-export function floatToHalf(value: number): number {
-  const f32 = new Float32Array([value]);
-  const x = new Uint32Array(f32.buffer)[0]!;
-  const sign = (x >>> 16) & 0x8000;
-  const exp = (x >>> 23) & 0xff;
-  let mant = x & 0x7fffff;
-  if (exp === 0xff) return sign | 0x7c00 | (mant ? 0x200 : 0);
-  const e = exp - 127 + 15;
-  if (e >= 0x1f) return sign | 0x7c00;
-  if (e <= 0) {
-    if (e < -10) return sign;
-    mant |= 0x800000;
-    const shift = 14 - e;
-    let half = mant >> shift;
-    const rem = mant & ((1 << shift) - 1);
-    const mid = 1 << (shift - 1);
-    if (rem > mid || (rem === mid && half & 1)) half++;
-    return sign | half;
-  }
-  let half = (e << 10) | (mant >> 13);
-  const rem = mant & 0x1fff;
-  if (rem > 0x1000 || (rem === 0x1000 && half & 1)) half++;
-  return sign | half;
-}
-
-/** Rounds a float to bfloat16 bits (round to nearest even, as torch does). */
-export function floatToBfloat16(value: number): number {
-  const x = new Uint32Array(new Float32Array([value]).buffer)[0]!;
-  if ((x & 0x7f800000) === 0x7f800000 && x & 0x7fffff) return (x >>> 16) | 0x40;
-  return ((x + 0x7fff + ((x >>> 16) & 1)) >>> 16) & 0xffff;
+  return halvesChecked(toFloat32(raw, dtype, what), what);
 }
 
 export interface TensorToWrite {

@@ -91,11 +91,21 @@ export class Weights {
 
   /** Reads a tensor and checks its shape against what the config implies. */
   async readChecked(name: string, expectedShape: readonly number[]): Promise<Float32Array> {
+    this.checkShape(name, expectedShape);
+    return this.readFloat32(name);
+  }
+
+  /** The same as fp16 bits: an fp16 file's bytes as stored, others rounded (SafetensorsFile.readHalf). */
+  async readHalfChecked(name: string, expectedShape: readonly number[]): Promise<Uint16Array> {
+    this.checkShape(name, expectedShape);
+    return this.file(name).readHalf(name);
+  }
+
+  private checkShape(name: string, expectedShape: readonly number[]): void {
     const shape = this.info(name).shape;
     if (shape.length !== expectedShape.length || shape.some((d, i) => d !== expectedShape[i])) {
       throw new T2vError(`tensor ${name} in ${this.source} has shape [${shape.join(', ')}] but the config implies [${expectedShape.join(', ')}]; the weights do not match config.json`);
     }
-    return this.readFloat32(name);
   }
 
   async close(): Promise<void> {

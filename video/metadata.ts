@@ -45,6 +45,8 @@ export interface GenerationMetadata {
     readonly guidanceInterval: readonly [number, number] | null;
   };
   readonly device: string;
+  /** fp32 or fp16; absent in files from before --precision (they are fp32). */
+  readonly precision?: string;
   /** Set by the writer when the codec needed even sides: the last column/row repeated at the right/bottom. */
   readonly padded?: { readonly from: readonly [number, number]; readonly to: readonly [number, number] };
   readonly composite?: CompositeMetadata;
@@ -91,6 +93,7 @@ const FIELDS: ReadonlyArray<readonly [string, Check, string]> = [
 ];
 
 const OPTIONAL: ReadonlyArray<readonly [string, Check, string]> = [
+  ['precision', (v) => v === 'fp32' || v === 'fp16', 'fp32|fp16'],
   ['eta', (v) => num(v) && (v as number) >= ETA_RANGE.min && (v as number) <= ETA_RANGE.max, `a number in [${ETA_RANGE.min}, ${ETA_RANGE.max}]`],
   ['padded.from', pair, '[width, height]'],
   ['padded.to', pair, '[width, height]'],

@@ -31,8 +31,8 @@ export function givenFromFlags(prompt: string | undefined, opts: Readonly<Record
 }
 
 /** The pipeline options the flags ask for; several panels keep their sessions so each network loads once. */
-export function pipelineOptions(given: Pick<GivenFlags, 'device' | 'threads' | 'maxMemory'>, ctx: Context, sessions: SessionPolicy): PipelineOptions {
-  return { device: given.device, ...(given.threads !== undefined ? { threads: given.threads } : {}), ...(given.maxMemory !== undefined ? { maxMemory: given.maxMemory } : {}), sessions, env: ctx.io.env };
+export function pipelineOptions(given: Pick<GivenFlags, 'device' | 'precision' | 'threads' | 'maxMemory'>, ctx: Context, sessions: SessionPolicy): PipelineOptions {
+  return { device: given.device, ...(given.precision !== undefined ? { precision: given.precision } : {}), ...(given.threads !== undefined ? { threads: given.threads } : {}), ...(given.maxMemory !== undefined ? { maxMemory: given.maxMemory } : {}), sessions, env: ctx.io.env };
 }
 
 /** Opens --model once: the folder is resolved and its configs parsed here, before any output is planned. */

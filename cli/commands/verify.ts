@@ -4,11 +4,11 @@ import { basename, join } from 'node:path';
 import { Command, Option } from 'commander';
 import { InterruptedError, UsageError } from '../../core/errors.js';
 import type { CaseReport } from '../../core/verify/run.js';
-import type { Device } from '../../core/runtime/device-names.js';
+import { PRECISIONS, type Device, type Precision } from '../../core/runtime/device-names.js';
 import type { Context } from '../context.js';
 import { parseChoice } from '../parse.js';
 
-export type VerifyCase = (dir: string, device: Device) => Promise<CaseReport>;
+export type VerifyCase = (dir: string, device: Device, precision: Precision) => Promise<CaseReport>;
 
 const exists = (p: string): Promise<boolean> => stat(p).then(() => true, () => false);
 
@@ -35,6 +35,9 @@ export async function verifyAction(opts: Readonly<Record<string, unknown>>, ctx:
   const golden = opts.golden;
   if (typeof golden !== 'string') throw new UsageError('verify needs --golden DIR; pass a reference case folder or a folder of them');
   const device = parseChoice('--device', typeof opts.device === 'string' ? opts.device : 'cpu', ['cpu', 'webgpu'] as const);
+  const precision = parseChoice('--precision', typeof opts.precision === 'string' ? opts.precision : 'fp32', PRECISIONS);
+  // fp16 on an adapter without shader-f16 is refused here in one line, before any case runs
+  if (!run) await (await import('../../core/runtime/precision.js')).resolvePrecision(device, precision);
   const verify = run ?? (await import('../../core/verify/run.js')).verifyCase;
   const out = ctx.io.stdout;
   const json = opts.json === true;
@@ -45,7 +48,7 @@ export async function verifyAction(opts: Readonly<Record<string, unknown>>, ctx:
     if (ctx.signal.aborted) throw new InterruptedError();
     let report: CaseReport;
     try {
-      report = await verify(dir, device);
+      report = await verify(dir, device, precision);
     } catch (e) {
       if (ctx.signal.aborted) throw e;
       const message = e instanceof Error ? e.message.replace(/\s*\n\s*/g, ' ') : String(e);
@@ -58,12 +61,12 @@ export async function verifyAction(opts: Readonly<Record<string, unknown>>, ctx:
     runs += report.runs.length;
     if (!report.pass) failed++;
     if (json) continue;
-    out.write(`${basename(dir)} (${report.kind || 'no kind'}, ${device})\n`);
+    out.write(`${basename(dir)} (${report.kind || 'no kind'}, ${device}${precision === 'fp16' ? ', fp16' : ''})\n`);
     if (!report.implemented) out.write(`  kind ${report.kind || '(none)'} is not implemented yet  FAIL\n`);
     for (const r of report.runs) out.write(`${formatRun(r)}\n`);
   }
   if (json) {
-    out.write(`${JSON.stringify({ device, pass: failed === 0, cases: reports })}\n`);
+    out.write(`${JSON.stringify({ device, precision, pass: failed === 0, cases: reports })}\n`);
   } else {
     out.write(failed === 0 ? `all ${reports.length} case(s), ${runs} run(s) pass\n` : `${failed} of ${reports.length} case(s) failed\n`);
   }
@@ -75,6 +78,7 @@ export function verifyCommand(ctx: Context, done: (code: number) => void): Comma
     .description('check the real code against diffusers reference cases: one line per run with its error, bound and PASS/FAIL')
     .addOption(new Option('--golden <dir>', 'a case folder (with case.json) or a folder of case folders (required)'))
     .addOption(new Option('--device <name>', 'cpu | webgpu (default: cpu)'))
+    .addOption(new Option('--precision <fp32|fp16>', 'graphs in fp32 (the golden bounds) or fp16 (wider bounds, README) (default: fp32)'))
     .addOption(new Option('--json', 'print one JSON object with every case and run (default: off)'))
     .addOption(new Option('-v, --verbose', 'stack traces of unexpected errors (default: off)'))
     .action(async (opts: Record<string, unknown>) => done(await verifyAction(opts, ctx)));

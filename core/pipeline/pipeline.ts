@@ -22,6 +22,8 @@
 // `stats.sessionsCreated` counts the sessions made per network.
 import { fillNormal, randomSeed, TorchGenerator } from '../rng/index.js';
 import { resolveDevice, type Device, type DeviceChoice, type LoadOptions } from '../runtime/index.js';
+import type { Precision } from '../runtime/device-names.js';
+import { resolvePrecision } from '../runtime/precision.js';
 import { createScheduler, type Scheduler } from '../schedulers/index.js';
 import { loadTokenizer, type ClipTokenizer } from '../tokenizer/index.js';
 import { resolveModel, type ModelFolder } from '../../models/folder.js';
@@ -37,8 +39,7 @@ import { guidedStep, sampleLatents, scaleInitialNoise, throwIfAborted, type Unet
 import { SessionPool, type NetworkPart, type SessionPolicy } from './session-pool.js';
 import type { FreeUSettings, GenerateRequest, GenerateResult, ProgressEvent, SchedulerName } from './types.js';
 import { checkMemory, estimatePeakBytes } from './memory.js';
-import { recordingHooks, recordingStep, type OnRecord, type RecordedTensor } from './record.js';
-import { UsageError } from '../errors.js';
+import { loadRecordingUnet, recordingHooks, recordingStep, type RecordedHook, type RecordHook } from './record.js';
 import { validateRequest } from './validate.js';
 
 export type { NetworkPart, SessionPolicy } from './session-pool.js';
@@ -47,6 +48,8 @@ export type LatentDims = readonly [number, number, number, number, number];
 export interface PipelineOptions {
   /** Where the networks run (default `auto`: webgpu when an adapter exists, else cpu). */
   readonly device?: DeviceChoice;
+  /** Weights and activations (absent: fp16 on webgpu when the adapter has shader-f16, else fp32; runtime/precision.ts). */
+  readonly precision?: Precision;
   /** onnxruntime intra-op threads (default: the machine's cores). */
   readonly threads?: number;
   /** Session lifetime policy (default `per-phase`), see the module header. */
@@ -58,11 +61,9 @@ export interface PipelineOptions {
 }
 
 /** What a caller hears while a phase runs, and how it stops it. */
-export interface GenerateHooks {
+export interface GenerateHooks extends RecordHook {
   readonly onProgress?: (e: ProgressEvent) => void;
   readonly signal?: AbortSignal;
-  /** FreeU lab: runs the recording U-Net graph (DeepCache off) and hands over each step's record (record.ts). */
-  readonly onRecord?: OnRecord;
 }
 
 export interface DenoiseInput {
@@ -83,15 +84,13 @@ export interface DenoiseInput {
   readonly guidanceInterval?: readonly [number, number] | null;
 }
 
-export interface DenoiseHooks extends GenerateHooks {
+export interface DenoiseHooks extends GenerateHooks, RecordedHook {
   /** After each step: its index, the new latents and how long it took. */
   readonly onStep?: (index: number, latents: Float32Array, seconds: number) => void;
   /** When the U-Net session is ready, before the first step. */
   readonly onReady?: () => void;
   /** Before each scheduler step: the U-Net's variance-preserving input and the guided output (the live preview). */
   readonly onOutput?: (index: number, sampleVp: Float32Array, output: Float32Array, timestep: number) => Promise<void> | void;
-  /** Runs the recording U-Net graph: after each U-Net call, the tensors at both FreeU stages. */
-  readonly onRecorded?: (index: number, recorded: readonly RecordedTensor[], guided: boolean) => void;
   /** After the loop: how many steps ran the whole U-Net and how many DeepCache's shallow branch. */
   readonly onUnetCalls?: (counts: DeepCacheCounts) => void;
 }
@@ -115,7 +114,7 @@ export interface Pipeline {
   readonly defaults: ModelDefaults;
   readonly stats: { readonly sessionsCreated: Readonly<Record<NetworkPart, number>> };
   /** The device every session runs on (resolved once). */
-  device(): Promise<{ readonly device: Device; readonly note: string }>;
+  device(): Promise<{ readonly device: Device; readonly precision: Precision; readonly note: string }>;
   /** A scheduler for `name` from this model's scheduler config (or `config`), with `steps` timesteps set. */
   scheduler(name: SchedulerName, steps: number, config?: Readonly<Record<string, unknown>>): Scheduler;
   /** Step 3: prompt (and, when guided, negative prompt) to CLIP embeddings. */
@@ -144,17 +143,21 @@ export async function loadPipeline(model: string | ModelFolder | undefined, opti
 /** A pipeline over given parts (benchmarks: configs with random weights). */
 export function pipelineFromParts(parts: PipelineParts, defaults: ModelDefaults, options: PipelineOptions = {}): Pipeline {
   const pool = new SessionPool(options.sessions ?? 'per-phase');
-  let device: Promise<{ device: Device; note: string }> | undefined;
+  let device: Promise<{ device: Device; precision: Precision; note: string }> | undefined;
   let tokenizer: Promise<ClipTokenizer> | undefined;
   const scale = parts.vaeConfig.scaleFactor;
 
-  const resolveOnce = (): Promise<{ device: Device; note: string }> => {
-    device ??= resolveDevice(options.device ?? 'auto');
+  const resolveOnce = (): Promise<{ device: Device; precision: Precision; note: string }> => {
+    device ??= resolveDevice(options.device ?? 'auto').then(async (d) => {
+      const p = await resolvePrecision(d.device, options.precision);
+      return { ...d, precision: p.precision, note: p.precision === 'fp32' && !options.precision ? d.note : `${d.note}, precision ${p.note}` };
+    });
     device.catch(() => { device = undefined; });
     return device;
   };
   const loadOptions = async (hooks: GenerateHooks): Promise<LoadOptions> => ({
     device: (await resolveOnce()).device,
+    precision: (await resolveOnce()).precision,
     ...(options.threads ? { threads: options.threads } : {}),
     onProgress: (message: string) => hooks.onProgress?.({ phase: 'load', message }),
     onWarning: (message: string) => hooks.onProgress?.({ phase: 'warning', message }),
@@ -205,10 +208,7 @@ export function pipelineFromParts(parts: PipelineParts, defaults: ModelDefaults,
       const steps = input.scheduler.timesteps.length;
       const dc = input.deepCache && input.deepCache.interval > 1 ? input.deepCache : null;
       const onRecorded = hooks.onRecorded;
-      if (onRecorded) {
-        if (dc) throw new UsageError('recording the FreeU stages needs the whole U-Net at every step; turn DeepCache off');
-        return pool.use('unet', () => parts.loadRecordingUnet(opts), (unet) => run(recordingStep(unet, onRecorded)), 'unet-record');
-      }
+      if (onRecorded) return pool.use('unet', () => loadRecordingUnet(parts, opts, dc), (unet) => run(recordingStep(unet, onRecorded)), 'unet-record');
       // DeepCache off loads the plain graph: the run is bit-identical to one without the option
       if (!dc) {
         const out = await pool.use('unet', () => parts.loadUnet(opts), run);
@@ -285,6 +285,7 @@ export function pipelineFromParts(parts: PipelineParts, defaults: ModelDefaults,
         height: decoded.height,
         seed,
         device: (await resolveOnce()).device,
+        precision: (await resolveOnce()).precision,
         timings: { loadSeconds: (t1 - t0) / 1000, sampleSeconds: (t2 - t1) / 1000, decodeSeconds: (performance.now() - t2) / 1000 },
         unetCalls: { ...calls, guided: guided ? Array.from({ length: req.steps }, (_, i) => guidedStep(i, req.steps, req.guidanceInterval)).filter(Boolean).length : 0 },
         modelId: parts.id,

@@ -1,5 +1,7 @@
 // FreeU lab recording: per step, the tensors at both FreeU stages and the clean-image estimate x0, handed to the caller.
-import type { RecordedTensor, Unet3dRunner } from '../runtime/index.js';
+import { UsageError } from '../errors.js';
+import type { LoadOptions, RecordedTensor, Unet3dRunner } from '../runtime/index.js';
+import type { PipelineParts } from './parts.js';
 import type { UnetStep } from './sampler.js';
 import { cleanEstimator } from './preview-steps.js';
 import type { SchedulerName } from './types.js';
@@ -24,6 +26,24 @@ export interface StepRecord {
 }
 
 export type OnRecord = (r: StepRecord) => Promise<void> | void;
+
+/** The generate hook (pipeline.ts GenerateHooks extends it). */
+export interface RecordHook {
+  /** FreeU lab: runs the recording U-Net graph (DeepCache off) and hands over each step's record. */
+  readonly onRecord?: OnRecord;
+}
+
+/** The denoise hook (pipeline.ts DenoiseHooks extends it). */
+export interface RecordedHook {
+  /** Runs the recording U-Net graph: after each U-Net call, the tensors at both FreeU stages. */
+  readonly onRecorded?: (index: number, recorded: readonly RecordedTensor[], guided: boolean) => void;
+}
+
+/** The recording U-Net, refused with DeepCache on before anything loads (recording needs the whole U-Net every step). */
+export function loadRecordingUnet(parts: Pick<PipelineParts, 'loadRecordingUnet'>, opts: LoadOptions, deepCache: unknown): Promise<Unet3dRunner> {
+  if (deepCache) return Promise.reject(new UsageError('recording the FreeU stages needs the whole U-Net at every step; turn DeepCache off'));
+  return parts.loadRecordingUnet(opts);
+}
 
 /** The two denoise hooks that make StepRecords: the U-Net's recording (first), then the guided output (x0). */
 export interface RecordingHooks {

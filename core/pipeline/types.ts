@@ -1,6 +1,6 @@
 // What a generation asks for, what it reports while it runs, and what it returns: the engine's contract with the UIs.
 import type { FreeUSettings, SchedulerName } from '../common/types.js';
-import type { Device, DeviceChoice } from '../runtime/device-names.js';
+import type { Device, DeviceChoice, Precision } from '../runtime/device-names.js';
 import type { PreviewFrames } from './preview.js';
 import type { DeepCacheSettings } from './deep-cache.js';
 
@@ -53,6 +53,8 @@ export interface GenerateResult {
   readonly height: number;
   readonly seed: bigint;
   readonly device: Device;
+  /** The precision the networks ran in (resolved from PipelineOptions.precision and the adapter). */
+  readonly precision: Precision;
   readonly timings: { readonly loadSeconds: number; readonly sampleSeconds: number; readonly decodeSeconds: number };
   /** U-Net calls of the sampling loop: whole U-Net, DeepCache's shallow branch, and how many ran the guidance batch. */
   readonly unetCalls: { readonly full: number; readonly shallow: number; readonly guided: number };

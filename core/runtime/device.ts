@@ -8,7 +8,7 @@ import { probeWebgpu } from './webgpu-probe.js';
 
 export type { Device, DeviceChoice } from './device-names.js';
 
-let probed: Promise<string | null> | undefined;
+let probed: Promise<{ reason: string | null; shaderF16: boolean }> | undefined;
 
 /** The first line of an error, for one-line messages. */
 export function firstLine(e: unknown): string {
@@ -35,14 +35,23 @@ export function hasVulkanLoader(env: NodeJS.ProcessEnv = process.env): boolean {
   }
 }
 
-/** Null when a WebGPU adapter works; otherwise why not (one line). Probed in a child process, cached per machine. */
-export function webgpuUnavailableReason(env: NodeJS.ProcessEnv = process.env): Promise<string | null> {
+function probeOnce(env: NodeJS.ProcessEnv): Promise<{ reason: string | null; shaderF16: boolean }> {
   probed ??= (async () => {
-    if (!hasVulkanLoader(env)) return 'no Vulkan loader (libvulkan.so.1) is installed; install libvulkan1 and the GPU driver';
+    if (!hasVulkanLoader(env)) return { reason: 'no Vulkan loader (libvulkan.so.1) is installed; install libvulkan1 and the GPU driver', shaderF16: false };
     const answer = await probeWebgpu(env);
-    return answer.reason === null ? null : firstLine(answer.reason);
+    return { reason: answer.reason === null ? null : firstLine(answer.reason), shaderF16: answer.shaderF16 };
   })();
   return probed;
+}
+
+/** Null when a WebGPU adapter works; otherwise why not (one line). Probed in a child process, cached per machine. */
+export async function webgpuUnavailableReason(env: NodeJS.ProcessEnv = process.env): Promise<string | null> {
+  return (await probeOnce(env)).reason;
+}
+
+/** Whether the WebGPU adapter runs fp16 shaders (shader-f16), from the same probe; false without an adapter. */
+export async function webgpuShaderF16(env: NodeJS.ProcessEnv = process.env): Promise<boolean> {
+  return (await probeOnce(env)).shaderF16;
 }
 
 /** `--device`: auto picks webgpu when an adapter exists, else cpu, and says which it picked. */

@@ -2,7 +2,7 @@
 import { availableParallelism } from 'node:os';
 import * as ort from './ort.js';
 import { T2vError } from '../errors.js';
-import type { Device } from './device-names.js';
+import type { Device, Precision } from './device-names.js';
 import { assertDeviceUsable, executionProviders, firstLine } from './device.js';
 import { getOrBuildGraph, type CachedGraph } from '../../models/cache.js';
 import type { NetworkConfig, WeightsSpec } from '../../models/networks/build.js';
@@ -19,6 +19,8 @@ export interface LoadOptions {
   onWarning?: (msg: string) => void;
   /** Attention implementation in the built graph (default: `defaultAttention(device)`). */
   attention?: AttentionImpl;
+  /** Weights and activations (default fp32); resolved and checked against the adapter before (core/runtime/precision.ts). */
+  precision?: Precision;
 }
 
 /**
@@ -70,6 +72,7 @@ export async function loadNetwork(net: NetworkConfig, weights: WeightsSpec, opts
     weights,
     device: opts.device,
     attention: opts.attention ?? defaultAttention(opts.device),
+    ...(opts.precision === 'fp16' ? { dtype: 'float16' as const } : {}),
     ...build,
     ...(opts.cacheDir ? { cacheDir: opts.cacheDir } : {}),
     ...(opts.onProgress ? { onProgress: opts.onProgress } : {}),

@@ -55,3 +55,17 @@ export const BOUNDS = {
   pipelineLatents: 1e-4,
   pipelineFrames: 2e-3,
 } as const;
+
+export type Bounds = { readonly [K in keyof typeof BOUNDS]: number };
+
+/**
+ * fp16 graphs against the same float32 references. fp16 keeps 11 significant bits (unit roundoff 2^-11 = 4.9e-4); every
+ * layer rounds its output once, so tens of layers put a network around 1e-3 relative: 5e-3 leaves room for the full-size
+ * model's depth. Latents compound over the steps, and frames are 8-bit video (1/255 = 3.9e-3 per level): 1e-2 is under
+ * three levels. The rest (the seeded latents, the host-side FreeU and scheduler math) does not change with precision.
+ */
+export const FP16_BOUNDS: Bounds = { ...BOUNDS, network: 5e-3, pipelineLatents: 5e-3, pipelineFrames: 1e-2 };
+
+export function boundsFor(precision: 'fp32' | 'fp16'): Bounds {
+  return precision === 'fp16' ? FP16_BOUNDS : BOUNDS;
+}

@@ -1,5 +1,6 @@
 // The contract between `t2v verify` and each reference-case kind it can check.
-import type { Device } from '../runtime/device-names.js';
+import type { Device, Precision } from '../runtime/device-names.js';
+import type { Bounds } from './metrics.js';
 import type { SafetensorsFile } from '../../models/safetensors.js';
 
 export type Metric = 'relative' | 'max-abs' | 'exact';
@@ -21,6 +22,9 @@ export interface VerifyContext {
   readonly caseJson: Readonly<Record<string, unknown>>;
   readonly tensors: SafetensorsFile;
   readonly device: Device;
+  readonly precision: Precision;
+  /** The golden README's bounds (fp32) or the fp16 ones (metrics.ts). */
+  readonly bounds: Bounds;
 }
 
 /** Runs every run of one case and reports each comparison. */

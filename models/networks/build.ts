@@ -38,7 +38,7 @@ export interface BuildStats {
 
 /** Builds `net` into `dir` (which must exist): dir/model.onnx and dir/model.onnx.data. */
 export async function buildNetwork(net: NetworkConfig, weights: WeightsSpec, dir: string, opts: Unet3dBuildOptions = {}): Promise<BuildStats> {
-  const g = new GraphBuilder({ name: net.kind, dataPath: join(dir, DATA_FILE) });
+  const g = new GraphBuilder({ name: net.kind, dataPath: join(dir, DATA_FILE), precision: opts.precision ?? 'float32' });
   let opened: Weights | undefined;
   try {
     let source: WeightSource;

@@ -1,7 +1,7 @@
 // CLIPTextModel last_hidden_state with the causal mask (transformers models/clip/modeling_clip.py).
 import type { ClipTextConfig } from '../configs/clip-text.js';
 import type { GraphBuilder } from '../onnx/graph.js';
-import { layerNorm, linear, makeContext, sdpa, type BuildContext } from './layers.js';
+import { layerNorm, layerNormF32, linear, makeContext, readWeight, sdpa, type BuildContext } from './layers.js';
 import type { WeightSource } from './source.js';
 
 /** Tensor names carry `text_model.` in older transformers saves and none in newer ones. */
@@ -33,8 +33,8 @@ export async function buildClipText(g: GraphBuilder, cfg: ClipTextConfig, w: Wei
   const pre = clipPrefix(w);
   const d = cfg.hiddenSize;
   const ids = g.input('input_ids', 'int64', ['batch', 'sequence']);
-  const tok = g.initializer(`${pre}embeddings.token_embedding.weight`, await w.read(`${pre}embeddings.token_embedding.weight`, [cfg.vocabSize, d]), [cfg.vocabSize, d]);
-  const pos = g.initializer(`${pre}embeddings.position_embedding.weight`, await w.read(`${pre}embeddings.position_embedding.weight`, [cfg.maxPositionEmbeddings, d]), [cfg.maxPositionEmbeddings, d]);
+  const tok = g.initializer(`${pre}embeddings.token_embedding.weight`, await readWeight(ctx, `${pre}embeddings.token_embedding.weight`, [cfg.vocabSize, d]), [cfg.vocabSize, d]);
+  const pos = g.initializer(`${pre}embeddings.position_embedding.weight`, await readWeight(ctx, `${pre}embeddings.position_embedding.weight`, [cfg.maxPositionEmbeddings, d]), [cfg.maxPositionEmbeddings, d]);
   const len = o.shape(ids, 1, 2);
   const posIds = g.node('Range', [g.constI([0], []), o.squeeze(len, [0]), g.constI([1], [])]);
   let h = o.add(o.gather(tok, ids), o.gather(pos, posIds));
@@ -42,6 +42,7 @@ export async function buildClipText(g: GraphBuilder, cfg: ClipTextConfig, w: Wei
   const lenLen = o.concat([len, len], 0);
   const mask = g.node('Trilu', [o.constantOfShape(lenLen, -3.4028234663852886e38), g.constI([1], [])], { upper: 1 });
   for (let i = 0; i < cfg.numHiddenLayers; i++) h = await encoderLayer(ctx, `${pre}encoder.layers.${i}`, h, cfg, mask);
-  h = await layerNorm(ctx, `${pre}final_layer_norm`, h, d, cfg.layerNormEps);
+  // the last norm's float32 result is the output (no fp16 rounding on the way out)
+  h = await layerNormF32(ctx, `${pre}final_layer_norm`, h, d, cfg.layerNormEps);
   g.output(h, 'last_hidden_state', 'float32', ['batch', 'sequence', d]);
 }

@@ -40,13 +40,18 @@ export function fourierFilter(o: Ops, x: string, s: string): string {
  */
 export function freeuStage(o: Ops, h: string, hs: string, channels: number, b: string, s: string, v2: string): { h: string; hs: string } {
   const g = o.g;
-  const half = Math.floor(channels / 2);
-  const [h1, h2] = o.split(h, 1, [half, channels - half]) as [string, string];
-  const mean = o.reduceMean(h, [1]);
-  const mx = o.reduceMax(mean, [2, 3]);
-  const mn = o.reduceMin(mean, [2, 3]);
-  const m = o.div(o.sub(mean, mn), o.sub(mx, mn));
-  const factorV2 = o.add(o.mul(o.sub(b, g.scalarF(1)), m), g.scalarF(1));
-  const factor = o.where(o.greater(v2, g.scalarF(0.5)), factorV2, b);
-  return { h: o.concat([o.mul(h1, factor), h2], 1), hs: fourierFilter(o, hs, s) };
+  // always float32 (fp16 graphs cast in and out): with b = s = 1 the round trip is exact, so FreeU off stays an identity
+  const out = g.float32(() => {
+    const hf = g.castTo(h, 'float32');
+    const half = Math.floor(channels / 2);
+    const [h1, h2] = o.split(hf, 1, [half, channels - half]) as [string, string];
+    const mean = o.reduceMean(hf, [1]);
+    const mx = o.reduceMax(mean, [2, 3]);
+    const mn = o.reduceMin(mean, [2, 3]);
+    const m = o.div(o.sub(mean, mn), o.sub(mx, mn));
+    const factorV2 = o.add(o.mul(o.sub(b, g.scalarF(1)), m), g.scalarF(1));
+    const factor = o.where(o.greater(v2, g.scalarF(0.5)), factorV2, b);
+    return { h: o.concat([o.mul(h1, factor), h2], 1), hs: fourierFilter(o, g.castTo(hs, 'float32'), s) };
+  });
+  return { h: g.castTo(out.h, g.precision), hs: g.castTo(out.hs, g.precision) };
 }

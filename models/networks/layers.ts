@@ -1,5 +1,5 @@
 // Layers shared by the network builders: Linear, Conv2d, GroupNorm, LayerNorm, Attention, FeedForward, ResnetBlock2D.
-import type { GraphBuilder } from '../onnx/graph.js';
+import type { GraphBuilder, WeightData } from '../onnx/graph.js';
 import { Ops } from '../onnx/ops.js';
 import type { WeightSource } from './source.js';
 
@@ -17,8 +17,18 @@ export function makeContext(g: GraphBuilder, w: WeightSource, attention: Attenti
   return { g, o: new Ops(g), w, attention };
 }
 
-/** A weight tensor as an initializer named after its parameter. */
+/** A weight tensor in the graph's precision: fp16 bits for fp16 graphs (fp16 files' bytes as stored), else float32. */
+export function readWeight(ctx: BuildContext, name: string, shape: readonly number[]): Promise<WeightData> {
+  return ctx.g.precision === 'float16' ? ctx.w.readHalf(name, shape) : ctx.w.read(name, shape);
+}
+
+/** A weight tensor as an initializer named after its parameter, in the graph's precision. */
 export async function param(ctx: BuildContext, name: string, shape: readonly number[], storeDims: readonly number[] = shape): Promise<string> {
+  return ctx.g.initializer(name, await readWeight(ctx, name, shape), storeDims);
+}
+
+/** A norm's scale or shift: float32 whatever the graph's precision, as the norm is computed in float32. */
+async function paramF32(ctx: BuildContext, name: string, shape: readonly number[], storeDims: readonly number[] = shape): Promise<string> {
   return ctx.g.initializer(name, await ctx.w.read(name, shape), storeDims);
 }
 
@@ -52,18 +62,30 @@ export async function conv2d(ctx: BuildContext, prefix: string, x: string, cin: 
  */
 export async function groupNorm(ctx: BuildContext, prefix: string, x: string, channels: number, groups: number, eps: number, rank = 4): Promise<string> {
   const { o, g } = ctx;
-  const shape = o.shape(x);
-  const grouped = o.reshape(x, [0, groups, -1]);
-  const normed = o.instanceNorm(grouped, g.constF(new Float32Array(groups).fill(1)), g.constF(new Float32Array(groups)), eps);
-  const back = o.reshape(normed, shape);
   const affineDims = [channels, ...Array(rank - 2).fill(1)];
-  const gamma = ctx.g.initializer(`${prefix}.weight`, await ctx.w.read(`${prefix}.weight`, [channels]), affineDims);
-  const beta = ctx.g.initializer(`${prefix}.bias`, await ctx.w.read(`${prefix}.bias`, [channels]), affineDims);
-  return o.add(o.mul(back, gamma), beta);
+  const gamma = await paramF32(ctx, `${prefix}.weight`, [channels], affineDims);
+  const beta = await paramF32(ctx, `${prefix}.bias`, [channels], affineDims);
+  // statistics and affine in float32 (fp16 graphs cast in and out: a variance over 10^5 values overflows fp16 sums)
+  const y = g.float32(() => {
+    const xf = g.castTo(x, 'float32');
+    const grouped = o.reshape(xf, [0, groups, -1]);
+    const normed = o.instanceNorm(grouped, g.constF(new Float32Array(groups).fill(1)), g.constF(new Float32Array(groups)), eps);
+    return o.add(o.mul(o.reshape(normed, o.shape(xf)), gamma), beta);
+  });
+  return g.castTo(y, g.precision);
 }
 
+/** torch.nn.LayerNorm over the last axis, computed in float32; the result stays float32 (a graph output). */
+export async function layerNormF32(ctx: BuildContext, prefix: string, x: string, dim: number, eps: number): Promise<string> {
+  const { g } = ctx;
+  const scale = await paramF32(ctx, `${prefix}.weight`, [dim]);
+  const bias = await paramF32(ctx, `${prefix}.bias`, [dim]);
+  return ctx.o.layerNorm(g.castTo(x, 'float32'), scale, bias, eps);
+}
+
+/** torch.nn.LayerNorm, statistics in float32, the result in the graph's precision. */
 export async function layerNorm(ctx: BuildContext, prefix: string, x: string, dim: number, eps: number): Promise<string> {
-  return ctx.o.layerNorm(x, await param(ctx, `${prefix}.weight`, [dim]), await param(ctx, `${prefix}.bias`, [dim]), eps);
+  return ctx.g.castTo(await layerNormF32(ctx, prefix, x, dim, eps), ctx.g.precision);
 }
 
 /**
@@ -72,15 +94,17 @@ export async function layerNorm(ctx: BuildContext, prefix: string, x: string, di
  */
 export function sdpa(ctx: BuildContext, q: string, k: string, v: string, heads: number, dimHead: number, mask?: string): string {
   const { o, g } = ctx;
-  if (ctx.attention === 'mha' && !mask) {
+  // fp16 graphs take the MatMul path so the softmax is float32 (MultiHeadAttention's internal precision is the kernel's)
+  if (ctx.attention === 'mha' && !mask && g.precision === 'float32') {
     return g.node('MultiHeadAttention', [q, k, v], { num_heads: heads, scale: { float: 1 / Math.sqrt(dimHead) } }, 'com.microsoft');
   }
   const split = (x: string): string => o.transpose(o.reshape(x, [0, 0, heads, dimHead]), [0, 2, 1, 3]);
   const qh = o.mul(split(q), g.scalarF(1 / Math.sqrt(dimHead)));
   const kt = o.transpose(o.reshape(k, [0, 0, heads, dimHead]), [0, 2, 3, 1]);
-  let scores = o.matmul(qh, kt);
-  if (mask) scores = o.add(scores, mask);
-  const out = o.matmul(o.softmax(scores, -1), split(v));
+  const scores = o.matmul(qh, kt);
+  // mask and softmax in float32 (the mask holds float32's minimum, beyond fp16's range)
+  const probs = g.float32(() => o.softmax(mask ? o.add(g.castTo(scores, 'float32'), mask) : g.castTo(scores, 'float32'), -1));
+  const out = o.matmul(g.castTo(probs, g.precision), split(v));
   return o.reshape(o.transpose(out, [0, 2, 1, 3]), [0, 0, heads * dimHead]);
 }
 
@@ -111,8 +135,8 @@ export async function attention(ctx: BuildContext, prefix: string, x: string, kv
 export async function feedForwardGeglu(ctx: BuildContext, prefix: string, x: string, dim: number): Promise<string> {
   const { g, o } = ctx;
   const inner = dim * 4;
-  const w = await ctx.w.read(`${prefix}.net.0.proj.weight`, [inner * 2, dim]);
-  const b = await ctx.w.read(`${prefix}.net.0.proj.bias`, [inner * 2]);
+  const w = await readWeight(ctx, `${prefix}.net.0.proj.weight`, [inner * 2, dim]);
+  const b = await readWeight(ctx, `${prefix}.net.0.proj.bias`, [inner * 2]);
   const half = inner * dim;
   const h = gemmRows(ctx, x, g.initializer(`${prefix}.net.0.proj.weight_value`, w.subarray(0, half), [inner, dim]), g.initializer(`${prefix}.net.0.proj.bias_value`, b.subarray(0, inner), [inner]), inner, dim);
   const gate = gemmRows(ctx, x, g.initializer(`${prefix}.net.0.proj.weight_gate`, w.subarray(half), [inner, dim]), g.initializer(`${prefix}.net.0.proj.bias_gate`, b.subarray(inner), [inner]), inner, dim);

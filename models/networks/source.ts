@@ -1,10 +1,13 @@
 // Where a builder's weights come from: a diffusers/transformers safetensors part, or seeded random values.
+import { halvesChecked } from '../half.js';
 import type { Weights } from '../weights.js';
 
 export interface WeightSource {
   has(name: string): boolean;
   /** The tensor as float32, its shape checked against what the config implies (one-line errors otherwise). */
   read(name: string, shape: readonly number[]): Promise<Float32Array>;
+  /** The tensor as fp16 bits for fp16 graphs: fp16 files' bytes as stored, never widened on the way. */
+  readHalf(name: string, shape: readonly number[]): Promise<Uint16Array>;
 }
 
 /** Weights read tensor by tensor from safetensors files. */
@@ -12,6 +15,7 @@ export class SafetensorsSource implements WeightSource {
   constructor(readonly weights: Weights, private readonly prefix = '') {}
   has(name: string): boolean { return this.weights.has(this.prefix + name); }
   read(name: string, shape: readonly number[]): Promise<Float32Array> { return this.weights.readChecked(this.prefix + name, shape); }
+  readHalf(name: string, shape: readonly number[]): Promise<Uint16Array> { return this.weights.readHalfChecked(this.prefix + name, shape); }
 }
 
 /** FNV-1a of a string, for per-tensor seeds that do not depend on build order. */
@@ -42,5 +46,8 @@ export class RandomSource implements WeightSource {
       out[i] = offset + scale * (s / 2147483648 - 1);
     }
     return out;
+  }
+  async readHalf(name: string, shape: readonly number[]): Promise<Uint16Array> {
+    return halvesChecked(await this.read(name, shape), name);
   }
 }

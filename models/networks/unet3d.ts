@@ -1,9 +1,9 @@
 // UNet3DConditionModel as an ONNX graph (diffusers models/unets/unet_3d_condition.py, unet_3d_blocks.py, resnet.py).
 import { T2vError, UsageError } from '../../core/errors.js';
 import type { Unet3dConfig } from '../configs/unet3d.js';
-import type { GraphBuilder } from '../onnx/graph.js';
+import type { FloatType, GraphBuilder } from '../onnx/graph.js';
 import { FREEU_INPUTS, freeuStage } from './freeu.js';
-import { conv2d, downsample2D, groupNorm, linear, makeContext, resnetBlock2D, upsample2D, type AttentionImpl, type BuildContext } from './layers.js';
+import { conv2d, downsample2D, groupNorm, linear, makeContext, readWeight, resnetBlock2D, upsample2D, type AttentionImpl, type BuildContext } from './layers.js';
 import type { WeightSource } from './source.js';
 import { transformer2DModel, transformerTemporalModel, type VideoDims } from './transformers.js';
 
@@ -15,6 +15,8 @@ export interface Unet3dBuildOptions {
   readonly deepCache?: DeepCacheBuild;
   /** FreeU lab: also output both FreeU stages' tensors before and after scaling (`recordingOutputs`). Default false. */
   readonly record?: boolean;
+  /** Weights and activations (default float32); inputs and outputs stay float32 either way. */
+  readonly precision?: FloatType;
 }
 
 /** The four tensors recorded at each skip concatenation of a FreeU stage. */
@@ -84,9 +86,9 @@ async function temporalConvLayer(net: Net, prefix: string, x: string, channels: 
   for (const [i, stage] of [[0, 'conv1.0'], [1, 'conv2.0'], [2, 'conv3.0'], [3, 'conv4.0']] as const) {
     h = o.silu(await groupNorm(ctx, `${prefix}.${stage}`, h, channels, net.cfg.normNumGroups, 1e-5));
     const convName = `${prefix}.conv${i + 1}.${i === 0 ? 2 : 3}`;
-    const w = await ctx.w.read(`${convName}.weight`, [channels, channels, 3, 1, 1]);
+    const w = await readWeight(ctx, `${convName}.weight`, [channels, channels, 3, 1, 1]);
     const wi = g.initializer(`${convName}.weight`, w, [channels, channels, 3, 1]);
-    const b = g.initializer(`${convName}.bias`, await ctx.w.read(`${convName}.bias`, [channels]), [channels]);
+    const b = g.initializer(`${convName}.bias`, await readWeight(ctx, `${convName}.bias`, [channels]), [channels]);
     h = o.conv(h, wi, b, { kernel: [3, 1], pads: [1, 0, 1, 0] });
   }
   h = o.add(identity, h);
@@ -211,10 +213,11 @@ export async function buildUnet3d(g: GraphBuilder, cfg: Unet3dConfig, w: WeightS
   const { o } = ctx;
   const c0 = cfg.blockOutChannels[0]!;
   if (c0 % 2 !== 0) throw new T2vError(`unet/config.json: block_out_channels[0] = ${c0} is odd; t2v builds even timestep embeddings only`);
-  const sample = g.input('sample', 'float32', ['batch', cfg.inChannels, 'frames', 'height', 'width']);
+  const act = g.precision;
+  const sample = g.castTo(g.input('sample', 'float32', ['batch', cfg.inChannels, 'frames', 'height', 'width']), act);
   // Timesteps(c0, flip_sin_to_cos=True, shift 0) comes from the host in double precision (models/networks/timestep.ts)
-  const tEmb = g.input('time_proj', 'float32', ['batch', c0]);
-  const ehs = g.input('encoder_hidden_states', 'float32', ['batch', 'sequence', cfg.crossAttentionDim]);
+  const tEmb = g.castTo(g.input('time_proj', 'float32', ['batch', c0]), act);
+  const ehs = g.castTo(g.input('encoder_hidden_states', 'float32', ['batch', 'sequence', cfg.crossAttentionDim]), act);
   const [b1, b2, s1, s2, v2] = FREEU_INPUTS.map((n) => g.input(n, 'float32', [])) as [string, string, string, string, string];
   const dims: VideoDims = { batch: o.shape(sample, 0, 1), frames: o.shape(sample, 2, 3) };
 
@@ -260,8 +263,8 @@ export async function buildUnet3d(g: GraphBuilder, cfg: Unet3dConfig, w: WeightS
     if (dc && i === n - 1) {
       if (shallow) prev = rev[n - 2] ?? rev[0]!;
       entry = shallow
-        ? { from: entryLayer, at: entryLayer, swap: () => g.input('deep_feature', 'float32', featureDims) }
-        : { from: 0, at: entryLayer, swap: (x) => { g.output(x, 'deep_feature', 'float32', featureDims); return x; } };
+        ? { from: entryLayer, at: entryLayer, swap: () => g.castTo(g.input('deep_feature', 'float32', featureDims), act) }
+        : { from: 0, at: entryLayer, swap: (x) => { g.output(g.castTo(x, 'float32'), 'deep_feature', 'float32', featureDims); return x; } };
     }
     h = await block(net, `up_blocks.${i}`, h, prev, rev[i]!, i < n - 1, skips, freeu, entry);
     prev = rev[i]!;
@@ -271,6 +274,7 @@ export async function buildUnet3d(g: GraphBuilder, cfg: Unet3dConfig, w: WeightS
   h = await conv2d(ctx, 'conv_out', h, c0, cfg.outChannels, 3);
   // (B*F, C, H, W) -> (B, C, F, H, W)
   h = o.transpose(o.reshape(h, o.concat([dims.batch, dims.frames, g.constI([cfg.outChannels]), o.shape(h, 2, 4)], 0)), [0, 2, 1, 3, 4]);
-  g.output(h, 'out_sample', 'float32', ['batch', cfg.outChannels, 'frames', 'height', 'width']);
-  for (const r of net.recorded ?? []) g.output(r.value, r.name, 'float32', ['batch_frames', r.channels, `${r.name}_height`, `${r.name}_width`]);
+  g.output(g.castTo(h, 'float32'), 'out_sample', 'float32', ['batch', cfg.outChannels, 'frames', 'height', 'width']);
+  // recorded tensors as float32 too, whatever the graph's precision
+  for (const r of net.recorded ?? []) g.output(g.castTo(r.value, 'float32'), r.name, 'float32', ['batch_frames', r.channels, `${r.name}_height`, `${r.name}_width`]);
 }

@@ -23,7 +23,7 @@ export async function buildVaeDecoder(g: GraphBuilder, cfg: VaeConfig, w: Weight
   const ctx = makeContext(g, w, opts.attention ?? 'mha');
   const { o } = ctx;
   const groups = cfg.normNumGroups;
-  const latents = g.input('latents', 'float32', ['batch', cfg.latentChannels, 'height', 'width']);
+  const latents = g.castTo(g.input('latents', 'float32', ['batch', cfg.latentChannels, 'height', 'width']), g.precision);
   let h = latents;
   if (cfg.usePostQuantConv) h = await conv2d(ctx, 'post_quant_conv', h, cfg.latentChannels, cfg.latentChannels, 1);
   const rev = [...cfg.blockOutChannels].reverse();
@@ -45,5 +45,5 @@ export async function buildVaeDecoder(g: GraphBuilder, cfg: VaeConfig, w: Weight
   }
   h = o.silu(await groupNorm(ctx, 'decoder.conv_norm_out', h, rev[rev.length - 1]!, groups, 1e-6));
   h = await conv2d(ctx, 'decoder.conv_out', h, rev[rev.length - 1]!, cfg.outChannels, 3);
-  g.output(h, 'sample', 'float32', ['batch', cfg.outChannels, 'out_height', 'out_width']);
+  g.output(g.castTo(h, 'float32'), 'sample', 'float32', ['batch', cfg.outChannels, 'out_height', 'out_width']);
 }

@@ -3,8 +3,6 @@ import { create, toBinary } from '@bufbuild/protobuf';
 import { closeSync, openSync, writeSync, writeFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import {
-  AttributeProto_AttributeType,
-  AttributeProtoSchema,
   GraphProtoSchema,
   ModelProtoSchema,
   NodeProtoSchema,
@@ -13,27 +11,23 @@ import {
   TensorProto_DataLocation,
   TensorProto_DataType,
   TensorProtoSchema,
-  TensorShapeProto_DimensionSchema,
-  TensorShapeProtoSchema,
-  TypeProto_TensorSchema,
-  TypeProtoSchema,
-  ValueInfoProtoSchema,
-  type AttributeProto,
   type NodeProto,
   type TensorProto,
   type ValueInfoProto,
 } from 'onnx-buf';
+import { toHalves } from '../half.js';
+import { attribute, DTYPE, valueInfo } from './proto.js';
+import { outputTypes } from './value-types.js';
 
-export type ElemType = 'float32' | 'int64' | 'bool';
+export { floatTensorProto } from './proto.js';
+
+export type ElemType = 'float32' | 'float16' | 'int64' | 'bool';
+/** The float type a graph's weights and activations are stored in. */
+export type FloatType = 'float32' | 'float16';
 /** A fixed size or a symbolic name (`batch`, `frames`, ...). */
 export type Dim = number | string;
 export type AttrValue = number | string | readonly number[] | { readonly float: number } | { readonly floats: readonly number[] } | { readonly tensor: TensorProto };
 
-const DTYPE: Record<ElemType, TensorProto_DataType> = {
-  float32: TensorProto_DataType.FLOAT,
-  int64: TensorProto_DataType.INT64,
-  bool: TensorProto_DataType.BOOL,
-};
 
 /** Tensors at least this large go to the external-data file, at offsets aligned to this many bytes (mmap-able). */
 export const EXTERNAL_MIN_BYTES = 4096;
@@ -44,7 +38,12 @@ export interface GraphOptions {
   /** Absolute path of the external-data file; its base name is what the model records. Without it everything is inline. */
   readonly dataPath?: string;
   readonly opset?: number;
+  /** The type of weights, float constants and activations (default float32); see `float32`. */
+  readonly precision?: FloatType;
 }
+
+/** A weight tensor: float32 values, or fp16 bits (a Uint16Array) for fp16 graphs. */
+export type WeightData = Float32Array | Uint16Array;
 
 /** Builds one ONNX graph; call `save` once at the end. */
 export class GraphBuilder {
@@ -56,14 +55,47 @@ export class GraphBuilder {
   private readonly fd: number | undefined;
   private offset = 0;
   private readonly constCache = new Map<string, string>();
+  private readonly types = new Map<string, ElemType>();
   readonly opset: number;
+  /** The graph's float type; `floatType` is what new float constants get (float32 inside `float32(...)`). */
+  readonly precision: FloatType;
+  private zone: FloatType;
   /** Bytes of weights written so far. */
   weightBytes = 0;
   parameterCount = 0;
 
   constructor(readonly options: GraphOptions) {
     this.opset = options.opset ?? 18;
+    this.precision = options.precision ?? 'float32';
+    this.zone = this.precision;
     this.fd = options.dataPath ? openSync(options.dataPath, 'w') : undefined;
+  }
+
+  /** The float type new constants get here: the graph's, or float32 inside `float32(...)`. */
+  get floatType(): FloatType {
+    return this.zone;
+  }
+
+  /** Runs `build` (synchronous graph building) with float constants in float32: the zones an fp16 graph keeps in fp32. */
+  float32<T>(build: () => T): T {
+    const outer = this.zone;
+    this.zone = 'float32';
+    try {
+      return build();
+    } finally {
+      this.zone = outer;
+    }
+  }
+
+  /** The element type of a value, where the builder knows it. */
+  typeOf(value: string): ElemType | undefined {
+    return this.types.get(value);
+  }
+
+  /** Casts a float value to `to` (no node when it already is). */
+  castTo(value: string, to: FloatType): string {
+    if (this.types.get(value) === to) return value;
+    return this.node('Cast', [value], { to: DTYPE[to] });
   }
 
   /** A fresh value name based on `hint`. */
@@ -76,12 +108,15 @@ export class GraphBuilder {
   /** A graph input; `dims` null leaves its rank open (e.g. a scalar or a 1-D tensor). */
   input(name: string, type: ElemType, dims: readonly Dim[] | null): string {
     this.used.set(name, 1);
+    this.types.set(name, type);
     this.inputs.push(valueInfo(name, type, dims));
     return name;
   }
 
   /** Marks `value` as graph output `name` (an Identity node renames it). */
   output(value: string, name: string, type: ElemType, dims: readonly Dim[]): void {
+    const t = this.types.get(value);
+    if (t !== undefined && t !== type) throw new Error(`graph builder: output ${name} is declared ${type} but its value is ${t}`);
     this.nodes.push(create(NodeProtoSchema, { opType: 'Identity', input: [value], output: [name], name: this.fresh(`out_${name}`) }));
     this.outputs.push(valueInfo(name, type, dims));
   }
@@ -90,6 +125,8 @@ export class GraphBuilder {
   nodeN(op: string, inputs: readonly string[], outputs: number, attrs: Readonly<Record<string, AttrValue>> = {}, domain = ''): string[] {
     const base = this.fresh(op);
     const outs = Array.from({ length: outputs }, (_, i) => (outputs === 1 ? base : `${base}_o${i}`));
+    const types = outputTypes(op, base, inputs.map((i) => this.types.get(i)), attrs, outputs);
+    outs.forEach((o, i) => { const t = types[i]; if (t) this.types.set(o, t); });
     this.nodes.push(
       create(NodeProtoSchema, {
         opType: op,
@@ -108,8 +145,11 @@ export class GraphBuilder {
   }
 
   /** A weight tensor: large ones stream to the external-data file at once, small ones stay inline. */
-  initializer(hint: string, data: Float32Array, dims: readonly number[]): string {
+  initializer(hint: string, data: WeightData, dims: readonly number[]): string {
     const name = this.fresh(hint);
+    const type: FloatType = data instanceof Uint16Array ? 'float16' : 'float32';
+    const dataType = DTYPE[type];
+    this.types.set(name, type);
     const bytes = new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
     this.parameterCount += data.length;
     this.weightBytes += data.byteLength;
@@ -123,7 +163,7 @@ export class GraphBuilder {
         create(TensorProtoSchema, {
           name,
           dims: dims.map(BigInt),
-          dataType: TensorProto_DataType.FLOAT,
+          dataType,
           dataLocation: TensorProto_DataLocation.EXTERNAL,
           externalData: [
             create(StringStringEntryProtoSchema, { key: 'location', value: location }),
@@ -135,17 +175,19 @@ export class GraphBuilder {
       this.offset += bytes.length;
       return name;
     }
-    this.initializers.push(create(TensorProtoSchema, { name, dims: dims.map(BigInt), dataType: TensorProto_DataType.FLOAT, rawData: bytes.slice() }));
+    this.initializers.push(create(TensorProtoSchema, { name, dims: dims.map(BigInt), dataType, rawData: bytes.slice() }));
     return name;
   }
 
-  /** A small float constant (inline, shared between identical uses). */
+  /** A small float constant in `floatType` (inline, shared between identical uses). */
   constF(values: readonly number[] | Float32Array, dims: readonly number[] = [values.length]): string {
-    const key = `f${dims.join('x')}:${Array.from(values).join(',')}`;
+    const type = this.zone;
+    const key = `${type}${dims.join('x')}:${Array.from(values).join(',')}`;
     if (values.length <= 16) { const hit = this.constCache.get(key); if (hit) return hit; }
     const name = this.fresh('const_f');
-    const data = Float32Array.from(values);
-    this.initializers.push(create(TensorProtoSchema, { name, dims: dims.map(BigInt), dataType: TensorProto_DataType.FLOAT, rawData: new Uint8Array(data.buffer) }));
+    const data = type === 'float16' ? toHalves(Float32Array.from(values)) : Float32Array.from(values);
+    this.types.set(name, type);
+    this.initializers.push(create(TensorProtoSchema, { name, dims: dims.map(BigInt), dataType: DTYPE[type], rawData: new Uint8Array(data.buffer, data.byteOffset, data.byteLength).slice() }));
     if (values.length <= 16) this.constCache.set(key, name);
     return name;
   }
@@ -162,6 +204,7 @@ export class GraphBuilder {
     if (hit) return hit;
     const name = this.fresh('const_i');
     const data = BigInt64Array.from(values.map(BigInt));
+    this.types.set(name, 'int64');
     this.initializers.push(create(TensorProtoSchema, { name, dims: dims.map(BigInt), dataType: TensorProto_DataType.INT64, rawData: new Uint8Array(data.buffer) }));
     this.constCache.set(key, name);
     return name;
@@ -203,45 +246,9 @@ export class GraphBuilder {
   get nodeCount(): number {
     return this.nodes.length;
   }
-}
 
-function valueInfo(name: string, type: ElemType, dims: readonly Dim[] | null): ValueInfoProto {
-  if (dims === null) {
-    return create(ValueInfoProtoSchema, { name, type: create(TypeProtoSchema, { value: { case: 'tensorType', value: create(TypeProto_TensorSchema, { elemType: DTYPE[type] }) } }) });
+  /** Each node's operator, inputs and outputs, in order (for structure tests). */
+  nodeList(): readonly { readonly op: string; readonly inputs: readonly string[]; readonly outputs: readonly string[] }[] {
+    return this.nodes.map((n) => ({ op: n.opType, inputs: n.input, outputs: n.output }));
   }
-  return create(ValueInfoProtoSchema, {
-    name,
-    type: create(TypeProtoSchema, {
-      value: {
-        case: 'tensorType',
-        value: create(TypeProto_TensorSchema, {
-          elemType: DTYPE[type],
-          shape: create(TensorShapeProtoSchema, {
-            dim: dims.map((d) =>
-              create(TensorShapeProto_DimensionSchema, typeof d === 'number' ? { value: { case: 'dimValue', value: BigInt(d) } } : { value: { case: 'dimParam', value: d } }),
-            ),
-          }),
-        }),
-      },
-    }),
-  });
-}
-
-function attribute(name: string, v: AttrValue): AttributeProto {
-  if (typeof v === 'number') {
-    if (!Number.isInteger(v)) throw new Error(`attribute ${name}: use {float} for non-integers`);
-    return create(AttributeProtoSchema, { name, type: AttributeProto_AttributeType.INT, i: BigInt(v) });
-  }
-  if (typeof v === 'string') return create(AttributeProtoSchema, { name, type: AttributeProto_AttributeType.STRING, s: new TextEncoder().encode(v) });
-  if (Array.isArray(v)) return create(AttributeProtoSchema, { name, type: AttributeProto_AttributeType.INTS, ints: (v as number[]).map(BigInt) });
-  if ('float' in v) return create(AttributeProtoSchema, { name, type: AttributeProto_AttributeType.FLOAT, f: v.float });
-  if ('floats' in v) return create(AttributeProtoSchema, { name, type: AttributeProto_AttributeType.FLOATS, floats: [...v.floats] });
-  if (!('tensor' in v)) throw new Error(`attribute ${name}: unsupported value`);
-  return create(AttributeProtoSchema, { name, type: AttributeProto_AttributeType.TENSOR, t: v.tensor });
-}
-
-/** A float tensor proto for `ConstantOfShape`'s value attribute. */
-export function floatTensorProto(value: number): TensorProto {
-  const data = new Float32Array([value]);
-  return create(TensorProtoSchema, { dims: [1n], dataType: TensorProto_DataType.FLOAT, rawData: new Uint8Array(data.buffer) });
 }

@@ -88,9 +88,9 @@ describe('verify', () => {
 
   it('a case that throws is reported and the others still run', async () => {
     const c = ctx();
-    const code = await verifyAction({ golden: goldenTree() }, c, async (dir, device) => {
+    const code = await verifyAction({ golden: goldenTree() }, c, async (dir, device, precision) => {
       if (dir.endsWith('b-scheduler')) throw new Error('tensors.safetensors is missing');
-      return fakeVerify(dir, device);
+      return fakeVerify(dir, device, precision);
     });
     expect(code).toBe(1);
     expect(c.io.stdout.text).toContain('b-scheduler: error: tensors.safetensors is missing  FAIL\n');

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { T2vError } from '../../errors.js';
 import { FREEU_OFF, type FreeUStep } from '../../freeu/types.js';
 import { loadUnet3d } from '../../runtime/unet3d.js';
-import { BOUNDS, compare } from '../metrics.js';
+import { compare } from '../metrics.js';
 import type { VerifyKind, VerifyRun } from '../types.js';
 
 interface Unet3dRun {
@@ -33,13 +33,13 @@ function parseRuns(caseJson: Readonly<Record<string, unknown>>, dir: string): Un
   });
 }
 
-export const verifyUnet3d: VerifyKind = async ({ dir, caseJson, tensors, device }) => {
+export const verifyUnet3d: VerifyKind = async ({ dir, caseJson, tensors, device, precision, bounds }) => {
   const sampleDims = tensors.info('sample').shape;
   const ehsDims = tensors.info('encoder_hidden_states').shape;
   if (sampleDims.length !== 5 || ehsDims.length !== 3) throw new T2vError(`${dir}: sample must be (B, C, F, H, W) and encoder_hidden_states (B, L, D)`);
   const sample = await tensors.readFloat32('sample');
   const ehs = await tensors.readFloat32('encoder_hidden_states');
-  const unet = await loadUnet3d(join(dir, 'unet'), { device });
+  const unet = await loadUnet3d(join(dir, 'unet'), { device, precision });
   const out: VerifyRun[] = [];
   try {
     for (const run of parseRuns(caseJson, dir)) {
@@ -51,7 +51,7 @@ export const verifyUnet3d: VerifyKind = async ({ dir, caseJson, tensors, device 
         ehsDims: ehsDims as [number, number, number],
         freeu: run.freeu,
       });
-      out.push(compare(run.key, 'relative', got, await tensors.readFloat32(run.key), BOUNDS.network));
+      out.push(compare(run.key, 'relative', got, await tensors.readFloat32(run.key), bounds.network));
     }
   } finally {
     await unet.release();
