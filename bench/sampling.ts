@@ -61,7 +61,7 @@ export async function samplingBench(argv: string[]): Promise<void> {
       const t = performance.now();
       const out = await sampleLatents({
         unet: stepper, scheduler, latents, dims, cond, uncond, embedDims: [77, cfg.crossAttentionDim], guidanceScale: 9,
-        onStep: (i, _x, s) => { perStep.push(s); process.stderr.write(`  ${interval === 1 ? 'uncached' : 'cached'} step ${i + 1}/${steps}: ${s.toFixed(2)} s\n`); },
+        onStep: (i, s) => { perStep.push(s); process.stderr.write(`  ${interval === 1 ? 'uncached' : 'cached'} step ${i + 1}/${steps}: ${s.toFixed(2)} s\n`); },
       });
       const c = process.cpuUsage(c0);
       return { seconds: (performance.now() - t) / 1000, cpuSeconds: (c.user + c.system) / 1e6, perStep, latents: out };

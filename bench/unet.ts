@@ -1,4 +1,4 @@
-// `npm run bench` (`-- --sampling`: bench/sampling.ts): the ModelScope U-Net from random weights on CPU or WebGPU: build, session, guidance step, FLOP/s beside a MatMul roofline.
+// `npm run bench` (`-- --sampling`: bench/sampling.ts, `-- --round-trip`: bench/round-trip.ts): the ModelScope U-Net from random weights on CPU or WebGPU: build, session, guidance step, FLOP/s beside a MatMul roofline.
 // Each phase runs in its own child process so that its peak RSS is its own.
 import { fork } from 'node:child_process';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
@@ -18,6 +18,7 @@ import { unet3dFlops, type StepShape } from './flops.js';
 import { processMemoryMiB } from './process-memory.js';
 import { fileBuilds, type FileBuild } from './file-builds.js';
 import { samplingBench } from './sampling.js';
+import { roundTripBench } from './round-trip.js';
 import { formatOps, profileRun, type OpCost } from './profile.js';
 import { precisionBench } from './precision.js';
 import { CONFIGS, feeds, FREEU_OFF, FREEU_ON } from './unet-configs.js';
@@ -173,6 +174,7 @@ const median = (xs: number[]): number => { const s = [...xs].sort((a, b) => a - 
 async function main(): Promise<void> {
   const argv = process.argv.slice(2);
   if (argv.includes('--sampling')) return samplingBench(argv);
+  if (argv.includes('--round-trip')) return roundTripBench(argv);
   if (argv.includes('--precision')) return precisionBench(argv);
   const args = parseArgs(argv);
   if (args.phase && args.dir) {

@@ -1,10 +1,11 @@
-// The wizard's "advanced" group: scheduler, guidance, fps, device and FreeU's version and step range, asked only on request.
+// The wizard's "advanced" group: scheduler, guidance, sampling speed, fps, device and FreeU's version and step range, asked only on request.
 import type { ModelDefaults } from '../../core/pipeline/defaults.js';
 import type { DeviceChoice } from '../../core/pipeline/types.js';
 import { DEVICES } from '../flags.js';
 import { parseChoice, parseNumber } from '../parse.js';
 import type { GivenFlags } from '../settings.js';
 import type { Answers, WizardField } from './wizard-fields.js';
+import { speedFields } from './wizard-speed.js';
 
 function problem(f: () => unknown): string | undefined {
   try {
@@ -27,12 +28,13 @@ export function advancedFields(given: GivenFlags, defaults: () => ModelDefaults,
       label: 'Advanced settings',
       choices: () => [
         { value: 'no', label: "no: the model's defaults (or the flags) for the rest" },
-        { value: 'yes', label: 'yes: scheduler, guidance, fps, device, FreeU version and step range' },
+        { value: 'yes', label: 'yes: scheduler, guidance, sampling speed (--fast, DeepCache), fps, device, FreeU version and step range' },
       ],
       initial: () => 'no',
     },
     ...scheduling,
     { key: 'guidance', label: 'Guidance', hint: 'classifier-free guidance scale, >= 1 (1 turns it off)', when: advanced, initial: () => String(given.guidanceScale ?? defaults().guidanceScale), check: (raw) => problem(() => parseNumber('guidance', raw, { min: 1 })) },
+    ...speedFields(given, defaults, advanced),
     { key: 'fps', label: 'Frames per second', when: advanced, initial: () => String(given.fps ?? defaults().fps), check: (raw) => problem(() => parseNumber('fps', raw, { min: 0, minExclusive: true, max: 240 })) },
     { key: 'device', label: 'Device', when: advanced, choices: () => DEVICES.map((d) => ({ value: d, label: d === 'auto' ? 'auto (webgpu when an adapter works, else cpu)' : d })), initial: () => given.device },
     { key: 'freeuVersion', label: 'FreeU version', when: freeuOn, choices: () => [{ value: '1', label: '1: diffusers (constant backbone factor)' }, { value: '2', label: '2: official repository (structure-related scaling)' }], initial: () => String(given.freeu.version) },

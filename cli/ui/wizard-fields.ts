@@ -7,6 +7,7 @@ import { parseFreeUValue } from '../../core/freeu/params.js';
 import { FREEU_PRESETS, isPresetName, presetNames } from '../../core/freeu/presets.js';
 import { parseInteger, parseSeed } from '../parse.js';
 import { advancedFields, advancedFromAnswers } from './wizard-advanced.js';
+import { speedFromAnswers } from './wizard-speed.js';
 import { completeFreeU, completeSettings, defaultOutput, drawSeed, type GivenFlags, type GivenFreeU, type Settings } from '../settings.js';
 
 export type Answers = Readonly<Record<string, string>>;
@@ -182,6 +183,11 @@ export function answersToSettings(a: Answers, given: GivenFlags, defaults: Model
   const negative = (a.negativePrompt ?? '').trim();
   const model = (a.model ?? '').trim();
   const withEta = a.scheduler === DDIM_ETA;
+  const speed = speedFromAnswers(a, given.speed, a.advanced === 'yes');
+  const steps = scalarSpec('steps').parse('steps', a.steps ?? String(defaults.steps));
+  const scheduler = withEta ? 'ddim' : scalarSpec('scheduler').parse('scheduler', a.scheduler ?? given.scheduler ?? defaults.scheduler);
+  // --fast brings its own steps and scheduler; answers left at the model's default (no flag) let them apply, as on the command line
+  const presetOwns = (answer: number | string, flag: unknown, modelDefault: number | string) => speed.fast && flag === undefined && answer === modelDefault;
   const g: GivenFlags = {
     ...given,
     prompt: (a.prompt ?? '').trim(),
@@ -190,10 +196,11 @@ export function answersToSettings(a: Answers, given: GivenFlags, defaults: Model
     frames: scalarSpec('frames').parse('frames', a.frames ?? String(defaults.frames)),
     width,
     height,
-    steps: scalarSpec('steps').parse('steps', a.steps ?? String(defaults.steps)),
+    ...(presetOwns(steps, given.steps, defaults.steps) ? {} : { steps }),
     seed,
     ...advancedFromAnswers(a, given),
-    scheduler: withEta ? 'ddim' : scalarSpec('scheduler').parse('scheduler', a.scheduler ?? given.scheduler ?? defaults.scheduler),
+    ...(presetOwns(scheduler, given.scheduler, defaults.scheduler) && !withEta ? {} : { scheduler }),
+    speed,
     eta: withEta ? scalarSpec('eta').parse('eta', a.eta ?? '1') : a.advanced === 'yes' ? 0 : given.eta ?? 0,
     freeu: freeuFromAnswers(a, { ...given.freeu, ...advancedFromAnswers(a, given).freeu }),
     ...(a.output ? { output: a.output.trim() } : {}),

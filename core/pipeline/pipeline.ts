@@ -2,12 +2,9 @@
 //
 // Example:
 //   const pipe = await loadPipeline('default', { device: 'auto', sessions: 'keep' });
-//   try {
-//     const video = await pipe.generate({ prompt: 'a red circle', steps: 25, guidanceScale: 9, frames: 8,
-//       width: 64, height: 64, scheduler: 'ddim', seed: 42n }, { onProgress: console.error, signal });
-//   } finally {
-//     await pipe.release();
-//   }
+//   try { const video = await pipe.generate({ prompt: 'a red circle', steps: 25, guidanceScale: 9, frames: 8,
+//     width: 64, height: 64, scheduler: 'ddim', seed: 42n }, { onProgress: console.error, signal }); }
+//   finally { await pipe.release(); }
 //
 // What is done once, at `loadPipeline`: the model folder is resolved, every config is parsed (`configs`), the
 // generation defaults are read (`defaults`). On first use: the device is resolved (the `auto` WebGPU probe runs
@@ -82,15 +79,21 @@ export interface DenoiseInput {
   readonly deepCache?: DeepCacheSettings | null;
   /** Guidance only on steps with start <= i / steps < end; null: every step. */
   readonly guidanceInterval?: readonly [number, number] | null;
+  /** False: guidance and scheduler steps on the host even on webgpu (default: on the device there; sampler.ts). */
+  readonly resident?: boolean;
 }
 
 export interface DenoiseHooks extends GenerateHooks, RecordedHook {
-  /** After each step: its index, the new latents and how long it took. */
-  readonly onStep?: (index: number, latents: Float32Array, seconds: number) => void;
+  /** After each step: its index and how long it took. */
+  readonly onStep?: (index: number, seconds: number) => void;
+  /** After each step: the new latents (on webgpu read back from the device for this listener only). */
+  readonly onLatents?: (index: number, latents: Float32Array) => void;
   /** When the U-Net session is ready, before the first step. */
   readonly onReady?: () => void;
-  /** Before each scheduler step: the U-Net's variance-preserving input and the guided output (the live preview). */
+  /** At each step: the U-Net's variance-preserving input and the guided output (the live preview). */
   readonly onOutput?: (index: number, sampleVp: Float32Array, output: Float32Array, timestep: number) => Promise<void> | void;
+  /** The steps whose onOutput is used; absent: every step. */
+  readonly outputSteps?: (index: number) => boolean;
   /** After the loop: how many steps ran the whole U-Net and how many DeepCache's shallow branch. */
   readonly onUnetCalls?: (counts: DeepCacheCounts) => void;
 }
@@ -198,17 +201,15 @@ export function pipelineFromParts(parts: PipelineParts, defaults: ModelDefaults,
           unet, scheduler: input.scheduler, latents: input.latents, dims: input.dims,
           cond: input.embeds.cond, uncond: input.embeds.uncond, embedDims: input.embeds.dims,
           guidanceScale: input.guidanceScale, freeu: input.freeu, guidanceInterval: input.guidanceInterval ?? null,
-          ...(input.eta !== undefined ? { eta: input.eta } : {}),
-          ...(input.generator ? { generator: input.generator } : {}),
-          ...(hooks.signal ? { signal: hooks.signal } : {}),
-          ...(hooks.onStep ? { onStep: hooks.onStep } : {}),
-          ...(hooks.onOutput ? { onOutput: hooks.onOutput } : {}),
+          ...(input.eta !== undefined ? { eta: input.eta } : {}), ...(input.generator ? { generator: input.generator } : {}),
+          ...(input.resident !== undefined ? { resident: input.resident } : {}), ...(hooks.signal ? { signal: hooks.signal } : {}),
+          ...(hooks.onStep ? { onStep: hooks.onStep } : {}), ...(hooks.onLatents ? { onLatents: hooks.onLatents } : {}),
+          ...(hooks.onOutput ? { onOutput: hooks.onOutput } : {}), ...(hooks.outputSteps ? { outputSteps: hooks.outputSteps } : {}),
         });
       };
       const steps = input.scheduler.timesteps.length;
       const dc = input.deepCache && input.deepCache.interval > 1 ? input.deepCache : null;
-      const onRecorded = hooks.onRecorded;
-      if (onRecorded) return pool.use('unet', () => loadRecordingUnet(parts, opts, dc), (unet) => run(recordingStep(unet, onRecorded)), 'unet-record');
+      if (hooks.onRecorded) return pool.use('unet', () => loadRecordingUnet(parts, opts, dc), (unet) => run(recordingStep(unet, hooks.onRecorded!)), 'unet-record');
       // DeepCache off loads the plain graph: the run is bit-identical to one without the option
       if (!dc) {
         const out = await pool.use('unet', () => parts.loadUnet(opts), run);
@@ -263,11 +264,11 @@ export function pipelineFromParts(parts: PipelineParts, defaults: ModelDefaults,
       try {
         final = await pipe.denoise(record ? { ...denoiseInput, deepCache: null } : denoiseInput, {
           ...hooks,
-          ...(preview ? { onOutput: preview.onOutput } : {}),
-          ...(record ? { onOutput: record.onOutput, onRecorded: record.onRecorded } : {}),
+          ...(preview ? { onOutput: preview.onOutput, outputSteps: preview.previews } : {}),
+          ...(record ? { onOutput: record.onOutput, outputSteps: () => true, onRecorded: record.onRecorded } : {}),
           onReady: () => { t1 = performance.now(); },
           onUnetCalls: (c) => { calls = c; },
-          onStep: (i, _x, seconds) => {
+          onStep: (i, seconds) => {
             elapsed += seconds;
             report({ phase: 'step', step: i + 1, total: req.steps, secondsPerStep: seconds, etaSeconds: (elapsed / (i + 1)) * (req.steps - i - 1) });
           },

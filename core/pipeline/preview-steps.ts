@@ -8,6 +8,8 @@ import { cleanEstimate, fitOnFrame, projectFrames, type LatentRgb } from './prev
 import type { GenerateRequest, ProgressEvent, SchedulerName } from './types.js';
 
 export interface PreviewProjector {
+  /** Whether step i is previewed. */
+  readonly previews: (i: number) => boolean;
   readonly onOutput: (i: number, sampleVp: Float32Array, output: Float32Array, t: number) => Promise<void>;
   /** Frees the VAE (after sampling, or an interrupted run). */
   readonly release: () => Promise<void>;
@@ -33,10 +35,12 @@ export async function previewProjector(parts: PipelineParts, req: GenerateReques
     vae = undefined;
     await v?.release();
   };
+  const previews = (i: number): boolean => i === req.steps - 1 || (i + 1) % every === 0;
   return {
     release,
+    previews,
     onOutput: async (i, sampleVp, output, t) => {
-      if (i !== req.steps - 1 && (i + 1) % every !== 0) return;
+      if (!previews(i)) return;
       const x0 = estimate(sampleVp, output, t);
       // refitted at every previewed step: the VAE is not linear, and a map fitted on an early, faint x0 dims later ones
       if (vae) map = await fitOnFrame(vae, x0, dims, parts.vaeConfig.scalingFactor);

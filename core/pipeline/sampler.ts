@@ -1,16 +1,21 @@
 // The denoising loop of TextToVideoSDPipeline: one U-Net call on the guidance batch per step, then a scheduler step.
-import { InterruptedError, T2vError } from '../errors.js';
+import { T2vError } from '../errors.js';
 import { freeuFactorsForStep } from '../freeu/schedule.js';
 import type { Scheduler } from '../schedulers/index.js';
-import type { Unet3dInputs } from '../runtime/index.js';
-import { fillNormal, type TorchGenerator } from '../rng/index.js';
-import { batchIntoFrames } from './frames.js';
+import type { ResidentUnet, Unet3dInputs } from '../runtime/index.js';
+import type { TorchGenerator } from '../rng/index.js';
 import { applyGuidance, concatBatch, duplicateBatch } from './guidance.js';
+import { sampleResident } from './resident-sampler.js';
+import { checkFinite, guidedStep, throwIfAborted, varianceNoise } from './step-helpers.js';
+
+export { checkFinite, guidedStep, throwIfAborted, varianceNoise } from './step-helpers.js';
 import type { FreeUSettings } from './types.js';
 
 /** One U-Net call per step: a plain runner, or DeepCache's stepper (deep-cache.ts) that picks its graph by step. */
 export interface UnetStep {
   run(x: Unet3dInputs, step: number): Promise<Float32Array>;
+  /** Present on webgpu: the loop then runs on the device (resident-sampler.ts). */
+  readonly resident?: ResidentUnet;
 }
 
 export interface SampleOptions {
@@ -33,10 +38,16 @@ export interface SampleOptions {
   /** Guidance only on steps with start <= i / steps < end; the others run the conditional half alone. Absent: every step. */
   readonly guidanceInterval?: readonly [number, number] | null;
   readonly signal?: AbortSignal;
-  /** Called before each scheduler step with the U-Net's (variance-preserving) input sample and the guided output, for previews. */
+  /** Called at each step with the U-Net's (variance-preserving) input sample and the guided output, for previews. */
   readonly onOutput?: (index: number, sampleVp: Float32Array, output: Float32Array, timestep: number) => Promise<void> | void;
-  /** Called after each step with its index and the new latents. */
-  readonly onStep?: (index: number, latents: Float32Array, seconds: number) => void;
+  /** The steps whose onOutput is used (on the device only those are read back); absent: every step. */
+  readonly outputSteps?: (index: number) => boolean;
+  /** Called after each step with its index and how long it took. */
+  readonly onStep?: (index: number, seconds: number) => void;
+  /** Called after each step with the new latents (on the device: read back for this listener only). */
+  readonly onLatents?: (index: number, latents: Float32Array) => void;
+  /** False: the host loop even where the U-Net offers a device-resident one (default true). */
+  readonly resident?: boolean;
 }
 
 /** The seed's noise times the scheduler's init_noise_sigma, in float32 as torch multiplies it. */
@@ -45,34 +56,14 @@ export function scaleInitialNoise(noise: Float32Array, initNoiseSigma: number): 
   return sigma === 1 ? noise : noise.map((v) => Math.fround(v * sigma));
 }
 
-export function throwIfAborted(signal?: AbortSignal): void {
-  if (signal?.aborted) throw new InterruptedError();
-}
-
-/**
- * diffusers' DDIMScheduler.step draws randn_tensor(model_output.shape, generator) per step, and the pipeline has reshaped
- * the latents to (F, C, h, w) first: the draw is in that order, moved back to (1, C, F, h, w) here.
- */
-export function varianceNoise(generator: TorchGenerator, dims: readonly [number, number, number, number, number]): Float32Array {
-  const [, c, f, h, w] = dims;
-  return batchIntoFrames(fillNormal(new Float32Array(c * f * h * w), generator), c, f, h * w);
-}
-
-/** One NaN or infinity spreads to every later step and decodes to a black or noise video: stop at the first. */
-export function checkFinite(latents: Float32Array, step: number, total: number, guidanceScale: number): void {
-  for (let j = 0; j < latents.length; j++) {
-    if (!Number.isFinite(latents[j]!)) {
-      throw new T2vError(`the latents hold ${Number.isNaN(latents[j]!) ? 'NaN' : 'an infinity'} after step ${step + 1} of ${total} (guidance ${guidanceScale}); the model's weights may be damaged, or try a lower --guidance or --device cpu`);
-    }
-  }
-}
-
-/** Whether step `i` of `steps` is inside the guidance interval (the same [start, end) fractions as FreeU's). */
-export function guidedStep(i: number, steps: number, interval: readonly [number, number] | null | undefined): boolean {
-  return !interval || (i / steps >= interval[0] && i / steps < interval[1]);
-}
-
+/** The loop on the device when the U-Net runs there (webgpu), else on the host. */
 export async function sampleLatents(o: SampleOptions): Promise<Float32Array> {
+  if (o.unet.resident && o.resident !== false) return sampleResident(o, o.unet.resident);
+  return sampleOnHost(o);
+}
+
+/** Every tensor on the host between U-Net calls; guidance and the scheduler step in float32 as torch computes them. */
+export async function sampleOnHost(o: SampleOptions): Promise<Float32Array> {
   const [, c, f, h, w] = o.dims;
   const [len, dim] = o.embedDims;
   const both = o.uncond ? concatBatch(o.uncond, o.cond) : o.cond;
@@ -99,7 +90,8 @@ export async function sampleLatents(o: SampleOptions): Promise<Float32Array> {
     if (eta > 0 && !o.generator) throw new T2vError('sampling with eta > 0 needs the generator of the initial latents');
     latents = o.scheduler.step(noise, t, latents, eta > 0 ? { eta, varianceNoise: varianceNoise(o.generator!, o.dims) } : {});
     checkFinite(latents, i, timesteps.length, o.guidanceScale);
-    o.onStep?.(i, latents, (performance.now() - started) / 1000);
+    o.onLatents?.(i, latents);
+    o.onStep?.(i, (performance.now() - started) / 1000);
   }
   return latents;
 }

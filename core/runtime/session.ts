@@ -56,16 +56,25 @@ export function sessionOptions(device: Device, threads?: number): ort.InferenceS
   };
 }
 
-export async function createSession(modelPath: string, device: Device, threads?: number): Promise<ort.InferenceSession> {
+export async function createSession(modelPath: string, device: Device, threads?: number, outputs: 'cpu' | 'gpu-buffer' = 'cpu'): Promise<ort.InferenceSession> {
   try {
-    return await ort.InferenceSession.create(modelPath, sessionOptions(device, threads));
+    return await ort.InferenceSession.create(modelPath, { ...sessionOptions(device, threads), ...(outputs === 'cpu' ? {} : { preferredOutputLocation: outputs }) });
   } catch (e) {
     throw new T2vError(`cannot start onnxruntime on ${device} for ${modelPath}: ${firstLine(e)}`);
   }
 }
 
+/** A session on an in-memory graph whose outputs stay where `outputs` says (webgpu: 'gpu-buffer' keeps them on the device). */
+export async function createSessionFrom(graph: Uint8Array, device: Device, outputs: 'cpu' | 'gpu-buffer'): Promise<ort.InferenceSession> {
+  try {
+    return await ort.InferenceSession.create(graph, { ...sessionOptions(device, 1), preferredOutputLocation: outputs });
+  } catch (e) {
+    throw new T2vError(`cannot start onnxruntime on ${device} for the sampler's step graph: ${firstLine(e)}`);
+  }
+}
+
 /** Gets the graph from the compile cache (building it when absent) and opens a session on it. */
-export async function loadNetwork(net: NetworkConfig, weights: WeightsSpec, opts: LoadOptions, build: { deepCache?: DeepCacheBuild; record?: boolean } = {}): Promise<LoadedSession> {
+export async function loadNetwork(net: NetworkConfig, weights: WeightsSpec, opts: LoadOptions, build: { deepCache?: DeepCacheBuild; record?: boolean } = {}, outputs: 'cpu' | 'gpu-buffer' = 'cpu'): Promise<LoadedSession> {
   await assertDeviceUsable(opts.device);
   const graph = await getOrBuildGraph({
     net,
@@ -79,7 +88,7 @@ export async function loadNetwork(net: NetworkConfig, weights: WeightsSpec, opts
     ...(opts.onWarning ? { onWarning: opts.onWarning } : {}),
   });
   opts.onProgress?.(`starting the ${net.kind} session on ${opts.device}`);
-  const session = await createSession(graph.modelPath, opts.device, opts.threads);
+  const session = await createSession(graph.modelPath, opts.device, opts.threads, outputs);
   return { session, graph };
 }
 

@@ -8,6 +8,7 @@ import { deepFeatureChannels, RECORDED_KINDS, type DeepCacheBuild, type Recorded
 import { timestepProjection } from '../../models/networks/timestep.js';
 import { loadNetwork, outputF32, scalarF32, tensorF32, type LoadOptions } from './session.js';
 import type * as ort from 'onnxruntime-node';
+import { DeviceSteps } from './step-graphs.js';
 
 export interface Unet3dInputs {
   readonly sample: Float32Array;
@@ -38,7 +39,23 @@ export interface Unet3dRunner {
   run(inputs: Unet3dInputs): Promise<Float32Array>;
   /** The output and the recorded FreeU tensors (none unless the graph was built with `record`). */
   runRecorded(inputs: Unet3dInputs): Promise<{ out: Float32Array; recorded: RecordedTensor[] }>;
+  /** On webgpu: the U-Net on tensors that stay on the device (core/pipeline/resident-sampler.ts). */
+  readonly resident?: ResidentUnet;
   release(): Promise<void>;
+}
+
+/** The U-Net's input and output on the device; the timestep projection and FreeU factors are small host inputs. */
+export interface ResidentUnetInputs {
+  readonly sample: ort.Tensor;
+  readonly timestep: number;
+  readonly encoderHiddenStates: ort.Tensor;
+  readonly freeu?: FreeUStep;
+}
+
+export interface ResidentUnet {
+  /** The sampler's step graphs and copies, on the U-Net's device. */
+  readonly steps: DeviceSteps;
+  run(inputs: ResidentUnetInputs): Promise<ort.Tensor>;
 }
 
 const RECORDED_NAME = new RegExp(`^freeu_record\\.(\\d+)\\.(\\d+)\\.(${RECORDED_KINDS.join('|')})$`);
@@ -72,12 +89,19 @@ function checkInputs(cfg: Unet3dConfig, x: Unet3dInputs): number[] {
 /** The U-Net graph's feeds: the timestep projection computed here, FreeU off unless given. */
 export function unet3dFeeds(cfg: Unet3dConfig, x: Unet3dInputs): Record<string, ort.Tensor> {
   const ts = checkInputs(cfg, x);
-  const c0 = cfg.blockOutChannels[0]!;
-  const f = x.freeu ?? FREEU_OFF;
   return {
     sample: tensorF32(x.sample, x.sampleDims),
-    time_proj: tensorF32(timestepProjection(ts, x.sampleDims[0], c0), [x.sampleDims[0], c0]),
     encoder_hidden_states: tensorF32(x.encoderHiddenStates, x.ehsDims),
+    ...smallFeeds(cfg, ts, x.sampleDims[0], x.freeu),
+  };
+}
+
+/** time_proj (double-precision sin/cos, see timestep.ts) and the FreeU factors. */
+function smallFeeds(cfg: Unet3dConfig, ts: readonly number[], batch: number, freeu: FreeUStep | undefined): Record<string, ort.Tensor> {
+  const c0 = cfg.blockOutChannels[0]!;
+  const f = freeu ?? FREEU_OFF;
+  return {
+    time_proj: tensorF32(timestepProjection(ts, batch, c0), [batch, c0]),
     freeu_b1: scalarF32(f.b1),
     freeu_b2: scalarF32(f.b2),
     freeu_s1: scalarF32(f.s1),
@@ -86,21 +110,60 @@ export function unet3dFeeds(cfg: Unet3dConfig, x: Unet3dInputs): Record<string, 
   };
 }
 
+/** On webgpu the output stays on the device (`resident`); `run` copies it back. */
 /** `record`: the FreeU lab's graph with the recorded outputs (cached apart from the plain one). */
 export async function loadUnet3dFrom(config: Unet3dConfig, weights: WeightsSpec, opts: LoadOptions, build: { record?: boolean } = {}): Promise<Unet3dRunner> {
-  const { session, graph } = await loadNetwork({ kind: 'unet3d', config }, weights, opts, build.record ? { record: true } : {});
-  return {
-    config,
-    modelPath: graph.modelPath,
-    built: graph.built,
+  const webgpu = opts.device === 'webgpu';
+  const { session, graph } = await loadNetwork({ kind: 'unet3d', config }, weights, opts, build.record ? { record: true } : {}, webgpu ? 'gpu-buffer' : 'cpu');
+  const steps = webgpu ? await DeviceSteps.create().catch(async (e: unknown) => { await session.release(); throw e; }) : undefined;
+  const base = { config, modelPath: graph.modelPath, built: graph.built };
+  if (!steps) {
+    return {
+      ...base,
+      run: async (x) => outputF32(await session.run(unet3dFeeds(config, x)), 'out_sample').data,
+      async runRecorded(x) {
+        const out = await session.run(unet3dFeeds(config, x));
+        return { out: outputF32(out, 'out_sample').data, recorded: recordedOutputs(out) };
+      },
+      release: () => session.release(),
+    };
+  }
+  const resident: ResidentUnet = {
+    steps,
     async run(x) {
-      return outputF32(await session.run(unet3dFeeds(config, x)), 'out_sample').data;
+      const [b, c] = x.sample.dims;
+      if (c !== config.inChannels) throw new T2vError(`U-Net sample has ${c} channels but the model takes ${config.inChannels}`);
+      if (x.encoderHiddenStates.dims[0] !== b) throw new T2vError(`encoder_hidden_states has batch ${x.encoderHiddenStates.dims[0]} but the sample has batch ${b}`);
+      const out = await session.run({ sample: x.sample, encoder_hidden_states: x.encoderHiddenStates, ...smallFeeds(config, [x.timestep], b!, x.freeu) });
+      return out.out_sample!;
+    },
+  };
+  return {
+    ...base,
+    resident,
+    async run(x) {
+      const out = (await session.run(unet3dFeeds(config, x))).out_sample!;
+      try {
+        return await steps.download(out);
+      } finally {
+        out.dispose();
+      }
+    },
+    async release() {
+      await session.release();
+      await steps.release();
     },
     async runRecorded(x) {
+      // outputs stay on the device here: each is read back (the lab's tensors are small beside the U-Net's work)
       const out = await session.run(unet3dFeeds(config, x));
-      return { out: outputF32(out, 'out_sample').data, recorded: recordedOutputs(out) };
+      const host: Record<string, ort.Tensor> = {};
+      try {
+        for (const [name, t] of Object.entries(out)) host[name] = new (await import('./ort.js')).Tensor('float32', await steps.download(t), [...t.dims]);
+      } finally {
+        for (const t of Object.values(out)) t.dispose();
+      }
+      return { out: outputF32(host, 'out_sample').data, recorded: recordedOutputs(host) };
     },
-    release: () => session.release(),
   };
 }
 

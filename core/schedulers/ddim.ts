@@ -3,7 +3,7 @@ import { alphasCumprod } from './betas.js';
 import type { SchedulerConfig } from './config.js';
 import { checkSteps, npArangeDown, npLinspace, roundHalfEven } from './spacing.js';
 import { T2vError } from '../errors.js';
-import type { Scheduler, StepOptions } from './types.js';
+import type { AffineStep, Scheduler, StepOptions } from './types.js';
 
 const f = Math.fround;
 
@@ -38,24 +38,49 @@ export class DDIMScheduler implements Scheduler {
     return sample;
   }
 
-  /** diffusers' DDIMScheduler.step in float32 as torch computes it; the comments are its formula numbers (DDIM paper). */
-  step(modelOutput: Float32Array, timestep: number, sample: Float32Array, options: StepOptions = {}): Float32Array {
+  inputDivisor(): number {
+    return 1;
+  }
+
+  /** The step's float32 scalars, as torch computes them on 0-d tensors; the comments are the DDIM paper's formula numbers. */
+  private scalars(timestep: number, eta: number): { sqrtAlphaProdT: number; sqrtBetaProdT: number; sqrtAlphaProdTPrev: number; stdDevT: number; directionCoef: number } {
     const c = this.config;
-    const eta = options.eta ?? 0;
     // 1. get previous step value (=t-1)
     const prevTimestep = timestep - Math.floor(c.numTrainTimesteps / this.numInferenceSteps);
     // 2. compute alphas, betas
     const alphaProdT = this.alphasCumprod[timestep]!;
     const alphaProdTPrev = prevTimestep >= 0 ? this.alphasCumprod[prevTimestep]! : this.finalAlphaCumprod;
     const betaProdT = f(1 - alphaProdT);
-    const sqrtAlphaProdT = f(Math.sqrt(alphaProdT));
-    const sqrtBetaProdT = f(Math.sqrt(betaProdT));
-    const sqrtAlphaProdTPrev = f(Math.sqrt(alphaProdTPrev));
     // 5. compute variance: "sigma_t(eta)" -> see formula (16); _get_variance
     const variance = f(f(f(1 - alphaProdTPrev) / betaProdT) * f(1 - f(alphaProdT / alphaProdTPrev)));
     const stdDevT = f(f(eta) * f(Math.sqrt(variance)));
-    // 6. the "direction pointing to x_t" of formula (12) is sqrt(1 - alpha_t-1 - std_dev_t^2) * pred_epsilon
-    const directionCoef = f(Math.sqrt(f(f(1 - alphaProdTPrev) - f(stdDevT * stdDevT))));
+    return {
+      sqrtAlphaProdT: f(Math.sqrt(alphaProdT)),
+      sqrtBetaProdT: f(Math.sqrt(betaProdT)),
+      sqrtAlphaProdTPrev: f(Math.sqrt(alphaProdTPrev)),
+      stdDevT,
+      // 6. the "direction pointing to x_t" of formula (12) is sqrt(1 - alpha_t-1 - std_dev_t^2) * pred_epsilon
+      directionCoef: f(Math.sqrt(f(f(1 - alphaProdTPrev) - f(stdDevT * stdDevT)))),
+    };
+  }
+
+  /** x0 and pred_epsilon are linear in (x, m) for every prediction type; only the clip of x0 is not. */
+  affineStep(timestep: number, options: { readonly eta?: number } = {}): AffineStep {
+    const c = this.config;
+    const eta = options.eta ?? 0;
+    const { sqrtAlphaProdT: sa, sqrtBetaProdT: sb, sqrtAlphaProdTPrev: sap, stdDevT, directionCoef: dc } = this.scalars(timestep, eta);
+    const clip = c.clipSample ? c.clipSampleRange : Infinity;
+    const on = eta > 0 ? stdDevT : 0;
+    if (c.predictionType === 'epsilon') return { kx: 1 / sa, km: -sb / sa, clip, ox: 0, om: dc, oy: sap, op: 0, on };
+    if (c.predictionType === 'sample') return { kx: 0, km: 1, clip, ox: dc / sb, om: (-dc * sa) / sb, oy: sap, op: 0, on };
+    return { kx: sa, km: -sb, clip, ox: dc * sb, om: dc * sa, oy: sap, op: 0, on };
+  }
+
+  /** diffusers' DDIMScheduler.step in float32 as torch computes it. */
+  step(modelOutput: Float32Array, timestep: number, sample: Float32Array, options: StepOptions = {}): Float32Array {
+    const c = this.config;
+    const eta = options.eta ?? 0;
+    const { sqrtAlphaProdT, sqrtBetaProdT, sqrtAlphaProdTPrev, stdDevT, directionCoef } = this.scalars(timestep, eta);
     const noise = eta > 0 ? options.varianceNoise : undefined;
     if (eta > 0 && (!noise || noise.length !== sample.length)) throw new T2vError('DDIM with eta > 0 needs variance noise shaped like the sample');
     const lim = c.clipSampleRange;

@@ -3,7 +3,7 @@ import { T2vError } from '../errors.js';
 import { alphasCumprod, interpAtTimesteps, trainSigmas } from './betas.js';
 import type { SchedulerConfig } from './config.js';
 import { checkSteps, npArangeDown, npLinspace, roundHalfEven } from './spacing.js';
-import type { Scheduler } from './types.js';
+import type { AffineStep, Scheduler } from './types.js';
 
 const f = Math.fround;
 
@@ -89,43 +89,65 @@ export class DPMSolverMultistepScheduler implements Scheduler {
     return out;
   }
 
-  step(modelOutput: Float32Array, timestep: number, sample: Float32Array): Float32Array {
+  /** The step index and which solver order it takes, advancing the state (`step` and `affineStep` share it). */
+  private advance(timestep: number): { idx: number; second: boolean } {
     const c = this.config;
     if (this.timesteps.length === 0) throw new T2vError('scheduler: setTimesteps must run before step');
     if (this.stepIndex === null) this.stepIndex = this.indexFor(timestep);
     const idx = this.stepIndex;
     const n = this.timesteps.length;
     const lowerOrderFinal = idx === n - 1 && (c.eulerAtFinal || (c.lowerOrderFinal && n < 15) || c.finalSigmasType === 'zero');
+    const second = !(c.solverOrder === 1 || this.lowerOrderNums < 1 || lowerOrderFinal);
+    if (this.lowerOrderNums < c.solverOrder) this.lowerOrderNums++;
+    this.stepIndex = idx + 1;
+    return { idx, second };
+  }
+
+  step(modelOutput: Float32Array, timestep: number, sample: Float32Array): Float32Array {
+    const { idx, second } = this.advance(timestep);
     const m0 = this.convertModelOutput(modelOutput, sample, idx);
     this.modelOutputs.shift();
     this.modelOutputs.push(m0);
-    const out = c.solverOrder === 1 || this.lowerOrderNums < 1 || lowerOrderFinal
-      ? this.firstOrder(m0, sample, idx)
-      : this.secondOrder(m0, this.modelOutputs[this.modelOutputs.length - 2]!, sample, idx);
-    if (this.lowerOrderNums < c.solverOrder) this.lowerOrderNums++;
-    this.stepIndex = idx + 1;
-    return out;
+    return second ? this.secondOrder(m0, this.modelOutputs[this.modelOutputs.length - 2]!, sample, idx) : this.firstOrder(m0, sample, idx);
   }
 
-  private firstOrder(m: Float32Array, x: Float32Array, idx: number): Float32Array {
+  inputDivisor(): number {
+    return 1;
+  }
+
+  /** y is convert_model_output (x0 for dpmsolver++); the second order adds d * (y - yPrev) / r0. */
+  affineStep(timestep: number): AffineStep {
+    const { idx, second } = this.advance(timestep);
+    const c = this.config;
+    const [alpha, sigma] = alphaSigmaLambda(this.sigmas[idx]!);
+    const eps = c.predictionType === 'epsilon';
+    const sample = c.predictionType === 'sample';
+    const [kx, km] = c.algorithmType === 'dpmsolver++'
+      ? (eps ? [1 / alpha, -sigma / alpha] : sample ? [0, 1] : [alpha, -sigma])
+      : (eps ? [0, 1] : sample ? [1 / sigma, -alpha / sigma] : [sigma, alpha]);
+    const base = { kx: kx!, km: km!, clip: Infinity, om: 0, on: 0 };
+    if (!second) {
+      const { a, b } = this.firstOrderScalars(idx);
+      return { ...base, ox: a, oy: -b, op: 0 };
+    }
+    const { a, b, d, invR0 } = this.secondOrderScalars(idx);
+    return { ...base, ox: a, oy: -b - d * invR0, op: d * invR0 };
+  }
+
+  private firstOrderScalars(idx: number): { a: number; b: number } {
     const [alphaT, sigmaT, lambdaT] = alphaSigmaLambda(this.sigmas[idx + 1]!);
     const [alphaS, sigmaS, lambdaS] = alphaSigmaLambda(this.sigmas[idx]!);
     const h = f(lambdaT - lambdaS);
     const pp = this.config.algorithmType === 'dpmsolver++';
-    const a = pp ? f(sigmaT / sigmaS) : f(alphaT / alphaS);
-    const b = pp ? f(alphaT * f(f(Math.exp(-h)) - 1)) : f(sigmaT * f(f(Math.exp(h)) - 1));
-    const out = new Float32Array(x.length);
-    for (let i = 0; i < x.length; i++) out[i] = f(a * x[i]!) - f(b * m[i]!);
-    return out;
+    return { a: pp ? f(sigmaT / sigmaS) : f(alphaT / alphaS), b: pp ? f(alphaT * f(f(Math.exp(-h)) - 1)) : f(sigmaT * f(f(Math.exp(h)) - 1)) };
   }
 
-  private secondOrder(m0: Float32Array, m1: Float32Array, x: Float32Array, idx: number): Float32Array {
+  private secondOrderScalars(idx: number): { a: number; b: number; d: number; invR0: number } {
     const [alphaT, sigmaT, lambdaT] = alphaSigmaLambda(this.sigmas[idx + 1]!);
     const [alphaS0, sigmaS0, lambdaS0] = alphaSigmaLambda(this.sigmas[idx]!);
     const [, , lambdaS1] = alphaSigmaLambda(this.sigmas[idx - 1]!);
     const h = f(lambdaT - lambdaS0);
     const r0 = f(f(lambdaS0 - lambdaS1) / h);
-    const invR0 = f(1 / r0);
     const pp = this.config.algorithmType === 'dpmsolver++';
     const mid = this.config.solverType === 'midpoint';
     const a = pp ? f(sigmaT / sigmaS0) : f(alphaT / alphaS0);
@@ -133,6 +155,18 @@ export class DPMSolverMultistepScheduler implements Scheduler {
     const b = pp ? f(alphaT * em) : f(sigmaT * em);
     // midpoint: 0.5 * b on D1; heun: alpha_t * ((exp(-h) - 1) / h + 1) (++), sigma_t * ((exp(h) - 1) / h - 1)
     const d = mid ? f(0.5 * b) : pp ? -f(alphaT * f(f(em / h) + 1)) : f(sigmaT * f(f(em / h) - 1));
+    return { a, b, d, invR0: f(1 / r0) };
+  }
+
+  private firstOrder(m: Float32Array, x: Float32Array, idx: number): Float32Array {
+    const { a, b } = this.firstOrderScalars(idx);
+    const out = new Float32Array(x.length);
+    for (let i = 0; i < x.length; i++) out[i] = f(a * x[i]!) - f(b * m[i]!);
+    return out;
+  }
+
+  private secondOrder(m0: Float32Array, m1: Float32Array, x: Float32Array, idx: number): Float32Array {
+    const { a, b, d, invR0 } = this.secondOrderScalars(idx);
     const out = new Float32Array(x.length);
     for (let i = 0; i < x.length; i++) {
       const D1 = f(invR0 * f(m0[i]! - m1[i]!));

@@ -3,7 +3,7 @@ import { T2vError } from '../errors.js';
 import { alphasCumprod, interpAtTimesteps, trainSigmas } from './betas.js';
 import type { SchedulerConfig } from './config.js';
 import { checkSteps, npArangeDown, npLinspace, roundHalfEven } from './spacing.js';
-import type { Scheduler } from './types.js';
+import type { AffineStep, Scheduler } from './types.js';
 
 const f = Math.fround;
 
@@ -59,19 +59,29 @@ export class EulerDiscreteScheduler implements Scheduler {
     return this.stepIndex;
   }
 
-  scaleModelInput(sample: Float32Array, timestep: number): Float32Array {
+  inputDivisor(timestep: number): number {
     const sigma = this.sigmas[this.initStep(timestep)]!;
-    const d = f(Math.sqrt(f(f(sigma * sigma) + 1)));
-    return sample.map((v) => v / d);
+    return f(Math.sqrt(f(f(sigma * sigma) + 1)));
+  }
+
+  scaleModelInput(sample: Float32Array, timestep: number): Float32Array {
+    const d = this.inputDivisor(timestep);
+    // a loop, not Float32Array.map (8 ms against 0.3 ms for the full-size guidance batch); the same float32 values
+    const out = new Float32Array(sample.length);
+    for (let i = 0; i < sample.length; i++) out[i] = sample[i]! / d;
+    return out;
+  }
+
+  /** sigma, dt and the v-prediction factors of the step at `idx`, float32 as on torch scalars. */
+  private scalars(idx: number): { sigma: number; dt: number; vScale: number; xScale: number } {
+    const sigma = this.sigmas[idx]!;
+    return { sigma, dt: f(this.sigmas[idx + 1]! - sigma), vScale: f(-sigma / f(Math.sqrt(f(f(sigma * sigma) + 1)))), xScale: f(f(sigma * sigma) + 1) };
   }
 
   step(modelOutput: Float32Array, timestep: number, sample: Float32Array): Float32Array {
     const idx = this.initStep(timestep);
-    const sigma = this.sigmas[idx]!;
-    const dt = f(this.sigmas[idx + 1]! - sigma);
+    const { sigma, dt, vScale, xScale } = this.scalars(idx);
     const pt = this.config.predictionType;
-    const vScale = f(-sigma / f(Math.sqrt(f(f(sigma * sigma) + 1))));
-    const xScale = f(f(sigma * sigma) + 1);
     const out = new Float32Array(sample.length);
     for (let i = 0; i < sample.length; i++) {
       const x = sample[i]!;
@@ -82,5 +92,17 @@ export class EulerDiscreteScheduler implements Scheduler {
     }
     this.stepIndex = idx + 1;
     return out;
+  }
+
+  /** x + dt * (x - x0) / sigma with x0 = y; for epsilon that is x + dt * m. */
+  affineStep(timestep: number): AffineStep {
+    const idx = this.initStep(timestep);
+    const { sigma, dt, vScale, xScale } = this.scalars(idx);
+    const pt = this.config.predictionType;
+    this.stepIndex = idx + 1;
+    const base = { clip: Infinity, op: 0, on: 0 };
+    if (pt === 'epsilon') return { ...base, kx: 1, km: -sigma, ox: 1, om: dt, oy: 0 };
+    const [kx, km] = pt === 'sample' ? [0, 1] : [1 / xScale, vScale];
+    return { ...base, kx: kx!, km: km!, ox: 1 + dt / sigma, om: 0, oy: -dt / sigma };
   }
 }

@@ -113,8 +113,8 @@ export class GraphBuilder {
     return name;
   }
 
-  /** Marks `value` as graph output `name` (an Identity node renames it). */
-  output(value: string, name: string, type: ElemType, dims: readonly Dim[]): void {
+  /** Marks `value` as graph output `name` (an Identity node renames it); `dims` null leaves its rank open. */
+  output(value: string, name: string, type: ElemType, dims: readonly Dim[] | null): void {
     const t = this.types.get(value);
     if (t !== undefined && t !== type) throw new Error(`graph builder: output ${name} is declared ${type} but its value is ${t}`);
     this.nodes.push(create(NodeProtoSchema, { opType: 'Identity', input: [value], output: [name], name: this.fresh(`out_${name}`) }));

@@ -189,6 +189,30 @@ describe('the wizard in a real terminal (tmux)', () => {
     expect(await waitFor('EXIT=')).toContain('EXIT=130');
   }, 240_000);
 
+  it('advanced settings: "Sampling speed" fast runs --fast and stores it', async () => {
+    const out = join(dir, 'wizard-fast.mp4');
+    start(['--model', TINY, '--steps', '2', '--frames', '4', '--device', 'cpu', '--seed', '2', '-o', out]);
+    await waitFor('Prompt:');
+    await keys('-l', 'a green square moving down');
+    // Enter through the defaults; "yes" to the advanced group and "fast" for the speed (one Down each)
+    for (const label of ['Prompt:', 'Negative prompt:', 'Model:', 'Frames:', 'Size:', 'Steps:', 'Seed:', 'FreeU:', 'Advanced settings:', 'Scheduler:', 'Guidance:', 'Sampling speed:', 'Frames per second:', 'Device:', 'Output:']) {
+      const s = await waitFor(label);
+      if (label === 'Sampling speed:') expect(s).toContain("fast: the model's measured trade-off (--fast: DeepCache every 3 steps)");
+      if (label === 'Advanced settings:' || label === 'Sampling speed:') await keys('Down');
+      await keys('Enter');
+    }
+    expect(await waitFor('Enter: run')).toMatch(/Sampling speed\s+fast/);
+    await keys('Enter');
+    // the tiny model has no t2v.json fast: the generic preset (DeepCache 3, branch 1); --steps 2 stands
+    const after = (await waitFor('again with a new seed', 90_000)).replace(/\s+/g, ' ');
+    expect(after).toContain('--steps 2 ');
+    expect(after).toContain('--deep-cache 3 --deep-cache-branch 1 --deep-cache-schedule uniform ');
+    const info = JSON.parse(t2v(['info', out, '--json']).stdout) as { metadata: Record<string, unknown> };
+    expect(info.metadata).toMatchObject({ steps: 2, sampling: { fast: true, deepCache: { interval: 3, branch: 1, schedule: 'uniform' }, guidanceInterval: null } });
+    await keys('q');
+    expect(await waitFor('EXIT=')).toContain('EXIT=0');
+  }, 120_000);
+
   it('back a field with Shift-Tab, edit it, review, edit from the review, run', async () => {
     const out = join(dir, 'wizard-back.mp4');
     start(['--model', TINY, '--steps', '2', '--device', 'cpu', '--seed', '5', '-o', out]);

@@ -93,16 +93,18 @@ describe('Wizard', () => {
     await type(app, '1.1 1.2 0.5', ENTER);
     expect(app.lastFrame()).toContain('give four numbers');
     await type(app, ' 0.3', ENTER);
-    // the advanced group: scheduler euler, guidance 7.5, fps and device as they are, FreeU v2 from 0.2 until 0.1 (refused) then 0.8
+    // the advanced group: scheduler euler, guidance 7.5, own speed (DeepCache 2, guidance on the first half), fps and device as
+    // they are, FreeU v2 from 0.2 until 0.1 (refused) then 0.8
     expect(app.lastFrame()).toContain('Advanced settings:');
-    await type(app, DOWN, ENTER, DOWN, DOWN, ENTER, '7.5', ENTER, ENTER, ENTER, DOWN, ENTER, '0.2', ENTER, '0.1', ENTER);
+    await type(app, DOWN, ENTER, DOWN, DOWN, ENTER, '7.5', ENTER, DOWN, DOWN, ENTER, '2', ENTER, '0,0.5', ENTER);
+    await type(app, ENTER, ENTER, DOWN, ENTER, '0.2', ENTER, '0.1', ENTER);
     expect(app.lastFrame()).toContain('must be above FreeU from 0.2');
     await type(app, '\u0015' + '0.8', ENTER, 'out.gifx', ENTER);
     expect(app.lastFrame()).toContain('unknown output type');
     await type(app, '\u0015out.mp4', ENTER, ENTER);
     const answers = onDone.mock.calls[0]![0] as Answers;
     const s = answersToSettings(answers, given, defaults(), drawnSeed);
-    expect(s).toMatchObject({ prompt: 'a cat', negativePrompt: 'blurry', frames: 8, width: 64, height: 48, steps: 5, seed: 42n, seedDrawn: false, scheduler: 'euler', guidanceScale: 7.5, output: 'out.mp4', freeu: { b1: 1.1, b2: 1.2, s1: 0.5, s2: 0.3, version: 2, start: 0.2, end: 0.8 } });
+    expect(s).toMatchObject({ prompt: 'a cat', negativePrompt: 'blurry', frames: 8, width: 64, height: 48, steps: 5, seed: 42n, seedDrawn: false, scheduler: 'euler', guidanceScale: 7.5, deepCache: { interval: 2 }, guidanceInterval: [0, 0.5], output: 'out.mp4', freeu: { b1: 1.1, b2: 1.2, s1: 0.5, s2: 0.3, version: 2, start: 0.2, end: 0.8 } });
   });
 });
 

@@ -46,7 +46,7 @@ export async function verifyPipeline(ctx: VerifyContext): Promise<VerifyRun[]> {
       const steps: Float32Array[] = [];
       const freeu: FreeUSettings | null = run.freeu ? { ...run.freeu, version: 1, start: 0, end: 1 } : null;
       const input = { scheduler, latents, dims, embeds, guidanceScale: run.guidance_scale, freeu, eta: run.eta ?? 0, generator };
-      const final = await pipe.denoise(input, { onStep: (_i, x) => steps.push(x) });
+      const final = await pipe.denoise(input, { onLatents: (_i, x) => steps.push(x) });
       for (let i = 0; i < steps.length; i++) {
         results.push(compare(`${run.key} step${i}`, 'relative', steps[i]!, await ref(`step${i}`), ctx.bounds.pipelineLatents));
       }

@@ -43,7 +43,7 @@ describe('the eta reference can fail', () => {
         : scheduler;
       const steps: Float32Array[] = [];
       await pipe.denoise({ scheduler: wrapped, latents, dims, embeds, guidanceScale: run.guidance_scale, freeu: null, eta: variant.layout === 'ours' ? 0 : variant.eta, generator },
-        { onStep: (_i, x) => steps.push(x) });
+        { onLatents: (_i, x) => steps.push(x) });
       expect(relativeError(steps[0]!, await tensors.readFloat32(`${run.key}_step0`))).toBeGreaterThan(1e-2);
     } finally {
       await pipe.release();
