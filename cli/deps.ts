@@ -5,8 +5,8 @@ import type { GenerationMetadata } from '../video/metadata.js';
 import type { OutputPlan, WriteOptions, WrittenOutput } from '../video/output.js';
 import { speakingFlags } from './setting-flags.js';
 
-/** The part of core's Pipeline the commands use: its defaults, its device and memory estimate, one video, and the end of its sessions. */
-export type GenerationPipeline = Pick<Pipeline, 'id' | 'defaults' | 'device' | 'estimateMemory' | 'generate' | 'release'>;
+/** The part of core's Pipeline the commands use: its defaults, its device and memory estimate, one video, latents to frames (analyze), the end of its sessions. */
+export type GenerationPipeline = Pick<Pipeline, 'id' | 'defaults' | 'device' | 'estimateMemory' | 'generate' | 'decode' | 'release'>;
 
 export interface Deps {
   /** Opens `--model` once (folder resolved, configs parsed); throws a T2vError for a bad one. */
@@ -37,6 +37,7 @@ export async function loadDeps(): Promise<Deps> {
       device: speakingFlags(() => p.device()),
       estimateMemory: speakingFlags((req) => p.estimateMemory(req)),
       generate: speakingFlags((req, hooks) => p.generate(req, hooks)),
+      decode: speakingFlags((latents, dims, hooks) => p.decode(latents, dims, hooks)),
       release: () => p.release(),
     };
   };

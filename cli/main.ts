@@ -2,6 +2,7 @@
 import { Command, CommanderError } from 'commander';
 import { packageVersion } from '../models/paths.js';
 import { batchCommand } from './commands/batch.js';
+import { analyzeCommand } from './commands/analyze.js';
 import { compareCommand } from './commands/compare.js';
 import { doctorCommand } from './commands/doctor.js';
 import { addGenerationOptions, generateAction, generateCommand } from './commands/generate.js';
@@ -100,7 +101,7 @@ export async function main(rawArgv: readonly string[], ioIn: Io, options: MainOp
     if (typo) throw new UsageError(`"${prompt}" is not a command; did you mean t2v ${typo}? (for a video of the word, use -p ${prompt})`);
     done(await generateAction(prompt, opts, ctx));
   });
-  for (const make of [generateCommand, compareCommand, sweepCommand, batchCommand, studyCommand, workerCommand, queueCommand, verifyCommand, modelsCommand, infoCommand, doctorCommand]) {
+  for (const make of [generateCommand, compareCommand, sweepCommand, batchCommand, studyCommand, analyzeCommand, workerCommand, queueCommand, verifyCommand, modelsCommand, infoCommand, doctorCommand]) {
     program.addCommand(inheritAll(program, make(ctx, done)));
   }
   for (const cmd of [helpCommand(program, ctx, done), versionCommand(ctx, done), completionCommand(program, ctx, done)]) program.addCommand(inheritAll(program, cmd));

@@ -14,7 +14,7 @@ import { weightFileCandidates } from './weights.js';
 import { elementCount, isFile, SafetensorsFile } from './safetensors.js';
 
 /** Bump when a builder's output changes for the same inputs: old cache entries are then never used. */
-export const BUILDER_VERSION = 't2v-graph-6';
+export const BUILDER_VERSION = 't2v-graph-7';
 
 export interface CacheRequest {
   readonly net: NetworkConfig;
@@ -25,6 +25,8 @@ export interface CacheRequest {
   readonly attention?: AttentionImpl;
   /** U-Net only: one of DeepCache's two graphs (absent: the plain U-Net). */
   readonly deepCache?: DeepCacheBuild;
+  /** U-Net only: the FreeU lab's recording graph (extra outputs at both FreeU stages); absent: the plain U-Net. */
+  readonly record?: boolean;
   /** Defaults to `cacheDir()`. */
   readonly cacheDir?: string;
   readonly onProgress?: (msg: string) => void;
@@ -103,6 +105,7 @@ export async function cacheKey(req: CacheRequest): Promise<string> {
     attention: effectiveAttention(req),
     // only when set, so the plain graphs keep their keys
     ...(req.deepCache ? { deepCache: req.deepCache } : {}),
+    ...(req.record ? { record: true } : {}),
   });
   return createHash('sha256').update(material).digest('hex');
 }
@@ -125,7 +128,7 @@ export async function getOrBuildGraph(req: CacheRequest): Promise<CachedGraph> {
   try {
     await mkdir(tmp);
     req.onProgress?.(`building the ${req.net.kind} graph once${await buildEstimate(req)} (cached in ${dir})`);
-    stats = await buildNetwork(req.net, req.weights, tmp, { attention: effectiveAttention(req), precision: req.dtype ?? 'float32', ...(req.deepCache ? { deepCache: req.deepCache } : {}) });
+    stats = await buildNetwork(req.net, req.weights, tmp, { attention: effectiveAttention(req), precision: req.dtype ?? 'float32', ...(req.deepCache ? { deepCache: req.deepCache } : {}), ...(req.record ? { record: true } : {}) });
     await recordCompletion(tmp);
   } catch (e) {
     await rm(tmp, { recursive: true, force: true });

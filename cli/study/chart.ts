@@ -1,16 +1,7 @@
-// Charts as PNG files: a Vega-Lite spec compiled by vega-lite, drawn to SVG by vega (headless), rasterised by resvg.
+// The study's results chart (drawn to PNG by ../chart-png.ts).
 import type { TopLevelSpec } from 'vega-lite';
+export { renderChart } from '../chart-png.js';
 import type { StudyResults } from './results.js';
-
-/** Renders a Vega-Lite spec to PNG bytes; no browser, no network (fonts from the system: DejaVu on Debian). */
-export async function renderChart(spec: TopLevelSpec, scale = 2): Promise<Buffer> {
-  const [{ compile }, vega, { Resvg }] = await Promise.all([import('vega-lite'), import('vega'), import('@resvg/resvg-js')]);
-  const view = new vega.View(vega.parse(compile(spec).spec), { renderer: 'none' });
-  const svg = await view.toSVG();
-  view.finalize();
-  const png = new Resvg(svg, { fitTo: { mode: 'zoom', value: scale }, font: { loadSystemFonts: true, defaultFontFamily: 'DejaVu Sans' }, background: 'white' }).render().asPng();
-  return Buffer.from(png);
-}
 
 /** Preference for FreeU per question with its 95% interval, and the 50% line. */
 export function resultsSpec(r: StudyResults): TopLevelSpec {

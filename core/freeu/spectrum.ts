@@ -46,10 +46,21 @@ export function radius(u: number, v: number, h: number, w: number): number {
 }
 
 /**
+ * 'floor': `bins` equal intervals of 0..1, each labelled by its centre. 'nearest': bins centred on 0, 1/(bins-1), .., 1, for
+ * small maps (a feature map of side n has n/2 + 1 distinct radii along an axis; 2 x 2 has only DC and Nyquist).
+ */
+export type Binning = 'floor' | 'nearest';
+
+/** Bins that resolve every axis radius of an h x w map, at most `max`. */
+export function binsFor(h: number, w: number, max = 16): number {
+  return Math.min(max, Math.max(2, Math.floor(Math.min(h, w) / 2) + 1));
+}
+
+/**
  * Mean log amplitude per radial bin over several maps (channels, frames), relative to the lowest bin, for radii 0..1
  * in `bins` equal steps (corners beyond the Nyquist circle are left out): FreeU Fig. 6/7/13's "relative log amplitude".
  */
-export function relativeLogAmplitude(maps: readonly ArrayLike<number>[], h: number, w: number, bins = 16): { readonly frequency: number[]; readonly value: number[] } {
+export function relativeLogAmplitude(maps: readonly ArrayLike<number>[], h: number, w: number, bins = 16, binning: Binning = 'floor'): { readonly frequency: number[]; readonly value: number[] } {
   const sum = new Float64Array(bins);
   const count = new Float64Array(bins);
   for (const map of maps) {
@@ -58,7 +69,7 @@ export function relativeLogAmplitude(maps: readonly ArrayLike<number>[], h: numb
       for (let v = 0; v < w; v++) {
         const r = radius(u, v, h, w);
         if (r > 1) continue;
-        const b = Math.min(bins - 1, Math.floor(r * bins));
+        const b = binning === 'nearest' ? Math.round(r * (bins - 1)) : Math.min(bins - 1, Math.floor(r * bins));
         sum[b]! += Math.log(amp[u * w + v]! + 1e-12);
         count[b]! += 1;
       }
@@ -66,5 +77,5 @@ export function relativeLogAmplitude(maps: readonly ArrayLike<number>[], h: numb
   }
   const mean = Array.from(sum, (s, i) => (count[i]! > 0 ? s / count[i]! : NaN));
   const base = mean[0]!;
-  return { frequency: mean.map((_, i) => (i + 0.5) / bins), value: mean.map((m) => m - base) };
+  return { frequency: mean.map((_, i) => (binning === 'nearest' ? i / (bins - 1) : (i + 0.5) / bins)), value: mean.map((m) => m - base) };
 }

@@ -22,6 +22,8 @@ export interface PipelineParts {
   readonly unetWeights: WeightsSpec;
   loadTextEncoder(opts: LoadOptions): Promise<TextEncoderRunner>;
   loadUnet(opts: LoadOptions): Promise<Unet3dRunner>;
+  /** The FreeU lab's U-Net graph: the same output plus the tensors at both FreeU stages. */
+  loadRecordingUnet(opts: LoadOptions): Promise<Unet3dRunner>;
   /** DeepCache's full and shallow U-Net graphs for `branch`. */
   loadDeepCacheUnet(opts: LoadOptions, branch: number): Promise<DeepCacheUnet3dRunner>;
   loadVae(opts: LoadOptions): Promise<VaeDecoderRunner>;
@@ -42,6 +44,7 @@ export function partsFrom(meta: Pick<PipelineParts, 'id' | 'revision' | 'root' |
     unetWeights: weights('unet'),
     loadTextEncoder: (opts) => loadTextEncoderFrom(configs.textEncoder, weights('text_encoder'), opts),
     loadUnet: (opts) => loadUnet3dFrom(configs.unet, weights('unet'), opts),
+    loadRecordingUnet: (opts) => loadUnet3dFrom(configs.unet, weights('unet'), opts, { record: true }),
     loadDeepCacheUnet: (opts, branch) => loadDeepCacheUnet3dFrom(configs.unet, weights('unet'), opts, branch),
     loadVae: (opts) => loadVaeDecoderFrom(configs.vae, weights('vae'), opts),
   };

@@ -2,12 +2,9 @@
 //
 // Example:
 //   const pipe = await loadPipeline('default', { device: 'auto', sessions: 'keep' });
-//   try {
-//     const video = await pipe.generate({ prompt: 'a red circle', steps: 25, guidanceScale: 9, frames: 8,
-//       width: 64, height: 64, scheduler: 'ddim', seed: 42n }, { onProgress: console.error, signal });
-//   } finally {
-//     await pipe.release();
-//   }
+//   try { const video = await pipe.generate({ prompt: 'a red circle', steps: 25, guidanceScale: 9, frames: 8,
+//     width: 64, height: 64, scheduler: 'ddim', seed: 42n }, { onProgress: console.error, signal }); }
+//   finally { await pipe.release(); }
 //
 // What is done once, at `loadPipeline`: the model folder is resolved, every config is parsed (`configs`), the
 // generation defaults are read (`defaults`). On first use: the device is resolved (the `auto` WebGPU probe runs
@@ -39,6 +36,7 @@ import { guidedStep, sampleLatents, scaleInitialNoise, throwIfAborted, type Unet
 import { SessionPool, type NetworkPart, type SessionPolicy } from './session-pool.js';
 import type { FreeUSettings, GenerateRequest, GenerateResult, ProgressEvent, SchedulerName } from './types.js';
 import { checkMemory, estimatePeakBytes } from './memory.js';
+import { loadRecordingUnet, recordingHooks, recordingStep, type RecordedHook, type RecordHook } from './record.js';
 import { validateRequest } from './validate.js';
 
 export type { NetworkPart, SessionPolicy } from './session-pool.js';
@@ -60,7 +58,7 @@ export interface PipelineOptions {
 }
 
 /** What a caller hears while a phase runs, and how it stops it. */
-export interface GenerateHooks {
+export interface GenerateHooks extends RecordHook {
   readonly onProgress?: (e: ProgressEvent) => void;
   readonly signal?: AbortSignal;
 }
@@ -85,7 +83,7 @@ export interface DenoiseInput {
   readonly resident?: boolean;
 }
 
-export interface DenoiseHooks extends GenerateHooks {
+export interface DenoiseHooks extends GenerateHooks, RecordedHook {
   /** After each step: its index and how long it took. */
   readonly onStep?: (index: number, seconds: number) => void;
   /** After each step: the new latents (on webgpu read back from the device for this listener only). */
@@ -211,6 +209,7 @@ export function pipelineFromParts(parts: PipelineParts, defaults: ModelDefaults,
       };
       const steps = input.scheduler.timesteps.length;
       const dc = input.deepCache && input.deepCache.interval > 1 ? input.deepCache : null;
+      if (hooks.onRecorded) return pool.use('unet', () => loadRecordingUnet(parts, opts, dc), (unet) => run(recordingStep(unet, hooks.onRecorded!)), 'unet-record');
       // DeepCache off loads the plain graph: the run is bit-identical to one without the option
       if (!dc) {
         const out = await pool.use('unet', () => parts.loadUnet(opts), run);
@@ -260,11 +259,13 @@ export function pipelineFromParts(parts: PipelineParts, defaults: ModelDefaults,
       const denoiseInput = { scheduler, latents, dims, embeds, guidanceScale: req.guidanceScale, freeu: req.freeu ?? null, deepCache: req.deepCache ?? null, guidanceInterval: req.guidanceInterval ?? null, eta: req.eta ?? 0, generator };
       // the preview's colour map is fitted with the model's own VAE, loaded beside the U-Net for the sampling loop
       const preview = req.previewEvery ? await previewProjector(parts, req, await loadOptions(hooks), dims, report) : undefined;
+      const record = hooks.onRecord ? recordingHooks(parts.schedulerConfig, req.scheduler, dims, req.steps, hooks.onRecord, preview?.onOutput) : undefined;
       let final: Float32Array;
       try {
-        final = await pipe.denoise(denoiseInput, {
+        final = await pipe.denoise(record ? { ...denoiseInput, deepCache: null } : denoiseInput, {
           ...hooks,
           ...(preview ? { onOutput: preview.onOutput, outputSteps: preview.previews } : {}),
+          ...(record ? { onOutput: record.onOutput, outputSteps: () => true, onRecorded: record.onRecorded } : {}),
           onReady: () => { t1 = performance.now(); },
           onUnetCalls: (c) => { calls = c; },
           onStep: (i, seconds) => {

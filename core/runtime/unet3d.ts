@@ -4,7 +4,7 @@ import { FREEU_OFF, type FreeUStep } from '../freeu/types.js';
 import { parseUnet3dConfig, type Unet3dConfig } from '../../models/configs/unet3d.js';
 import { readPartConfig } from '../../models/folder.js';
 import type { WeightsSpec } from '../../models/networks/build.js';
-import { deepFeatureChannels, type DeepCacheBuild } from '../../models/networks/unet3d.js';
+import { deepFeatureChannels, RECORDED_KINDS, type DeepCacheBuild, type RecordedKind } from '../../models/networks/unet3d.js';
 import { timestepProjection } from '../../models/networks/timestep.js';
 import { loadNetwork, outputF32, scalarF32, tensorF32, type LoadOptions } from './session.js';
 import type * as ort from 'onnxruntime-node';
@@ -20,12 +20,25 @@ export interface Unet3dInputs {
   readonly freeu?: FreeUStep;
 }
 
+/** One tensor of the FreeU lab's recording graph: (B*F, C, H, W), frames folded into the batch (b * F + f). */
+export interface RecordedTensor {
+  /** FreeU stage = diffusers' resolution_idx (0: up_blocks[0], 1: up_blocks[1]). */
+  readonly stage: number;
+  /** Which skip concatenation of that up block (0 .. layers_per_block). */
+  readonly layer: number;
+  readonly kind: RecordedKind;
+  readonly data: Float32Array;
+  readonly dims: readonly number[];
+}
+
 export interface Unet3dRunner {
   readonly config: Unet3dConfig;
   /** Where the built graph is (compile cache). */
   readonly modelPath: string;
   readonly built: boolean;
   run(inputs: Unet3dInputs): Promise<Float32Array>;
+  /** The output and the recorded FreeU tensors (none unless the graph was built with `record`). */
+  runRecorded(inputs: Unet3dInputs): Promise<{ out: Float32Array; recorded: RecordedTensor[] }>;
   /** On webgpu: the U-Net on tensors that stay on the device (core/pipeline/resident-sampler.ts). */
   readonly resident?: ResidentUnet;
   release(): Promise<void>;
@@ -43,6 +56,21 @@ export interface ResidentUnet {
   /** The sampler's step graphs and copies, on the U-Net's device. */
   readonly steps: DeviceSteps;
   run(inputs: ResidentUnetInputs): Promise<ort.Tensor>;
+}
+
+const RECORDED_NAME = new RegExp(`^freeu_record\\.(\\d+)\\.(\\d+)\\.(${RECORDED_KINDS.join('|')})$`);
+
+/** The recorded outputs of one run, in stage, layer, kind order. */
+export function recordedOutputs(out: ort.InferenceSession.ReturnType): RecordedTensor[] {
+  const recorded: RecordedTensor[] = [];
+  for (const name of Object.keys(out)) {
+    const m = RECORDED_NAME.exec(name);
+    if (!m) continue;
+    const { data, dims } = outputF32(out, name);
+    recorded.push({ stage: Number(m[1]), layer: Number(m[2]), kind: m[3] as RecordedKind, data, dims });
+  }
+  const order = (r: RecordedTensor): number => (r.stage * 1000 + r.layer) * 10 + RECORDED_KINDS.indexOf(r.kind);
+  return recorded.sort((a, b) => order(a) - order(b));
 }
 
 function checkInputs(cfg: Unet3dConfig, x: Unet3dInputs): number[] {
@@ -83,13 +111,22 @@ function smallFeeds(cfg: Unet3dConfig, ts: readonly number[], batch: number, fre
 }
 
 /** On webgpu the output stays on the device (`resident`); `run` copies it back. */
-export async function loadUnet3dFrom(config: Unet3dConfig, weights: WeightsSpec, opts: LoadOptions): Promise<Unet3dRunner> {
+/** `record`: the FreeU lab's graph with the recorded outputs (cached apart from the plain one). */
+export async function loadUnet3dFrom(config: Unet3dConfig, weights: WeightsSpec, opts: LoadOptions, build: { record?: boolean } = {}): Promise<Unet3dRunner> {
   const webgpu = opts.device === 'webgpu';
-  const { session, graph } = await loadNetwork({ kind: 'unet3d', config }, weights, opts, {}, webgpu ? 'gpu-buffer' : 'cpu');
+  const { session, graph } = await loadNetwork({ kind: 'unet3d', config }, weights, opts, build.record ? { record: true } : {}, webgpu ? 'gpu-buffer' : 'cpu');
   const steps = webgpu ? await DeviceSteps.create().catch(async (e: unknown) => { await session.release(); throw e; }) : undefined;
   const base = { config, modelPath: graph.modelPath, built: graph.built };
   if (!steps) {
-    return { ...base, run: async (x) => outputF32(await session.run(unet3dFeeds(config, x)), 'out_sample').data, release: () => session.release() };
+    return {
+      ...base,
+      run: async (x) => outputF32(await session.run(unet3dFeeds(config, x)), 'out_sample').data,
+      async runRecorded(x) {
+        const out = await session.run(unet3dFeeds(config, x));
+        return { out: outputF32(out, 'out_sample').data, recorded: recordedOutputs(out) };
+      },
+      release: () => session.release(),
+    };
   }
   const resident: ResidentUnet = {
     steps,
@@ -115,6 +152,17 @@ export async function loadUnet3dFrom(config: Unet3dConfig, weights: WeightsSpec,
     async release() {
       await session.release();
       await steps.release();
+    },
+    async runRecorded(x) {
+      // outputs stay on the device here: each is read back (the lab's tensors are small beside the U-Net's work)
+      const out = await session.run(unet3dFeeds(config, x));
+      const host: Record<string, ort.Tensor> = {};
+      try {
+        for (const [name, t] of Object.entries(out)) host[name] = new (await import('./ort.js')).Tensor('float32', await steps.download(t), [...t.dims]);
+      } finally {
+        for (const t of Object.values(out)) t.dispose();
+      }
+      return { out: outputF32(host, 'out_sample').data, recorded: recordedOutputs(host) };
     },
   };
 }

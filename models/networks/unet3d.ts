@@ -1,8 +1,10 @@
 // UNet3DConditionModel as an ONNX graph (diffusers models/unets/unet_3d_condition.py, unet_3d_blocks.py, resnet.py).
-import { settingRef, T2vError, UsageError } from '../../core/errors.js';
+import { T2vError } from '../../core/errors.js';
 import type { Unet3dConfig } from '../configs/unet3d.js';
 import type { FloatType, GraphBuilder } from '../onnx/graph.js';
 import { FREEU_INPUTS, freeuStage } from './freeu.js';
+import { CONCAT_KINDS, recordedName } from './freeu-record.js';
+import { deepCacheEntry, deepFeatureChannels, type DeepCacheBuild } from './deep-cache-build.js';
 import { conv2d, downsample2D, groupNorm, linear, makeContext, param, resnetBlock2D, upsample2D, type AttentionImpl, type BuildContext } from './layers.js';
 import type { WeightSource } from './source.js';
 import { transformer2DModel, transformerTemporalModel, type TransformerSpec, type VideoDims } from './transformers.js';
@@ -13,39 +15,15 @@ export interface Unet3dBuildOptions {
   readonly freeuStage?: boolean;
   /** DeepCache (Ma et al., CVPR 2024): absent builds the plain U-Net; see `DeepCacheBuild`. */
   readonly deepCache?: DeepCacheBuild;
+  /** FreeU lab: also output both FreeU stages' tensors before and after scaling (`recordingOutputs`). Default false. */
+  readonly record?: boolean;
   /** Weights and activations (default float32); inputs and outputs stay float32 either way. */
   readonly precision?: FloatType;
 }
 
-/**
- * DeepCache's two graphs for skip `branch` of `up_blocks[-1]` (0: conv_in's, k: down_blocks[0] layer k-1's).
- * `full`: the whole U-Net, also outputting `deep_feature`, the hidden state entering up layer `layersPerBlock - branch`
- * before its skip concat. `shallow`: conv_in, transformer_in, the first `branch` layers of `down_blocks[0]`, then that
- * tail of `up_blocks[-1]` + conv_out, fed by the `deep_feature` input.
- */
-export interface DeepCacheBuild {
-  readonly part: 'full' | 'shallow';
-  /** Which skip the shallow path keeps: 0 (conv_in's, the shallowest) .. layersPerBlock. DeepCache's branch b is b + 1. */
-  readonly branch: number;
-}
+export { CONCAT_KINDS, RECORDED_KINDS, recordedName, type RecordedKind } from './freeu-record.js';
 
-/**
- * The layer of `up_blocks[-1]` the cached feature enters (DeepCache svd/unet_spatio_temporal_condition.py's
- * up_cache_module_idx; its numbering skips conv_in's branch, which it leaves out and we keep as 0).
- */
-export function deepCacheEntry(cfg: Unet3dConfig, branch: number): number {
-  const L = cfg.layersPerBlock;
-  if (!Number.isInteger(branch) || branch < 0 || branch > L) {
-    throw new UsageError(`${settingRef('deepCache.branch')} ${branch}: this U-Net's up_blocks[-1] has ${L + 1} skips; expected 0..${L} (0 = the shallowest)`);
-  }
-  return L - branch;
-}
-
-/** Channels of the cached feature (what enters that layer). */
-export function deepFeatureChannels(cfg: Unet3dConfig, branch: number): number {
-  const n = cfg.blockOutChannels.length;
-  return deepCacheEntry(cfg, branch) === 0 && n > 1 ? cfg.blockOutChannels[1]! : cfg.blockOutChannels[0]!;
-}
+export { deepCacheEntry, deepFeatureChannels, type DeepCacheBuild } from './deep-cache-build.js';
 
 interface Net {
   readonly ctx: BuildContext;
@@ -55,6 +33,8 @@ interface Net {
   readonly context: { value: string; dim: number };
   readonly tembChannels: number;
   readonly freeu: { b: readonly [string, string]; s: readonly [string, string]; v2: string };
+  /** Recorded values (null: not recording); declared as outputs after out_sample, so the graph before them is the plain one. */
+  readonly recorded: { name: string; value: string; channels: number }[] | null;
 }
 
 /** diffusers `TemporalConvLayer`: four GroupNorm-SiLU-Conv3d(3,1,1) stages along frames, plus the identity (diffusers models/resnet.py). */
@@ -166,6 +146,12 @@ interface UpEntry {
   readonly swap: (h: string) => string;
 }
 
+interface FreeUAt {
+  readonly b: string;
+  readonly s: string;
+  readonly stage: number;
+}
+
 /** get_up_block's kwargs (prev_output_channel, out_channels, add_upsample) and FreeU's factors at its resolution_idx. */
 interface UpBlockArgs {
   readonly prefix: string;
@@ -174,9 +160,17 @@ interface UpBlockArgs {
   readonly addUpsample: boolean;
   /** diffusers' res_hidden_states_tuple: popped last-first, one per layer. */
   readonly skips: Skip[];
-  /** FreeU's backbone and skip factors (resolution_idx 0 and 1), or null. */
-  readonly freeu: { b: string; s: string } | null;
+  /** FreeU's backbone and skip factors at this stage (resolution_idx 0 and 1), or null. */
+  readonly freeu: FreeUAt | null;
   readonly entry?: UpEntry;
+}
+
+/** FreeU before one skip concatenation, keeping the four tensors when recording. */
+function freeuAt(net: Net, freeu: FreeUAt, layer: number, h: string, hs: string, channels: number, skipChannels: number): { h: string; hs: string } {
+  const out = freeuStage(net.ctx.o, h, hs, { channels, b: freeu.b, s: freeu.s, v2: net.freeu.v2 });
+  const values: Record<(typeof CONCAT_KINDS)[number], [string, number]> = { backbone_before: [h, channels], backbone_after: [out.h, channels], skip_before: [hs, skipChannels], skip_after: [out.hs, skipChannels] };
+  for (const kind of CONCAT_KINDS) net.recorded?.push({ name: recordedName(freeu.stage, layer, kind), value: values[kind][0], channels: values[kind][1] });
+  return out;
 }
 
 async function upBlock(net: Net, x: string, a: UpBlockArgs, crossAttention: boolean): Promise<string> {
@@ -189,9 +183,10 @@ async function upBlock(net: Net, x: string, a: UpBlockArgs, crossAttention: bool
     const channels = j === 0 ? a.prevOutputChannel : outChannels;
     let hh = h;
     let hs = skip.value;
-    if (freeu) ({ h: hh, hs } = freeuStage(o, hh, hs, { channels, b: freeu.b, s: freeu.s, v2: net.freeu.v2 }));
+    if (freeu) ({ h: hh, hs } = freeuAt(net, freeu, j, hh, hs, channels, skip.channels));
     h = await layer(net, o.concat([hh, hs], 1), { prefix, j, inChannels: channels + skip.channels, outChannels, crossAttention });
   }
+  if (freeu) net.recorded?.push({ name: recordedName(freeu.stage, net.cfg.layersPerBlock + 1, 'block_output'), value: h, channels: outChannels });
   if (a.addUpsample) {
     // upsample to the exact size of the next skip: diffusers' 2x nearest, or forward_upsample_size when H, W are not divisible
     const next = skips[skips.length - 1]!.value;
@@ -234,7 +229,7 @@ export async function buildUnet3d(g: GraphBuilder, cfg: Unet3dConfig, w: WeightS
   const ld = o.shape(ehs, 1, 3);
   const ehsN = o.reshape(o.expand(o.unsqueeze(ehs, [1]), o.concat([dims.batch, dims.frames, ld], 0)), o.concat([g.constI([-1]), ld], 0));
 
-  const net: Net = { ctx, cfg, dims, tembAct, context: { value: ehsN, dim: cfg.crossAttentionDim }, tembChannels, freeu: { b: [b1, b2], s: [s1, s2], v2 } };
+  const net: Net = { ctx, cfg, dims, tembAct, context: { value: ehsN, dim: cfg.crossAttentionDim }, tembChannels, freeu: { b: [b1, b2], s: [s1, s2], v2 }, recorded: opts.record ? [] : null };
 
   // (B, C, F, H, W) -> (B*F, C, H, W)
   let h = o.reshape(o.transpose(sample, [0, 2, 1, 3, 4]), o.concat([g.constI([-1, cfg.inChannels]), o.shape(sample, 3, 5)], 0));
@@ -261,7 +256,7 @@ export async function buildUnet3d(g: GraphBuilder, cfg: Unet3dConfig, w: WeightS
   for (let i = shallow ? n - 1 : 0; i < n; i++) {
     const block = cfg.upBlockTypes[i] === 'CrossAttnUpBlock3D' ? crossAttnUpBlock3D : upBlock3D;
     // FreeU at resolution_idx 0 and 1 (diffusers utils/torch_utils.py apply_freeu)
-    const freeu = i < 2 && opts.freeuStage !== false ? { b: net.freeu.b[i]!, s: net.freeu.s[i]! } : null;
+    const freeu = i < 2 && opts.freeuStage !== false ? { b: net.freeu.b[i]!, s: net.freeu.s[i]!, stage: i } : null;
     let entry: UpEntry | undefined;
     if (dc && i === n - 1) {
       if (shallow) prev = rev[n - 2] ?? rev[0]!;
@@ -278,4 +273,6 @@ export async function buildUnet3d(g: GraphBuilder, cfg: Unet3dConfig, w: WeightS
   // (B*F, C, H, W) -> (B, C, F, H, W)
   h = o.transpose(o.reshape(h, o.concat([dims.batch, dims.frames, g.constI([cfg.outChannels]), o.shape(h, 2, 4)], 0)), [0, 2, 1, 3, 4]);
   g.output(g.castTo(h, 'float32'), 'out_sample', 'float32', ['batch', cfg.outChannels, 'frames', 'height', 'width']);
+  // recorded tensors as float32 too, whatever the graph's precision
+  for (const r of net.recorded ?? []) g.output(g.castTo(r.value, 'float32'), r.name, 'float32', ['batch_frames', r.channels, `${r.name}_height`, `${r.name}_width`]);
 }

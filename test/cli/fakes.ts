@@ -92,7 +92,7 @@ export function fakeDeps(opts: { readonly defaults?: ModelDefaults; readonly onS
       await resolveModel(model, options.env); // the real folder lookup: a bad --model fails as it does for real
       loads.push({ model, options });
       const id = model ?? 'default';
-      return { id, defaults: opts.defaults ?? TINY_DEFAULTS, device: async () => ({ device: 'cpu', precision: 'fp32', note: 'cpu' }), estimateMemory: async () => 64 * 1024 ** 2, generate: (req, hooks = {}) => fakeGenerate(req, id, hooks), release: async () => { releases.push(id); } };
+      return { id, defaults: opts.defaults ?? TINY_DEFAULTS, device: async () => ({ device: 'cpu', precision: 'fp32', note: 'cpu' }), estimateMemory: async () => 64 * 1024 ** 2, generate: (req, hooks = {}) => fakeGenerate(req, id, hooks), decode: async () => { throw new Error('the fake pipeline has no VAE'); }, release: async () => { releases.push(id); } };
     },
     prepareOutput: async (path, { overwrite }) => {
       if (!/\.(mp4|webm|gif)$/.test(path)) throw new UsageError(`-o ${path}: unknown output type; use .mp4, .webm, .gif, .png, name_%03d.png or a folder/`);

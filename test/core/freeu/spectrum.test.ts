@@ -1,6 +1,6 @@
 // The spectrum analysis against what a known 2D sinusoid must give: its energy at the right radius, nothing elsewhere.
 import { describe, expect, it } from 'vitest';
-import { amplitude2d, radius, relativeLogAmplitude } from '../../../core/freeu/spectrum.js';
+import { amplitude2d, binsFor, radius, relativeLogAmplitude } from '../../../core/freeu/spectrum.js';
 
 function sinusoid(h: number, w: number, ku: number, kv: number): Float64Array {
   const m = new Float64Array(h * w);
@@ -47,5 +47,34 @@ describe('relativeLogAmplitude', () => {
     const maps = Array.from({ length: 8 }, () => Float64Array.from({ length: 256 }, rnd));
     const { value } = relativeLogAmplitude(maps, 16, 16, 4);
     expect(Math.abs(value[3]! - value[2]!)).toBeLessThan(0.5);
+  });
+});
+
+describe("relativeLogAmplitude, 'nearest' bins for small feature maps", () => {
+  it.each([
+    [1, 1, 2],
+    [2, 2, 2],
+    [8, 8, 5],
+    [4, 6, 3],
+    [64, 64, 16],
+  ])('binsFor(%i, %i) = %i', (h, w, bins) => expect(binsFor(h, w)).toBe(bins));
+
+  it.each([
+    [8, 1, 0.25],
+    [8, 2, 0.5],
+    [8, 4, 1],
+  ])('cos with %i px and %i cycles peaks in the bin at %f pi', (n, k, at) => {
+    const bins = binsFor(n, n);
+    const r = relativeLogAmplitude([sinusoid(n, n, 0, k)], n, n, bins, 'nearest');
+    const peak = r.frequency[r.value.indexOf(Math.max(...r.value.slice(1)))];
+    expect(peak).toBe(at);
+    expect(r.frequency[0]).toBe(0);
+    expect(r.frequency[bins - 1]).toBe(1);
+  });
+
+  it('a 1 x 1 map has DC only: the other bins are NaN', () => {
+    const r = relativeLogAmplitude([[3]], 1, 1, 2, 'nearest');
+    expect(r.value[0]).toBe(0);
+    expect(r.value[1]).toBeNaN();
   });
 });
