@@ -1,16 +1,9 @@
 // How many jobs a local batch runs at once (--jobs), and the loop that keeps that many lanes busy.
 import { UsageError } from '../../core/errors.js';
-import type { Device } from '../../core/runtime/index.js';
-
-/** Auto never opens more lanes than this: each holds its own sessions (memory), and 2 cores gained 1.5-1.7x with 2. */
-export const MAX_AUTO_LANES = 4;
-/** Auto keeps the lanes' estimated peak under this share of the memory limit, leaving room for everything else. */
-const AUTO_MEMORY_SHARE = 0.5;
 
 export interface LaneInputs {
-  /** --jobs: a count, or 'auto'. */
-  readonly requested: number | 'auto';
-  readonly device: Device;
+  /** --jobs. */
+  readonly requested: number;
   readonly cores: number;
   /** --threads, when given: the intra-op threads shared out among the lanes. */
   readonly threads?: number;
@@ -28,30 +21,24 @@ export interface LanePlan {
 const gib = (bytes: number): string => `${(bytes / 1024 ** 3).toFixed(1)} GiB`;
 
 /**
- * Small models on a CPU are faster side by side than one at a time with every thread: their ops are too small for
- * onnxruntime's intra-op threads to keep the cores busy. A GPU runs one job at a time, so auto is 1 there.
+ * Lanes share the threads out; the default is one (measured on 2 idle cores: two one-thread lanes made the embedded
+ * model's batch 1.4x slower than one two-thread lane, and 1.5x faster only while other processes loaded the machine).
  */
 export function planLanes(i: LaneInputs): LanePlan {
-  const fits = Math.max(1, Math.floor((i.memoryLimit * AUTO_MEMORY_SHARE) / Math.max(1, i.perJobBytes)));
-  let lanes: number;
-  if (i.requested === 'auto') {
-    lanes = i.device === 'cpu' ? Math.max(1, Math.min(i.cores, MAX_AUTO_LANES, fits)) : 1;
-  } else {
-    lanes = i.requested;
-    if (lanes > 1 && lanes * i.perJobBytes > i.memoryLimit) {
-      throw new UsageError(`--jobs ${lanes}: ${lanes} videos at once need about ${gib(lanes * i.perJobBytes)} of memory, over the ${gib(i.memoryLimit)} limit; lower --jobs (or use --jobs auto)`);
-    }
+  const lanes = i.requested;
+  if (lanes > 1 && lanes * i.perJobBytes > i.memoryLimit) {
+    throw new UsageError(`--jobs ${lanes}: ${lanes} videos at once need about ${gib(lanes * i.perJobBytes)} of memory, over the ${gib(i.memoryLimit)} limit; lower --jobs`);
   }
   if (lanes === 1) return { lanes, threadsPerLane: i.threads };
   return { lanes, threadsPerLane: Math.max(1, Math.floor((i.threads ?? i.cores) / lanes)) };
 }
 
-/** Parses --jobs: a whole number from 1 to 64, or auto. */
-export function parseJobs(value: unknown): number | 'auto' {
-  if (value === undefined || value === 'auto') return 'auto';
+/** Parses --jobs: a whole number from 1 to 64 (default 1). */
+export function parseJobs(value: unknown): number {
+  if (value === undefined) return 1;
   const text = String(value);
   const n = /^\d+$/.test(text) ? Number(text) : NaN;
-  if (!(n >= 1 && n <= 64)) throw new UsageError(`--jobs ${text}: invalid value; give a whole number from 1 to 64, or auto`);
+  if (!(n >= 1 && n <= 64)) throw new UsageError(`--jobs ${text}: invalid value; give a whole number from 1 to 64`);
   return n;
 }
 

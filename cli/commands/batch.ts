@@ -9,7 +9,7 @@ import { batchProgress, type BatchProgress } from '../batch/progress.js';
 import { Manifest, type ManifestRecord } from '../batch/manifest.js';
 import { DEFAULT_TEMPLATE } from '../batch/names.js';
 import { planBatch, readBatchInput, type BatchPlan } from '../batch/plan.js';
-import { MAX_AUTO_LANES, parseJobs, planLanes, runLanes } from '../batch/lanes.js';
+import { parseJobs, planLanes, runLanes } from '../batch/lanes.js';
 import { doneResult, jobSettings, pipelineCache, recordOf, runJob } from '../batch/run-local.js';
 import { memoryLimit } from '../../core/runtime/memory-limit.js';
 import { toRequest } from '../run-generation.js';
@@ -28,7 +28,7 @@ export interface BatchOptions {
   readonly queue?: string;
   readonly queueName: string;
   /** Jobs at once in a local batch (--jobs). */
-  readonly jobs: number | 'auto';
+  readonly jobs: number;
 }
 
 /** What a batch run did; printed as one line or, with --json, one object. */
@@ -73,12 +73,12 @@ async function runLocalBatch(plan: BatchPlan, o: BatchOptions, given: GivenFlags
   if (!first) return;
   const deps = await ctx.deps();
   const options = pipelineOptions(given, ctx, 'keep');
-  // the first job's model decides how many lanes: its device and the memory one of its videos needs
+  // the first job's model: its device for the lanes, and the memory one of its videos needs (--jobs N must fit N)
   const opened = await deps.loadPipeline(first.given.model, options);
   const { device } = await opened.device();
   const perJobBytes = await opened.estimateMemory(toRequest(jobSettings(first, o.dir, opened.defaults, given)));
   const maxMemory = given.maxMemory === 0 ? Infinity : given.maxMemory ?? memoryLimit().bytes;
-  const lanes = planLanes({ requested: o.jobs, device, cores: availableParallelism(), ...(given.threads !== undefined ? { threads: given.threads } : {}), memoryLimit: maxMemory, perJobBytes });
+  const lanes = planLanes({ requested: o.jobs, cores: availableParallelism(), ...(given.threads !== undefined ? { threads: given.threads } : {}), memoryLimit: maxMemory, perJobBytes });
   const run = { device: given.device, ...(lanes.threadsPerLane !== undefined ? { threads: lanes.threadsPerLane } : {}) };
   // one lane keeps the pipeline already opened; several each open their own, on the resolved device, with a share of the threads
   const laneOptions = { ...options, device, ...(run.threads !== undefined ? { threads: run.threads } : {}) };
@@ -168,7 +168,7 @@ export async function batchAction(file: string, opts: Readonly<Record<string, un
 
 /** --jobs, for every command that runs a local batch. */
 export function jobsOption(): Option {
-  return new Option('--jobs <n>', `videos made at once on this machine, each with a share of the threads (default: auto = up to ${MAX_AUTO_LANES} on a CPU as cores and memory allow, 1 on a GPU)`);
+  return new Option('--jobs <n>', 'videos made at once in this process, each with its own sessions and a share of --threads (default: 1; more helps only on a machine busy with other work)');
 }
 
 export function batchCommand(ctx: Context, done: (code: number) => void): Command {

@@ -76,7 +76,7 @@ describe('t2v batch', () => {
     const { file, dir } = setup('p.txt', 'one\n');
     const r = await batch([file, '-O', dir, '--jobs', value]);
     expect(r.code).toBe(2);
-    expect(r.stderr).toBe(`t2v: --jobs ${value}: invalid value; give a whole number from 1 to 64, or auto\n`);
+    expect(r.stderr).toBe(`t2v: --jobs ${value}: invalid value; give a whole number from 1 to 64\n`);
     expect(existsSync(dir)).toBe(false);
   });
 

@@ -4,35 +4,32 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { MAX_AUTO_LANES, parseJobs, planLanes, runLanes, type LaneInputs } from '../../../cli/batch/lanes.js';
+import { parseJobs, planLanes, runLanes, type LaneInputs } from '../../../cli/batch/lanes.js';
 import { UsageError } from '../../../core/errors.js';
 
 const GiB = 1024 ** 3;
-const base: LaneInputs = { requested: 'auto', device: 'cpu', cores: 2, memoryLimit: 24 * GiB, perJobBytes: 0.2 * GiB };
+const base: LaneInputs = { requested: 1, cores: 2, memoryLimit: 24 * GiB, perJobBytes: 0.2 * GiB };
 
 describe('planLanes', () => {
   it.each<[string, Partial<LaneInputs>, number, number | undefined]>([
-    ['auto on 2 cores: 2 lanes of 1 thread', {}, 2, 1],
-    ['auto on 16 cores stops at the cap', { cores: 16 }, MAX_AUTO_LANES, 4],
-    ['auto on 1 core: one lane, the default threads', { cores: 1 }, 1, undefined],
-    ['auto on webgpu: one lane', { device: 'webgpu', cores: 16 }, 1, undefined],
-    ['auto keeps the lanes under half the memory', { cores: 16, perJobBytes: 7.5 * GiB, memoryLimit: 24 * GiB }, 1, undefined],
-    ['auto with --threads shares them out', { cores: 16, threads: 6 }, MAX_AUTO_LANES, 1],
-    ['--jobs 1 keeps --threads as given', { requested: 1, threads: 2 }, 1, 2],
-    ['--jobs 3 on 2 cores: 1 thread each', { requested: 3 }, 3, 1],
+    ['one lane: the default threads', {}, 1, undefined],
+    ['one lane keeps --threads as given', { threads: 2 }, 1, 2],
+    ['--jobs 2 on 2 cores: 1 thread each', { requested: 2 }, 2, 1],
+    ['--jobs 3 on 2 cores: still 1 thread each', { requested: 3 }, 3, 1],
     ['--jobs 2 with --threads 8: 4 each', { requested: 2, threads: 8, cores: 8 }, 2, 4],
+    ['--jobs 4 on 16 cores: 4 each', { requested: 4, cores: 16 }, 4, 4],
   ])('%s', (_name, over, lanes, threads) => {
     expect(planLanes({ ...base, ...over })).toEqual({ lanes, threadsPerLane: threads });
   });
 
   it('refuses --jobs whose videos do not fit the memory limit, in one line', () => {
-    expect(() => planLanes({ ...base, requested: 4, perJobBytes: 8 * GiB })).toThrow(new UsageError('--jobs 4: 4 videos at once need about 32.0 GiB of memory, over the 24.0 GiB limit; lower --jobs (or use --jobs auto)'));
+    expect(() => planLanes({ ...base, requested: 4, perJobBytes: 8 * GiB })).toThrow(new UsageError('--jobs 4: 4 videos at once need about 32.0 GiB of memory, over the 24.0 GiB limit; lower --jobs'));
   });
 });
 
 describe('parseJobs', () => {
-  it.each<[unknown, number | 'auto']>([[undefined, 'auto'], ['auto', 'auto'], ['1', 1], ['64', 64]])('%s -> %s', (v, want) => expect(parseJobs(v)).toBe(want));
-  it.each(['0', '65', '-1', '2.5', 'two', ''])('refuses %j', (v) => expect(() => parseJobs(v)).toThrow(UsageError));
+  it.each<[unknown, number]>([[undefined, 1], ['1', 1], ['64', 64]])('%s -> %s', (v, want) => expect(parseJobs(v)).toBe(want));
+  it.each(['0', '65', '-1', '2.5', 'two', '', 'auto'])('refuses %j', (v) => expect(() => parseJobs(v)).toThrow(UsageError));
 });
 
 const tick = (): Promise<void> => new Promise((r) => setImmediate(r));
