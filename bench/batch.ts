@@ -9,7 +9,7 @@ import { packageRoot } from '../models/paths.js';
 
 function flag(name: string, fallback: string): string {
   const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 ? process.argv[i + 1] ?? fallback : fallback;
+  return i >= 0 ? (process.argv[i + 1] ?? fallback) : fallback;
 }
 
 const COLOURS = ['red', 'green', 'blue', 'yellow', 'white'];
@@ -39,11 +39,23 @@ async function main(): Promise<void> {
   // the default (one video at a time, load once) and two lanes (--jobs 2), in the same run
   const batch = t2v(['batch', file, ...common, '-O', join(dir, 'batch')]);
   const twoLanes = t2v(['batch', file, ...common, '--jobs', '2', '-O', join(dir, 'batch-2')]);
-  const result = { prompts: n, separate_s: separate, batch_s: batch, speedup: separate / batch, batch_two_lanes_s: twoLanes, speedup_two_lanes: separate / twoLanes, cores: cpus().length, loadavg_start: load0, loadavg_end: loadavg()[0] };
+  const result = {
+    prompts: n,
+    separate_s: separate,
+    batch_s: batch,
+    speedup: separate / batch,
+    batch_two_lanes_s: twoLanes,
+    speedup_two_lanes: separate / twoLanes,
+    cores: cpus().length,
+    loadavg_start: load0,
+    loadavg_end: loadavg()[0],
+  };
   const out = join(packageRoot(), 'bench/results');
   await mkdir(out, { recursive: true });
   await writeFile(join(out, `${new Date().toISOString().replace(/[:.]/g, '-').slice(0, 19)}-batch.json`), `${JSON.stringify(result, null, 2)}\n`);
-  console.log(`${n} separate t2v runs: ${separate.toFixed(1)} s; t2v batch: ${batch.toFixed(1)} s (${result.speedup.toFixed(2)}x); t2v batch --jobs 2: ${twoLanes.toFixed(1)} s (${result.speedup_two_lanes.toFixed(2)}x)`);
+  console.log(
+    `${n} separate t2v runs: ${separate.toFixed(1)} s; t2v batch: ${batch.toFixed(1)} s (${result.speedup.toFixed(2)}x); t2v batch --jobs 2: ${twoLanes.toFixed(1)} s (${result.speedup_two_lanes.toFixed(2)}x)`,
+  );
   console.log(JSON.stringify(result));
 }
 

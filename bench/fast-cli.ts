@@ -9,10 +9,18 @@ import { packageRoot } from '../models/paths.js';
 
 function flag(name: string, fallback: string): string {
   const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 ? process.argv[i + 1] ?? fallback : fallback;
+  return i >= 0 ? (process.argv[i + 1] ?? fallback) : fallback;
 }
 
-interface Run { mode: string; seed: number; load1: number; sampleSeconds: number; totalSeconds: number; steps: number; unetCalls: unknown }
+interface Run {
+  mode: string;
+  seed: number;
+  load1: number;
+  sampleSeconds: number;
+  totalSeconds: number;
+  steps: number;
+  unetCalls: unknown;
+}
 
 const median = (xs: readonly number[]): number => {
   const v = [...xs].sort((a, b) => a - b);
@@ -23,7 +31,13 @@ const median = (xs: readonly number[]): number => {
 async function main(): Promise<void> {
   const runs = Number(flag('runs', '5'));
   const prompt = flag('prompt', 'a red circle moving left');
-  const modes = ['defaults', ...flag('modes', '--fast').split(';').map((m) => m.trim()).filter(Boolean)];
+  const modes = [
+    'defaults',
+    ...flag('modes', '--fast')
+      .split(';')
+      .map((m) => m.trim())
+      .filter(Boolean),
+  ];
   const bin = join(packageRoot(), 'dist', 'cli', 'index.js');
   const dir = await mkdtemp(join(tmpdir(), 't2v-fast-cli-'));
   const results: Run[] = [];
@@ -59,4 +73,7 @@ async function main(): Promise<void> {
   console.log(`wrote ${out}`);
 }
 
-main().catch((e: unknown) => { console.error(e instanceof Error ? e.message : e); process.exit(1); });
+main().catch((e: unknown) => {
+  console.error(e instanceof Error ? e.message : e);
+  process.exit(1);
+});

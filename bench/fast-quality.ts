@@ -77,16 +77,32 @@ export const VARIANTS: readonly Variant[] = [
 
 function flag(name: string, fallback: string): string {
   const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 ? process.argv[i + 1] ?? fallback : fallback;
+  return i >= 0 ? (process.argv[i + 1] ?? fallback) : fallback;
 }
 
-interface Row { name: string; runs: number; psnr: number[]; ssim: number[]; colour: number; direction: number; shape?: number; schedule?: number[]; sampleSeconds: number; cpuSeconds: number; fullCalls: number; shallowCalls: number }
+interface Row {
+  name: string;
+  runs: number;
+  psnr: number[];
+  ssim: number[];
+  colour: number;
+  direction: number;
+  shape?: number;
+  schedule?: number[];
+  sampleSeconds: number;
+  cpuSeconds: number;
+  fullCalls: number;
+  shallowCalls: number;
+}
 
 /** The README table: each variant beside the reference (first row). */
 function printTable(rows: readonly Row[]): void {
   const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
   // per-pair PSNR runs from under 10 dB (a pair whose trajectory diverges) to 40: the median beside the mean
-  const median = (xs: number[]) => { const v = [...xs].sort((a, b) => a - b); return v.length % 2 ? v[v.length >> 1]! : (v[v.length / 2 - 1]! + v[v.length / 2]!) / 2; };
+  const median = (xs: number[]) => {
+    const v = [...xs].sort((a, b) => a - b);
+    return v.length % 2 ? v[v.length >> 1]! : (v[v.length / 2 - 1]! + v[v.length / 2]!) / 2;
+  };
   const base = rows[0]!;
   // on a shared machine the process's CPU seconds are the steadier speed measure; wall seconds are printed too
   console.log('| variant | sampling CPU s | speedup (CPU) | speedup (wall) | U-Net calls full / shallow | PSNR dB mean (median) | SSIM | colour | motion | shape |');
@@ -94,13 +110,18 @@ function printTable(rows: readonly Row[]): void {
   for (const r of rows) {
     const pct = (n: number) => `${((100 * n) / r.runs).toFixed(1)}%`;
     const q = r === base ? ['ref', 'ref'] : [`${mean(r.psnr).toFixed(2)} (${median(r.psnr).toFixed(1)})`, mean(r.ssim).toFixed(3)];
-    console.log(`| ${r.name}${r === base ? '' : `, ${r.psnr.length} pairs`} | ${(r.cpuSeconds / r.runs).toFixed(2)} | ${(base.cpuSeconds / base.runs / (r.cpuSeconds / r.runs)).toFixed(2)}x | ${(base.sampleSeconds / base.runs / (r.sampleSeconds / r.runs)).toFixed(2)}x | ${r.fullCalls / r.runs} / ${r.shallowCalls / r.runs} | ${q[0]} | ${q[1]} | ${pct(r.colour)} | ${pct(r.direction)} | ${r.shape === undefined ? '-' : pct(r.shape)} |`);
+    console.log(
+      `| ${r.name}${r === base ? '' : `, ${r.psnr.length} pairs`} | ${(r.cpuSeconds / r.runs).toFixed(2)} | ${(base.cpuSeconds / base.runs / (r.cpuSeconds / r.runs)).toFixed(2)}x | ${(base.sampleSeconds / base.runs / (r.sampleSeconds / r.runs)).toFixed(2)}x | ${r.fullCalls / r.runs} / ${r.shallowCalls / r.runs} | ${q[0]} | ${q[1]} | ${pct(r.colour)} | ${pct(r.direction)} | ${r.shape === undefined ? '-' : pct(r.shape)} |`,
+    );
   }
 }
 
 async function main(): Promise<void> {
   const tableOf = flag('table', '');
-  if (tableOf) { printTable((JSON.parse(await readFile(tableOf, 'utf8')) as { rows: Row[] }).rows); return; }
+  if (tableOf) {
+    printTable((JSON.parse(await readFile(tableOf, 'utf8')) as { rows: Row[] }).rows);
+    return;
+  }
   const seeds = Number(flag('seeds', '2'));
   const every = Number(flag('every', '1'));
   const threads = Number(flag('threads', '2'));
@@ -134,8 +155,13 @@ async function main(): Promise<void> {
   const out = resume || join(packageRoot(), 'bench', 'results', `${new Date().toISOString().slice(0, 19).replace(/:/g, '-')}-fast-quality.json`);
   await mkdir(join(packageRoot(), 'bench', 'results'), { recursive: true });
   // seed-major, colour fastest: any prefix of the run is a balanced sample of the prompts
-  const jobs = Array.from({ length: seeds }, (_, seed) => ['left', 'right', 'up', 'down'].flatMap((dir) => ['circle', 'square', 'triangle'].flatMap((shape) =>
-    (Object.keys(PALETTE) as Colour[]).map((colour) => ({ seed, colour, shape, dir: dir as Direction }))))).flat().filter((_, i) => i % every === 0);
+  const jobs = Array.from({ length: seeds }, (_, seed) =>
+    ['left', 'right', 'up', 'down'].flatMap((dir) =>
+      ['circle', 'square', 'triangle'].flatMap((shape) => (Object.keys(PALETTE) as Colour[]).map((colour) => ({ seed, colour, shape, dir: dir as Direction }))),
+    ),
+  )
+    .flat()
+    .filter((_, i) => i % every === 0);
   for (const [pair, { seed, colour, shape, dir }] of jobs.entries()) {
     if (pair < done) continue;
     const embeds = await encodePrompts(tokenizer, encoder, `a ${colour} ${shape} moving ${dir}`, undefined, true);
@@ -149,11 +175,21 @@ async function main(): Promise<void> {
       scheduler.setTimesteps(steps);
       const latents = scaleInitialNoise(randn(dims, BigInt(seed)), scheduler.initNoiseSigma);
       const cachedUnet = v.deepCache ? cachedBy.get(v.deepCache.branch)! : null;
-      const schedule = v.deepCache ? v.full?.(steps) ?? fullSteps(steps, v.deepCache) : null;
+      const schedule = v.deepCache ? (v.full?.(steps) ?? fullSteps(steps, v.deepCache)) : null;
       const stepper: UnetStep & { counts?: { full: number; shallow: number } } = cachedUnet && schedule ? deepCacheStepper(cachedUnet, schedule) : plain;
       const c0 = process.cpuUsage();
       const t0 = performance.now();
-      const final = await sampleLatents({ unet: stepper, scheduler, latents, dims, cond: embeds.cond, uncond: embeds.uncond, embedDims: embeds.dims, guidanceScale: defaults.guidanceScale, guidanceInterval: v.guidanceInterval ?? null });
+      const final = await sampleLatents({
+        unet: stepper,
+        scheduler,
+        latents,
+        dims,
+        cond: embeds.cond,
+        uncond: embeds.uncond,
+        embedDims: embeds.dims,
+        guidanceScale: defaults.guidanceScale,
+        guidanceInterval: v.guidanceInterval ?? null,
+      });
       if (schedule) row.schedule = schedule;
       row.sampleSeconds += (performance.now() - t0) / 1000;
       const c = process.cpuUsage(c0);
@@ -169,15 +205,27 @@ async function main(): Promise<void> {
       if (reading.colour === colour) row.colour++;
       if (reading.direction === dir) row.direction++;
       if (reading.shape === shape) row.shape = (row.shape ?? 0) + 1;
-      if (k > 0) { row.psnr.push(psnr(frames01, reference.frames01)); row.ssim.push(clipSsim(rgb, reference.rgb, defaults.frames, width, height)); }
+      if (k > 0) {
+        row.psnr.push(psnr(frames01, reference.frames01));
+        row.ssim.push(clipSsim(rgb, reference.rgb, defaults.frames, width, height));
+      }
     }
-    await writeFile(out, JSON.stringify({ seeds, every, threads, defaults, variants: resumed?.variants ?? variants, rows: allRows, seconds: (performance.now() - started) / 1000, complete: false }, null, 2));
+    await writeFile(
+      out,
+      JSON.stringify({ seeds, every, threads, defaults, variants: resumed?.variants ?? variants, rows: allRows, seconds: (performance.now() - started) / 1000, complete: false }, null, 2),
+    );
     process.stderr.write(`  pair ${pair + 1} of ${jobs.length}, ${((performance.now() - started) / 1000).toFixed(0)} s\n`);
   }
-  await writeFile(out, JSON.stringify({ seeds, every, threads, defaults, variants: resumed?.variants ?? variants, rows: allRows, seconds: (performance.now() - started) / 1000, complete: true }, null, 2));
+  await writeFile(
+    out,
+    JSON.stringify({ seeds, every, threads, defaults, variants: resumed?.variants ?? variants, rows: allRows, seconds: (performance.now() - started) / 1000, complete: true }, null, 2),
+  );
   printTable(allRows);
   console.log(`wrote ${out}`);
   await Promise.all([encoder.release(), plain.release(), vae.release(), ...[...cachedBy.values()].map((u) => u.release())]);
 }
 
-main().catch((e: unknown) => { console.error(e instanceof Error ? e.message : e); process.exit(1); });
+main().catch((e: unknown) => {
+  console.error(e instanceof Error ? e.message : e);
+  process.exit(1);
+});

@@ -25,7 +25,9 @@ export interface FileBuild {
 class RecordingSource implements WeightSource {
   readonly seen: Array<{ name: string; shape: number[] }> = [];
   private readonly random = new RandomSource(0);
-  has(): boolean { return true; }
+  has(): boolean {
+    return true;
+  }
   read(name: string, shape: readonly number[]): Promise<Float32Array> {
     this.seen.push({ name, shape: [...shape] });
     return this.random.read(name, shape);
@@ -53,7 +55,10 @@ async function writeWeights(raw: Readonly<Record<string, unknown>>, root: string
     const tensors = rec.seen.map((t) => ({ ...t, dtype: dtype === 'fp16' ? ('F16' as const) : ('F32' as const), byteLength: t.shape.reduce((a, b) => a * b, 1) * bytesPer }));
     sizes[dtype] = await writeSafetensorsStreamed(file, tensors, async function* (t) {
       const v = await random.read(t.name, t.shape);
-      if (dtype === 'fp32') { yield new Uint8Array(v.buffer, v.byteOffset, v.byteLength); return; }
+      if (dtype === 'fp32') {
+        yield new Uint8Array(v.buffer, v.byteOffset, v.byteLength);
+        return;
+      }
       yield new Uint8Array(toHalves(v).buffer);
     });
   }
@@ -63,7 +68,9 @@ async function writeWeights(raw: Readonly<Record<string, unknown>>, root: string
 async function buildFrom(raw: Readonly<Record<string, unknown>>, weightsDir: string, out: string): Promise<{ buildSeconds: number; buildPeakRssMiB: number }> {
   const cfg = parseUnet3dConfig(raw, 'bench config');
   let peak = 0;
-  const timer = setInterval(() => { peak = Math.max(peak, process.memoryUsage().rss); }, 50);
+  const timer = setInterval(() => {
+    peak = Math.max(peak, process.memoryUsage().rss);
+  }, 50);
   const t0 = performance.now();
   await buildNetwork({ kind: 'unet3d', config: cfg }, { dir: weightsDir }, out, {});
   const buildSeconds = (performance.now() - t0) / 1000;
@@ -76,7 +83,9 @@ function child(args: Record<string, string>): Promise<Record<string, number>> {
     const argv = Object.entries(args).flatMap(([k, v]) => [`--${k}`, v]);
     const c = fork(fileURLToPath(import.meta.url), argv, { stdio: ['inherit', 'inherit', 'inherit', 'ipc'] });
     let result: Record<string, number> | undefined;
-    c.on('message', (m) => { result = m as Record<string, number>; });
+    c.on('message', (m) => {
+      result = m as Record<string, number>;
+    });
     c.on('exit', (code) => (code === 0 && result ? resolve(result) : reject(new Error(`bench file-build phase ${args.phase} failed (exit ${code})`))));
   });
 }
@@ -105,5 +114,11 @@ if (process.send && process.argv.includes('--phase')) {
   const get = (k: string): string => process.argv[process.argv.indexOf(`--${k}`) + 1]!;
   const raw = JSON.parse(get('config')) as Record<string, unknown>;
   const run = get('phase') === 'write' ? writeWeights(raw, get('root')) : buildFrom(raw, get('weights'), get('out'));
-  run.then((r) => process.send!(r), (e: unknown) => { console.error(`bench: ${e instanceof Error ? e.message : String(e)}`); process.exit(1); });
+  run.then(
+    (r) => process.send!(r),
+    (e: unknown) => {
+      console.error(`bench: ${e instanceof Error ? e.message : String(e)}`);
+      process.exit(1);
+    },
+  );
 }

@@ -24,9 +24,15 @@ export function unet3dFlops(cfg: Unet3dConfig, s: StepShape, shallowBranch?: num
   const c = { conv: 0, linear: 0, attention: 0 };
   const N = s.batch * s.frames;
   const temb = cfg.blockOutChannels[0]! * 4;
-  const conv = (cin: number, cout: number, k: number, pixels: number): void => { c.conv += 2 * N * pixels * cin * cout * k; };
-  const linear = (rows: number, inD: number, outD: number): void => { c.linear += 2 * rows * inD * outD; };
-  const attn = (sequences: number, q: number, kv: number, inner: number): void => { c.attention += 4 * sequences * q * kv * inner; };
+  const conv = (cin: number, cout: number, k: number, pixels: number): void => {
+    c.conv += 2 * N * pixels * cin * cout * k;
+  };
+  const linear = (rows: number, inD: number, outD: number): void => {
+    c.linear += 2 * rows * inD * outD;
+  };
+  const attn = (sequences: number, q: number, kv: number, inner: number): void => {
+    c.attention += 4 * sequences * q * kv * inner;
+  };
 
   const resnet = (cin: number, cout: number, px: number): void => {
     conv(cin, cout, 9, px);
@@ -34,20 +40,34 @@ export function unet3dFlops(cfg: Unet3dConfig, s: StepShape, shallowBranch?: num
     conv(cout, cout, 9, px);
     if (cin !== cout) conv(cin, cout, 1, px);
   };
-  const tempConv = (ch: number, px: number): void => { for (let i = 0; i < 4; i++) conv(ch, ch, 3, px); };
-  const ff = (rows: number, dim: number): void => { linear(rows, dim, dim * 8); linear(rows, dim * 4, dim); };
+  const tempConv = (ch: number, px: number): void => {
+    for (let i = 0; i < 4; i++) conv(ch, ch, 3, px);
+  };
+  const ff = (rows: number, dim: number): void => {
+    linear(rows, dim, dim * 8);
+    linear(rows, dim * 4, dim);
+  };
   const temporal = (ch: number, inner: number, px: number): void => {
     const rows = N * px;
     linear(rows, ch, inner);
-    for (let a = 0; a < 2; a++) { linear(rows, inner, inner * 3); linear(rows, inner, inner); attn(s.batch * px, s.frames, s.frames, inner); }
+    for (let a = 0; a < 2; a++) {
+      linear(rows, inner, inner * 3);
+      linear(rows, inner, inner);
+      attn(s.batch * px, s.frames, s.frames, inner);
+    }
     ff(rows, inner);
     linear(rows, inner, ch);
   };
   const spatial = (ch: number, px: number): void => {
     const rows = N * px;
     linear(rows, ch, ch);
-    linear(rows, ch, ch * 3); linear(rows, ch, ch); attn(N, px, px, ch);
-    linear(rows, ch, ch); linear(N * s.context, cfg.crossAttentionDim, ch * 2); linear(rows, ch, ch); attn(N, px, s.context, ch);
+    linear(rows, ch, ch * 3);
+    linear(rows, ch, ch);
+    attn(N, px, px, ch);
+    linear(rows, ch, ch);
+    linear(N * s.context, cfg.crossAttentionDim, ch * 2);
+    linear(rows, ch, ch);
+    attn(N, px, s.context, ch);
     ff(rows, ch);
     linear(rows, ch, ch);
   };
@@ -68,7 +88,10 @@ export function unet3dFlops(cfg: Unet3dConfig, s: StepShape, shallowBranch?: num
     for (let j = 0; j < (shallow ? shallowBranch : cfg.layersPerBlock); j++) {
       resnet(j === 0 ? cin : cout, cout, h * w);
       tempConv(cout, h * w);
-      if (cfg.downBlockTypes[i] === 'CrossAttnDownBlock3D') { spatial(cout, h * w); temporal(cout, cout, h * w); }
+      if (cfg.downBlockTypes[i] === 'CrossAttnDownBlock3D') {
+        spatial(cout, h * w);
+        temporal(cout, cout, h * w);
+      }
     }
     if (i < n - 1 && !shallow) {
       h = Math.floor((h + 2 * cfg.downsamplePadding - 3) / 2) + 1;
@@ -78,10 +101,20 @@ export function unet3dFlops(cfg: Unet3dConfig, s: StepShape, shallowBranch?: num
     cin = cout;
   }
   const cm = cfg.blockOutChannels[n - 1]!;
-  if (!shallow) { resnet(cm, cm, h * w); tempConv(cm, h * w); spatial(cm, h * w); temporal(cm, cm, h * w); resnet(cm, cm, h * w); tempConv(cm, h * w); }
+  if (!shallow) {
+    resnet(cm, cm, h * w);
+    tempConv(cm, h * w);
+    spatial(cm, h * w);
+    temporal(cm, cm, h * w);
+    resnet(cm, cm, h * w);
+    tempConv(cm, h * w);
+  }
   const rev = [...cfg.blockOutChannels].reverse();
   const skipCh: number[] = [c0];
-  for (let i = 0; i < n; i++) { for (let j = 0; j < cfg.layersPerBlock; j++) skipCh.push(cfg.blockOutChannels[i]!); if (i < n - 1) skipCh.push(cfg.blockOutChannels[i]!); }
+  for (let i = 0; i < n; i++) {
+    for (let j = 0; j < cfg.layersPerBlock; j++) skipCh.push(cfg.blockOutChannels[i]!);
+    if (i < n - 1) skipCh.push(cfg.blockOutChannels[i]!);
+  }
   // the shallow graph keeps only the skips of its tail: conv_in's and those of its down_blocks[0] layers
   if (shallow) skipCh.splice(shallowBranch + 1);
   let prev = shallow ? (rev[n - 2] ?? rev[0]!) : rev[0]!;
@@ -90,7 +123,10 @@ export function unet3dFlops(cfg: Unet3dConfig, s: StepShape, shallowBranch?: num
     for (let j = shallow ? entry : 0; j < cfg.layersPerBlock + 1; j++) {
       resnet((j === 0 ? prev : cout) + skipCh.pop()!, cout, h * w);
       tempConv(cout, h * w);
-      if (cfg.upBlockTypes[i] === 'CrossAttnUpBlock3D') { spatial(cout, h * w); temporal(cout, cout, h * w); }
+      if (cfg.upBlockTypes[i] === 'CrossAttnUpBlock3D') {
+        spatial(cout, h * w);
+        temporal(cout, cout, h * w);
+      }
     }
     if (i < n - 1) {
       [h, w] = sizes[n - 2 - i]!;

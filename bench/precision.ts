@@ -16,10 +16,16 @@ import { unet3dFlops } from './flops.js';
 import { formatOps, profileRun } from './profile.js';
 import { CONFIGS, feeds, FREEU_ON } from './unet-configs.js';
 
-const median = (xs: number[]): number => { const s = [...xs].sort((a, b) => a - b); return (s[(s.length - 1) >> 1]! + s[s.length >> 1]!) / 2; };
+const median = (xs: number[]): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  return (s[(s.length - 1) >> 1]! + s[s.length >> 1]!) / 2;
+};
 
 export async function precisionBench(argv: string[]): Promise<void> {
-  const get = (k: string, d: string): string => { const i = argv.indexOf(`--${k}`); return i >= 0 && argv[i + 1] !== undefined ? argv[i + 1]! : d; };
+  const get = (k: string, d: string): string => {
+    const i = argv.indexOf(`--${k}`);
+    return i >= 0 && argv[i + 1] !== undefined ? argv[i + 1]! : d;
+  };
   if (get('precision', '') !== 'fp16') throw new Error(`--precision ${get('precision', '')}: the bench compares fp16 with fp32; pass --precision fp16`);
   const config = get('config', 'full');
   if (!(config in CONFIGS)) throw new Error(`--config ${config}: expected ${Object.keys(CONFIGS).join(', ')}`);
@@ -71,7 +77,10 @@ export async function precisionBench(argv: string[]): Promise<void> {
     const outDir = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'bench', 'results');
     await mkdir(outDir, { recursive: true });
     const file = join(outDir, `${date.slice(0, 19).replace(/:/g, '-')}-${config}-${device}-precision.json`);
-    await writeFile(file, `${JSON.stringify({ date, config, device, threads, step: shape, flops, times, secondsPerStep: step, relativeFp16VsFp32: diff, loadAverage: loadavg(), topOpsFp16: top, onnxruntime: ort.env.versions.common }, null, 2)}\n`);
+    await writeFile(
+      file,
+      `${JSON.stringify({ date, config, device, threads, step: shape, flops, times, secondsPerStep: step, relativeFp16VsFp32: diff, loadAverage: loadavg(), topOpsFp16: top, onnxruntime: ort.env.versions.common }, null, 2)}\n`,
+    );
     console.log(`  results: ${file}`);
   } finally {
     await rm(root, { recursive: true, force: true });

@@ -9,7 +9,10 @@ export function processMemoryMiB(): { peakRssMiB: number; rssMiB: number } {
   } catch {
     // not Linux: fall back below
   }
-  const kb = (key: string): number | undefined => { const m = new RegExp(`^${key}:\\s+(\\d+) kB`, 'm').exec(status); return m ? Number(m[1]) : undefined; };
+  const kb = (key: string): number | undefined => {
+    const m = new RegExp(`^${key}:\\s+(\\d+) kB`, 'm').exec(status);
+    return m ? Number(m[1]) : undefined;
+  };
   return {
     peakRssMiB: (kb('VmHWM') ?? process.resourceUsage().maxRSS) / 1024,
     rssMiB: (kb('VmRSS') ?? process.memoryUsage().rss / 1024) / 1024,

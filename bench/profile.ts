@@ -30,8 +30,10 @@ export function topOps(events: readonly TraceEvent[], n = 10): OpCost[] {
     by.set(e.args.op_name, c);
     total += e.dur ?? 0;
   }
-  return [...by].map(([op, c]) => ({ op, ms: c.us / 1000, share: total ? c.us / total : 0, calls: c.calls }))
-    .sort((a, b) => b.ms - a.ms).slice(0, n);
+  return [...by]
+    .map(([op, c]) => ({ op, ms: c.us / 1000, share: total ? c.us / total : 0, calls: c.calls }))
+    .sort((a, b) => b.ms - a.ms)
+    .slice(0, n);
 }
 
 /** Runs `feeds` once in a profiling session of `model` and returns its top ops (the profile file is removed). */

@@ -12,11 +12,18 @@ const DIRECTIONS: Direction[] = ['left', 'right', 'up', 'down'];
 
 function flag(name: string, fallback: string): string {
   const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 ? process.argv[i + 1] ?? fallback : fallback;
+  return i >= 0 ? (process.argv[i + 1] ?? fallback) : fallback;
 }
 
 /** both: colour and direction right; all: colour, direction and shape (read from the frames) right. */
-interface Tally { colour: number; direction: number; both: number; shape: number; all: number; total: number }
+interface Tally {
+  colour: number;
+  direction: number;
+  both: number;
+  shape: number;
+  all: number;
+  total: number;
+}
 
 async function main(): Promise<void> {
   const seeds = Number(flag('seeds', '2'));
@@ -27,7 +34,12 @@ async function main(): Promise<void> {
   // one pipeline for every clip, sessions kept: each network loads once
   const pipe = await loadPipeline(model, { device: 'cpu', sessions: 'keep', ...(threads > 0 ? { threads } : {}) });
   const defaults = pipe.defaults;
-  const modes = ([['off', null], ['on', { ...defaults.freeu, version: 1 as const, start: 0, end: 1 }]] as const).filter(([m]) => which === 'both' || which === m);
+  const modes = (
+    [
+      ['off', null],
+      ['on', { ...defaults.freeu, version: 1 as const, start: 0, end: 1 }],
+    ] as const
+  ).filter(([m]) => which === 'both' || which === m);
   let pair = 0;
   const tallies: Record<string, Tally> = {};
   const perAttribute: Record<string, Record<string, { right: number; total: number }>> = {};
@@ -35,34 +47,52 @@ async function main(): Promise<void> {
   for (const [mode, freeu] of modes) {
     const t: Tally = (tallies[mode] = { colour: 0, direction: 0, both: 0, shape: 0, all: 0, total: 0 });
     const attr: Record<string, { right: number; total: number }> = (perAttribute[mode] = {});
-    const bump = (k: string, ok: boolean) => { const a = (attr[k] ??= { right: 0, total: 0 }); a.total++; if (ok) a.right++; };
+    const bump = (k: string, ok: boolean) => {
+      const a = (attr[k] ??= { right: 0, total: 0 });
+      a.total++;
+      if (ok) a.right++;
+    };
     for (const colour of Object.keys(PALETTE) as Colour[]) {
       for (const shape of SHAPES) {
         for (const dir of DIRECTIONS) {
           for (let seed = 0; seed < seeds; seed++) {
             if (pair++ % every !== 0) continue;
             const r = await pipe.generate({
-              prompt: `a ${colour} ${shape} moving ${dir}`, seed: BigInt(seed), steps: defaults.steps,
-              guidanceScale: defaults.guidanceScale, frames: defaults.frames, width: defaults.width, height: defaults.height,
-              scheduler: defaults.scheduler, freeu,
+              prompt: `a ${colour} ${shape} moving ${dir}`,
+              seed: BigInt(seed),
+              steps: defaults.steps,
+              guidanceScale: defaults.guidanceScale,
+              frames: defaults.frames,
+              width: defaults.width,
+              height: defaults.height,
+              scheduler: defaults.scheduler,
+              freeu,
             });
             const reading = readClip(r.rgb, r.frames, r.width, r.height);
             const okC = reading.colour === colour;
             const okD = reading.direction === dir;
             const okS = reading.shape === shape;
-            t.total++; if (okC) t.colour++; if (okD) t.direction++; if (okC && okD) t.both++;
-            if (okS) t.shape++; if (okC && okD && okS) t.all++;
-            bump(`colour:${colour}`, okC); bump(`shape:${shape}`, okS); bump(`direction:${dir}`, okD);
+            t.total++;
+            if (okC) t.colour++;
+            if (okD) t.direction++;
+            if (okC && okD) t.both++;
+            if (okS) t.shape++;
+            if (okC && okD && okS) t.all++;
+            bump(`colour:${colour}`, okC);
+            bump(`shape:${shape}`, okS);
+            bump(`direction:${dir}`, okD);
           }
         }
       }
     }
     const pct = (n: number) => `${((100 * n) / t.total).toFixed(1)}%`;
-    console.log(`FreeU ${mode}: colour ${pct(t.colour)}, direction ${pct(t.direction)}, both ${pct(t.both)}, shape ${pct(t.shape)}, ` +
-      `all three ${pct(t.all)} of ${t.total}`);
+    console.log(`FreeU ${mode}: colour ${pct(t.colour)}, direction ${pct(t.direction)}, both ${pct(t.both)}, shape ${pct(t.shape)}, ` + `all three ${pct(t.all)} of ${t.total}`);
   }
   for (const key of Object.keys(perAttribute[modes[0]![0]] ?? {})) {
-    const cell = (m: string) => { const a = perAttribute[m]?.[key]; return a ? `${a.right}/${a.total}` : '-'; };
+    const cell = (m: string) => {
+      const a = perAttribute[m]?.[key];
+      return a ? `${a.right}/${a.total}` : '-';
+    };
     console.log(`  ${key.padEnd(18)} off ${cell('off').padEnd(7)} on ${cell('on')}`);
   }
   await pipe.release();
@@ -72,4 +102,7 @@ async function main(): Promise<void> {
   console.log(`wrote ${out}`);
 }
 
-main().catch((e: unknown) => { console.error(e instanceof Error ? e.message : e); process.exit(1); });
+main().catch((e: unknown) => {
+  console.error(e instanceof Error ? e.message : e);
+  process.exit(1);
+});

@@ -13,7 +13,13 @@ import { createScheduler } from '../core/schedulers/index.js';
 import type { SchedulerName } from '../core/pipeline/types.js';
 import type { Device } from '../core/runtime/device-names.js';
 
-interface Shape { readonly name: string; readonly dims: readonly [number, number, number, number, number]; readonly context: number; readonly width: number; readonly timeProj: number }
+interface Shape {
+  readonly name: string;
+  readonly dims: readonly [number, number, number, number, number];
+  readonly context: number;
+  readonly width: number;
+  readonly timeProj: number;
+}
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const SHAPES: readonly Shape[] = [
   { name: 'embedded (8 x 64x64)', dims: [1, 4, 8, 8, 8], context: 77, width: 64, timeProj: 32 },
@@ -28,7 +34,10 @@ const FULL_STEPS = [
 const SCHEDULERS: readonly SchedulerName[] = ['ddim', 'dpmpp2m', 'euler'];
 const CONFIG = { beta_start: 0.00085, beta_end: 0.012, beta_schedule: 'scaled_linear', set_alpha_to_one: false, steps_offset: 1, num_train_timesteps: 1000, clip_sample: false };
 
-const median = (xs: number[]): number => { const s = [...xs].sort((a, b) => a - b); return (s[(s.length - 1) >> 1]! + s[s.length >> 1]!) / 2; };
+const median = (xs: number[]): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  return (s[(s.length - 1) >> 1]! + s[s.length >> 1]!) / 2;
+};
 const count = (d: readonly number[]): number => d.reduce((a, b) => a * b, 1);
 
 async function timed(reps: number, fn: () => Promise<unknown> | unknown): Promise<number> {
@@ -50,7 +59,10 @@ async function hostStepMs(s: Shape, name: SchedulerName): Promise<number> {
   let x: Float32Array = Float32Array.from({ length: n }, (_, i) => Math.cos(i));
   let i = 0;
   return timed(50, () => {
-    if (i === scheduler.timesteps.length) { scheduler.setTimesteps(50); i = 0; }
+    if (i === scheduler.timesteps.length) {
+      scheduler.setTimesteps(50);
+      i = 0;
+    }
     const t = scheduler.timesteps[i++]!;
     x = scheduler.step(applyGuidance(out, 9), t, x);
     checkFinite(x, i, 50, 9);
@@ -125,10 +137,17 @@ export async function roundTripBench(argv: string[]): Promise<void> {
       const copies = dev ? await deviceCopies(dev, s) : undefined;
       const worst = Math.max(...Object.values(host));
       const steps = s.name.startsWith('embedded') ? [{ what: `embedded model on ${device} (this run)`, seconds: embeddedMs / 1000 }] : FULL_STEPS;
-      console.log(`  ${s.name}: host loop moves ${(bytes.host.up / 1024).toFixed(1)} KiB up + ${(bytes.host.down / 1024).toFixed(1)} KiB down per step; resident ${bytes.resident.up} B up, 0 down (the final latents once)`);
+      console.log(
+        `  ${s.name}: host loop moves ${(bytes.host.up / 1024).toFixed(1)} KiB up + ${(bytes.host.down / 1024).toFixed(1)} KiB down per step; resident ${bytes.resident.up} B up, 0 down (the final latents once)`,
+      );
       console.log(`    host guidance + step + checks: ${SCHEDULERS.map((n) => `${n} ${host[n]!.toFixed(2)} ms`).join(', ')}`);
       for (const r of steps) console.log(`    = ${((worst / (r.seconds * 1000)) * 100).toPrecision(3)} % of a ${(r.seconds * 1000).toFixed(0)} ms step (${r.what})`);
-      if (copies) console.log(`    ${device}: ${Object.entries(copies).map(([k, v]) => `${k} ${v.toFixed(2)}`).join(', ')} (SwiftShader: memcpy and CPU shader emulation, not PCIe or GPU time)`);
+      if (copies)
+        console.log(
+          `    ${device}: ${Object.entries(copies)
+            .map(([k, v]) => `${k} ${v.toFixed(2)}`)
+            .join(', ')} (SwiftShader: memcpy and CPU shader emulation, not PCIe or GPU time)`,
+        );
       rows.push({ shape: s, bytes, hostStepMs: host, deviceCopiesMs: copies ?? null, stepReferences: steps });
     }
   } finally {

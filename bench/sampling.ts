@@ -11,10 +11,21 @@ import { MODELSCOPE_UNET, parseUnet3dConfig } from '../models/configs/unet3d.js'
 import { unet3dFlops } from './flops.js';
 import { processMemoryMiB } from './process-memory.js';
 
-interface SamplingArgs { steps: number; frames: number; latent: number; interval: number; branch: number; schedule: DeepCacheSchedule; threads: number }
+interface SamplingArgs {
+  steps: number;
+  frames: number;
+  latent: number;
+  interval: number;
+  branch: number;
+  schedule: DeepCacheSchedule;
+  threads: number;
+}
 
 function parse(argv: string[]): SamplingArgs {
-  const get = (k: string, d: string): string => { const i = argv.indexOf(`--${k}`); return i >= 0 && argv[i + 1] !== undefined ? argv[i + 1]! : d; };
+  const get = (k: string, d: string): string => {
+    const i = argv.indexOf(`--${k}`);
+    return i >= 0 && argv[i + 1] !== undefined ? argv[i + 1]! : d;
+  };
   const int = (k: string, d: number, min: number): number => {
     const v = Number(get(k, String(d)));
     if (!Number.isInteger(v) || v < min) throw new Error(`--${k} ${get(k, '')}: expected a whole number >= ${min}`);
@@ -22,12 +33,27 @@ function parse(argv: string[]): SamplingArgs {
   };
   const schedule = get('deep-cache-schedule', 'uniform');
   if (schedule !== 'uniform' && schedule !== 'non-uniform') throw new Error(`--deep-cache-schedule ${schedule}: expected uniform or non-uniform`);
-  return { steps: int('steps', 9, 1), frames: int('frames', 4, 1), latent: int('latent', 16, 1), interval: int('deep-cache', 3, 2), branch: int('deep-cache-branch', 0, 0), schedule, threads: int('threads', 2, 1) };
+  return {
+    steps: int('steps', 9, 1),
+    frames: int('frames', 4, 1),
+    latent: int('latent', 16, 1),
+    interval: int('deep-cache', 3, 2),
+    branch: int('deep-cache-branch', 0, 0),
+    schedule,
+    threads: int('threads', 2, 1),
+  };
 }
 
 function noise(n: number, seed: number): Float32Array {
   let s = seed >>> 0 || 1;
-  return Float32Array.from({ length: n }, () => { s ^= s << 13; s >>>= 0; s ^= s >>> 17; s ^= s << 5; s >>>= 0; return s / 2 ** 31 - 1; });
+  return Float32Array.from({ length: n }, () => {
+    s ^= s << 13;
+    s >>>= 0;
+    s ^= s >>> 17;
+    s ^= s << 5;
+    s >>>= 0;
+    return s / 2 ** 31 - 1;
+  });
 }
 
 export async function samplingBench(argv: string[]): Promise<void> {
@@ -40,7 +66,9 @@ export async function samplingBench(argv: string[]): Promise<void> {
   const shallowFlops = unet3dFlops(cfg, shape, a.branch).total;
   const flopIdeal = (a.steps * fullFlops) / (full.length * fullFlops + (a.steps - full.length) * shallowFlops);
   console.log(`t2v bench --sampling: full-size U-Net, random weights, cpu, ${a.threads} threads; ${a.steps} DDIM steps, guidance batch 2 x ${a.frames} frames x ${a.latent}x${a.latent} latents`);
-  console.log(`  DeepCache interval ${a.interval}, branch ${a.branch}, ${a.schedule}: full steps ${full.join(', ')}; shallow step = ${((shallowFlops / fullFlops) * 100).toFixed(1)} % of a full step's FLOPs`);
+  console.log(
+    `  DeepCache interval ${a.interval}, branch ${a.branch}, ${a.schedule}: full steps ${full.join(', ')}; shallow step = ${((shallowFlops / fullFlops) * 100).toFixed(1)} % of a full step's FLOPs`,
+  );
   const cacheDir = await mkdtemp(join(process.env.T2V_BENCH_TMP ?? tmpdir(), 't2v-bench-sampling-'));
   const load0 = loadavg();
   try {
@@ -49,7 +77,10 @@ export async function samplingBench(argv: string[]): Promise<void> {
     const loadSeconds = (performance.now() - t0) / 1000;
     console.log(`  build + sessions (both graphs): ${loadSeconds.toFixed(1)} s`);
     const dims = [1, cfg.inChannels, a.frames, a.latent, a.latent] as const;
-    const latents = noise(dims.reduce((x, y) => x * y, 1), 1);
+    const latents = noise(
+      dims.reduce((x, y) => x * y, 1),
+      1,
+    );
     const cond = noise(77 * cfg.crossAttentionDim, 2);
     const uncond = noise(77 * cfg.crossAttentionDim, 3);
     const loop = async (interval: number, steps = a.steps): Promise<{ seconds: number; cpuSeconds: number; perStep: number[]; latents: Float32Array }> => {
@@ -60,8 +91,18 @@ export async function samplingBench(argv: string[]): Promise<void> {
       const c0 = process.cpuUsage();
       const t = performance.now();
       const out = await sampleLatents({
-        unet: stepper, scheduler, latents, dims, cond, uncond, embedDims: [77, cfg.crossAttentionDim], guidanceScale: 9,
-        onStep: (i, s) => { perStep.push(s); process.stderr.write(`  ${interval === 1 ? 'uncached' : 'cached'} step ${i + 1}/${steps}: ${s.toFixed(2)} s\n`); },
+        unet: stepper,
+        scheduler,
+        latents,
+        dims,
+        cond,
+        uncond,
+        embedDims: [77, cfg.crossAttentionDim],
+        guidanceScale: 9,
+        onStep: (i, s) => {
+          perStep.push(s);
+          process.stderr.write(`  ${interval === 1 ? 'uncached' : 'cached'} step ${i + 1}/${steps}: ${s.toFixed(2)} s\n`);
+        },
       });
       const c = process.cpuUsage(c0);
       return { seconds: (performance.now() - t) / 1000, cpuSeconds: (c.user + c.system) / 1e6, perStep, latents: out };
@@ -74,13 +115,23 @@ export async function samplingBench(argv: string[]): Promise<void> {
     await unet.release();
     let num = 0;
     let den = 0;
-    for (let i = 0; i < uncached.latents.length; i++) { num += (cached.latents[i]! - uncached.latents[i]!) ** 2; den += uncached.latents[i]! ** 2; }
+    for (let i = 0; i < uncached.latents.length; i++) {
+      num += (cached.latents[i]! - uncached.latents[i]!) ** 2;
+      den += uncached.latents[i]! ** 2;
+    }
     const result = {
       date: new Date().toISOString(),
       bench: 'sampling',
       unetConfig: MODELSCOPE_UNET,
-      steps: a.steps, frames: a.frames, latent: a.latent, guidance_batch: 2, threads: a.threads,
-      deep_cache: a.interval, branch: a.branch, schedule: a.schedule, full_steps: full,
+      steps: a.steps,
+      frames: a.frames,
+      latent: a.latent,
+      guidance_batch: 2,
+      threads: a.threads,
+      deep_cache: a.interval,
+      branch: a.branch,
+      schedule: a.schedule,
+      full_steps: full,
       uncached_s: uncached.seconds,
       cached_s: cached.seconds,
       speedup: uncached.seconds / cached.seconds,
@@ -99,7 +150,11 @@ export async function samplingBench(argv: string[]): Promise<void> {
       load_average_before: load0,
       load_average_after: loadavg(),
     };
-    console.log(`  uncached ${result.uncached_s.toFixed(1)} s, cached ${result.cached_s.toFixed(1)} s: ${result.speedup.toFixed(2)}x (flop-ideal ${flopIdeal.toFixed(2)}x, CPU time ${result.cpu_speedup.toFixed(2)}x); load average ${load0.map((x) => x.toFixed(1)).join(' ')} -> ${loadavg().map((x) => x.toFixed(1)).join(' ')}`);
+    console.log(
+      `  uncached ${result.uncached_s.toFixed(1)} s, cached ${result.cached_s.toFixed(1)} s: ${result.speedup.toFixed(2)}x (flop-ideal ${flopIdeal.toFixed(2)}x, CPU time ${result.cpu_speedup.toFixed(2)}x); load average ${load0.map((x) => x.toFixed(1)).join(' ')} -> ${loadavg()
+        .map((x) => x.toFixed(1))
+        .join(' ')}`,
+    );
     const outDir = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'bench', 'results');
     await mkdir(outDir, { recursive: true });
     const file = join(outDir, `${result.date.slice(0, 19).replace(/:/g, '-')}-sampling.json`);

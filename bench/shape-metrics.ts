@@ -16,7 +16,11 @@ export type Shape = 'circle' | 'square' | 'triangle';
  * embedded model's VAE rounds corners (round trip of rendered clips: triangles 0.64-0.76, circles 0.74-0.85, squares
  * 0.85-0.93), so the cuts lie between those ranges (train/sample.py uses the same).
  */
-const SHAPE_CUTS: readonly [number, Shape][] = [[0.71, 'triangle'], [0.88, 'circle'], [Infinity, 'square']];
+const SHAPE_CUTS: readonly [number, Shape][] = [
+  [0.71, 'triangle'],
+  [0.88, 'circle'],
+  [Infinity, 'square'],
+];
 /** Frames with fewer object pixels than this say nothing about the shape. */
 const SHAPE_MIN_PIXELS = 12;
 
@@ -52,21 +56,36 @@ function background(rgb: Uint8Array, width: number, height: number): number[] {
 /** Object pixels: farther than `threshold` from the background colour. */
 export function readClip(rgb: Uint8Array, frames: number, width: number, height: number, threshold = 80): ClipReading {
   const bg = background(rgb, width, height);
-  let r = 0, g = 0, b = 0;
+  let r = 0,
+    g = 0,
+    b = 0;
   let count = 0;
   const centroids: ([number, number] | null)[] = [];
   const fills: number[] = [];
   for (let f = 0; f < frames; f++) {
-    let cx = 0, cy = 0, n = 0;
-    let x0 = width, x1 = -1, y0 = height, y1 = -1;
+    let cx = 0,
+      cy = 0,
+      n = 0;
+    let x0 = width,
+      x1 = -1,
+      y0 = height,
+      y1 = -1;
     for (let y = 0; y < height; y++) {
       for (let x = 0; x < width; x++) {
         const i = ((f * height + y) * width + x) * 3;
         const p = [rgb[i]!, rgb[i + 1]!, rgb[i + 2]!];
         if (dist2(p, bg) < threshold * threshold) continue;
-        r += p[0]!; g += p[1]!; b += p[2]!;
-        count++; cx += x; cy += y; n++;
-        x0 = Math.min(x0, x); x1 = Math.max(x1, x); y0 = Math.min(y0, y); y1 = Math.max(y1, y);
+        r += p[0]!;
+        g += p[1]!;
+        b += p[2]!;
+        count++;
+        cx += x;
+        cy += y;
+        n++;
+        x0 = Math.min(x0, x);
+        x1 = Math.max(x1, x);
+        y0 = Math.min(y0, y);
+        y1 = Math.max(y1, y);
       }
     }
     centroids.push(n > 0 ? [cx / n, cy / n] : null);

@@ -5,12 +5,25 @@ import { timestepProjection } from '../models/networks/timestep.js';
 import type { StepShape } from './flops.js';
 
 const SMALL_UNET: Readonly<Record<string, unknown>> = {
-  block_out_channels: [32, 64, 128, 128], layers_per_block: 2, attention_head_dim: 8, cross_attention_dim: 64, norm_num_groups: 8, in_channels: 4, out_channels: 4,
+  block_out_channels: [32, 64, 128, 128],
+  layers_per_block: 2,
+  attention_head_dim: 8,
+  cross_attention_dim: 64,
+  norm_num_groups: 8,
+  in_channels: 4,
+  out_channels: 4,
 };
 // tiny: pipeline-tiny's U-Net at pipeline-micro's step, for a software Vulkan driver (SwiftShader)
 const TINY_UNET: Readonly<Record<string, unknown>> = {
-  block_out_channels: [16, 32, 32], layers_per_block: 1, attention_head_dim: 4, cross_attention_dim: 32, norm_num_groups: 8, in_channels: 4, out_channels: 4,
-  down_block_types: ['CrossAttnDownBlock3D', 'CrossAttnDownBlock3D', 'DownBlock3D'], up_block_types: ['UpBlock3D', 'CrossAttnUpBlock3D', 'CrossAttnUpBlock3D'],
+  block_out_channels: [16, 32, 32],
+  layers_per_block: 1,
+  attention_head_dim: 4,
+  cross_attention_dim: 32,
+  norm_num_groups: 8,
+  in_channels: 4,
+  out_channels: 4,
+  down_block_types: ['CrossAttnDownBlock3D', 'CrossAttnDownBlock3D', 'DownBlock3D'],
+  up_block_types: ['UpBlock3D', 'CrossAttnUpBlock3D', 'CrossAttnUpBlock3D'],
 };
 export const CONFIGS: Record<string, { raw: Readonly<Record<string, unknown>>; shape: StepShape }> = {
   full: { raw: MODELSCOPE_UNET, shape: { batch: 2, frames: 16, height: 32, width: 32, context: 77 } },
@@ -30,6 +43,10 @@ export function feeds(cfg: Unet3dConfig, s: StepShape, f: typeof FREEU_ON): Reco
     sample: new ort.Tensor('float32', sample, [s.batch, cfg.inChannels, s.frames, s.height, s.width]),
     time_proj: new ort.Tensor('float32', timestepProjection([981], s.batch, cfg.blockOutChannels[0]!), [s.batch, cfg.blockOutChannels[0]!]),
     encoder_hidden_states: new ort.Tensor('float32', ehs, [s.batch, s.context, cfg.crossAttentionDim]),
-    freeu_b1: sc(f.b1), freeu_b2: sc(f.b2), freeu_s1: sc(f.s1), freeu_s2: sc(f.s2), freeu_v2: sc(f.v2),
+    freeu_b1: sc(f.b1),
+    freeu_b2: sc(f.b2),
+    freeu_s1: sc(f.s1),
+    freeu_s2: sc(f.s2),
+    freeu_v2: sc(f.v2),
   };
 }

@@ -26,8 +26,13 @@ function specOf(program: Command): Spec {
 }
 
 function bash(s: Spec): string {
-  const cases = [...s.flags].filter(([k]) => k).map(([k, v]) => `    ${k}) opts="${v.join(' ')}" ;;`).join('\n');
-  const choices = Object.entries(CHOICES).map(([f, v]) => `    ${f}) COMPREPLY=($(compgen -W "${v.join(' ')}" -- "$cur")); return ;;`).join('\n');
+  const cases = [...s.flags]
+    .filter(([k]) => k)
+    .map(([k, v]) => `    ${k}) opts="${v.join(' ')}" ;;`)
+    .join('\n');
+  const choices = Object.entries(CHOICES)
+    .map(([f, v]) => `    ${f}) COMPREPLY=($(compgen -W "${v.join(' ')}" -- "$cur")); return ;;`)
+    .join('\n');
   return `# t2v bash completion: source it, or save it as ~/.local/share/bash-completion/completions/t2v
 _t2v() {
   local cur prev opts
@@ -53,11 +58,16 @@ function zsh(s: Spec): string {
 _t2v() {
   local -a opts
   case $words[2] in
-${[...s.flags].filter(([k]) => k).map(([k, v]) => `    ${k}) opts=(${v.join(' ')}) ;;`).join('\n')}
+${[...s.flags]
+  .filter(([k]) => k)
+  .map(([k, v]) => `    ${k}) opts=(${v.join(' ')}) ;;`)
+  .join('\n')}
     *) opts=(${[...s.commands, ...(s.flags.get('') ?? [])].join(' ')}) ;;
   esac
   case $words[CURRENT-1] in
-${Object.entries(CHOICES).map(([f, v]) => `    ${f}) compadd ${v.join(' ')}; return ;;`).join('\n')}
+${Object.entries(CHOICES)
+  .map(([f, v]) => `    ${f}) compadd ${v.join(' ')}; return ;;`)
+  .join('\n')}
     -o|--output|-m|--model|--preview-path|--golden) _files; return ;;
   esac
   compadd -- $opts

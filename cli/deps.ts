@@ -24,11 +24,7 @@ export type { Frames, GenerationMetadata, OutputPlan, PipelineOptions, WrittenOu
 
 /** The real engine and writers; their errors name the CLI's flags where core names a setting. */
 export async function loadDeps(): Promise<Deps> {
-  const [{ loadPipeline }, output, compose] = await Promise.all([
-    import('../core/pipeline/pipeline.js'),
-    import('../video/output.js'),
-    import('../video/compose.js'),
-  ]);
+  const [{ loadPipeline }, output, compose] = await Promise.all([import('../core/pipeline/pipeline.js'), import('../video/output.js'), import('../video/compose.js')]);
   const open = async (model: string | undefined, options: PipelineOptions): Promise<GenerationPipeline> => {
     const p = await loadPipeline(model, options);
     return {

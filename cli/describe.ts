@@ -32,7 +32,8 @@ export function describeMetadata(meta: GenerationMetadata): string {
     ['t2v', meta.t2v],
   ];
   if (meta.padded) {
-    const [fw, fh] = meta.padded.from, [tw, th] = meta.padded.to;
+    const [fw, fh] = meta.padded.from,
+      [tw, th] = meta.padded.to;
     rows.push(['padded', `${fw}x${fh} -> ${tw}x${th} (last column/row repeated; H.264 yuv420p needs even sides)`]);
   }
   if (meta.composite) {

@@ -33,7 +33,13 @@ export const GENERATION_FLAGS: readonly FlagSpec[] = [
   ...DEVICE.flags,
   PRECISION_SETTING.flag,
   { key: 'threads', flags: '--threads <n>', description: 'CPU threads for onnxruntime, at most the number of cores', defaultText: 'the number of cores', configurable: true },
-  { key: 'maxMemory', flags: '--max-memory <size>', description: 'memory a run may use, e.g. 12G; a run estimated above it is refused before loading (0: no check)', defaultText: 'the memory limit of this machine or cgroup', configurable: true },
+  {
+    key: 'maxMemory',
+    flags: '--max-memory <size>',
+    description: 'memory a run may use, e.g. 12G; a run estimated above it is refused before loading (0: no check)',
+    defaultText: 'the memory limit of this machine or cgroup',
+    configurable: true,
+  },
   { key: 'overwrite', flags: '--overwrite', description: 'replace an existing output file', defaultText: 'off', bool: true, configurable: true },
 ];
 
@@ -41,9 +47,22 @@ export const GENERATION_FLAGS: readonly FlagSpec[] = [
 export const REPORT_FLAGS: readonly FlagSpec[] = [
   { key: 'json', flags: '--json', description: 'print exactly one JSON object on stdout (progress stays on stderr); no wizard', defaultText: 'off', bool: true, configurable: true },
   { key: 'quiet', flags: '-q, --quiet', description: 'print no progress', defaultText: 'off', bool: true, configurable: true },
-  { key: 'preview', flags: '--preview', description: 'draw the clean-image estimate every few steps while sampling (terminal only)', defaultText: 'on in a terminal, off otherwise', bool: true, configurable: true },
+  {
+    key: 'preview',
+    flags: '--preview',
+    description: 'draw the clean-image estimate every few steps while sampling (terminal only)',
+    defaultText: 'on in a terminal, off otherwise',
+    bool: true,
+    configurable: true,
+  },
   { key: 'noPreview', flags: '--no-preview', description: 'no live preview', bool: true, configurable: false },
-  { key: 'previewPath', flags: '--preview-path <file.png>', description: 'also write the live preview to this PNG (replaced at each update; works without a terminal)', defaultText: 'none', configurable: true },
+  {
+    key: 'previewPath',
+    flags: '--preview-path <file.png>',
+    description: 'also write the live preview to this PNG (replaced at each update; works without a terminal)',
+    defaultText: 'none',
+    configurable: true,
+  },
   { key: 'previewInterval', flags: '--preview-interval <n>', description: 'preview every n sampling steps', defaultText: 'a tenth of the steps, at least 1', configurable: true },
   { key: 'verbose', flags: '-v, --verbose', description: 'say more (load messages, stack traces of unexpected errors)', defaultText: 'off', bool: true, configurable: true },
 ];

@@ -15,23 +15,51 @@ export const FREEU_FIELD_DEFAULTS: Pick<FreeUSettings, 'version' | 'start' | 'en
 
 const range = (f: FreeUField): string => `${FREEU_RANGES[f].min}..${FREEU_RANGES[f].max}`;
 const factorRow = (key: 'b1' | 'b2' | 's1' | 's2', what: string, block: number): FlagSpec => ({
-  key, flags: `--${key} <x>`, description: `FreeU ${what} at up_blocks[${block}], ${range(key)} (implies --freeu)`, defaultText: "the preset's", configurable: true,
+  key,
+  flags: `--${key} <x>`,
+  description: `FreeU ${what} at up_blocks[${block}], ${range(key)} (implies --freeu)`,
+  defaultText: "the preset's",
+  configurable: true,
 });
 
 /** Each FreeU field's flag row, in the order a reproduce command spells them. */
 export const FREEU_FIELD_FLAGS: { readonly [F in FreeUField]: FlagSpec } = {
-  version: { key: 'freeuVersion', flags: '--freeu-version <1|2>', description: '1: diffusers (constant backbone factor), 2: official repo (structure-related scaling)', defaultText: String(FREEU_FIELD_DEFAULTS.version), configurable: true },
+  version: {
+    key: 'freeuVersion',
+    flags: '--freeu-version <1|2>',
+    description: '1: diffusers (constant backbone factor), 2: official repo (structure-related scaling)',
+    defaultText: String(FREEU_FIELD_DEFAULTS.version),
+    configurable: true,
+  },
   b1: factorRow('b1', 'backbone factor', 0),
   b2: factorRow('b2', 'backbone factor', 1),
   s1: factorRow('s1', 'skip low-frequency factor', 0),
   s2: factorRow('s2', 'skip low-frequency factor', 1),
-  start: { key: 'freeuStart', flags: '--freeu-start <fraction>', description: `apply FreeU from this fraction of the steps, ${range('start')}`, defaultText: String(FREEU_FIELD_DEFAULTS.start), configurable: true },
-  end: { key: 'freeuEnd', flags: '--freeu-end <fraction>', description: `apply FreeU until this fraction of the steps, ${range('end')}`, defaultText: String(FREEU_FIELD_DEFAULTS.end), configurable: true },
+  start: {
+    key: 'freeuStart',
+    flags: '--freeu-start <fraction>',
+    description: `apply FreeU from this fraction of the steps, ${range('start')}`,
+    defaultText: String(FREEU_FIELD_DEFAULTS.start),
+    configurable: true,
+  },
+  end: {
+    key: 'freeuEnd',
+    flags: '--freeu-end <fraction>',
+    description: `apply FreeU until this fraction of the steps, ${range('end')}`,
+    defaultText: String(FREEU_FIELD_DEFAULTS.end),
+    configurable: true,
+  },
 };
 
 const FIELDS = Object.keys(FREEU_FIELD_FLAGS) as FreeUField[];
 const FACTORS = ['b1', 'b2', 's1', 's2'] as const;
-export const FREEU_PRESET_FLAG: FlagSpec = { key: 'freeuPreset', flags: '--freeu-preset <name>', description: `FreeU factors by name: ${presetNames().join(', ')} (implies --freeu)`, defaultText: "the model's", configurable: true };
+export const FREEU_PRESET_FLAG: FlagSpec = {
+  key: 'freeuPreset',
+  flags: '--freeu-preset <name>',
+  description: `FreeU factors by name: ${presetNames().join(', ')} (implies --freeu)`,
+  defaultText: "the model's",
+  configurable: true,
+};
 
 /** The FreeU rows of the flag table, in --help order. */
 export const FREEU_FLAGS: readonly FlagSpec[] = [

@@ -54,38 +54,65 @@ export const MAX_GUIDANCE = 100;
 
 export const SCALAR_SETTINGS: Table = {
   steps: {
-    key: 'steps', flag: row('steps', '--steps <n>', 'sampling steps', "the model's; 50 for ModelScope"),
-    parse: int(1, 10_000), fallback: (d) => d.steps, metadataKey: 'steps', wizard: 'Steps',
+    key: 'steps',
+    flag: row('steps', '--steps <n>', 'sampling steps', "the model's; 50 for ModelScope"),
+    parse: int(1, 10_000),
+    fallback: (d) => d.steps,
+    metadataKey: 'steps',
+    wizard: 'Steps',
   },
   guidanceScale: {
     key: 'guidanceScale',
     flag: row('guidance', '-g, --guidance <scale>', `classifier-free guidance scale, 1 .. ${MAX_GUIDANCE} (1 turns it off; alias --cfg-scale)`, "the model's; 9 for ModelScope"),
-    aliases: ['cfgScale'], parse: (l, r) => parseNumber(l, r, { min: 1, max: MAX_GUIDANCE }), fallback: (d) => d.guidanceScale, metadataKey: 'guidance',
+    aliases: ['cfgScale'],
+    parse: (l, r) => parseNumber(l, r, { min: 1, max: MAX_GUIDANCE }),
+    fallback: (d) => d.guidanceScale,
+    metadataKey: 'guidance',
   },
   frames: {
-    key: 'frames', flag: row('frames', '-f, --frames <n>', 'number of frames', "the model's; 16 for ModelScope"),
-    parse: int(1, 1024), fallback: (d) => d.frames, metadataKey: 'frames', wizard: 'Frames',
+    key: 'frames',
+    flag: row('frames', '-f, --frames <n>', 'number of frames', "the model's; 16 for ModelScope"),
+    parse: int(1, 1024),
+    fallback: (d) => d.frames,
+    metadataKey: 'frames',
+    wizard: 'Frames',
   },
   fps: {
-    key: 'fps', flag: row('fps', '--fps <n>', 'frames per second of the video file', "the model's; 8 for ModelScope"),
-    parse: (l, r) => parseNumber(l, r, { min: 0, minExclusive: true, max: 240 }), fallback: (d) => d.fps, metadataKey: 'fps',
+    key: 'fps',
+    flag: row('fps', '--fps <n>', 'frames per second of the video file', "the model's; 8 for ModelScope"),
+    parse: (l, r) => parseNumber(l, r, { min: 0, minExclusive: true, max: 240 }),
+    fallback: (d) => d.fps,
+    metadataKey: 'fps',
   },
   width: {
-    key: 'width', flag: row('width', '-W, --width <px>', 'frame width, a multiple of the VAE factor (8)', "the model's; 256 for ModelScope"),
-    parse: int(8, 8192), fallback: (d) => d.width, metadataKey: 'width',
+    key: 'width',
+    flag: row('width', '-W, --width <px>', 'frame width, a multiple of the VAE factor (8)', "the model's; 256 for ModelScope"),
+    parse: int(8, 8192),
+    fallback: (d) => d.width,
+    metadataKey: 'width',
   },
   height: {
-    key: 'height', flag: row('height', '-H, --height <px>', 'frame height, a multiple of the VAE factor (8)', "the model's; 256 for ModelScope"),
-    parse: int(8, 8192), fallback: (d) => d.height, metadataKey: 'height',
+    key: 'height',
+    flag: row('height', '-H, --height <px>', 'frame height, a multiple of the VAE factor (8)', "the model's; 256 for ModelScope"),
+    parse: int(8, 8192),
+    fallback: (d) => d.height,
+    metadataKey: 'height',
   },
   scheduler: {
-    key: 'scheduler', flag: row('scheduler', '--scheduler <name>', `sampler: ${SCHEDULER_NAMES.join(' | ')}`, "the model's; ddim for ModelScope"),
-    parse: (l, r) => parseChoice(l, SCHEDULER_ALIASES[r.trim().toLowerCase()] ?? r, SCHEDULER_NAMES), fallback: (d) => d.scheduler, metadataKey: 'scheduler', wizard: 'Scheduler',
+    key: 'scheduler',
+    flag: row('scheduler', '--scheduler <name>', `sampler: ${SCHEDULER_NAMES.join(' | ')}`, "the model's; ddim for ModelScope"),
+    parse: (l, r) => parseChoice(l, SCHEDULER_ALIASES[r.trim().toLowerCase()] ?? r, SCHEDULER_NAMES),
+    fallback: (d) => d.scheduler,
+    metadataKey: 'scheduler',
+    wizard: 'Scheduler',
   },
   eta: {
     key: 'eta',
     flag: row('eta', '--eta <x>', `DDIM's eta, ${ETA_RANGE.min}..${ETA_RANGE.max}: 0 deterministic, > 0 adds seeded noise each step (ddim only)`, '0, as diffusers'),
-    parse: (l, r) => parseNumber(l, r, ETA_RANGE), fallback: () => ETA_DEFAULT, metadataKey: 'eta', wizard: 'DDIM eta',
+    parse: (l, r) => parseNumber(l, r, ETA_RANGE),
+    fallback: () => ETA_DEFAULT,
+    metadataKey: 'eta',
+    wizard: 'DDIM eta',
   },
 };
 
@@ -100,8 +127,14 @@ export function scalarSpec<K extends ScalarKey>(key: K): SettingSpec<K> {
 export function completeScalars(given: Partial<ScalarSettings>, d: ModelDefaults): ScalarSettings {
   const pick = <K extends ScalarKey>(k: K): ScalarSettings[K] => given[k] ?? scalarSpec(k).fallback(d);
   return {
-    steps: pick('steps'), guidanceScale: pick('guidanceScale'), frames: pick('frames'), fps: pick('fps'),
-    width: pick('width'), height: pick('height'), scheduler: pick('scheduler'), eta: pick('eta'),
+    steps: pick('steps'),
+    guidanceScale: pick('guidanceScale'),
+    frames: pick('frames'),
+    fps: pick('fps'),
+    width: pick('width'),
+    height: pick('height'),
+    scheduler: pick('scheduler'),
+    eta: pick('eta'),
   };
 }
 
@@ -110,7 +143,12 @@ export function completeScalars(given: Partial<ScalarSettings>, d: ModelDefaults
  * adapter has shader-f16, else fp32), known once the pipeline resolves the device; the resolved value is stored.
  */
 export const PRECISION_SETTING = {
-  flag: row('precision', `--precision <${PRECISIONS.join('|')}>`, 'float type of weights and activations (norms, softmax, FreeU and the scheduler stay fp32)', 'fp16 on webgpu when the adapter has shader-f16, else fp32'),
+  flag: row(
+    'precision',
+    `--precision <${PRECISIONS.join('|')}>`,
+    'float type of weights and activations (norms, softmax, FreeU and the scheduler stay fp32)',
+    'fp16 on webgpu when the adapter has shader-f16, else fp32',
+  ),
   parse: (label: string, raw: string): Precision => parseChoice(label, raw, PRECISIONS),
   metadataKey: 'precision',
 } as const;

@@ -50,7 +50,11 @@ export function parsePrompt(v: Layered, positional?: string): string | undefined
 }
 
 export const PROMPT: InputSetting<string> = {
-  name: 'prompt', flags: [PROMPT_FLAG], parse: (v) => parsePrompt(v), metadataKey: 'prompt', wizard: 'Prompt',
+  name: 'prompt',
+  flags: [PROMPT_FLAG],
+  parse: (v) => parsePrompt(v),
+  metadataKey: 'prompt',
+  wizard: 'Prompt',
   // a prompt starting with '-' would be read as a flag; give it through --prompt then
   words: (m) => (m.prompt.startsWith('-') ? [flagLabel(PROMPT_FLAG), m.prompt] : [m.prompt]),
 };
@@ -58,7 +62,10 @@ export const PROMPT: InputSetting<string> = {
 const NEGATIVE_FLAG: FlagSpec = { key: 'negativePrompt', flags: '-n, --negative-prompt <text>', description: 'what to steer away from', defaultText: 'none', configurable: true };
 
 export const NEGATIVE_PROMPT: InputSetting<string> = {
-  name: 'negativePrompt', flags: [NEGATIVE_FLAG], metadataKey: 'negativePrompt', wizard: 'Negative prompt',
+  name: 'negativePrompt',
+  flags: [NEGATIVE_FLAG],
+  metadataKey: 'negativePrompt',
+  wizard: 'Negative prompt',
   parse: (v) => {
     const text = textOf(v[NEGATIVE_FLAG.key]);
     checkPromptLength('negative prompt', text);
@@ -68,8 +75,20 @@ export const NEGATIVE_PROMPT: InputSetting<string> = {
   words: (m) => [flagLabel(NEGATIVE_FLAG), m.negativePrompt],
 };
 
-const MODEL_FLAG: FlagSpec = { key: 'model', flags: '-m, --model <folder|hub id|name>', description: 'a diffusers folder, a Hub id in the HF cache (org/name[@rev]) or "default"', defaultText: 'default, the embedded model', configurable: true };
-const REVISION_FLAG: FlagSpec = { key: 'revision', flags: '--revision <rev>', description: 'Hub revision (commit or branch) of a Hub id --model; same as org/name@rev; ignored for folders', defaultText: 'main', configurable: true };
+const MODEL_FLAG: FlagSpec = {
+  key: 'model',
+  flags: '-m, --model <folder|hub id|name>',
+  description: 'a diffusers folder, a Hub id in the HF cache (org/name[@rev]) or "default"',
+  defaultText: 'default, the embedded model',
+  configurable: true,
+};
+const REVISION_FLAG: FlagSpec = {
+  key: 'revision',
+  flags: '--revision <rev>',
+  description: 'Hub revision (commit or branch) of a Hub id --model; same as org/name@rev; ignored for folders',
+  defaultText: 'main',
+  configurable: true,
+};
 
 /** `org/name` + `--revision r` -> `org/name@r`; folders and `default` have no revision (reproduce commands pass '' there). */
 export function withRevision(model: string | undefined, revision: string | undefined): string | undefined {
@@ -79,16 +98,28 @@ export function withRevision(model: string | undefined, revision: string | undef
 }
 
 export const MODEL: InputSetting<string> = {
-  name: 'model', flags: [MODEL_FLAG, REVISION_FLAG], metadataKey: 'model', wizard: 'Model',
+  name: 'model',
+  flags: [MODEL_FLAG, REVISION_FLAG],
+  metadataKey: 'model',
+  wizard: 'Model',
   parse: (v) => withRevision(textOf(v[MODEL_FLAG.key]), textOf(v[REVISION_FLAG.key])),
   // a model folder has no revision ('')
   words: (m) => [flagLabel(MODEL_FLAG), m.model.id, ...(m.model.revision !== '' ? [flagLabel(REVISION_FLAG), m.model.revision] : [])],
 };
 
-const SEED_FLAG: FlagSpec = { key: 'seed', flags: '-s, --seed <n>', description: 'random seed, 0 .. 2^64-1 (torch.manual_seed compatible)', defaultText: 'drawn at random and printed', configurable: true };
+const SEED_FLAG: FlagSpec = {
+  key: 'seed',
+  flags: '-s, --seed <n>',
+  description: 'random seed, 0 .. 2^64-1 (torch.manual_seed compatible)',
+  defaultText: 'drawn at random and printed',
+  configurable: true,
+};
 
 export const SEED: InputSetting<bigint> = {
-  name: 'seed', flags: [SEED_FLAG], metadataKey: 'seed', wizard: 'Seed',
+  name: 'seed',
+  flags: [SEED_FLAG],
+  metadataKey: 'seed',
+  wizard: 'Seed',
   parse: (v) => {
     const s = v[SEED_FLAG.key];
     const raw = textOf(s);
@@ -98,13 +129,22 @@ export const SEED: InputSetting<bigint> = {
   words: (m) => [flagLabel(SEED_FLAG), m.seed],
 };
 
-const DEVICE_FLAG: FlagSpec = { key: 'device', flags: '--device <name>', description: `where the networks run: ${DEVICE_CHOICES.join(' | ')}; auto picks webgpu when an adapter exists`, defaultText: 'auto', configurable: true };
+const DEVICE_FLAG: FlagSpec = {
+  key: 'device',
+  flags: '--device <name>',
+  description: `where the networks run: ${DEVICE_CHOICES.join(' | ')}; auto picks webgpu when an adapter exists`,
+  defaultText: 'auto',
+  configurable: true,
+};
 
 /** When nothing names a device. */
 export const DEFAULT_DEVICE: DeviceChoice = 'auto';
 
 export const DEVICE: InputSetting<DeviceChoice> = {
-  name: 'device', flags: [DEVICE_FLAG], metadataKey: 'device', wizard: 'Device',
+  name: 'device',
+  flags: [DEVICE_FLAG],
+  metadataKey: 'device',
+  wizard: 'Device',
   parse: (v) => {
     const s = v[DEVICE_FLAG.key];
     const raw = textOf(s);

@@ -57,7 +57,10 @@ function inheritAll(parent: Command, cmd: Command): Command {
 
 /** Commander's own usage errors, as one line with the fix. */
 function commanderLine(err: CommanderError): string {
-  const text = err.message.replace(/^error:\s*/, '').replace(/\s*\n\s*/g, ' ').replace(/\.$/, '');
+  const text = err.message
+    .replace(/^error:\s*/, '')
+    .replace(/\s*\n\s*/g, ' ')
+    .replace(/\.$/, '');
   // only the prompt-taking commands are helped by quoting; `info a.mp4 extra` is just one file too many
   if (err.code === 'commander.excessArguments' && /for '(t2v|generate|compare|sweep)'/.test(text)) return `${text}; quote the prompt: t2v "a cat on a skateboard"`;
   return `${text}; see t2v --help (or t2v <command> --help) for the flags`;
@@ -97,11 +100,30 @@ export async function main(rawArgv: readonly string[], ioIn: Io, options: MainOp
   program.helpCommand(false);
   program.action(async (prompt: string | undefined, opts: Record<string, unknown>) => {
     // `t2v swep` is a typo of a command far more often than a one-word prompt; -p still makes a video of the word
-    const typo = prompt !== undefined && opts.prompt === undefined ? commandTypo(prompt, program.commands.map((c) => c.name())) : undefined;
+    const typo =
+      prompt !== undefined && opts.prompt === undefined
+        ? commandTypo(
+            prompt,
+            program.commands.map((c) => c.name()),
+          )
+        : undefined;
     if (typo) throw new UsageError(`"${prompt}" is not a command; did you mean t2v ${typo}? (for a video of the word, use -p ${prompt})`);
     done(await generateAction(prompt, opts, ctx));
   });
-  for (const make of [generateCommand, compareCommand, sweepCommand, batchCommand, studyCommand, analyzeCommand, workerCommand, queueCommand, verifyCommand, modelsCommand, infoCommand, doctorCommand]) {
+  for (const make of [
+    generateCommand,
+    compareCommand,
+    sweepCommand,
+    batchCommand,
+    studyCommand,
+    analyzeCommand,
+    workerCommand,
+    queueCommand,
+    verifyCommand,
+    modelsCommand,
+    infoCommand,
+    doctorCommand,
+  ]) {
     program.addCommand(inheritAll(program, make(ctx, done)));
   }
   for (const cmd of [helpCommand(program, ctx, done), versionCommand(ctx, done), completionCommand(program, ctx, done)]) program.addCommand(inheritAll(program, cmd));

@@ -180,19 +180,33 @@ export function completeSettings(g: GivenFlags, d: ModelDefaults, seed: () => bi
 export function checkAgainstModel(g: GivenFlags, d: ModelDefaults, s: ScalarSettings): void {
   const steps = s.steps;
   if (steps > d.maxSteps) {
-    throw new UsageError(`${g.scalarLabels?.steps ?? "the model's t2v.json steps"} ${steps}: this model has ${d.maxSteps} train timesteps (its scheduler's num_train_timesteps), so at most ${d.maxSteps} steps`);
+    throw new UsageError(
+      `${g.scalarLabels?.steps ?? "the model's t2v.json steps"} ${steps}: this model has ${d.maxSteps} train timesteps (its scheduler's num_train_timesteps), so at most ${d.maxSteps} steps`,
+    );
   }
-  for (const [key, value] of [['width', s.width], ['height', s.height]] as const) {
+  for (const [key, value] of [
+    ['width', s.width],
+    ['height', s.height],
+  ] as const) {
     const scale = d.vaeScaleFactor;
     if (value % scale !== 0) {
-      throw new UsageError(`${g.scalarLabels?.[key] ?? `the model's t2v.json ${key}`} ${value}: must be a multiple of ${scale} (the model's VAE scale factor), e.g. ${Math.max(scale, Math.round(value / scale) * scale)}`);
+      throw new UsageError(
+        `${g.scalarLabels?.[key] ?? `the model's t2v.json ${key}`} ${value}: must be a multiple of ${scale} (the model's VAE scale factor), e.g. ${Math.max(scale, Math.round(value / scale) * scale)}`,
+      );
     }
   }
 }
 
 /** A prompt as a file-name part: lower case, a-z0-9 and dashes, at most 40 characters. */
 export function slugOf(prompt: string): string {
-  return prompt.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 40).replace(/-+$/, '') || 'video';
+  return (
+    prompt
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, '-')
+      .replace(/^-+|-+$/g, '')
+      .slice(0, 40)
+      .replace(/-+$/, '') || 'video'
+  );
 }
 
 /** `t2v-a-corgi-running-1234.mp4`: the default output name. */

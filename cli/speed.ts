@@ -11,11 +11,42 @@ export { DEEP_CACHE_SCHEDULES };
 
 /** The speed rows of the flag table, in --help order. */
 export const SPEED_FLAGS = {
-  fast: { key: 'fast', flags: '--fast', description: "the model's measured speed/quality trade-off (DeepCache, guidance interval; t2v.json fast); flags below override it", defaultText: 'off', bool: true, configurable: true },
-  deepCache: { key: 'deepCache', flags: '--deep-cache <n>', description: 'DeepCache: the whole U-Net every n steps, its cached deep feature in between (1 = off)', defaultText: '1, off', configurable: true },
-  deepCacheBranch: { key: 'deepCacheBranch', flags: '--deep-cache-branch <k>', description: "which skip of the U-Net's last up block the cached steps keep: 0 = the shallowest (fastest)", defaultText: '0', configurable: true },
-  deepCacheSchedule: { key: 'deepCacheSchedule', flags: '--deep-cache-schedule <name>', description: `which steps run the whole U-Net: ${DEEP_CACHE_SCHEDULES.join(' | ')} (DeepCache's, denser early)`, defaultText: 'uniform', configurable: true },
-  guidanceInterval: { key: 'guidanceInterval', flags: '--guidance-interval <a,b>', description: 'classifier-free guidance only on steps in [a, b) (fractions of the steps); the others run the conditional half alone', defaultText: '0,1, every step', configurable: true },
+  fast: {
+    key: 'fast',
+    flags: '--fast',
+    description: "the model's measured speed/quality trade-off (DeepCache, guidance interval; t2v.json fast); flags below override it",
+    defaultText: 'off',
+    bool: true,
+    configurable: true,
+  },
+  deepCache: {
+    key: 'deepCache',
+    flags: '--deep-cache <n>',
+    description: 'DeepCache: the whole U-Net every n steps, its cached deep feature in between (1 = off)',
+    defaultText: '1, off',
+    configurable: true,
+  },
+  deepCacheBranch: {
+    key: 'deepCacheBranch',
+    flags: '--deep-cache-branch <k>',
+    description: "which skip of the U-Net's last up block the cached steps keep: 0 = the shallowest (fastest)",
+    defaultText: '0',
+    configurable: true,
+  },
+  deepCacheSchedule: {
+    key: 'deepCacheSchedule',
+    flags: '--deep-cache-schedule <name>',
+    description: `which steps run the whole U-Net: ${DEEP_CACHE_SCHEDULES.join(' | ')} (DeepCache's, denser early)`,
+    defaultText: 'uniform',
+    configurable: true,
+  },
+  guidanceInterval: {
+    key: 'guidanceInterval',
+    flags: '--guidance-interval <a,b>',
+    description: 'classifier-free guidance only on steps in [a, b) (fractions of the steps); the others run the conditional half alone',
+    defaultText: '0,1, every step',
+    configurable: true,
+  },
 } as const satisfies Readonly<Record<string, FlagSpec>>;
 
 export interface GivenSpeed {
@@ -87,7 +118,8 @@ export function describeSpeed(s: SpeedSettings, calls: { readonly full: number; 
   if (!s.deepCache && !s.guidanceInterval) return null;
   const parts: string[] = [];
   if (s.fast) parts.push('--fast');
-  if (s.deepCache) parts.push(`DeepCache every ${s.deepCache.interval} steps (branch ${s.deepCache.branch}, ${s.deepCache.schedule})${calls ? `: ${calls.full} full + ${calls.shallow} shallow U-Net calls` : ''}`);
+  if (s.deepCache)
+    parts.push(`DeepCache every ${s.deepCache.interval} steps (branch ${s.deepCache.branch}, ${s.deepCache.schedule})${calls ? `: ${calls.full} full + ${calls.shallow} shallow U-Net calls` : ''}`);
   if (s.guidanceInterval) parts.push(`guidance on steps in [${s.guidanceInterval.join(', ')})${calls ? `: ${calls.guided}/${steps}` : ''}`);
   return parts.join('; ');
 }
@@ -98,9 +130,11 @@ const flag = (k: keyof typeof SPEED_FLAGS): string => flagLabel(SPEED_FLAGS[k]);
 export function speedWords(s: Omit<SpeedSettings, 'fast'>): string[] {
   const dc = s.deepCache;
   return [
-    flag('deepCache'), String(dc?.interval ?? 1),
+    flag('deepCache'),
+    String(dc?.interval ?? 1),
     ...(dc ? [flag('deepCacheBranch'), String(dc.branch), flag('deepCacheSchedule'), dc.schedule] : []),
-    flag('guidanceInterval'), (s.guidanceInterval ?? [0, 1]).join(','),
+    flag('guidanceInterval'),
+    (s.guidanceInterval ?? [0, 1]).join(','),
   ];
 }
 

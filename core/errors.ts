@@ -25,7 +25,10 @@ export function renderSettings(text: string, name: (setting: string, form?: 'sho
 export class T2vError extends Error {
   /** The message as written, settings still marked by settingRef (`message` has their names). */
   readonly template: string;
-  constructor(message: string, readonly exitCode: number = EXIT.runtime) {
+  constructor(
+    message: string,
+    readonly exitCode: number = EXIT.runtime,
+  ) {
     super(renderSettings(message));
     this.template = message;
     this.name = 'T2vError';

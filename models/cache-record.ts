@@ -80,8 +80,10 @@ export const TEMP_NAME = /\.(?:tmp|bad)-(\d+)-[0-9a-f]{8}$/;
 /** Removes temps whose process is gone (a build killed by SIGKILL or power loss); a live build's are left alone. */
 export async function sweepStaleBuilds(root: string): Promise<void> {
   const names = await readdir(root).catch(() => [] as string[]);
-  await Promise.all(names.map(async (name) => {
-    const pid = TEMP_NAME.exec(name)?.[1];
-    if (pid !== undefined && Number(pid) !== process.pid && !processAlive(Number(pid))) await rm(join(root, name), { recursive: true, force: true });
-  }));
+  await Promise.all(
+    names.map(async (name) => {
+      const pid = TEMP_NAME.exec(name)?.[1];
+      if (pid !== undefined && Number(pid) !== process.pid && !processAlive(Number(pid))) await rm(join(root, name), { recursive: true, force: true });
+    }),
+  );
 }

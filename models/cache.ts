@@ -63,10 +63,14 @@ export async function weightIdentity(weights: WeightsSpec, stem: 'diffusion_pyto
     if (files.length) break;
   }
   if (!files.length) throw new T2vError(`no weights in ${weights.dir}: expected ${weightFileCandidates(stem).join(' or ')}`);
-  return Promise.all(files.map(async (f) => {
-    const s = await stat(f).catch(() => { throw new T2vError(`weights file ${f} is missing; download it`); });
-    return { path: await realpath(f), size: s.size, mtimeMs: s.mtimeMs };
-  }));
+  return Promise.all(
+    files.map(async (f) => {
+      const s = await stat(f).catch(() => {
+        throw new T2vError(`weights file ${f} is missing; download it`);
+      });
+      return { path: await realpath(f), size: s.size, mtimeMs: s.mtimeMs };
+    }),
+  );
 }
 
 /** Build throughput from files, float32 bytes per second: `npm run bench` measured 78 MB/s (fp32) and 62 MB/s (fp16) on a loaded 2-core CPU. */
@@ -128,7 +132,12 @@ export async function getOrBuildGraph(req: CacheRequest): Promise<CachedGraph> {
   try {
     await mkdir(tmp);
     req.onProgress?.(`building the ${req.net.kind} graph once${await buildEstimate(req)} (cached in ${dir})`);
-    stats = await buildNetwork(req.net, req.weights, tmp, { attention: effectiveAttention(req), precision: req.dtype ?? 'float32', ...(req.deepCache ? { deepCache: req.deepCache } : {}), ...(req.record ? { record: true } : {}) });
+    stats = await buildNetwork(req.net, req.weights, tmp, {
+      attention: effectiveAttention(req),
+      precision: req.dtype ?? 'float32',
+      ...(req.deepCache ? { deepCache: req.deepCache } : {}),
+      ...(req.record ? { record: true } : {}),
+    });
     await recordCompletion(tmp);
   } catch (e) {
     await rm(tmp, { recursive: true, force: true });
@@ -147,12 +156,24 @@ export async function getOrBuildGraph(req: CacheRequest): Promise<CachedGraph> {
 
 /** True when the entry is whole; a damaged one is moved aside (one warning line) so that it is rebuilt. */
 async function usable(dir: string, req: CacheRequest): Promise<boolean> {
-  if (!(await stat(dir).then((s) => s.isDirectory(), () => false))) return false;
+  if (
+    !(await stat(dir).then(
+      (s) => s.isDirectory(),
+      () => false,
+    ))
+  )
+    return false;
   const problem = await entryProblem(dir);
   if (problem === undefined) return true;
   req.onWarning?.(`the cached ${req.net.kind} graph in ${dir} is damaged (${problem}); rebuilding it`);
   const aside = `${dir}.bad-${process.pid}-${randomBytes(4).toString('hex')}`;
   // a concurrent run may have moved it already; either way it is gone from its name
-  if (await rename(dir, aside).then(() => true, () => false)) await rm(aside, { recursive: true, force: true });
+  if (
+    await rename(dir, aside).then(
+      () => true,
+      () => false,
+    )
+  )
+    await rm(aside, { recursive: true, force: true });
   return false;
 }

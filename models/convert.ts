@@ -68,5 +68,4 @@ export async function convertFolder(root: string): Promise<Converted[]> {
   return out;
 }
 
-export const describeConverted = (c: Converted): string =>
-  c.skipped ? `${c.from}: ${basename(c.to)} already there, left as is` : `${c.from} -> ${basename(c.to)} (${c.tensors} tensors)`;
+export const describeConverted = (c: Converted): string => (c.skipped ? `${c.from}: ${basename(c.to)} already there, left as is` : `${c.from} -> ${basename(c.to)} (${c.tensors} tensors)`);

@@ -40,7 +40,10 @@ export interface ModelFolder {
 const HUB_ID = /^[A-Za-z0-9][\w.-]*\/[\w.-]+$/;
 
 async function isDir(path: string): Promise<boolean> {
-  return stat(path).then((s) => s.isDirectory(), () => false);
+  return stat(path).then(
+    (s) => s.isDirectory(),
+    () => false,
+  );
 }
 
 /** The folder of a Hub id inside the Hugging Face cache, at `revision` (a ref name or commit) or `main`. */
@@ -79,7 +82,12 @@ export async function resolveModel(spec: string | undefined, env: NodeJS.Process
 /** Reads model_index.json and checks that it is a text-to-video pipeline with every part present. */
 export async function openModelFolder(root: string, id: string, revision?: string): Promise<ModelFolder> {
   const indexPath = join(root, 'model_index.json');
-  if (!(await stat(indexPath).then(() => true, () => false))) {
+  if (
+    !(await stat(indexPath).then(
+      () => true,
+      () => false,
+    ))
+  ) {
     throw new UsageError(`${indexPath} is missing: ${root} is not a diffusers pipeline folder; point --model at the folder that holds model_index.json`);
   }
   const index = asObject(await readJsonFile(indexPath), indexPath);
@@ -102,7 +110,12 @@ export function partDir(folder: ModelFolder, part: PartName): string {
 export async function readPartConfig(folder: ModelFolder | string, part: PartName): Promise<Record<string, unknown>> {
   const dir = typeof folder === 'string' ? folder : partDir(folder, part);
   const path = join(dir, CONFIG_FILE[part]);
-  if (!(await stat(path).then((s) => s.isFile(), () => false))) {
+  if (
+    !(await stat(path).then(
+      (s) => s.isFile(),
+      () => false,
+    ))
+  ) {
     throw new T2vError(`${path} is missing; the ${part} part of the model folder is incomplete`);
   }
   const config = asObject(await readJsonFile(path), path);

@@ -86,7 +86,10 @@ export function halvesChecked(v: Float32Array, what: string): Uint16Array {
   let over = 0;
   let largest = 0;
   for (let i = 0; i < out.length; i++) {
-    if ((out[i]! & 0x7fff) === 0x7c00 && Number.isFinite(v[i]!)) { over++; largest = Math.max(largest, Math.abs(v[i]!)); }
+    if ((out[i]! & 0x7fff) === 0x7c00 && Number.isFinite(v[i]!)) {
+      over++;
+      largest = Math.max(largest, Math.abs(v[i]!));
+    }
   }
   if (over) throw new T2vError(`tensor ${what} has ${over} value(s) beyond fp16's range (largest |x| ${largest.toPrecision(3)} > ${HALF_MAX}); run it with --precision fp32`);
   return out;

@@ -14,9 +14,17 @@ export function parsePythonJson(text: string): unknown {
       else if (c === '"') inString = false;
       continue;
     }
-    if (c === '"') { inString = true; out += c; continue; }
+    if (c === '"') {
+      inString = true;
+      out += c;
+      continue;
+    }
     const literal = text.startsWith('-Infinity', i) ? '-Infinity' : text.startsWith('Infinity', i) ? 'Infinity' : text.startsWith('NaN', i) ? 'NaN' : null;
-    if (literal) { out += `{"__pyfloat__":"${literal}"}`; i += literal.length - 1; continue; }
+    if (literal) {
+      out += `{"__pyfloat__":"${literal}"}`;
+      i += literal.length - 1;
+      continue;
+    }
     out += c;
   }
   return JSON.parse(out, (_key, value: unknown) => {

@@ -24,7 +24,11 @@ export async function runFiles(folder: ModelFolder): Promise<RunFiles> {
   for (const f of [...tokenizerFiles, ...TOKENIZER]) paths.push(join(tok, f));
   const missing: string[] = [];
   const seen = new Map<string, number>();
-  for (const [part, stem] of [['unet', 'diffusion_pytorch_model'], ['vae', 'diffusion_pytorch_model'], ['text_encoder', 'model']] as const) {
+  for (const [part, stem] of [
+    ['unet', 'diffusion_pytorch_model'],
+    ['vae', 'diffusion_pytorch_model'],
+    ['text_encoder', 'model'],
+  ] as const) {
     try {
       const files = (await weightIdentity({ dir: join(folder.root, part) }, stem)) as Array<{ path: string; size: number }>;
       for (const f of files) seen.set(f.path, f.size);

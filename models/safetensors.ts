@@ -42,7 +42,9 @@ export class SafetensorsFile {
     }
     try {
       const { size } = await handle.stat();
-      const fail = (why: string): never => { throw new T2vError(`${path} is not a valid safetensors file: ${why}; re-download or re-save it`); };
+      const fail = (why: string): never => {
+        throw new T2vError(`${path} is not a valid safetensors file: ${why}; re-download or re-save it`);
+      };
       if (size < 8) fail(`only ${size} bytes`);
       const lenBuf = Buffer.alloc(8);
       await handle.read(lenBuf, 0, 8, 0);
@@ -133,9 +135,11 @@ function parseHeader(header: unknown, dataStart: number, size: number, fail: (wh
     const dtype = raw.dtype as SafetensorsDtype;
     if (typeof raw.dtype !== 'string' || !(dtype in BYTES)) fail(`tensor ${name} has unsupported dtype ${String(raw.dtype)} (F32, F16, BF16, I64 are read)`);
     const shape = raw.shape;
-    if (!Array.isArray(shape) || !shape.every((d): d is number => Number.isSafeInteger(d) && (d as number) >= 0)) fail(`tensor ${name} has shape ${JSON.stringify(shape)}, not a list of whole numbers`);
+    if (!Array.isArray(shape) || !shape.every((d): d is number => Number.isSafeInteger(d) && (d as number) >= 0))
+      fail(`tensor ${name} has shape ${JSON.stringify(shape)}, not a list of whole numbers`);
     const offsets = raw.data_offsets;
-    if (!Array.isArray(offsets) || offsets.length !== 2 || !offsets.every((o): o is number => Number.isSafeInteger(o) && (o as number) >= 0)) fail(`tensor ${name} has data_offsets ${JSON.stringify(offsets)}, not two whole numbers`);
+    if (!Array.isArray(offsets) || offsets.length !== 2 || !offsets.every((o): o is number => Number.isSafeInteger(o) && (o as number) >= 0))
+      fail(`tensor ${name} has data_offsets ${JSON.stringify(offsets)}, not two whole numbers`);
     const [b, e] = offsets as [number, number];
     const need = elementCount(shape) * BYTES[dtype];
     if (e < b || e - b !== need) fail(`tensor ${name} spans ${e - b} bytes but ${dtype}${JSON.stringify(shape)} needs ${need}`);
@@ -212,10 +216,20 @@ export async function writeSafetensors(path: string, tensors: Readonly<Record<st
     if (t.data.length !== elementCount(t.shape)) throw new T2vError(`tensor ${name}: ${t.data.length} values do not fill shape ${JSON.stringify(t.shape)}`);
     return { name, dtype: t.dtype, shape: t.shape, byteLength: elementCount(t.shape) * BYTES[t.dtype], tensor: t };
   });
-  await writeSafetensorsStreamed(path, list, async function* (t) { yield encode(t.tensor); }, metadata ?? null);
+  await writeSafetensorsStreamed(
+    path,
+    list,
+    async function* (t) {
+      yield encode(t.tensor);
+    },
+    metadata ?? null,
+  );
 }
 
 /** True when a path exists as a file. */
 export async function isFile(path: string): Promise<boolean> {
-  return stat(path).then((s) => s.isFile(), () => false);
+  return stat(path).then(
+    (s) => s.isFile(),
+    () => false,
+  );
 }

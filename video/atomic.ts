@@ -18,11 +18,13 @@ export function tempPath(dir: string, base: string): string {
 export async function sweepStaleTemps(dir: string, base: string): Promise<void> {
   const prefix = `.${base}.t2v-`;
   const names = await readdir(dir).catch(() => [] as string[]);
-  await Promise.all(names.map(async (name) => {
-    if (!name.startsWith(prefix)) return;
-    const m = /^(\d+)-[0-9a-f]{8}\.part$/.exec(name.slice(prefix.length));
-    if (m && Number(m[1]) !== process.pid && !processAlive(Number(m[1]))) await rm(join(dir, name), { recursive: true, force: true });
-  }));
+  await Promise.all(
+    names.map(async (name) => {
+      if (!name.startsWith(prefix)) return;
+      const m = /^(\d+)-[0-9a-f]{8}\.part$/.exec(name.slice(prefix.length));
+      if (m && Number(m[1]) !== process.pid && !processAlive(Number(m[1]))) await rm(join(dir, name), { recursive: true, force: true });
+    }),
+  );
 }
 
 const pending = new Set<string>();

@@ -58,9 +58,11 @@ function backdrop(l: GridLayout, cellW: number, cellH: number): Image {
   fillRect(img, 0, 0, l.width, l.height, BACKGROUND);
   const pad = 3 * l.scale;
   const lh = lineHeight(l.scale);
-  l.labels.columns.forEach((lines, c) => lines.forEach((text, i) => {
-    drawText(img, l.cellX(c) + Math.floor((cellW - textWidth(text, l.scale)) / 2), pad + i * lh, text, l.scale, INK);
-  }));
+  l.labels.columns.forEach((lines, c) =>
+    lines.forEach((text, i) => {
+      drawText(img, l.cellX(c) + Math.floor((cellW - textWidth(text, l.scale)) / 2), pad + i * lh, text, l.scale, INK);
+    }),
+  );
   l.labels.rows.forEach((lines, r) => {
     const y0 = l.cellY(r) + Math.floor((cellH - (lines.length * lh - LINE_GAP * l.scale)) / 2);
     lines.forEach((text, i) => drawText(img, pad, y0 + i * lh, text, l.scale, INK));
@@ -77,7 +79,8 @@ function backdrop(l: GridLayout, cellW: number, cellH: number): Image {
 export function grid(cells: readonly (readonly Frames[])[], rowLabels: readonly string[], colLabels: readonly string[]): Frames {
   const first = cells[0]?.[0];
   if (!first) throw new T2vError('grid: needs at least one clip');
-  const rows = cells.length, cols = cells[0]!.length;
+  const rows = cells.length,
+    cols = cells[0]!.length;
   if (cells.some((row) => row.length !== cols)) throw new T2vError('grid: every row needs the same number of clips');
   if (rowLabels.length !== 0 && rowLabels.length !== rows) throw new T2vError(`grid: ${rows} rows but ${rowLabels.length} row labels`);
   if (colLabels.length !== 0 && colLabels.length !== cols) throw new T2vError(`grid: ${cols} columns but ${colLabels.length} column labels`);
@@ -90,16 +93,19 @@ export function grid(cells: readonly (readonly Frames[])[], rowLabels: readonly 
   const layout = gridLayout(rows, cols, cw, ch, rowLabels, colLabels);
   const base = backdrop(layout, cw, ch);
   const out = makeFrames(layout.width, layout.height, first.count);
-  const outBytes = frameBytes(out), rowBytes = cw * 3;
+  const outBytes = frameBytes(out),
+    rowBytes = cw * 3;
   for (let f = 0; f < first.count; f++) {
     const dest = out.data.subarray(f * outBytes, (f + 1) * outBytes);
     dest.set(base.data);
-    cells.forEach((row, r) => row.forEach((clip, c) => {
-      const src = frameAt(clip, f);
-      for (let y = 0; y < ch; y++) {
-        dest.set(src.subarray(y * rowBytes, (y + 1) * rowBytes), ((layout.cellY(r) + y) * layout.width + layout.cellX(c)) * 3);
-      }
-    }));
+    cells.forEach((row, r) =>
+      row.forEach((clip, c) => {
+        const src = frameAt(clip, f);
+        for (let y = 0; y < ch; y++) {
+          dest.set(src.subarray(y * rowBytes, (y + 1) * rowBytes), ((layout.cellY(r) + y) * layout.width + layout.cellX(c)) * 3);
+        }
+      }),
+    );
   }
   return out;
 }

@@ -24,7 +24,10 @@ const FOLLOW_UP = /^(Error initializing output stream|Conversion failed!|Error c
 
 /** The last stderr line that says something (skipping progress, blank lines and ffmpeg's generic follow-ups). */
 function lastError(stderr: string): string | undefined {
-  const lines = stderr.split(/\r?\n|\r/).map((l) => l.trim()).filter((l) => l !== '' && !l.startsWith('frame='));
+  const lines = stderr
+    .split(/\r?\n|\r/)
+    .map((l) => l.trim())
+    .filter((l) => l !== '' && !l.startsWith('frame='));
   return lines.filter((l) => !FOLLOW_UP.test(l)).pop() ?? lines.pop();
 }
 

@@ -56,7 +56,8 @@ export function settleKilledCommits(dir: string): void {
     const journal = readJournal(stage);
     if (journal) {
       for (const frame of journal.names) {
-        const staged = join(stage, frame), final = join(dir, frame);
+        const staged = join(stage, frame),
+          final = join(dir, frame);
         const stagedIno = inode(staged);
         if (journal.overwrite) {
           if (stagedIno !== undefined) renameSync(staged, final);

@@ -23,7 +23,11 @@ export function makeFrames(width: number, height: number, count: number, data?: 
 
 /** Throws a one-line error when the dimensions are not positive integers or the buffer is the wrong size. */
 export function checkFrames(f: Frames): void {
-  for (const [name, v] of [['width', f.width], ['height', f.height], ['count', f.count]] as const) {
+  for (const [name, v] of [
+    ['width', f.width],
+    ['height', f.height],
+    ['count', f.count],
+  ] as const) {
     if (!Number.isInteger(v) || v < 1) throw new T2vError(`frames: ${name} must be a positive integer, got ${v}`);
   }
   const want = frameBytes(f) * f.count;

@@ -52,7 +52,6 @@ export interface GenerationMetadata {
   readonly composite?: CompositeMetadata;
 }
 
-
 /** JSON on one line; `ascii` escapes non-ASCII as \uXXXX for containers whose text is Latin-1 (PNG tEXt, GIF comments). */
 export function serializeMetadata(meta: GenerationMetadata, ascii = false): string {
   const json = JSON.stringify(meta);
@@ -103,7 +102,11 @@ const OPTIONAL: ReadonlyArray<readonly [string, Check, string]> = [
   // written since composite videos remember their command; older files have none
   ['composite.command', (v) => v === undefined || strings(v), 'a list of strings'],
   ['sampling.fast', (v) => typeof v === 'boolean', 'true or false'],
-  ['sampling.deepCache', (v) => v === null || (isObj(v) && posInt(v.interval) && Number.isSafeInteger(v.branch) && (v.branch as number) >= 0 && (v.schedule === 'uniform' || v.schedule === 'non-uniform')), 'null or {interval, branch, schedule}'],
+  [
+    'sampling.deepCache',
+    (v) => v === null || (isObj(v) && posInt(v.interval) && Number.isSafeInteger(v.branch) && (v.branch as number) >= 0 && (v.schedule === 'uniform' || v.schedule === 'non-uniform')),
+    'null or {interval, branch, schedule}',
+  ],
   ['sampling.guidanceInterval', (v) => v === null || (Array.isArray(v) && v.length === 2 && v.every(num) && 0 <= v[0] && v[0] < v[1] && v[1] <= 1), 'null or [a, b] with 0 <= a < b <= 1'],
 ];
 

@@ -5,7 +5,8 @@ export type Padding = NonNullable<GenerationMetadata['padded']>;
 
 /** The padding a codec that needs even sides requires for `width`x`height`, or undefined when none. */
 export function evenPadding(width: number, height: number): Padding | undefined {
-  const w = width + (width % 2), h = height + (height % 2);
+  const w = width + (width % 2),
+    h = height + (height % 2);
   return w === width && h === height ? undefined : { from: [width, height], to: [w, h] };
 }
 
@@ -15,7 +16,8 @@ export function evenPadding(width: number, height: number): Padding | undefined 
  */
 export function padFrame(src: Uint8Array, width: number, height: number, toW: number, toH: number): Uint8Array {
   const out = new Uint8Array(toW * toH * 3);
-  const srcRow = width * 3, outRow = toW * 3;
+  const srcRow = width * 3,
+    outRow = toW * 3;
   for (let y = 0; y < toH; y++) {
     const sy = Math.min(y, height - 1);
     const row = out.subarray(y * outRow, (y + 1) * outRow);

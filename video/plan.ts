@@ -45,7 +45,10 @@ export function frameNameRegex(pattern: string): RegExp {
 export function existingFrames(dir: string, pattern: string): string[] {
   const re = frameNameRegex(pattern);
   try {
-    return readdirSync(dir).filter((name) => re.test(name)).sort().map((name) => join(dir, name));
+    return readdirSync(dir)
+      .filter((name) => re.test(name))
+      .sort()
+      .map((name) => join(dir, name));
   } catch {
     return [];
   }

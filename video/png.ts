@@ -17,14 +17,19 @@ function chunk(type: string, body: Uint8Array): Buffer {
 
 function paeth(a: number, b: number, c: number): number {
   const p = a + b - c;
-  const pa = Math.abs(p - a), pb = Math.abs(p - b), pc = Math.abs(p - c);
+  const pa = Math.abs(p - a),
+    pb = Math.abs(p - b),
+    pc = Math.abs(p - c);
   return pa <= pb && pa <= pc ? a : pb <= pc ? b : c;
 }
 
 /** Filters one row with filter type `type` (0..4) into `out` (no filter byte), bpp = 3. */
 function filterRow(type: number, row: Uint8Array, prev: Uint8Array | null, out: Uint8Array): void {
   for (let i = 0; i < row.length; i++) {
-    const x = row[i]!, a = i >= 3 ? row[i - 3]! : 0, b = prev ? prev[i]! : 0, c = prev && i >= 3 ? prev[i - 3]! : 0;
+    const x = row[i]!,
+      a = i >= 3 ? row[i - 3]! : 0,
+      b = prev ? prev[i]! : 0,
+      c = prev && i >= 3 ? prev[i - 3]! : 0;
     const pred = type === 0 ? 0 : type === 1 ? a : type === 2 ? b : type === 3 ? (a + b) >>> 1 : paeth(a, b, c);
     out[i] = (x - pred) & 0xff;
   }
@@ -32,7 +37,10 @@ function filterRow(type: number, row: Uint8Array, prev: Uint8Array | null, out: 
 
 function cost(row: Uint8Array): number {
   let s = 0;
-  for (let i = 0; i < row.length; i++) { const v = row[i]!; s += v < 128 ? v : 256 - v; }
+  for (let i = 0; i < row.length; i++) {
+    const v = row[i]!;
+    s += v < 128 ? v : 256 - v;
+  }
   return s;
 }
 
@@ -44,12 +52,17 @@ function filterImage(width: number, height: number, rgb: Uint8Array): Uint8Array
   for (let y = 0; y < height; y++) {
     const row = rgb.subarray(y * stride, (y + 1) * stride);
     const prev = y > 0 ? rgb.subarray((y - 1) * stride, y * stride) : null;
-    let best = 0, bestCost = Infinity;
+    let best = 0,
+      bestCost = Infinity;
     const dest = out.subarray(y * (stride + 1) + 1, (y + 1) * (stride + 1));
     for (let type = 0; type < 5; type++) {
       filterRow(type, row, prev, trial);
       const c = cost(trial);
-      if (c < bestCost) { bestCost = c; best = type; dest.set(trial); }
+      if (c < bestCost) {
+        bestCost = c;
+        best = type;
+        dest.set(trial);
+      }
     }
     out[y * (stride + 1)] = best;
   }

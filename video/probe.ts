@@ -41,7 +41,8 @@ function seconds(h: string, m: string, s: string): number {
 /** Splits at commas outside parentheses: "yuv420p(tv, bt709), 34x18" -> ["yuv420p(tv, bt709)", "34x18"]. */
 function splitTop(s: string): string[] {
   const parts: string[] = [];
-  let depth = 0, cur = '';
+  let depth = 0,
+    cur = '';
   for (const c of s) {
     if (c === '(') depth++;
     if (c === ')') depth--;
@@ -98,7 +99,10 @@ export async function probe(file: string, ffmpeg?: FfmpegInfo): Promise<StreamIn
 /** The first PNG frame of a folder or a frame pattern, in name order. */
 async function firstFrame(path: string, isDir: boolean): Promise<string> {
   const first = isDir
-    ? (await readdir(path)).filter((n) => n.toLowerCase().endsWith('.png')).sort().map((n) => join(path, n))[0]
+    ? (await readdir(path))
+        .filter((n) => n.toLowerCase().endsWith('.png'))
+        .sort()
+        .map((n) => join(path, n))[0]
     : existingFrames(dirname(path), basename(path))[0];
   if (!first) throw new T2vError(`${path}: no PNG frames found`);
   return first;

@@ -60,8 +60,10 @@ export function drawText(img: Image, x: number, y: number, text: string, scale: 
 
 /** Fills a rectangle, clipped to the image. */
 export function fillRect(img: Image, x: number, y: number, w: number, h: number, color: Rgb): void {
-  const x0 = Math.max(0, x), y0 = Math.max(0, y);
-  const x1 = Math.min(img.width, x + w), y1 = Math.min(img.height, y + h);
+  const x0 = Math.max(0, x),
+    y0 = Math.max(0, y);
+  const x1 = Math.min(img.width, x + w),
+    y1 = Math.min(img.height, y + h);
   for (let py = y0; py < y1; py++) {
     for (let px = x0; px < x1; px++) img.data.set(color, (py * img.width + px) * 3);
   }

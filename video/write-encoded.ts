@@ -35,7 +35,9 @@ async function checkEncoded(temp: string, target: string, ffmpeg: FfmpegInfo, co
   // a container stores the clip's length; one frame's time (GIF delays in 1/100 s) plus rounding is the slack
   const durationOk = Math.abs(info.duration - expected) <= 1 / fps + 0.02;
   if (info.frames !== count || !durationOk || info.width !== size[0] || info.height !== size[1]) {
-    throw new T2vError(`${target} was not written: the encoded file reads back as ${info.frames} frames, ${info.duration.toFixed(2)} s, ${info.width}x${info.height} instead of ${count} frames, ${expected.toFixed(2)} s, ${size[0]}x${size[1]}`);
+    throw new T2vError(
+      `${target} was not written: the encoded file reads back as ${info.frames} frames, ${info.duration.toFixed(2)} s, ${info.width}x${info.height} instead of ${count} frames, ${expected.toFixed(2)} s, ${size[0]}x${size[1]}`,
+    );
   }
 }
 

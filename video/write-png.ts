@@ -54,7 +54,11 @@ async function commitFrames(temp: string, plan: OutputPlan, names: readonly stri
   if (plan.overwrite) {
     // Frames of an older, longer run under the same names would otherwise look like part of this clip.
     const fresh = new Set(done);
-    await Promise.all(existingFrames(plan.dir, plan.path).filter((p) => !fresh.has(p)).map((p) => unlink(p)));
+    await Promise.all(
+      existingFrames(plan.dir, plan.path)
+        .filter((p) => !fresh.has(p))
+        .map((p) => unlink(p)),
+    );
   }
 }
 

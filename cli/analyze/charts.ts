@@ -46,11 +46,21 @@ export function spectrumSpec(c: SpectrumChart): TopLevelSpec {
       mark: { type: 'line', point: true, strokeWidth: 2 },
       encoding: {
         x: {
-          field: 'frequency', type: 'quantitative', title: 'Frequency', scale: { domain: [0, 1] },
+          field: 'frequency',
+          type: 'quantitative',
+          title: 'Frequency',
+          scale: { domain: [0, 1] },
           axis: { values: [0, 0.5, 1], labelExpr: "format(datum.value, '.1f') + 'π'" },
         },
         y: { field: 'value', type: 'quantitative', title: 'Relative log amplitude', scale: { zero: false }, axis: { format: '.1f' } },
-        color: { field: 'series', type: 'nominal', title: c.legend, sort: c.series.map((s) => s.name), scale: { domain: c.series.map((s) => s.name), range: c.series.map((s) => s.color) }, legend: { orient: 'bottom' } },
+        color: {
+          field: 'series',
+          type: 'nominal',
+          title: c.legend,
+          sort: c.series.map((s) => s.name),
+          scale: { domain: c.series.map((s) => s.name), range: c.series.map((s) => s.color) },
+          legend: { orient: 'bottom' },
+        },
       },
     },
   };
@@ -65,5 +75,11 @@ export function ramp(n: number): string[] {
   });
 }
 
-export const OFF_ON = [{ name: 'FreeU off', color: '#888888' }, { name: 'FreeU on', color: '#d62728' }] as const;
-export const BACKBONE_SKIP = [{ name: 'backbone', color: '#1f77b4' }, { name: 'skip', color: '#ff7f0e' }] as const;
+export const OFF_ON = [
+  { name: 'FreeU off', color: '#888888' },
+  { name: 'FreeU on', color: '#d62728' },
+] as const;
+export const BACKBONE_SKIP = [
+  { name: 'backbone', color: '#1f77b4' },
+  { name: 'skip', color: '#ff7f0e' },
+] as const;

@@ -50,33 +50,65 @@ function spectrumPoints(input: FigureInput, lines: readonly { run: AnalyzedRun; 
 }
 
 async function chartFigure(name: string, read: string, chart: SpectrumChart): Promise<Figure> {
-  return { name, title: chart.title, read, png: await renderChart(spectrumSpec(chart)), data: { title: chart.title, subtitle: chart.subtitle, axes: { x: 'Frequency (x pi)', y: 'Relative log amplitude' }, points: chart.points } };
+  return {
+    name,
+    title: chart.title,
+    read,
+    png: await renderChart(spectrumSpec(chart)),
+    data: { title: chart.title, subtitle: chart.subtitle, axes: { x: 'Frequency (x pi)', y: 'Relative log amplitude' }, points: chart.points },
+  };
 }
 
 export async function buildFigures(input: FigureInput): Promise<Figure[]> {
   const { off, on } = input;
   const figures: Figure[] = [];
-  figures.push(await chartFigure('fig13-spectrum-off-on', 'One panel per FreeU stage (row) and step (column); each curve is relative to its DC bin, so lower at the right means relatively less high-frequency content. The paper finds FreeU on lower there.', {
-    title: 'Relative log amplitude of the FreeU stages\' output, FreeU off vs on (Fig. 13)',
-    subtitle: `output of up_blocks[0] and [1] (before the upsampler); ${input.caption}`,
-    legend: 'FreeU', series: OFF_ON,
-    points: spectrumPoints(input, [{ run: off, series: OFF_ON[0].name, kind: 'block_output' }, { run: on, series: OFF_ON[1].name, kind: 'block_output' }]),
-  }));
-  figures.push(await chartFigure('fig7-backbone-skip', 'Skip above backbone at the right means the skip features carry relatively more high-frequency content; the paper finds that (its Fig. 7), check whether this model does.', {
-    title: 'Relative log amplitude of backbone vs skip features (Fig. 7)',
-    subtitle: `FreeU off, before the concatenation; ${input.caption}`,
-    legend: 'features', series: BACKBONE_SKIP,
-    points: spectrumPoints(input, [{ run: off, series: BACKBONE_SKIP[0].name, kind: 'backbone_before' }, { run: off, series: BACKBONE_SKIP[1].name, kind: 'skip_before' }]),
-  }));
+  figures.push(
+    await chartFigure(
+      'fig13-spectrum-off-on',
+      'One panel per FreeU stage (row) and step (column); each curve is relative to its DC bin, so lower at the right means relatively less high-frequency content. The paper finds FreeU on lower there.',
+      {
+        title: "Relative log amplitude of the FreeU stages' output, FreeU off vs on (Fig. 13)",
+        subtitle: `output of up_blocks[0] and [1] (before the upsampler); ${input.caption}`,
+        legend: 'FreeU',
+        series: OFF_ON,
+        points: spectrumPoints(input, [
+          { run: off, series: OFF_ON[0].name, kind: 'block_output' },
+          { run: on, series: OFF_ON[1].name, kind: 'block_output' },
+        ]),
+      },
+    ),
+  );
+  figures.push(
+    await chartFigure(
+      'fig7-backbone-skip',
+      'Skip above backbone at the right means the skip features carry relatively more high-frequency content; the paper finds that (its Fig. 7), check whether this model does.',
+      {
+        title: 'Relative log amplitude of backbone vs skip features (Fig. 7)',
+        subtitle: `FreeU off, before the concatenation; ${input.caption}`,
+        legend: 'features',
+        series: BACKBONE_SKIP,
+        points: spectrumPoints(input, [
+          { run: off, series: BACKBONE_SKIP[0].name, kind: 'backbone_before' },
+          { run: off, series: BACKBONE_SKIP[1].name, kind: 'skip_before' },
+        ]),
+      },
+    ),
+  );
   if (input.sweep.length > 0) {
     const colors = ramp(input.sweep.length);
     const series = input.sweep.map((r, i) => ({ name: `b1 = ${r.freeu?.b1 ?? 1}`, color: colors[i]! }));
-    figures.push(await chartFigure('fig6-b1-sweep', 'Darker lines are larger b1; the paper (Fig. 6) finds the high-frequency end falling as b grows.', {
-      title: 'Relative log amplitude for a sweep of the backbone factor b1 (Fig. 6)',
-      subtitle: `output of up_blocks[0] and [1]; b2, s1, s2 as FreeU on; ${input.caption}`,
-      legend: 'backbone factor', series,
-      points: spectrumPoints(input, input.sweep.map((run, i) => ({ run, series: series[i]!.name, kind: 'block_output' as const }))),
-    }));
+    figures.push(
+      await chartFigure('fig6-b1-sweep', 'Darker lines are larger b1; the paper (Fig. 6) finds the high-frequency end falling as b grows.', {
+        title: 'Relative log amplitude for a sweep of the backbone factor b1 (Fig. 6)',
+        subtitle: `output of up_blocks[0] and [1]; b2, s1, s2 as FreeU on; ${input.caption}`,
+        legend: 'backbone factor',
+        series,
+        points: spectrumPoints(
+          input,
+          input.sweep.map((run, i) => ({ run, series: series[i]!.name, kind: 'block_output' as const })),
+        ),
+      }),
+    );
   }
   figures.push(denoising(input));
   figures.push(featureMaps(input));
@@ -95,14 +127,22 @@ function denoising(input: FigureInput): Figure {
   const runs = [input.off, input.on].map((r) => ({ label: r === input.off ? 'off' : 'on', x0: steps.map((s) => r.x0.get(s)!) }));
   const first = runs[0]!.x0[0]!;
   const scale = Math.max(1, Math.floor(128 / Math.max(first.width, first.height)));
-  const img = denoisingFigure(runs, steps.map((s) => stepLabel(s, input.total)), input.cutoff, scale);
+  const img = denoisingFigure(
+    runs,
+    steps.map((s) => stepLabel(s, input.total)),
+    input.cutoff,
+    scale,
+  );
   return {
     name: 'fig2-denoising-low-high',
     title: `Clean-image estimate x0 over the steps, low and high frequencies (Fig. 2)`,
     read: `Columns are steps; per run the rows are x0 (middle frame, decoded by the VAE), its low part (radial frequency <= ${input.cutoff} pi) and its high part (shown as 0.5 + high): low frequencies settle early, high frequencies keep changing.`,
     png: encodePng(img.width, img.height, img.data, [['t2v-figure', 'fig2']]),
     data: {
-      cutoff: input.cutoff, frame: 'middle', steps: steps.map((s) => s + 1), highShownAs: '0.5 + high, clamped to [0, 1]',
+      cutoff: input.cutoff,
+      frame: 'middle',
+      steps: steps.map((s) => s + 1),
+      highShownAs: '0.5 + high, clamped to [0, 1]',
       // the share of x0's variance (about its mean) in the high part, per step: how much detail there is yet
       highShare: Object.fromEntries(runs.map((r) => [r.label, r.x0.map((img) => highShare(img, input.cutoff))])),
     },

@@ -48,14 +48,24 @@ export function denoisingFigure(runs: readonly { readonly label: string; readonl
   const labels: string[] = [];
   for (const run of runs) {
     const parts = run.x0.map((img) => ({ img, ...splitImage(img, cutoff) }));
-    rows.push(parts.map((p) => imageCell(p.img, scale)), parts.map((p) => imageCell(p.low, scale)), parts.map((p) => imageCell(p.high, scale, 0.5)));
+    rows.push(
+      parts.map((p) => imageCell(p.img, scale)),
+      parts.map((p) => imageCell(p.low, scale)),
+      parts.map((p) => imageCell(p.high, scale, 0.5)),
+    );
     labels.push(`${run.label}: x0`, `${run.label}: low`, `${run.label}: high`);
   }
   return grid(rows, labels, columns);
 }
 
 /** Viridis at a few stops, linearly interpolated: a perceptual map for feature intensity. */
-const VIRIDIS: readonly (readonly [number, number, number])[] = [[68, 1, 84], [59, 82, 139], [33, 145, 140], [94, 201, 98], [253, 231, 37]];
+const VIRIDIS: readonly (readonly [number, number, number])[] = [
+  [68, 1, 84],
+  [59, 82, 139],
+  [33, 145, 140],
+  [94, 201, 98],
+  [253, 231, 37],
+];
 
 function viridis(t: number): [number, number, number] {
   const x = Math.min(1, Math.max(0, Number.isFinite(t) ? t : 0.5)) * (VIRIDIS.length - 1);
@@ -87,5 +97,9 @@ export function featureMapFigure(rows: readonly MapRow[], cellW: number, cellH: 
     const [lo, hi] = range.get(r.group)!;
     return r.frames.map((m) => cell(cellW, cellH, r.width, r.height, (x, y) => viridis((m[y * r.width + x]! - lo) / (hi - lo))));
   });
-  return grid(cells, rows.map((r) => r.label), rows[0]!.frames.map((_, i) => `frame ${i + 1}`));
+  return grid(
+    cells,
+    rows.map((r) => r.label),
+    rows[0]!.frames.map((_, i) => `frame ${i + 1}`),
+  );
 }

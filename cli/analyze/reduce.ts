@@ -64,7 +64,10 @@ function channelMeans(t: RecordedTensor, frames: number, guided: boolean): Chann
   const out: number[][] = [];
   for (let f = 0; f < frames; f++) {
     const mean = new Array<number>(height * width).fill(0);
-    for (let ch = 0; ch < channels; ch++) maps[f * channels + ch]!.forEach((v, i) => { mean[i]! += v / channels; });
+    for (let ch = 0; ch < channels; ch++)
+      maps[f * channels + ch]!.forEach((v, i) => {
+        mean[i]! += v / channels;
+      });
     out.push(mean);
   }
   return { height, width, frames: out };
@@ -91,7 +94,11 @@ export function runRecorder(mapSteps: readonly number[], x0Steps: readonly numbe
         // every concatenation of the stage is at one resolution: their maps are averaged together
         const parts = of.filter((t) => t.kind === kind).map((t) => condMaps(t, frames, r.guided));
         size = { height: parts[0]!.height, width: parts[0]!.width };
-        spectra[kind] = curve(parts.flatMap((p) => p.maps), size.height, size.width);
+        spectra[kind] = curve(
+          parts.flatMap((p) => p.maps),
+          size.height,
+          size.width,
+        );
       }
       const output = of.find((t) => t.kind === 'block_output')!;
       stages.push({ stage, ...size, spectra, ...(mapSteps.includes(r.step) ? { channelMeans: channelMeans(output, frames, r.guided) } : {}) });

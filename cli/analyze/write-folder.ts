@@ -14,7 +14,13 @@ export async function writeFolderAtomic(dir: string, files: ReadonlyMap<string, 
     await mkdir(temp);
     for (const [name, data] of files) await writeFile(join(temp, name), data);
     // an existing folder (empty, or --overwrite) moves aside first: rename cannot replace a non-empty folder
-    const moved = await rename(dir, old).then(() => true, (e: NodeJS.ErrnoException) => { if (e.code === 'ENOENT') return false; throw e; });
+    const moved = await rename(dir, old).then(
+      () => true,
+      (e: NodeJS.ErrnoException) => {
+        if (e.code === 'ENOENT') return false;
+        throw e;
+      },
+    );
     try {
       await rename(temp, dir);
     } catch (e) {

@@ -54,7 +54,11 @@ export interface ExpandOptions {
 }
 
 function canonicalOf(values: Readonly<Record<string, Sourced>>): string {
-  return JSON.stringify(Object.keys(values).sort().map((k) => [k, values[k]!.value]));
+  return JSON.stringify(
+    Object.keys(values)
+      .sort()
+      .map((k) => [k, values[k]!.value]),
+  );
 }
 
 /** Parses the file: comments (#) and blank lines skipped; a bad line is a problem with its number, the rest goes on. */

@@ -11,13 +11,28 @@ import type { PlannedJob } from './plan.js';
 /** The settings of one job: its own over the model's defaults, written into the batch folder. */
 export function jobSettings(job: PlannedJob, dir: string, defaults: ModelDefaults, run: Pick<RunFlags, 'device' | 'threads'>): Settings {
   return completeSettings(
-    { ...job.given, seed: job.seed, output: join(dir, job.name), overwrite: true, device: run.device, ...(run.threads !== undefined ? { threads: run.threads } : {}), json: false, quiet: true, verbose: false },
+    {
+      ...job.given,
+      seed: job.seed,
+      output: join(dir, job.name),
+      overwrite: true,
+      device: run.device,
+      ...(run.threads !== undefined ? { threads: run.threads } : {}),
+      json: false,
+      quiet: true,
+      verbose: false,
+    },
     defaults,
   );
 }
 
 /** The manifest line of a job's outcome. */
-export function recordOf(job: PlannedJob, attempts: number, result: { readonly error: string } | { readonly settings: Readonly<Record<string, unknown>>; readonly timings: Readonly<Record<string, number>> }, worker: string): ManifestRecord {
+export function recordOf(
+  job: PlannedJob,
+  attempts: number,
+  result: { readonly error: string } | { readonly settings: Readonly<Record<string, unknown>>; readonly timings: Readonly<Record<string, number>> },
+  worker: string,
+): ManifestRecord {
   return {
     key: job.key,
     status: 'error' in result ? 'failed' : 'done',
@@ -41,7 +56,11 @@ export interface LocalJobResult {
 }
 
 /** One loaded pipeline per model for the whole batch (sessions kept): each network's session is created once. */
-export function pipelineCache(deps: Deps, options: PipelineOptions, opened?: { readonly model: string | undefined; readonly pipeline: GenerationPipeline }): { get(model?: string): Promise<GenerationPipeline>; release(): Promise<void> } {
+export function pipelineCache(
+  deps: Deps,
+  options: PipelineOptions,
+  opened?: { readonly model: string | undefined; readonly pipeline: GenerationPipeline },
+): { get(model?: string): Promise<GenerationPipeline>; release(): Promise<void> } {
   const open = new Map<string, Promise<GenerationPipeline>>(opened ? [[opened.model ?? '', Promise.resolve(opened.pipeline)]] : []);
   return {
     get(model) {
@@ -62,7 +81,15 @@ export function pipelineCache(deps: Deps, options: PipelineOptions, opened?: { r
 }
 
 /** Runs one planned job on its model's loaded pipeline; T2vErrors are the job's failure, interrupts and bugs propagate. */
-export async function runJob(job: PlannedJob, dir: string, deps: Deps, pipelines: ReturnType<typeof pipelineCache>, run: Pick<RunFlags, 'device' | 'threads'>, signal: AbortSignal, report: Report): Promise<LocalJobResult> {
+export async function runJob(
+  job: PlannedJob,
+  dir: string,
+  deps: Deps,
+  pipelines: ReturnType<typeof pipelineCache>,
+  run: Pick<RunFlags, 'device' | 'threads'>,
+  signal: AbortSignal,
+  report: Report,
+): Promise<LocalJobResult> {
   const pipeline = await pipelines.get(job.given.model);
   const settings = jobSettings(job, dir, pipeline.defaults, run);
   const outcome = await runPanels({ pipeline, panels: [{ settings, label: '' }], layout: { kind: 'single' }, deps, report, signal });

@@ -23,7 +23,11 @@ export async function analyzeAction(prompt: string | undefined, opts: Readonly<R
   const dir = await checkReportDir(opts.output, opts.overwrite === true);
   // the figure code (charts, images, the reduction) loads only here, so --help stays fast
   const [{ buildFigures }, { shownSteps }, { analyzeRun }, { writeFolderAtomic }, { pngSize }] = await Promise.all([
-    import('../analyze/figures.js'), import('../analyze/reduce.js'), import('../analyze/runs.js'), import('../analyze/write-folder.js'), import('../chart-png.js'),
+    import('../analyze/figures.js'),
+    import('../analyze/reduce.js'),
+    import('../analyze/runs.js'),
+    import('../analyze/write-folder.js'),
+    import('../chart-png.js'),
   ]);
   const pipeline = await openPipeline(given, ctx, 'keep');
   try {
@@ -47,8 +51,18 @@ export async function analyzeAction(prompt: string | undefined, opts: Readonly<R
       return { png: `${f.name}.png`, json: `${f.name}.json`, ...pngSize(f.png), title: f.title, read: f.read };
     });
     const report = {
-      prompt: settings.prompt, seed: String(settings.seed), steps: settings.steps, scheduler: settings.scheduler, width: settings.width, height: settings.height, frames: settings.frames, guidance: settings.guidanceScale,
-      freeuOn: on, sweepB1: sweep, spectrumSteps: shown.map((s) => s + 1), lowPassCutoff: LOW_PASS_CUTOFF,
+      prompt: settings.prompt,
+      seed: String(settings.seed),
+      steps: settings.steps,
+      scheduler: settings.scheduler,
+      width: settings.width,
+      height: settings.height,
+      frames: settings.frames,
+      guidance: settings.guidanceScale,
+      freeuOn: on,
+      sweepB1: sweep,
+      spectrumSteps: shown.map((s) => s + 1),
+      lowPassCutoff: LOW_PASS_CUTOFF,
       runs: runs.map((r) => ({ label: r.label, freeu: r.freeu, seconds: Number(r.seconds.toFixed(2)) })),
       figures: index,
     };

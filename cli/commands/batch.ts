@@ -77,12 +77,14 @@ async function runLocalBatch(plan: BatchPlan, o: BatchOptions, given: GivenFlags
   const opened = await deps.loadPipeline(first.given.model, options);
   const { device } = await opened.device();
   const perJobBytes = await opened.estimateMemory(toRequest(jobSettings(first, o.dir, opened.defaults, given)));
-  const maxMemory = given.maxMemory === 0 ? Infinity : given.maxMemory ?? memoryLimit().bytes;
+  const maxMemory = given.maxMemory === 0 ? Infinity : (given.maxMemory ?? memoryLimit().bytes);
   const lanes = planLanes({ requested: o.jobs, cores: availableParallelism(), ...(given.threads !== undefined ? { threads: given.threads } : {}), memoryLimit: maxMemory, perJobBytes });
   const run = { device: given.device, ...(lanes.threadsPerLane !== undefined ? { threads: lanes.threadsPerLane } : {}) };
   // one lane keeps the pipeline already opened; several each open their own, on the resolved device, with a share of the threads
   const laneOptions = { ...options, device, ...(run.threads !== undefined ? { threads: run.threads } : {}) };
-  const pipelines = Array.from({ length: lanes.lanes }, (_, i) => (i === 0 && lanes.lanes === 1 ? pipelineCache(deps, options, { model: first.given.model, pipeline: opened }) : pipelineCache(deps, laneOptions)));
+  const pipelines = Array.from({ length: lanes.lanes }, (_, i) =>
+    i === 0 && lanes.lanes === 1 ? pipelineCache(deps, options, { model: first.given.model, pipeline: opened }) : pipelineCache(deps, laneOptions),
+  );
   if (lanes.lanes > 1) await opened.release();
   try {
     await runLanes(todo, lanes.lanes, async (job, lane, warm) => {
@@ -173,7 +175,7 @@ export function jobsOption(): Option {
 
 export function batchCommand(ctx: Context, done: (code: number) => void): Command {
   const cmd = new Command('batch')
-    .description('many videos: FILE is a .txt (one prompt per line), a .jsonl (one object of settings per line) or - for stdin; flags give every line\'s defaults; a rerun resumes')
+    .description("many videos: FILE is a .txt (one prompt per line), a .jsonl (one object of settings per line) or - for stdin; flags give every line's defaults; a rerun resumes")
     .argument('<file>', 'the prompts: .txt, .jsonl or -');
   addFlags(cmd, GENERATION_FLAGS, ['prompt', 'output', 'overwrite']);
   addFlags(cmd, REPORT_FLAGS);

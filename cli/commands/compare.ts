@@ -10,7 +10,23 @@ export function freeuLabel(s: Settings['freeuOn']): string {
 
 /** What `info` needs to remake the whole comparison: the command and what "on" was. */
 export function compareCommandWords(on: Settings['freeuOn']): string[] {
-  return ['compare', '--freeu-version', String(on.version), '--b1', String(on.b1), '--b2', String(on.b2), '--s1', String(on.s1), '--s2', String(on.s2), '--freeu-start', String(on.start), '--freeu-end', String(on.end)];
+  return [
+    'compare',
+    '--freeu-version',
+    String(on.version),
+    '--b1',
+    String(on.b1),
+    '--b2',
+    String(on.b2),
+    '--s1',
+    String(on.s1),
+    '--s2',
+    String(on.s2),
+    '--freeu-start',
+    String(on.start),
+    '--freeu-end',
+    String(on.end),
+  ];
 }
 
 export function comparePanels(settings: Settings): { settings: Settings; label: string }[] {
@@ -25,7 +41,12 @@ export async function compareAction(prompt: string | undefined, opts: Readonly<R
   const pipeline = await openPipeline(given, ctx, 'keep');
   const settings = completeSettings(given, pipeline.defaults);
   return runAndPrint(ctx, {
-    settings, pipeline, panels: comparePanels(settings), layout: { kind: 'side-by-side', command: compareCommandWords(settings.freeuOn) }, suffix: '-compare', extra: { compare: { off: null, on: settings.freeuOn } },
+    settings,
+    pipeline,
+    panels: comparePanels(settings),
+    layout: { kind: 'side-by-side', command: compareCommandWords(settings.freeuOn) },
+    suffix: '-compare',
+    extra: { compare: { off: null, on: settings.freeuOn } },
   });
 }
 

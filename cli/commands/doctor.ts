@@ -34,11 +34,16 @@ async function graphCacheLine(dir: string): Promise<string> {
   const { folderSize } = await import('../../models/list.js');
   const found = await readdir(dir, { withFileTypes: true }).catch(() => undefined);
   if (found === undefined) return `${dir} (not created yet)`;
-  let entries = 0, temps = 0, tempCount = 0;
+  let entries = 0,
+    temps = 0,
+    tempCount = 0;
   // graph entries and build temps are folders; files beside them (the WebGPU probe's answer) are not graphs
   for (const name of found.filter((d) => d.isDirectory()).map((d) => d.name)) {
     const size = (await folderSize(join(dir, name))) ?? 0;
-    if (TEMP_NAME.test(name)) { temps += size; tempCount++; } else entries += size;
+    if (TEMP_NAME.test(name)) {
+      temps += size;
+      tempCount++;
+    } else entries += size;
   }
   const extra = tempCount > 0 ? `; plus ${formatBytes(temps)} in ${tempCount} unfinished build${tempCount > 1 ? 's' : ''}, removed by the next build once their process is gone` : '';
   return `${dir} (${formatBytes(entries)}${extra})`;

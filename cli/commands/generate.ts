@@ -32,7 +32,14 @@ export function givenFromFlags(prompt: string | undefined, opts: Readonly<Record
 
 /** The pipeline options the flags ask for; several panels keep their sessions so each network loads once. */
 export function pipelineOptions(given: Pick<GivenFlags, 'device' | 'precision' | 'threads' | 'maxMemory'>, ctx: Context, sessions: SessionPolicy): PipelineOptions {
-  return { device: given.device, ...(given.precision !== undefined ? { precision: given.precision } : {}), ...(given.threads !== undefined ? { threads: given.threads } : {}), ...(given.maxMemory !== undefined ? { maxMemory: given.maxMemory } : {}), sessions, env: ctx.io.env };
+  return {
+    device: given.device,
+    ...(given.precision !== undefined ? { precision: given.precision } : {}),
+    ...(given.threads !== undefined ? { threads: given.threads } : {}),
+    ...(given.maxMemory !== undefined ? { maxMemory: given.maxMemory } : {}),
+    sessions,
+    env: ctx.io.env,
+  };
 }
 
 /** Opens --model once: the folder is resolved and its configs parsed here, before any output is planned. */
@@ -81,7 +88,10 @@ async function printRun(ctx: Context, { settings, pipeline, panels, layout, suff
   if (settings.json) {
     ctx.io.stdout.write(`${JSON.stringify(summary(settings, outcome, extra))}\n`);
   } else {
-    if (!settings.quiet) ctx.io.stderr.write(`wrote ${escapeControls(outcome.written.path)} (${outcome.written.frames} frames, ${outcome.written.width}x${outcome.written.height}, ${outcome.written.fps} fps) in ${outcome.timings.totalSeconds.toFixed(1)} s\n`);
+    if (!settings.quiet)
+      ctx.io.stderr.write(
+        `wrote ${escapeControls(outcome.written.path)} (${outcome.written.frames} frames, ${outcome.written.width}x${outcome.written.height}, ${outcome.written.fps} fps) in ${outcome.timings.totalSeconds.toFixed(1)} s\n`,
+      );
     const speed = describeSpeed(settings, outcome.results[0]?.unetCalls, settings.steps);
     if (!settings.quiet && speed) ctx.io.stderr.write(`sampling: ${speed}; ${outcome.timings.sampleSeconds.toFixed(1)} s\n`);
     ctx.io.stdout.write(`${outcome.written.path}\n`);

@@ -6,7 +6,10 @@ export async function convertAction(model: string, opts: Readonly<Record<string,
   const { resolveModel } = await import('../../models/folder.js');
   const { convertFolder, describeConverted } = await import('../../models/convert.js');
   const { stat } = await import('node:fs/promises');
-  const isDir = await stat(model).then((s) => s.isDirectory(), () => false);
+  const isDir = await stat(model).then(
+    (s) => s.isDirectory(),
+    () => false,
+  );
   // a part folder (unet/) or any folder of .bin files converts as is; otherwise resolve it like --model
   const root = isDir ? model : (await resolveModel(model, ctx.io.env)).root;
   const done = await convertFolder(root);

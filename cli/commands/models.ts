@@ -63,13 +63,21 @@ export function modelsCommand(ctx: Context, done: (code: number) => void): Comma
   const json = () => new Option('--json', 'print one JSON object (default: off)');
   const verbose = () => new Option('-v, --verbose', 'stack traces of unexpected errors (default: off)');
   const cmd = new Command('models').description('list the models t2v can use, show one, pull one from the Hugging Face Hub, or convert its .bin checkpoints');
-  cmd.addCommand(new Command('list').description('the embedded model and the text-to-video pipelines in the Hugging Face cache ($HF_HUB_CACHE)')
-    .addOption(json()).addOption(verbose())
-    .action(async (opts: Record<string, unknown>) => done(await listAction(opts, ctx))));
-  cmd.addCommand(new Command('info').description("a model's folder, size, U-Net shape and generation defaults")
-    .argument('[model]', 'folder, Hub id or name (default: default)')
-    .addOption(json()).addOption(verbose())
-    .action(async (model: string | undefined, opts: Record<string, unknown>) => done(await infoAction(model, opts, ctx))));
+  cmd.addCommand(
+    new Command('list')
+      .description('the embedded model and the text-to-video pipelines in the Hugging Face cache ($HF_HUB_CACHE)')
+      .addOption(json())
+      .addOption(verbose())
+      .action(async (opts: Record<string, unknown>) => done(await listAction(opts, ctx))),
+  );
+  cmd.addCommand(
+    new Command('info')
+      .description("a model's folder, size, U-Net shape and generation defaults")
+      .argument('[model]', 'folder, Hub id or name (default: default)')
+      .addOption(json())
+      .addOption(verbose())
+      .action(async (model: string | undefined, opts: Record<string, unknown>) => done(await infoAction(model, opts, ctx))),
+  );
   cmd.addCommand(pullCommand(ctx, done, [json(), verbose()]));
   cmd.addCommand(convertCommand(ctx, done));
   return cmd;

@@ -14,7 +14,10 @@ export async function queueStatusAction(opts: Readonly<Record<string, unknown>>,
     const counts = await queue.getJobCounts(...COUNTED);
     const workers = (await queue.getWorkers()).length;
     if (opts.json === true) ctx.io.stdout.write(`${JSON.stringify({ queue: name, ...counts, workers })}\n`);
-    else ctx.io.stdout.write(`${name}: ${counts.waiting ?? 0} waiting, ${counts.active ?? 0} active, ${counts.completed ?? 0} done, ${counts.failed ?? 0} failed, ${(counts.delayed ?? 0) + (counts.prioritized ?? 0)} delayed; ${workers} workers\n`);
+    else
+      ctx.io.stdout.write(
+        `${name}: ${counts.waiting ?? 0} waiting, ${counts.active ?? 0} active, ${counts.completed ?? 0} done, ${counts.failed ?? 0} failed, ${(counts.delayed ?? 0) + (counts.prioritized ?? 0)} delayed; ${workers} workers\n`,
+      );
   } finally {
     await queue.close();
   }
@@ -22,7 +25,7 @@ export async function queueStatusAction(opts: Readonly<Record<string, unknown>>,
 }
 
 export function queueCommand(ctx: Context, done: (code: number) => void): Command {
-  const cmd = new Command('queue').description('the render farm\'s queue');
+  const cmd = new Command('queue').description("the render farm's queue");
   const status = new Command('status').description('jobs waiting, active, done and failed, and the workers connected');
   status.addOption(new Option('--queue <redis-url>', 'the Redis of the farm, redis://HOST:PORT'));
   status.addOption(new Option('--queue-name <name>', 'BullMQ queue name (default: t2v)'));

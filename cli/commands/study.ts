@@ -31,7 +31,7 @@ export function studyPairs(records: readonly ManifestRecord[], clipsDir: string,
     const rel = (name: string): string => relative(pageDir, join(clipsDir, name)).split('\\').join('/');
     pairs.push({ id, prompt: off.prompt ?? '', seed: off.seed ?? '', off: rel(off.output), on: rel(on.output) });
   }
-  return pairs.sort((a, b) => (records.findIndex((r) => r.pairKey === a.id) - records.findIndex((r) => r.pairKey === b.id)));
+  return pairs.sort((a, b) => records.findIndex((r) => r.pairKey === a.id) - records.findIndex((r) => r.pairKey === b.id));
 }
 
 export async function studyAction(file: string, opts: Readonly<Record<string, unknown>>, ctx: Context): Promise<number> {
@@ -43,14 +43,18 @@ export async function studyAction(file: string, opts: Readonly<Record<string, un
   const run = await runBatch(file, { dir: clips, template: '{index}-{slug}-{seed}{ab}.webm', seeds, ab: true, queueName: 't2v', jobs: parseJobs(opts.jobs) }, opts, ctx);
   const pairs = studyPairs(run.manifest.all(), clips, dir);
   if (pairs.length === 0) throw new T2vError('no pair of videos was made; see the lines above');
-  const id = createHash('sha256').update(pairs.map((p) => p.id).join(',')).digest('hex').slice(0, 12);
+  const id = createHash('sha256')
+    .update(pairs.map((p) => p.id).join(','))
+    .digest('hex')
+    .slice(0, 12);
   const data: StudyData = { id, title: `FreeU study: ${pairs.length} pairs`, pairs };
   await writeFileAtomic(join(dir, STUDY_FILE), `${JSON.stringify(data, null, 1)}\n`);
   await writeFileAtomic(join(dir, 'index.html'), studyPage(data));
   const page = join(dir, 'index.html');
   if (run.given.json) ctx.io.stdout.write(`${JSON.stringify({ page, study: id, pairs: pairs.length, ...run.tally })}\n`);
   else {
-    if (!run.given.quiet) ctx.io.stderr.write(`study ${id}: ${pairs.length} pairs; open ${page} in a browser (no server needed), rate, export the votes, then: t2v study results ${opts.out} votes-*.json\n`);
+    if (!run.given.quiet)
+      ctx.io.stderr.write(`study ${id}: ${pairs.length} pairs; open ${page} in a browser (no server needed), rate, export the votes, then: t2v study results ${opts.out} votes-*.json\n`);
     ctx.io.stdout.write(`${page}\n`);
   }
   return batchExitCode(run.tally);

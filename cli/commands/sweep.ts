@@ -53,7 +53,16 @@ export function sweepPanels(settings: Settings, lists: SweepLists): { panels: Pa
   const rowLabels = others.length === 0 ? [] : combos.filter((_, i) => i % columns === 0).map((c) => others.map((k) => `${k} ${c[FACTORS.indexOf(k)]}`).join(' '));
   const columnLabels = last ? values[FACTORS.indexOf(last)]!.map((v) => `${last} ${v}`) : [panels[0]!.label];
   // info remakes the whole grid from these: the lists as given, the fixed factors, version and range
-  const command = ['sweep', '--freeu-version', String(base.version), '--freeu-start', String(base.start), '--freeu-end', String(base.end), ...FACTORS.flatMap((k, i) => [`--${k}`, values[i]!.join(',')])];
+  const command = [
+    'sweep',
+    '--freeu-version',
+    String(base.version),
+    '--freeu-start',
+    String(base.start),
+    '--freeu-end',
+    String(base.end),
+    ...FACTORS.flatMap((k, i) => [`--${k}`, values[i]!.join(',')]),
+  ];
   const layout: Layout = { kind: 'grid', columns, rowLabels, columnLabels, command };
   return { panels, layout };
 }

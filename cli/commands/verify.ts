@@ -10,11 +10,21 @@ import { parseChoice } from '../parse.js';
 
 export type VerifyCase = (dir: string, device: Device, precision: Precision) => Promise<CaseReport>;
 
-const exists = (p: string): Promise<boolean> => stat(p).then(() => true, () => false);
+const exists = (p: string): Promise<boolean> =>
+  stat(p).then(
+    () => true,
+    () => false,
+  );
 
 /** DIR itself when it holds case.json, else each subfolder that does, sorted by name. */
 export async function caseDirs(dir: string): Promise<string[]> {
-  if (!(await stat(dir).then((s) => s.isDirectory(), () => false))) throw new UsageError(`--golden ${dir}: no such folder; pass a case folder (with case.json) or a folder of them`);
+  if (
+    !(await stat(dir).then(
+      (s) => s.isDirectory(),
+      () => false,
+    ))
+  )
+    throw new UsageError(`--golden ${dir}: no such folder; pass a case folder (with case.json) or a folder of them`);
   if (await exists(join(dir, 'case.json'))) return [dir];
   const names = (await readdir(dir)).sort();
   const found: string[] = [];

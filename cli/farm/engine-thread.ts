@@ -54,7 +54,10 @@ async function run(req: EngineRequest): Promise<FarmResult> {
   const dir = join(tmpdir(), `t2v-worker-${process.pid}-${randomBytes(4).toString('hex')}`);
   await mkdir(dir, { recursive: true });
   try {
-    const settings = completeSettings({ ...given, output: join(dir, data.name), overwrite: true, device: opts.device, ...(opts.threads ? { threads: opts.threads } : {}), quiet: true, json: false, verbose: false }, pipeline.defaults);
+    const settings = completeSettings(
+      { ...given, output: join(dir, data.name), overwrite: true, device: opts.device, ...(opts.threads ? { threads: opts.threads } : {}), quiet: true, json: false, verbose: false },
+      pipeline.defaults,
+    );
     let last = 0;
     const report: Report = (e) => {
       if (e.phase === 'step' && (e.step === e.total || performance.now() - last > 250)) {
@@ -81,6 +84,12 @@ async function run(req: EngineRequest): Promise<FarmResult> {
 parentPort?.on('message', (req: EngineRequest) => {
   run(req).then(
     (result) => parentPort?.postMessage({ id: req.id, kind: 'done', result } satisfies EngineReply),
-    (e: unknown) => parentPort?.postMessage({ id: req.id, kind: 'error', message: e instanceof Error ? e.message : String(e), usage: e instanceof UsageError || (e instanceof T2vError && e.exitCode === 2) } satisfies EngineReply),
+    (e: unknown) =>
+      parentPort?.postMessage({
+        id: req.id,
+        kind: 'error',
+        message: e instanceof Error ? e.message : String(e),
+        usage: e instanceof UsageError || (e instanceof T2vError && e.exitCode === 2),
+      } satisfies EngineReply),
   );
 });

@@ -13,7 +13,13 @@ export function resultsSpec(r: StudyResults): TopLevelSpec {
     height: 220,
     data: { values },
     layer: [
-      { mark: { type: 'bar', color: '#3a7' }, encoding: { x: { field: 'question', type: 'nominal', title: null, axis: { labelAngle: 0 } }, y: { field: 'preferred', type: 'quantitative', title: 'prefer FreeU', scale: { domain: [0, 1] }, axis: { format: '%' } } } },
+      {
+        mark: { type: 'bar', color: '#3a7' },
+        encoding: {
+          x: { field: 'question', type: 'nominal', title: null, axis: { labelAngle: 0 } },
+          y: { field: 'preferred', type: 'quantitative', title: 'prefer FreeU', scale: { domain: [0, 1] }, axis: { format: '%' } },
+        },
+      },
       { mark: { type: 'rule', strokeWidth: 2 }, encoding: { x: { field: 'question', type: 'nominal' }, y: { field: 'low', type: 'quantitative' }, y2: { field: 'high' } } },
       { mark: { type: 'rule', strokeDash: [4, 4], color: '#888' }, encoding: { y: { datum: 0.5 } } },
     ],

@@ -54,10 +54,25 @@ export function parseVotes(text: string, where: string, study: StudyData): Vote[
   const questions = new Set<string>(QUESTIONS.map((q) => q.key));
   return d.votes.map((v: unknown, i: number): Vote => {
     const x = v as Record<string, unknown>;
-    if (typeof x !== 'object' || x === null || typeof x.pair !== 'string' || !pairs.has(x.pair) || typeof x.question !== 'string' || !questions.has(x.question) || !['freeu', 'base', 'same'].includes(x.choice as string)) {
+    if (
+      typeof x !== 'object' ||
+      x === null ||
+      typeof x.pair !== 'string' ||
+      !pairs.has(x.pair) ||
+      typeof x.question !== 'string' ||
+      !questions.has(x.question) ||
+      !['freeu', 'base', 'same'].includes(x.choice as string)
+    ) {
       throw new UsageError(`${where}: vote ${i + 1} is not one of this study's (pair, question, choice)`);
     }
-    return { rater: String(d.rater).replace(/[^\w-]/g, '').slice(0, 64), pair: x.pair, question: x.question, choice: x.choice as Choice };
+    return {
+      rater: String(d.rater)
+        .replace(/[^\w-]/g, '')
+        .slice(0, 64),
+      pair: x.pair,
+      question: x.question,
+      choice: x.choice as Choice,
+    };
   });
 }
 
@@ -101,5 +116,14 @@ export function resultsTable(r: StudyResults): string {
   add('all', r.overall);
   for (const p of r.perPrompt) add(p.prompt.length > 40 ? `${p.prompt.slice(0, 39)}…` : p.prompt, p.byQuestion);
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((row) => row[i]!.length)));
-  return rows.map((row) => row.map((c, i) => (i < 2 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ').trimEnd()).join('\n') + '\n';
+  return (
+    rows
+      .map((row) =>
+        row
+          .map((c, i) => (i < 2 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!)))
+          .join('  ')
+          .trimEnd(),
+      )
+      .join('\n') + '\n'
+  );
 }

@@ -43,7 +43,7 @@ export function AfterRun({ outcome, answers, fields, onChoose }: AfterRunProps) 
       {CHOICES.map((c, i) => (
         <Text key={c.value} color={i === selected ? 'green' : undefined}>{`${i === selected ? '❯' : ' '} ${c.label}`}</Text>
       ))}
-      <Text dimColor>  ↑/↓ to move, Enter to choose, q quits</Text>
+      <Text dimColor> ↑/↓ to move, Enter to choose, q quits</Text>
     </Box>
   );
 }

@@ -14,7 +14,7 @@ export function SelectField({ label, choices, selected }: SelectFieldProps) {
       {choices.map((c, i) => (
         <Text key={c.value} color={i === selected ? 'green' : undefined}>{`${i === selected ? '❯' : ' '} ${c.label}`}</Text>
       ))}
-      <Text dimColor>  ↑/↓ to move, Enter to choose</Text>
+      <Text dimColor> ↑/↓ to move, Enter to choose</Text>
     </Box>
   );
 }

@@ -21,8 +21,18 @@ export function lineOf(value: string): Line {
 
 // control characters inside a pasted or fast-typed chunk, as a terminal sends them
 const CONTROL: Readonly<Record<string, EditAction['kind']>> = {
-  '\r': 'submit', '\n': 'submit', '\u0001': 'home', '\u0005': 'end', '\u0002': 'left', '\u0006': 'right',
-  '\u0015': 'killStart', '\u000b': 'killEnd', '\u0017': 'killWord', '\u007f': 'backspace', '\b': 'backspace', '\u0004': 'delete',
+  '\r': 'submit',
+  '\n': 'submit',
+  '\u0001': 'home',
+  '\u0005': 'end',
+  '\u0002': 'left',
+  '\u0006': 'right',
+  '\u0015': 'killStart',
+  '\u000b': 'killEnd',
+  '\u0017': 'killWord',
+  '\u007f': 'backspace',
+  '\b': 'backspace',
+  '\u0004': 'delete',
 };
 
 /** A chunk of text as actions: printable runs are inserted, CR/LF submit, readline control characters edit. */

@@ -56,7 +56,7 @@ export function freeName(path: string): string {
 /** After a run: a new seed when asked, and an output name that does not collide with the file just written. */
 export function nextAnswers(a: Answers, newSeed: boolean): Answers {
   const prompt = a.prompt ?? 'video';
-  const seed = newSeed ? String(drawSeed()) : a.seed ?? String(drawSeed());
+  const seed = newSeed ? String(drawSeed()) : (a.seed ?? String(drawSeed()));
   const wasDefault = a.output === undefined || (a.seed !== undefined && a.output === defaultOutput(prompt, BigInt(a.seed)));
   const output = wasDefault ? defaultOutput(prompt, BigInt(seed)) : a.output!;
   return { ...a, seed, output: freeName(output) };

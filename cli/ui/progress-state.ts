@@ -41,7 +41,12 @@ export function applyEvent(s: ProgressState, e: RunEvent): ProgressState {
       return { ...s, output: e.output };
     case 'panel': {
       const { step: _step, decode: _decode, preview: _preview, ...rest } = s;
-      return { ...rest, phase: 'load', message: 'loading the model', panel: { index: e.index, count: e.count, label: e.label, ...(e.elapsedSeconds !== undefined ? { elapsedSeconds: e.elapsedSeconds } : {}) } };
+      return {
+        ...rest,
+        phase: 'load',
+        message: 'loading the model',
+        panel: { index: e.index, count: e.count, label: e.label, ...(e.elapsedSeconds !== undefined ? { elapsedSeconds: e.elapsedSeconds } : {}) },
+      };
     }
     case 'warning':
       return s.warnings.includes(e.message) ? s : { ...s, warnings: [...s.warnings, e.message] };

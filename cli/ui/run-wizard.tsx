@@ -14,10 +14,18 @@ import { answersToSettings, wizardFields } from './wizard-fields.js';
 /** The wizard fields a flag on the command line (or T2V_* / config.json) already answered: those keep the flag's value. */
 function givenKeys(g: GivenFlags): Set<string> {
   const keys: [string, unknown][] = [
-    ['prompt', g.prompt], ['negativePrompt', g.negativePrompt], ['model', g.model], ['frames', g.frames], ['size', g.width ?? g.height],
-    ['steps', g.steps], ['scheduler', g.scheduler], ['freeu', g.freeu.enabled], ['factors', g.freeu.b1 ?? g.freeu.b2 ?? g.freeu.s1 ?? g.freeu.s2],
+    ['prompt', g.prompt],
+    ['negativePrompt', g.negativePrompt],
+    ['model', g.model],
+    ['frames', g.frames],
+    ['size', g.width ?? g.height],
+    ['steps', g.steps],
+    ['scheduler', g.scheduler],
+    ['freeu', g.freeu.enabled],
+    ['factors', g.freeu.b1 ?? g.freeu.b2 ?? g.freeu.s1 ?? g.freeu.s2],
     ['speed', g.speed.fast || g.speed.deepCache !== undefined || g.speed.guidanceInterval !== undefined ? true : undefined],
-    ['deepCache', g.speed.deepCache], ['guidanceInterval', g.speed.guidanceInterval],
+    ['deepCache', g.speed.deepCache],
+    ['guidanceInterval', g.speed.guidanceInterval],
   ];
   return new Set(keys.filter(([, v]) => v !== undefined).map(([k]) => k));
 }

@@ -38,11 +38,33 @@ export function advancedFields(given: GivenFlags, defaults: () => ModelDefaults,
       initial: () => 'no',
     },
     ...scheduling,
-    { key: 'guidance', label: 'Guidance', hint: `classifier-free guidance scale, 1 .. ${MAX_GUIDANCE} (1 turns it off)`, when: advanced, initial: () => String(given.guidanceScale ?? defaults().guidanceScale), check: scalar('guidanceScale', 'guidance') },
+    {
+      key: 'guidance',
+      label: 'Guidance',
+      hint: `classifier-free guidance scale, 1 .. ${MAX_GUIDANCE} (1 turns it off)`,
+      when: advanced,
+      initial: () => String(given.guidanceScale ?? defaults().guidanceScale),
+      check: scalar('guidanceScale', 'guidance'),
+    },
     ...speedFields(given, defaults, advanced),
     { key: 'fps', label: 'Frames per second', when: advanced, initial: () => String(given.fps ?? defaults().fps), check: scalar('fps', 'fps') },
-    { key: 'device', label: DEVICE.wizard, when: advanced, choices: () => DEVICES.map((d) => ({ value: d, label: d === 'auto' ? 'auto (webgpu when an adapter works, else cpu)' : d })), initial: () => given.device },
-    { key: 'freeuVersion', label: 'FreeU version', when: freeuOn, choices: () => [{ value: '1', label: '1: diffusers (constant backbone factor)' }, { value: '2', label: '2: official repository (structure-related scaling)' }], initial: () => String(given.freeu.version) },
+    {
+      key: 'device',
+      label: DEVICE.wizard,
+      when: advanced,
+      choices: () => DEVICES.map((d) => ({ value: d, label: d === 'auto' ? 'auto (webgpu when an adapter works, else cpu)' : d })),
+      initial: () => given.device,
+    },
+    {
+      key: 'freeuVersion',
+      label: 'FreeU version',
+      when: freeuOn,
+      choices: () => [
+        { value: '1', label: '1: diffusers (constant backbone factor)' },
+        { value: '2', label: '2: official repository (structure-related scaling)' },
+      ],
+      initial: () => String(given.freeu.version),
+    },
     { key: 'freeuStart', label: 'FreeU from', hint: 'fraction of the steps, 0..1', when: freeuOn, initial: () => String(given.freeu.start), check: fraction('start', 'FreeU start') },
     {
       key: 'freeuEnd',
@@ -50,7 +72,9 @@ export function advancedFields(given: GivenFlags, defaults: () => ModelDefaults,
       hint: 'fraction of the steps, 0..1, above the start',
       when: freeuOn,
       initial: () => String(given.freeu.end),
-      check: (raw, a) => fraction('end', 'FreeU end')(raw) ?? (Number(raw) <= Number(a.freeuStart ?? given.freeu.start) ? `FreeU until ${raw} must be above FreeU from ${a.freeuStart ?? given.freeu.start}` : undefined),
+      check: (raw, a) =>
+        fraction('end', 'FreeU end')(raw) ??
+        (Number(raw) <= Number(a.freeuStart ?? given.freeu.start) ? `FreeU until ${raw} must be above FreeU from ${a.freeuStart ?? given.freeu.start}` : undefined),
     },
   ];
 }

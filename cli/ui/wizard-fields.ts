@@ -15,7 +15,8 @@ import { completeFreeU, completeSettings, defaultOutput, drawSeed, type GivenFla
 export type Answers = Readonly<Record<string, string>>;
 
 /** The embedded model's vocabulary, so the first prompt is one it can draw. */
-const PROMPT_HINT = 'what the video shows, e.g. "a red circle moving left on a white background" (the default model: circle/square/triangle, red/green/blue/yellow/white, moving left/right/up/down, on black/white/grey)';
+const PROMPT_HINT =
+  'what the video shows, e.g. "a red circle moving left on a white background" (the default model: circle/square/triangle, red/green/blue/yellow/white, moving left/right/up/down, on black/white/grey)';
 
 export interface Choice {
   readonly value: string;
@@ -119,7 +120,7 @@ export function wizardFields(given: GivenFlags, first: ModelDefaults, env: Wizar
         }),
         { value: 'custom', label: 'on, my own b1 b2 s1 s2' },
       ],
-      initial: () => (given.freeu.enabled ? (givenCustom ? 'given' : given.freeu.presetName ?? 'model') : 'off'),
+      initial: () => (given.freeu.enabled ? (givenCustom ? 'given' : (given.freeu.presetName ?? 'model')) : 'off'),
     },
     {
       key: 'factors',
@@ -140,7 +141,7 @@ export function wizardFields(given: GivenFlags, first: ModelDefaults, env: Wizar
           ...SCHEDULER_NAMES.map((s) => ({ value: s, label: s === defaults.scheduler ? `${s} (the model's)` : s })),
           { value: DDIM_ETA, label: 'ddim with eta (seeded noise each step)' },
         ],
-        initial: () => ((given.eta ?? 0) > 0 ? DDIM_ETA : given.scheduler ?? defaults.scheduler),
+        initial: () => ((given.eta ?? 0) > 0 ? DDIM_ETA : (given.scheduler ?? defaults.scheduler)),
         check: (raw) => (raw === DDIM_ETA ? undefined : tryParse(() => scalarSpec('scheduler').parse('scheduler', raw))),
       },
       { ...scalarField('eta', () => String((given.eta ?? 0) > 0 ? given.eta : 1)), when: (a) => a.advanced === 'yes' && a.scheduler === DDIM_ETA },
@@ -188,7 +189,7 @@ export function answersToSettings(a: Answers, given: GivenFlags, defaults: Model
     ...advancedFromAnswers(a, given),
     ...(presetOwns(scheduler, given.scheduler, defaults.scheduler) && !withEta ? {} : { scheduler }),
     speed,
-    eta: withEta ? scalarSpec('eta').parse('eta', a.eta ?? '1') : a.advanced === 'yes' ? 0 : given.eta ?? 0,
+    eta: withEta ? scalarSpec('eta').parse('eta', a.eta ?? '1') : a.advanced === 'yes' ? 0 : (given.eta ?? 0),
     freeu: freeuFromAnswers(a, { ...given.freeu, ...advancedFromAnswers(a, given).freeu }),
     ...(a.output ? { output: a.output.trim() } : {}),
   };

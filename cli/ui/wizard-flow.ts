@@ -3,9 +3,7 @@ import { applyEdit, EMPTY_LINE, isEdit, lineOf, type EditAction, type Line } fro
 import type { Answers, WizardField } from './wizard-fields.js';
 
 export type FlowScreen =
-  | { readonly kind: 'field'; readonly index: number; readonly line: Line; readonly selected: number }
-  | { readonly kind: 'review'; readonly row: number }
-  | { readonly kind: 'done' };
+  { readonly kind: 'field'; readonly index: number; readonly line: Line; readonly selected: number } | { readonly kind: 'review'; readonly row: number } | { readonly kind: 'done' };
 
 export interface FlowSnapshot {
   readonly screen: FlowScreen;
@@ -30,7 +28,10 @@ export class WizardFlow {
   private fromReview = false;
   private readonly queue: EditAction[] = [];
 
-  constructor(private readonly fields: readonly WizardField[], private readonly opts: FlowOptions) {
+  constructor(
+    private readonly fields: readonly WizardField[],
+    private readonly opts: FlowOptions,
+  ) {
     this.answers = opts.answers ?? {};
     const first = this.nextUnanswered(0);
     this.screen = first < fields.length ? this.fieldScreen(first) : { kind: 'review', row: 0 };
@@ -77,7 +78,15 @@ export class WizardFlow {
     if (f.choices) {
       const choices = f.choices(this.answers);
       const want = answer ?? f.initial(this.answers);
-      return { kind: 'field', index, line: EMPTY_LINE, selected: Math.max(0, choices.findIndex((c) => c.value === want)) };
+      return {
+        kind: 'field',
+        index,
+        line: EMPTY_LINE,
+        selected: Math.max(
+          0,
+          choices.findIndex((c) => c.value === want),
+        ),
+      };
     }
     // an answered field comes back with its answer to edit; a new one starts empty over its grey default
     return { kind: 'field', index, line: answer !== undefined && answer !== f.initial(this.answers) ? lineOf(answer) : EMPTY_LINE, selected: 0 };
@@ -126,7 +135,7 @@ export class WizardFlow {
   }
 
   private submit(screen: Extract<FlowScreen, { kind: 'field' }>, field: WizardField): void {
-    const raw = field.choices ? field.choices(this.answers)[screen.selected]?.value ?? '' : screen.line.value === '' ? field.initial(this.answers) : screen.line.value;
+    const raw = field.choices ? (field.choices(this.answers)[screen.selected]?.value ?? '') : screen.line.value === '' ? field.initial(this.answers) : screen.line.value;
     const finish = (problem: string | undefined) => {
       if (problem) {
         this.error = problem;

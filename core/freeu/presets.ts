@@ -2,7 +2,6 @@
 import type { FreeUFactors } from '../common/types.js';
 import { settingRef, UsageError } from '../errors.js';
 
-
 export const FREEU_PRESETS = {
   modelscope: { b1: 1.2, b2: 1.4, s1: 0.9, s2: 0.2 },
   zeroscope: { b1: 1.2, b2: 1.4, s1: 0.9, s2: 0.2 },

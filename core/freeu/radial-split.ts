@@ -16,10 +16,17 @@ export function radialSplit(planes: Float32Array, n: number, h: number, w: numbe
   const re = new Float64Array(plane);
   const im = new Float64Array(plane);
   for (let p = 0; p < n; p++) {
-    for (let i = 0; i < plane; i++) { re[i] = planes[p * plane + i]!; im[i] = 0; }
+    for (let i = 0; i < plane; i++) {
+      re[i] = planes[p * plane + i]!;
+      im[i] = 0;
+    }
     dftAxis(re, im, h, w, 1, -1);
     dftAxis(re, im, h, w, 0, -1);
-    for (let i = 0; i < plane; i++) if (!keep[i]) { re[i] = 0; im[i] = 0; }
+    for (let i = 0; i < plane; i++)
+      if (!keep[i]) {
+        re[i] = 0;
+        im[i] = 0;
+      }
     dftAxis(re, im, h, w, 0, 1);
     dftAxis(re, im, h, w, 1, 1);
     for (let i = 0; i < plane; i++) {

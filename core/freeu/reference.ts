@@ -80,14 +80,7 @@ function v2Factors(h: Float32Array, dims: Dims4, bFactor: number): Float64Array 
  * The first half of h's channels is scaled (v1: by b; v2: by the structure map); the skip hs is Fourier-filtered (threshold 1).
  * `skipDims` defaults to `dims` (h and hs usually differ only in channels).
  */
-export function applyFreeU(
-  h: Float32Array,
-  hs: Float32Array,
-  dims: Dims4,
-  resolutionIdx: number,
-  factors: FreeUStep,
-  skipDims: Dims4 = dims,
-): { h: Float32Array; hs: Float32Array } {
+export function applyFreeU(h: Float32Array, hs: Float32Array, dims: Dims4, resolutionIdx: number, factors: FreeUStep, skipDims: Dims4 = dims): { h: Float32Array; hs: Float32Array } {
   if (resolutionIdx !== 0 && resolutionIdx !== 1) return { h: h.slice(), hs: hs.slice() };
   const bFactor = resolutionIdx === 0 ? factors.b1 : factors.b2;
   const sFactor = resolutionIdx === 0 ? factors.s1 : factors.s2;

@@ -13,7 +13,11 @@ export interface DecodeOptions {
 }
 
 /** (1, C, F, h, w) latents -> (F, H, W, 3) frames in [0, 1]. */
-export async function decodeLatents(latents: Float32Array, dims: readonly [number, number, number, number, number], o: DecodeOptions): Promise<{ frames01: Float32Array; height: number; width: number }> {
+export async function decodeLatents(
+  latents: Float32Array,
+  dims: readonly [number, number, number, number, number],
+  o: DecodeOptions,
+): Promise<{ frames01: Float32Array; height: number; width: number }> {
   const [, c, f, h, w] = dims;
   const plane = h * w;
   const scaled = new Float32Array(latents.length);
@@ -35,6 +39,9 @@ export async function decodeLatents(latents: Float32Array, dims: readonly [numbe
   }
   const frames01 = new Float32Array(f * height * width * 3);
   let at = 0;
-  for (const p of parts) { frames01.set(p, at); at += p.length; }
+  for (const p of parts) {
+    frames01.set(p, at);
+    at += p.length;
+  }
   return { frames01, height, width };
 }

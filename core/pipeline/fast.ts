@@ -23,7 +23,9 @@ export const GENERIC_FAST: FastPreset = { deepCache: { interval: 3, branch: 1, s
 /** t2v.json `fast`: { deep_cache, deep_cache_branch, deep_cache_schedule, guidance_interval: [a, b], steps, scheduler }, each optional. */
 export function parseFastPreset(raw: unknown, file: string): FastPreset {
   const o = asObject(raw, `${file} fast`);
-  const bad = (key: string, want: string): never => { throw new T2vError(`${file}: fast.${key} must be ${want}`); };
+  const bad = (key: string, want: string): never => {
+    throw new T2vError(`${file}: fast.${key} must be ${want}`);
+  };
   const int = (key: string, min: number, fallback: number): number => {
     const v = o[key] ?? fallback;
     return typeof v === 'number' && Number.isInteger(v) && v >= min ? v : bad(key, `a whole number >= ${min}`);
@@ -37,7 +39,11 @@ export function parseFastPreset(raw: unknown, file: string): FastPreset {
   const scheduler = o.scheduler;
   if (scheduler !== undefined && !isSchedulerName(String(scheduler))) bad('scheduler', anyOf(SCHEDULER_NAMES));
   return {
-    deepCache: { interval: int('deep_cache', 1, GENERIC_FAST.deepCache.interval), branch: int('deep_cache_branch', 0, GENERIC_FAST.deepCache.branch), schedule: schedule as DeepCacheSettings['schedule'] },
+    deepCache: {
+      interval: int('deep_cache', 1, GENERIC_FAST.deepCache.interval),
+      branch: int('deep_cache_branch', 0, GENERIC_FAST.deepCache.branch),
+      schedule: schedule as DeepCacheSettings['schedule'],
+    },
     guidanceInterval: pair,
     ...(o.steps !== undefined ? { steps: int('steps', 1, 1) } : {}),
     ...(scheduler !== undefined ? { scheduler: scheduler as SchedulerName } : {}),

@@ -44,6 +44,8 @@ export async function checkMemory(parts: PipelineParts, req: GenerateRequest, ma
   const limit = maxMemory !== undefined ? { bytes: maxMemory, source: settingRef('maxMemory') } : memoryLimit();
   const need = await estimatePeakBytes(parts, req);
   if (need > limit.bytes) {
-    throw new T2vError(`${req.width}x${req.height}, ${req.frames} frames needs about ${gib(need)} of memory, over the ${gib(limit.bytes)} of ${limit.source}; lower ${settingRef('width', 'short')}/${settingRef('height', 'short')} or ${settingRef('frames')}, or pass ${settingRef('maxMemory')} to set the limit (0 turns the check off)`);
+    throw new T2vError(
+      `${req.width}x${req.height}, ${req.frames} frames needs about ${gib(need)} of memory, over the ${gib(limit.bytes)} of ${limit.source}; lower ${settingRef('width', 'short')}/${settingRef('height', 'short')} or ${settingRef('frames')}, or pass ${settingRef('maxMemory')} to set the limit (0 turns the check off)`,
+    );
   }
 }

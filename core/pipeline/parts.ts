@@ -5,8 +5,15 @@ import { parseVaeConfig, type VaeConfig } from '../../models/configs/vae.js';
 import { partDir, readPartConfig, type ModelFolder } from '../../models/folder.js';
 import type { WeightsSpec } from '../../models/networks/build.js';
 import {
-  loadDeepCacheUnet3dFrom, loadTextEncoderFrom, loadUnet3dFrom, loadVaeDecoderFrom,
-  type DeepCacheUnet3dRunner, type LoadOptions, type TextEncoderRunner, type Unet3dRunner, type VaeDecoderRunner,
+  loadDeepCacheUnet3dFrom,
+  loadTextEncoderFrom,
+  loadUnet3dFrom,
+  loadVaeDecoderFrom,
+  type DeepCacheUnet3dRunner,
+  type LoadOptions,
+  type TextEncoderRunner,
+  type Unet3dRunner,
+  type VaeDecoderRunner,
 } from '../runtime/index.js';
 
 export interface PipelineParts {
@@ -36,7 +43,11 @@ export interface PartConfigs {
 }
 
 /** Parts whose networks come from `weights(part)`: a folder's files or seeded random values. */
-export function partsFrom(meta: Pick<PipelineParts, 'id' | 'revision' | 'root' | 'tokenizerDir' | 'schedulerConfig'>, configs: PartConfigs, weights: (part: 'text_encoder' | 'unet' | 'vae') => WeightsSpec): PipelineParts {
+export function partsFrom(
+  meta: Pick<PipelineParts, 'id' | 'revision' | 'root' | 'tokenizerDir' | 'schedulerConfig'>,
+  configs: PartConfigs,
+  weights: (part: 'text_encoder' | 'unet' | 'vae') => WeightsSpec,
+): PipelineParts {
   return {
     ...meta,
     unetConfig: configs.unet,

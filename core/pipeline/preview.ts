@@ -89,7 +89,10 @@ export async function fitOnFrame(vae: VaeDecoderRunner, x0: Float32Array, dims: 
   const frame = Math.floor(f / 2);
   const z = new Float32Array(c * plane);
   for (let ch = 0; ch < c; ch++) z.set(x0.subarray((ch * f + frame) * plane, (ch * f + frame + 1) * plane), ch * plane);
-  const { data, dims: out } = await vae.decode(z.map((v) => v / scalingFactor), [1, c, h, w]);
+  const { data, dims: out } = await vae.decode(
+    z.map((v) => v / scalingFactor),
+    [1, c, h, w],
+  );
   const frames01 = imagesToFrames01(data, 1, out[2]!, out[3]!);
   return fitLatentRgb(z, frames01, 1, c, h, w, out[2]! / h);
 }

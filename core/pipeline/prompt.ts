@@ -17,7 +17,11 @@ export async function encodePrompts(tokenizer: ClipTokenizer, encoder: TextEncod
   const encoded = texts.map((t) => tokenizer.encode(t));
   const seqLen = encoded[0]!.ids.length;
   const ids = new BigInt64Array(encoded.length * seqLen);
-  encoded.forEach((e, b) => e.ids.forEach((id, j) => { ids[b * seqLen + j] = BigInt(id); }));
+  encoded.forEach((e, b) =>
+    e.ids.forEach((id, j) => {
+      ids[b * seqLen + j] = BigInt(id);
+    }),
+  );
   const { data, dims } = await encoder.encode(ids, encoded.length, seqLen);
   const per = data.length / encoded.length;
   const truncated: ('prompt' | 'negative prompt')[] = [];

@@ -62,7 +62,9 @@ export function recordingHooks(
   const estimate = cleanEstimator(schedulerConfig, scheduler);
   let pending: { step: number; recorded: readonly RecordedTensor[]; guided: boolean } | undefined;
   return {
-    onRecorded: (step, recorded, guided) => { pending = { step, recorded, guided }; },
+    onRecorded: (step, recorded, guided) => {
+      pending = { step, recorded, guided };
+    },
     onOutput: async (step, sampleVp, output, timestep) => {
       await after?.(step, sampleVp, output, timestep);
       const p = pending?.step === step ? pending : { recorded: [], guided: false };

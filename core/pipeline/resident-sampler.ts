@@ -12,11 +12,16 @@ import { checkFinite, guidedStep, throwIfAborted, varianceNoise } from './step-h
 /** Disposes device tensors once each (the same tensor may be held under two names). */
 class Held {
   private readonly live = new Set<ort.Tensor>();
-  keep<T extends ort.Tensor>(t: T): T { this.live.add(t); return t; }
+  keep<T extends ort.Tensor>(t: T): T {
+    this.live.add(t);
+    return t;
+  }
   drop(...ts: (ort.Tensor | undefined)[]): void {
     for (const t of ts) if (t && this.live.delete(t)) t.dispose();
   }
-  dropAll(): void { this.drop(...this.live); }
+  dropAll(): void {
+    this.drop(...this.live);
+  }
 }
 
 export async function sampleResident(o: SampleOptions, unet: ResidentUnet): Promise<Float32Array> {

@@ -76,14 +76,17 @@ export async function sampleOnHost(o: SampleOptions): Promise<Float32Array> {
     const guided = o.uncond !== null && guidedStep(i, timesteps.length, o.guidanceInterval);
     const batch = guided ? 2 : 1;
     const input = o.scheduler.scaleModelInput(guided ? duplicateBatch(latents) : latents, t);
-    const out = await o.unet.run({
-      sample: input,
-      sampleDims: [batch, c, f, h, w],
-      timestep: t,
-      encoderHiddenStates: guided ? both : o.cond,
-      ehsDims: [batch, len, dim],
-      freeu: freeuFactorsForStep(o.freeu, i, timesteps.length),
-    }, i);
+    const out = await o.unet.run(
+      {
+        sample: input,
+        sampleDims: [batch, c, f, h, w],
+        timestep: t,
+        encoderHiddenStates: guided ? both : o.cond,
+        ehsDims: [batch, len, dim],
+        freeu: freeuFactorsForStep(o.freeu, i, timesteps.length),
+      },
+      i,
+    );
     const noise = guided ? applyGuidance(out, o.guidanceScale) : out;
     await o.onOutput?.(i, guided ? input.subarray(0, latents.length) : input, noise, t);
     const eta = o.eta ?? 0;

@@ -20,7 +20,9 @@ export function varianceNoise(generator: TorchGenerator, dims: readonly [number,
 export function checkFinite(latents: Float32Array, step: number, total: number, guidanceScale: number): void {
   for (let j = 0; j < latents.length; j++) {
     if (!Number.isFinite(latents[j]!)) {
-      throw new T2vError(`the latents hold ${Number.isNaN(latents[j]!) ? 'NaN' : 'an infinity'} after step ${step + 1} of ${total} (guidance ${guidanceScale}); the model's weights may be damaged, or try a lower ${settingRef('guidanceScale')} or ${settingRef('device')} cpu`);
+      throw new T2vError(
+        `the latents hold ${Number.isNaN(latents[j]!) ? 'NaN' : 'an infinity'} after step ${step + 1} of ${total} (guidance ${guidanceScale}); the model's weights may be damaged, or try a lower ${settingRef('guidanceScale')} or ${settingRef('device')} cpu`,
+      );
     }
   }
 }

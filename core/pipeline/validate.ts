@@ -3,7 +3,6 @@ import { ETA_RANGE, MAX_SEED } from '../common/types.js';
 import { settingRef as ref, UsageError } from '../errors.js';
 import type { GenerateRequest } from './types.js';
 
-
 /** Checks the numbers of a request against each other and the model; every problem names its setting. */
 export function validateRequest(req: GenerateRequest, scale: number): void {
   const positiveInt = (v: number, setting: string) => {
@@ -11,7 +10,10 @@ export function validateRequest(req: GenerateRequest, scale: number): void {
   };
   positiveInt(req.steps, 'steps');
   positiveInt(req.frames, 'frames');
-  for (const [v, setting] of [[req.width, 'width'], [req.height, 'height']] as const) {
+  for (const [v, setting] of [
+    [req.width, 'width'],
+    [req.height, 'height'],
+  ] as const) {
     positiveInt(v, setting);
     if (v % scale !== 0) throw new UsageError(`${ref(setting)} ${v}: must be a multiple of ${scale} (the model's VAE scale factor), e.g. ${Math.max(scale, Math.round(v / scale) * scale)}`);
   }
@@ -22,7 +24,8 @@ export function validateRequest(req: GenerateRequest, scale: number): void {
   if (req.seed !== undefined && (req.seed < 0n || req.seed > MAX_SEED)) throw new UsageError(`${ref('seed')} ${req.seed}: expected a whole number in 0 .. 2^64-1`);
   if (req.deepCache) {
     positiveInt(req.deepCache.interval, 'deepCache.interval');
-    if (!Number.isInteger(req.deepCache.branch) || req.deepCache.branch < 0) throw new UsageError(`${ref('deepCache.branch')} ${req.deepCache.branch}: expected a whole number >= 0 (0 = the shallowest skip)`);
+    if (!Number.isInteger(req.deepCache.branch) || req.deepCache.branch < 0)
+      throw new UsageError(`${ref('deepCache.branch')} ${req.deepCache.branch}: expected a whole number >= 0 (0 = the shallowest skip)`);
   }
   const gi = req.guidanceInterval;
   if (gi && !(gi[0] >= 0 && gi[0] < gi[1] && gi[1] <= 1)) throw new UsageError(`${ref('guidanceInterval')} ${gi.join(',')}: expected A,B with 0 <= A < B <= 1 (fractions of the steps)`);

@@ -14,7 +14,9 @@ interface DawnAdapter {
   readonly info: { vendor: string; architecture: string; device: string; description: string; isFallbackAdapter?: boolean; subgroupMinSize?: number };
   readonly features: ReadonlySet<string>;
 }
-interface DawnGpu { requestAdapter(o?: { powerPreference?: string }): Promise<DawnAdapter | null> }
+interface DawnGpu {
+  requestAdapter(o?: { powerPreference?: string }): Promise<DawnAdapter | null>;
+}
 
 const CPU_DRIVERS = /swiftshader|llvmpipe|lavapipe|softpipe|warp/i;
 

@@ -13,12 +13,18 @@ let probed: Promise<{ reason: string | null; shaderF16: boolean }> | undefined;
 /** The first line of an error, for one-line messages. */
 export function firstLine(e: unknown): string {
   const text = e instanceof Error ? e.message : String(e);
-  const lines = text.split('\n').map((l) => l.trim()).filter(Boolean);
+  const lines = text
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean);
   // onnxruntime prefixes its source location; keep the human part when there is one
   const line = lines.find((l) => /adapter|not|fail|error/i.test(l)) ?? lines[0] ?? 'unknown error';
   const adapter = /Failed to get a WebGPU adapter.*$/.exec(line);
   if (adapter) return adapter[0].slice(0, 300);
-  return line.replace(/^.*?\)::<lambda\(\)> /, '').replace(/^\/onnxruntime_src\S+ /, '').slice(0, 300);
+  return line
+    .replace(/^.*?\)::<lambda\(\)> /, '')
+    .replace(/^\/onnxruntime_src\S+ /, '')
+    .slice(0, 300);
 }
 
 const LIB_DIRS = ['/usr/lib/x86_64-linux-gnu', '/usr/lib/aarch64-linux-gnu', '/usr/lib64', '/usr/lib', '/lib/x86_64-linux-gnu', '/usr/local/lib'];

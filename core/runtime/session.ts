@@ -74,7 +74,13 @@ export async function createSessionFrom(graph: Uint8Array, device: Device, outpu
 }
 
 /** Gets the graph from the compile cache (building it when absent) and opens a session on it. */
-export async function loadNetwork(net: NetworkConfig, weights: WeightsSpec, opts: LoadOptions, build: { deepCache?: DeepCacheBuild; record?: boolean } = {}, outputs: 'cpu' | 'gpu-buffer' = 'cpu'): Promise<LoadedSession> {
+export async function loadNetwork(
+  net: NetworkConfig,
+  weights: WeightsSpec,
+  opts: LoadOptions,
+  build: { deepCache?: DeepCacheBuild; record?: boolean } = {},
+  outputs: 'cpu' | 'gpu-buffer' = 'cpu',
+): Promise<LoadedSession> {
   await assertDeviceUsable(opts.device);
   const graph = await getOrBuildGraph({
     net,

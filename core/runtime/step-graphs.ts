@@ -93,7 +93,12 @@ export class DeviceSteps {
   static async create(): Promise<DeviceSteps> {
     const made: ort.InferenceSession[] = [];
     try {
-      for (const [graph, location] of [[buildStepGraph(), 'gpu-buffer'], [buildPrepareGraph(), 'gpu-buffer'], [buildCopyGraph(), 'gpu-buffer'], [buildCopyGraph(), 'cpu']] as const) {
+      for (const [graph, location] of [
+        [buildStepGraph(), 'gpu-buffer'],
+        [buildPrepareGraph(), 'gpu-buffer'],
+        [buildCopyGraph(), 'gpu-buffer'],
+        [buildCopyGraph(), 'cpu'],
+      ] as const) {
         made.push(await createSessionFrom(graph, 'webgpu', location));
       }
     } catch (e) {

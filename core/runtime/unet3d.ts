@@ -115,7 +115,12 @@ function smallFeeds(cfg: Unet3dConfig, ts: readonly number[], batch: number, fre
 export async function loadUnet3dFrom(config: Unet3dConfig, weights: WeightsSpec, opts: LoadOptions, build: { record?: boolean } = {}): Promise<Unet3dRunner> {
   const webgpu = opts.device === 'webgpu';
   const { session, graph } = await loadNetwork({ kind: 'unet3d', config }, weights, opts, build.record ? { record: true } : {}, webgpu ? 'gpu-buffer' : 'cpu');
-  const steps = webgpu ? await DeviceSteps.create().catch(async (e: unknown) => { await session.release(); throw e; }) : undefined;
+  const steps = webgpu
+    ? await DeviceSteps.create().catch(async (e: unknown) => {
+        await session.release();
+        throw e;
+      })
+    : undefined;
   const base = { config, modelPath: graph.modelPath, built: graph.built };
   if (!steps) {
     return {
@@ -188,7 +193,10 @@ export async function loadDeepCacheUnet3dFrom(config: Unet3dConfig, weights: Wei
   const channels = deepFeatureChannels(config, branch);
   const load = (part: DeepCacheBuild['part']) => loadNetwork({ kind: 'unet3d', config }, weights, opts, { deepCache: { part, branch } });
   const full = await load('full');
-  const shallow = await load('shallow').catch(async (e: unknown) => { await full.session.release(); throw e; });
+  const shallow = await load('shallow').catch(async (e: unknown) => {
+    await full.session.release();
+    throw e;
+  });
   return {
     config,
     branch,

@@ -65,7 +65,9 @@ export function onnxruntimeVersion(): string {
 
 function listing(dir: string): string[] {
   try {
-    return readdirSync(dir).sort().map((f) => `${f}:${statSync(join(dir, f)).mtimeMs}`);
+    return readdirSync(dir)
+      .sort()
+      .map((f) => `${f}:${statSync(join(dir, f)).mtimeMs}`);
   } catch {
     return [];
   }

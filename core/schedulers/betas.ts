@@ -16,7 +16,7 @@ function linspace32(start: number, end: number, n: number): Float64Array {
 
 /** Glide's cosine schedule (betas_for_alpha_bar, cosine), max_beta 0.999. */
 function cosineBetas(n: number): Float64Array {
-  const alphaBar = (t: number): number => Math.cos(((t + 0.008) / 1.008) * Math.PI / 2) ** 2;
+  const alphaBar = (t: number): number => Math.cos((((t + 0.008) / 1.008) * Math.PI) / 2) ** 2;
   const out = new Float64Array(n);
   for (let i = 0; i < n; i++) out[i] = f(Math.min(1 - alphaBar((i + 1) / n) / alphaBar(i / n), 0.999));
   return out;

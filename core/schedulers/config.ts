@@ -81,12 +81,29 @@ const ACCEPTS: Record<SchedulerClass, readonly Key[]> = {
 const SHARED: readonly Key[] = ['numTrainTimesteps', 'betaStart', 'betaEnd', 'betaSchedule', 'trainedBetas', 'predictionType', 'timestepSpacing', 'stepsOffset', 'rescaleBetasZeroSnr', 'thresholding'];
 
 const SNAKE: Record<Key, string> = {
-  numTrainTimesteps: 'num_train_timesteps', betaStart: 'beta_start', betaEnd: 'beta_end', betaSchedule: 'beta_schedule',
-  trainedBetas: 'trained_betas', predictionType: 'prediction_type', timestepSpacing: 'timestep_spacing', stepsOffset: 'steps_offset',
-  rescaleBetasZeroSnr: 'rescale_betas_zero_snr', thresholding: 'thresholding', clipSample: 'clip_sample', clipSampleRange: 'clip_sample_range',
-  setAlphaToOne: 'set_alpha_to_one', solverOrder: 'solver_order', algorithmType: 'algorithm_type', solverType: 'solver_type',
-  lowerOrderFinal: 'lower_order_final', eulerAtFinal: 'euler_at_final', lambdaMinClipped: 'lambda_min_clipped',
-  finalSigmasType: 'final_sigmas_type', useKarrasSigmas: 'use_karras_sigmas', interpolationType: 'interpolation_type', timestepType: 'timestep_type',
+  numTrainTimesteps: 'num_train_timesteps',
+  betaStart: 'beta_start',
+  betaEnd: 'beta_end',
+  betaSchedule: 'beta_schedule',
+  trainedBetas: 'trained_betas',
+  predictionType: 'prediction_type',
+  timestepSpacing: 'timestep_spacing',
+  stepsOffset: 'steps_offset',
+  rescaleBetasZeroSnr: 'rescale_betas_zero_snr',
+  thresholding: 'thresholding',
+  clipSample: 'clip_sample',
+  clipSampleRange: 'clip_sample_range',
+  setAlphaToOne: 'set_alpha_to_one',
+  solverOrder: 'solver_order',
+  algorithmType: 'algorithm_type',
+  solverType: 'solver_type',
+  lowerOrderFinal: 'lower_order_final',
+  eulerAtFinal: 'euler_at_final',
+  lambdaMinClipped: 'lambda_min_clipped',
+  finalSigmasType: 'final_sigmas_type',
+  useKarrasSigmas: 'use_karras_sigmas',
+  interpolationType: 'interpolation_type',
+  timestepType: 'timestep_type',
 };
 
 /** Allowed values of the string options this port implements; anything else is refused by name. */

@@ -25,7 +25,9 @@ export class DDIMScheduler implements Scheduler {
     checkSteps(n, T);
     this.numInferenceSteps = n;
     if (c.timestepSpacing === 'linspace') {
-      this.timesteps = npLinspace(0, T - 1, n).map(roundHalfEven).reverse();
+      this.timesteps = npLinspace(0, T - 1, n)
+        .map(roundHalfEven)
+        .reverse();
     } else if (c.timestepSpacing === 'leading') {
       const ratio = Math.floor(T / n);
       this.timesteps = Array.from({ length: n }, (_, i) => (n - 1 - i) * ratio + c.stepsOffset);

@@ -46,7 +46,10 @@ export class DPMSolverMultistepScheduler implements Scheduler {
     const last = this.lastTimestep();
     let ts: number[];
     if (c.timestepSpacing === 'linspace') {
-      ts = npLinspace(0, last - 1, n + 1).map(roundHalfEven).reverse().slice(0, -1);
+      ts = npLinspace(0, last - 1, n + 1)
+        .map(roundHalfEven)
+        .reverse()
+        .slice(0, -1);
     } else if (c.timestepSpacing === 'leading') {
       const ratio = Math.floor(last / (n + 1));
       ts = Array.from({ length: n }, (_, i) => (n - i) * ratio + c.stepsOffset);
@@ -122,9 +125,7 @@ export class DPMSolverMultistepScheduler implements Scheduler {
     const [alpha, sigma] = alphaSigmaLambda(this.sigmas[idx]!);
     const eps = c.predictionType === 'epsilon';
     const sample = c.predictionType === 'sample';
-    const [kx, km] = c.algorithmType === 'dpmsolver++'
-      ? (eps ? [1 / alpha, -sigma / alpha] : sample ? [0, 1] : [alpha, -sigma])
-      : (eps ? [0, 1] : sample ? [1 / sigma, -alpha / sigma] : [sigma, alpha]);
+    const [kx, km] = c.algorithmType === 'dpmsolver++' ? (eps ? [1 / alpha, -sigma / alpha] : sample ? [0, 1] : [alpha, -sigma]) : eps ? [0, 1] : sample ? [1 / sigma, -alpha / sigma] : [sigma, alpha];
     const base = { kx: kx!, km: km!, clip: Infinity, om: 0, on: 0 };
     if (!second) {
       const { a, b } = this.firstOrderScalars(idx);

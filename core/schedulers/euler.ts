@@ -32,7 +32,9 @@ export class EulerDiscreteScheduler implements Scheduler {
     let ts: number[];
     if (c.timestepSpacing === 'linspace') {
       // np.linspace(..., dtype=float32): computed in float64, then rounded to float32
-      ts = npLinspace(0, T - 1, n).map(f).reverse();
+      ts = npLinspace(0, T - 1, n)
+        .map(f)
+        .reverse();
     } else if (c.timestepSpacing === 'leading') {
       const ratio = Math.floor(T / n);
       ts = Array.from({ length: n }, (_, i) => (n - 1 - i) * ratio + c.stepsOffset);

@@ -57,7 +57,10 @@ async function readBpe(dir: string, tokenizerJson: Record<string, unknown> | und
     throw new T2vError(`${mergesPath} is missing or unreadable; a tokenizer folder needs tokenizer.json or vocab.json + merges.txt`);
   }
   // tokenizers' BPE::read_file skips the "#version" header line
-  const merges = mergesText.split('\n').map((l) => l.replace(/\r$/, '')).filter((l, i) => !(i === 0 && l.startsWith('#version')) && l !== '');
+  const merges = mergesText
+    .split('\n')
+    .map((l) => l.replace(/\r$/, ''))
+    .filter((l, i) => !(i === 0 && l.startsWith('#version')) && l !== '');
   return { vocab, merges };
 }
 
@@ -104,8 +107,16 @@ export async function readTokenizerFolder(dir: string): Promise<TokenizerFolder>
     post_processor: null,
     decoder: { type: 'ByteLevel', add_prefix_space: true, trim_offsets: true, use_regex: true },
     model: {
-      type: 'BPE', dropout: null, unk_token: specials.unk_token, continuing_subword_prefix: '', end_of_word_suffix: '</w>',
-      fuse_unk: false, byte_fallback: false, ignore_merges: false, vocab, merges,
+      type: 'BPE',
+      dropout: null,
+      unk_token: specials.unk_token,
+      continuing_subword_prefix: '',
+      end_of_word_suffix: '</w>',
+      fuse_unk: false,
+      byte_fallback: false,
+      ignore_merges: false,
+      vocab,
+      merges,
     },
   };
   return { definition, specials, maxLength: maxLengthOf(dir, config) };

@@ -75,7 +75,7 @@ function declaredTokens(dir: string, config: Json, tokenizerJson: Json | undefin
 
 /** A named special token's value: `{"__type": "AddedToken"}` objects (convert_added_tokens), strings, or objects from the map. */
 function namedToken(dir: string, key: string, value: unknown, byContent: Map<string, AddedToken>): Token | undefined {
-  if (value === undefined) return isNamed(key) ? byContent.get(CLIP_DEFAULTS[key]) ?? CLIP_DEFAULTS[key] : undefined;
+  if (value === undefined) return isNamed(key) ? (byContent.get(CLIP_DEFAULTS[key]) ?? CLIP_DEFAULTS[key]) : undefined;
   if (value === null) {
     if (isNamed(key)) throw new T2vError(`${dir}: ${key} is null; a CLIP tokenizer needs it (CLIP's is ${CLIP_DEFAULTS[key]})`);
     return undefined;

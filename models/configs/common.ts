@@ -2,13 +2,18 @@
 import { T2vError } from '../../core/errors.js';
 
 export class ConfigReader {
-  constructor(private readonly raw: Readonly<Record<string, unknown>>, private readonly what: string) {}
+  constructor(
+    private readonly raw: Readonly<Record<string, unknown>>,
+    private readonly what: string,
+  ) {}
 
   private fail(key: string, want: string): never {
     throw new T2vError(`${this.what}: ${key} is ${showValue(this.raw[key])}, expected ${want}; t2v cannot build this model`);
   }
 
-  has(key: string): boolean { return this.raw[key] !== undefined && this.raw[key] !== null; }
+  has(key: string): boolean {
+    return this.raw[key] !== undefined && this.raw[key] !== null;
+  }
 
   int(key: string, dflt: number, min = 1): number {
     const v = this.raw[key] ?? dflt;
@@ -68,7 +73,10 @@ export function showValue(value: unknown): string {
 export function stableJson(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(stableJson).join(',')}]`;
   if (value && typeof value === 'object') {
-    return `{${Object.keys(value).sort().map((k) => `${JSON.stringify(k)}:${stableJson((value as Record<string, unknown>)[k])}`).join(',')}}`;
+    return `{${Object.keys(value)
+      .sort()
+      .map((k) => `${JSON.stringify(k)}:${stableJson((value as Record<string, unknown>)[k])}`)
+      .join(',')}}`;
   }
   return JSON.stringify(value);
 }

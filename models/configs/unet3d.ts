@@ -37,7 +37,11 @@ export function parseUnet3dConfig(raw: Readonly<Record<string, unknown>>, what =
   const r = new ConfigReader(raw, what);
   const blockOutChannels = r.ints('block_out_channels', [320, 640, 1280, 1280]);
   const n = blockOutChannels.length;
-  const downBlockTypes = r.strs('down_block_types', ['CrossAttnDownBlock3D', 'CrossAttnDownBlock3D', 'CrossAttnDownBlock3D', 'DownBlock3D'], ['CrossAttnDownBlock3D', 'DownBlock3D']) as DownBlock3DType[];
+  const downBlockTypes = r.strs(
+    'down_block_types',
+    ['CrossAttnDownBlock3D', 'CrossAttnDownBlock3D', 'CrossAttnDownBlock3D', 'DownBlock3D'],
+    ['CrossAttnDownBlock3D', 'DownBlock3D'],
+  ) as DownBlock3DType[];
   const upBlockTypes = r.strs('up_block_types', ['UpBlock3D', 'CrossAttnUpBlock3D', 'CrossAttnUpBlock3D', 'CrossAttnUpBlock3D'], ['CrossAttnUpBlock3D', 'UpBlock3D']) as UpBlock3DType[];
   if (downBlockTypes.length !== n) r.reject(`down_block_types has ${downBlockTypes.length} entries but block_out_channels has ${n}`);
   if (upBlockTypes.length !== n) r.reject(`up_block_types has ${upBlockTypes.length} entries but block_out_channels has ${n}`);

@@ -17,7 +17,11 @@ export interface VaeConfig {
 export function parseVaeConfig(raw: Readonly<Record<string, unknown>>, what = 'vae/config.json'): VaeConfig {
   const r = new ConfigReader(raw, what);
   const blockOutChannels = r.ints('block_out_channels', [64]);
-  const up = r.strs('up_block_types', blockOutChannels.map(() => 'UpDecoderBlock2D'), ['UpDecoderBlock2D']);
+  const up = r.strs(
+    'up_block_types',
+    blockOutChannels.map(() => 'UpDecoderBlock2D'),
+    ['UpDecoderBlock2D'],
+  );
   if (up.length !== blockOutChannels.length) r.reject(`up_block_types has ${up.length} entries but block_out_channels has ${blockOutChannels.length}`);
   r.str('act_fn', 'silu', ['silu', 'swish']);
   r.only('norm_type', 'group');

@@ -22,7 +22,10 @@ async function hashInto(h: Hash, path: string, end?: number): Promise<void> {
 }
 
 async function sizeOf(path: string): Promise<number | undefined> {
-  return stat(path).then((s) => (s.isFile() ? s.size : undefined), () => undefined);
+  return stat(path).then(
+    (s) => (s.isFile() ? s.size : undefined),
+    () => undefined,
+  );
 }
 
 /** undefined when the blob is there with the listed size and hash; else why it is not (missing, short, hash). */
@@ -51,7 +54,14 @@ function writeError(e: unknown, path: string, left: number): T2vError {
  * stalled connection ATTEMPTS times from where it stopped, refuses a body longer than listed, and renames only after the
  * size and hash match; a wrong hash deletes the download. `onBytes` gets byte deltas (negative when a resume is refused), `network` false for the part found on disk.
  */
-export async function fetchBlob(client: HubClient, file: RemoteFile, url: string, blobPath: string, onBytes: (delta: number, network: boolean) => void, onWait: (pid: number) => void = () => undefined): Promise<void> {
+export async function fetchBlob(
+  client: HubClient,
+  file: RemoteFile,
+  url: string,
+  blobPath: string,
+  onBytes: (delta: number, network: boolean) => void,
+  onWait: (pid: number) => void = () => undefined,
+): Promise<void> {
   await withLock(`${blobPath}.incomplete`, client.signal, onWait, async () => {
     // another pull may have fetched it while this one waited; a damaged blob goes only under the lock
     const bad = await checkBlob(blobPath, file);
@@ -127,7 +137,9 @@ async function fetchUnlocked(client: HubClient, file: RemoteFile, url: string, b
           onBytes(-file.size, false);
           return await fetchUnlocked(client, file, url, blobPath, onBytes);
         }
-        throw new T2vError(`${file.path}: the download's ${file.kind === 'lfs' ? 'sha256' : 'git sha1'} is ${digest}, but the Hub lists ${file.blob}; deleted it, run again (check HF_ENDPOINT if it repeats)`);
+        throw new T2vError(
+          `${file.path}: the download's ${file.kind === 'lfs' ? 'sha256' : 'git sha1'} is ${digest}, but the Hub lists ${file.blob}; deleted it, run again (check HF_ENDPOINT if it repeats)`,
+        );
       }
       await rename(part, blobPath);
       return;

@@ -16,7 +16,10 @@ export const DEFAULT_TIMEOUT_S = 30;
 
 /** An HTTP status the Hub answered with; `message` is the whole user line. */
 export class HubStatusError extends T2vError {
-  constructor(message: string, readonly status: number) {
+  constructor(
+    message: string,
+    readonly status: number,
+  ) {
     super(message);
   }
 }

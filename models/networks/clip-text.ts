@@ -34,7 +34,10 @@ export async function buildClipText(g: GraphBuilder, cfg: ClipTextConfig, w: Wei
   const d = cfg.hiddenSize;
   const ids = g.input('input_ids', 'int64', ['batch', 'sequence']);
   const tok = g.initializer(`${pre}embeddings.token_embedding.weight`, await readWeight(ctx, `${pre}embeddings.token_embedding.weight`, [cfg.vocabSize, d]), [cfg.vocabSize, d]);
-  const pos = g.initializer(`${pre}embeddings.position_embedding.weight`, await readWeight(ctx, `${pre}embeddings.position_embedding.weight`, [cfg.maxPositionEmbeddings, d]), [cfg.maxPositionEmbeddings, d]);
+  const pos = g.initializer(`${pre}embeddings.position_embedding.weight`, await readWeight(ctx, `${pre}embeddings.position_embedding.weight`, [cfg.maxPositionEmbeddings, d]), [
+    cfg.maxPositionEmbeddings,
+    d,
+  ]);
   const len = o.shape(ids, 1, 2);
   const posIds = g.node('Range', [g.constI([0], []), o.squeeze(len, [0]), g.constI([1], [])]);
   let h = o.add(o.gather(tok, ids), o.gather(pos, posIds));

@@ -163,8 +163,22 @@ export async function feedForwardGeglu(ctx: BuildContext, prefix: string, x: str
   const w = await readWeight(ctx, `${prefix}.net.0.proj.weight`, [inner * 2, dim]);
   const b = await readWeight(ctx, `${prefix}.net.0.proj.bias`, [inner * 2]);
   const half = inner * dim;
-  const h = gemmRows(ctx, x, g.initializer(`${prefix}.net.0.proj.weight_value`, w.subarray(0, half), [inner, dim]), g.initializer(`${prefix}.net.0.proj.bias_value`, b.subarray(0, inner), [inner]), inner, dim);
-  const gate = gemmRows(ctx, x, g.initializer(`${prefix}.net.0.proj.weight_gate`, w.subarray(half), [inner, dim]), g.initializer(`${prefix}.net.0.proj.bias_gate`, b.subarray(inner), [inner]), inner, dim);
+  const h = gemmRows(
+    ctx,
+    x,
+    g.initializer(`${prefix}.net.0.proj.weight_value`, w.subarray(0, half), [inner, dim]),
+    g.initializer(`${prefix}.net.0.proj.bias_value`, b.subarray(0, inner), [inner]),
+    inner,
+    dim,
+  );
+  const gate = gemmRows(
+    ctx,
+    x,
+    g.initializer(`${prefix}.net.0.proj.weight_gate`, w.subarray(half), [inner, dim]),
+    g.initializer(`${prefix}.net.0.proj.bias_gate`, b.subarray(inner), [inner]),
+    inner,
+    dim,
+  );
   return linear(ctx, `${prefix}.net.2`, o.mul(h, o.gelu(gate)), inner, dim);
 }
 

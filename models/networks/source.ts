@@ -12,16 +12,28 @@ export interface WeightSource {
 
 /** Weights read tensor by tensor from safetensors files. */
 export class SafetensorsSource implements WeightSource {
-  constructor(readonly weights: Weights, private readonly prefix = '') {}
-  has(name: string): boolean { return this.weights.has(this.prefix + name); }
-  read(name: string, shape: readonly number[]): Promise<Float32Array> { return this.weights.readChecked(this.prefix + name, shape); }
-  readHalf(name: string, shape: readonly number[]): Promise<Uint16Array> { return this.weights.readHalfChecked(this.prefix + name, shape); }
+  constructor(
+    readonly weights: Weights,
+    private readonly prefix = '',
+  ) {}
+  has(name: string): boolean {
+    return this.weights.has(this.prefix + name);
+  }
+  read(name: string, shape: readonly number[]): Promise<Float32Array> {
+    return this.weights.readChecked(this.prefix + name, shape);
+  }
+  readHalf(name: string, shape: readonly number[]): Promise<Uint16Array> {
+    return this.weights.readHalfChecked(this.prefix + name, shape);
+  }
 }
 
 /** FNV-1a of a string, for per-tensor seeds that do not depend on build order. */
 function hash32(s: string, seed: number): number {
   let h = (0x811c9dc5 ^ seed) >>> 0;
-  for (let i = 0; i < s.length; i++) { h ^= s.charCodeAt(i); h = Math.imul(h, 0x01000193) >>> 0; }
+  for (let i = 0; i < s.length; i++) {
+    h ^= s.charCodeAt(i);
+    h = Math.imul(h, 0x01000193) >>> 0;
+  }
   return h;
 }
 
@@ -31,7 +43,9 @@ function hash32(s: string, seed: number): number {
  */
 export class RandomSource implements WeightSource {
   constructor(readonly seed: number) {}
-  has(): boolean { return true; }
+  has(): boolean {
+    return true;
+  }
   async read(name: string, shape: readonly number[]): Promise<Float32Array> {
     const n = shape.reduce((a, b) => a * b, 1);
     const out = new Float32Array(n);
@@ -42,7 +56,11 @@ export class RandomSource implements WeightSource {
     const offset = isVector && name.endsWith('.weight') ? 1 : 0;
     for (let i = 0; i < n; i++) {
       // xorshift32
-      s ^= s << 13; s >>>= 0; s ^= s >>> 17; s ^= s << 5; s >>>= 0;
+      s ^= s << 13;
+      s >>>= 0;
+      s ^= s >>> 17;
+      s ^= s << 5;
+      s >>>= 0;
       out[i] = offset + scale * (s / 2147483648 - 1);
     }
     return out;

@@ -30,9 +30,7 @@ export async function basicTransformerBlock(ctx: BuildContext, prefix: string, x
   const n1 = await layerNorm(ctx, `${prefix}.norm1`, x, dim, 1e-5);
   let h = o.add(await attention(ctx, `${prefix}.attn1`, n1, null, self), x);
   const n2 = await layerNorm(ctx, `${prefix}.norm2`, h, dim, 1e-5);
-  const a2 = context
-    ? await attention(ctx, `${prefix}.attn2`, n2, context.value, { ...self, kvDim: context.dim })
-    : await attention(ctx, `${prefix}.attn2`, n2, null, self);
+  const a2 = context ? await attention(ctx, `${prefix}.attn2`, n2, context.value, { ...self, kvDim: context.dim }) : await attention(ctx, `${prefix}.attn2`, n2, null, self);
   h = o.add(a2, h);
   const n3 = await layerNorm(ctx, `${prefix}.norm3`, h, dim, 1e-5);
   h = o.add(await feedForwardGeglu(ctx, `${prefix}.ff`, n3, dim), h);

@@ -29,7 +29,8 @@ export async function buildVaeDecoder(g: GraphBuilder, cfg: VaeConfig, w: Weight
   const rev = [...cfg.blockOutChannels].reverse();
   const top = rev[0]!;
   h = await conv2d(ctx, 'decoder.conv_in', h, { inChannels: cfg.latentChannels, outChannels: top, kernelSize: 3 });
-  const res = (prefix: string, x: string, inChannels: number, outChannels: number): Promise<string> => resnetBlock2D(ctx, prefix, x, null, { inChannels, outChannels, groups, eps: 1e-6, tembChannels: null });
+  const res = (prefix: string, x: string, inChannels: number, outChannels: number): Promise<string> =>
+    resnetBlock2D(ctx, prefix, x, null, { inChannels, outChannels, groups, eps: 1e-6, tembChannels: null });
   h = await res('decoder.mid_block.resnets.0', h, top, top);
   if (cfg.midBlockAddAttention) h = await midAttention(ctx, 'decoder.mid_block.attentions.0', h, top, groups);
   h = await res('decoder.mid_block.resnets.1', h, top, top);

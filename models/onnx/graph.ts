@@ -28,7 +28,6 @@ export type FloatType = 'float32' | 'float16';
 export type Dim = number | string;
 export type AttrValue = number | string | readonly number[] | { readonly float: number } | { readonly floats: readonly number[] } | { readonly tensor: TensorProto };
 
-
 /** Tensors at least this large go to the external-data file, at offsets aligned to this many bytes (mmap-able). */
 export const EXTERNAL_MIN_BYTES = 4096;
 export const EXTERNAL_ALIGN = 4096;
@@ -125,8 +124,17 @@ export class GraphBuilder {
   nodeN(op: string, inputs: readonly string[], outputs: number, attrs: Readonly<Record<string, AttrValue>> = {}, domain = ''): string[] {
     const base = this.fresh(op);
     const outs = Array.from({ length: outputs }, (_, i) => (outputs === 1 ? base : `${base}_o${i}`));
-    const types = outputTypes(op, base, inputs.map((i) => this.types.get(i)), attrs, outputs);
-    outs.forEach((o, i) => { const t = types[i]; if (t) this.types.set(o, t); });
+    const types = outputTypes(
+      op,
+      base,
+      inputs.map((i) => this.types.get(i)),
+      attrs,
+      outputs,
+    );
+    outs.forEach((o, i) => {
+      const t = types[i];
+      if (t) this.types.set(o, t);
+    });
     this.nodes.push(
       create(NodeProtoSchema, {
         opType: op,
@@ -155,7 +163,10 @@ export class GraphBuilder {
     this.weightBytes += data.byteLength;
     if (this.fd !== undefined && bytes.length >= EXTERNAL_MIN_BYTES) {
       const pad = (EXTERNAL_ALIGN - (this.offset % EXTERNAL_ALIGN)) % EXTERNAL_ALIGN;
-      if (pad) { writeSync(this.fd, new Uint8Array(pad)); this.offset += pad; }
+      if (pad) {
+        writeSync(this.fd, new Uint8Array(pad));
+        this.offset += pad;
+      }
       let written = 0;
       while (written < bytes.length) written += writeSync(this.fd, bytes, written, bytes.length - written);
       const location = basename(this.options.dataPath!);
@@ -183,7 +194,10 @@ export class GraphBuilder {
   constF(values: readonly number[] | Float32Array, dims: readonly number[] = [values.length]): string {
     const type = this.zone;
     const key = `${type}${dims.join('x')}:${Array.from(values).join(',')}`;
-    if (values.length <= 16) { const hit = this.constCache.get(key); if (hit) return hit; }
+    if (values.length <= 16) {
+      const hit = this.constCache.get(key);
+      if (hit) return hit;
+    }
     const name = this.fresh('const_f');
     const data = type === 'float16' ? toHalves(Float32Array.from(values)) : Float32Array.from(values);
     this.types.set(name, type);
@@ -230,17 +244,20 @@ export class GraphBuilder {
       producerName: 't2v',
       producerVersion: '1',
       graph,
-      opsetImport: [
-        create(OperatorSetIdProtoSchema, { domain: '', version: BigInt(this.opset) }),
-        create(OperatorSetIdProtoSchema, { domain: 'com.microsoft', version: 1n }),
-      ],
+      opsetImport: [create(OperatorSetIdProtoSchema, { domain: '', version: BigInt(this.opset) }), create(OperatorSetIdProtoSchema, { domain: 'com.microsoft', version: 1n })],
     });
     return toBinary(ModelProtoSchema, model);
   }
 
   /** Closes the data file without writing a model (on failure). */
   abort(): void {
-    if (this.fd !== undefined) { try { closeSync(this.fd); } catch { /* already closed */ } }
+    if (this.fd !== undefined) {
+      try {
+        closeSync(this.fd);
+      } catch {
+        /* already closed */
+      }
+    }
   }
 
   get nodeCount(): number {

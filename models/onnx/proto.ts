@@ -35,9 +35,7 @@ export function valueInfo(name: string, type: ElemType, dims: readonly Dim[] | n
         value: create(TypeProto_TensorSchema, {
           elemType: DTYPE[type],
           shape: create(TensorShapeProtoSchema, {
-            dim: dims.map((d) =>
-              create(TensorShapeProto_DimensionSchema, typeof d === 'number' ? { value: { case: 'dimValue', value: BigInt(d) } } : { value: { case: 'dimParam', value: d } }),
-            ),
+            dim: dims.map((d) => create(TensorShapeProto_DimensionSchema, typeof d === 'number' ? { value: { case: 'dimValue', value: BigInt(d) } } : { value: { case: 'dimParam', value: d } })),
           }),
         }),
       },

@@ -6,8 +6,17 @@ const BY_ONNX: Readonly<Record<number, ElemType>> = { 1: 'float32', 10: 'float16
 
 /** Inputs (by index) that must share one element type, per operator; absent operators are not checked. */
 const SAME_TYPE: Readonly<Record<string, readonly number[]>> = {
-  Add: [0, 1], Sub: [0, 1], Mul: [0, 1], Div: [0, 1], MatMul: [0, 1], Gemm: [0, 1, 2], Conv: [0, 1, 2],
-  Where: [1, 2], LayerNormalization: [0, 1, 2], InstanceNormalization: [0, 1, 2], MultiHeadAttention: [0, 1, 2],
+  Add: [0, 1],
+  Sub: [0, 1],
+  Mul: [0, 1],
+  Div: [0, 1],
+  MatMul: [0, 1],
+  Gemm: [0, 1, 2],
+  Conv: [0, 1, 2],
+  Where: [1, 2],
+  LayerNormalization: [0, 1, 2],
+  InstanceNormalization: [0, 1, 2],
+  MultiHeadAttention: [0, 1, 2],
 };
 
 /** Output element types of one node; throws (a builder bug, not a user error) when its inputs disagree. */

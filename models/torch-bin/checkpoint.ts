@@ -59,7 +59,11 @@ function tensorsOf(root: unknown, what: string, dataOffset: (s: Storage) => numb
 class FileSource implements ByteSource {
   private buf = Buffer.alloc(0);
   private at = 0;
-  constructor(private readonly fd: number, public pos: number, private readonly what: string) {}
+  constructor(
+    private readonly fd: number,
+    public pos: number,
+    private readonly what: string,
+  ) {}
   private fill(n: number): void {
     if (this.at + n <= this.buf.length) return;
     const chunk = Buffer.alloc(Math.max(n, 1 << 16));

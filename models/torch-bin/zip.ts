@@ -22,7 +22,11 @@ export async function readZipEntries(fh: FileHandle, fileSize: number, what: str
   const tailLen = Math.min(fileSize, 65557);
   const tail = await readAt(fh, fileSize - tailLen, tailLen);
   let eocd = -1;
-  for (let i = tail.length - 22; i >= 0; i--) if (tail.readUInt32LE(i) === 0x06054b50) { eocd = i; break; }
+  for (let i = tail.length - 22; i >= 0; i--)
+    if (tail.readUInt32LE(i) === 0x06054b50) {
+      eocd = i;
+      break;
+    }
   if (eocd < 0) throw new T2vError(`${what}: no zip directory; the checkpoint is truncated or not a PyTorch file`);
   let count = tail.readUInt16LE(eocd + 10);
   let cdSize = tail.readUInt32LE(eocd + 12);
@@ -55,7 +59,10 @@ export async function readZipEntries(fh: FileHandle, fileSize: number, what: str
       const len = cd.readUInt16LE(e + 2);
       if (id === 0x0001) {
         let q = e + 4;
-        if (size === 0xffffffff) { size = big(cd, q); q += 8; }
+        if (size === 0xffffffff) {
+          size = big(cd, q);
+          q += 8;
+        }
         if (cd.readUInt32LE(p + 20) === 0xffffffff) q += 8;
         if (local === 0xffffffff) local = big(cd, q);
       }

@@ -11,10 +11,17 @@ const node = (op: string, name: string, dur: number) => ({ cat: 'Node', name, du
 
 describe('topOps', () => {
   it('sums kernel times per op, ignores fences and sessions, sorts and cuts', () => {
-    const ops = topOps([
-      node('MatMul', 'a_kernel_time', 300), node('MatMul', 'a_fence_before', 999), node('Conv', 'b_kernel_time', 500),
-      node('MatMul', 'c_kernel_time', 300), node('Relu', 'd_kernel_time', 100), { cat: 'Session', name: 'model_run', dur: 5000 },
-    ], 2);
+    const ops = topOps(
+      [
+        node('MatMul', 'a_kernel_time', 300),
+        node('MatMul', 'a_fence_before', 999),
+        node('Conv', 'b_kernel_time', 500),
+        node('MatMul', 'c_kernel_time', 300),
+        node('Relu', 'd_kernel_time', 100),
+        { cat: 'Session', name: 'model_run', dur: 5000 },
+      ],
+      2,
+    );
     expect(ops).toEqual([
       { op: 'MatMul', ms: 0.6, share: 0.5, calls: 2 },
       { op: 'Conv', ms: 0.5, share: 500 / 1200, calls: 1 },

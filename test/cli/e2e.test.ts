@@ -160,34 +160,41 @@ describe('the wizard in a real terminal (tmux)', () => {
   // the review's keystroke trials: a whole answer and Enter in one chunk, and a fast burst of single keys, ten times each
   it.each([
     ['one chunk', (text: string) => tmux('send-keys', '-t', session, '-l', `${text}\r`)],
-    ['a fast burst of keys', (text: string) => {
-      for (const ch of text) tmux('send-keys', '-t', session, '-l', ch);
-      tmux('send-keys', '-t', session, 'Enter');
-    }],
-  ])('typing: %s then Enter, ten times, never loses a character', async (_how, send) => {
-    start(['--model', TINY, '--device', 'cpu']);
-    await waitFor('Prompt:');
-    for (let i = 0; i < 10; i++) {
-      const prompt = `a red circle moving left ${i}`;
-      const negative = `blurry noise ${i}`;
-      send(prompt);
-      // sent at once, it must land in the next field; from the second trial on that field holds the last answer: Ctrl-U first
-      send(`\u0015${negative}`);
-      const s = await waitFor('Model:', 20_000);
-      const lines = s.split('\n').map((l) => l.trimEnd());
-      expect(lines).toContain(`Prompt: ${prompt}`);
-      expect(lines).toContain(`Negative prompt: ${negative}`);
-      // back two fields with Shift-Tab; the prompt comes back to edit, Ctrl-U clears it for the next trial
-      await keys('BTab');
-      await waitFor(`Negative prompt: ${negative}`);
-      await keys('BTab');
-      await waitFor('Enter: next');
-      await keys('C-u');
-      await keys('C-e');
-    }
-    await keys('C-c');
-    expect(await waitFor('EXIT=')).toContain('EXIT=130');
-  }, 240_000);
+    [
+      'a fast burst of keys',
+      (text: string) => {
+        for (const ch of text) tmux('send-keys', '-t', session, '-l', ch);
+        tmux('send-keys', '-t', session, 'Enter');
+      },
+    ],
+  ])(
+    'typing: %s then Enter, ten times, never loses a character',
+    async (_how, send) => {
+      start(['--model', TINY, '--device', 'cpu']);
+      await waitFor('Prompt:');
+      for (let i = 0; i < 10; i++) {
+        const prompt = `a red circle moving left ${i}`;
+        const negative = `blurry noise ${i}`;
+        send(prompt);
+        // sent at once, it must land in the next field; from the second trial on that field holds the last answer: Ctrl-U first
+        send(`\u0015${negative}`);
+        const s = await waitFor('Model:', 20_000);
+        const lines = s.split('\n').map((l) => l.trimEnd());
+        expect(lines).toContain(`Prompt: ${prompt}`);
+        expect(lines).toContain(`Negative prompt: ${negative}`);
+        // back two fields with Shift-Tab; the prompt comes back to edit, Ctrl-U clears it for the next trial
+        await keys('BTab');
+        await waitFor(`Negative prompt: ${negative}`);
+        await keys('BTab');
+        await waitFor('Enter: next');
+        await keys('C-u');
+        await keys('C-e');
+      }
+      await keys('C-c');
+      expect(await waitFor('EXIT=')).toContain('EXIT=130');
+    },
+    240_000,
+  );
 
   it('advanced settings: "Sampling speed" fast runs --fast and stores it', async () => {
     const out = join(dir, 'wizard-fast.mp4');
@@ -195,7 +202,23 @@ describe('the wizard in a real terminal (tmux)', () => {
     await waitFor('Prompt:');
     await keys('-l', 'a green square moving down');
     // Enter through the defaults; "yes" to the advanced group and "fast" for the speed (one Down each)
-    for (const label of ['Prompt:', 'Negative prompt:', 'Model:', 'Frames:', 'Size:', 'Steps:', 'Seed:', 'FreeU:', 'Advanced settings:', 'Scheduler:', 'Guidance:', 'Sampling speed:', 'Frames per second:', 'Device:', 'Output:']) {
+    for (const label of [
+      'Prompt:',
+      'Negative prompt:',
+      'Model:',
+      'Frames:',
+      'Size:',
+      'Steps:',
+      'Seed:',
+      'FreeU:',
+      'Advanced settings:',
+      'Scheduler:',
+      'Guidance:',
+      'Sampling speed:',
+      'Frames per second:',
+      'Device:',
+      'Output:',
+    ]) {
       const s = await waitFor(label);
       if (label === 'Sampling speed:') expect(s).toContain("fast: the model's measured trade-off (--fast: DeepCache every 3 steps)");
       if (label === 'Advanced settings:' || label === 'Sampling speed:') await keys('Down');
@@ -275,15 +298,19 @@ describe('the wizard in a real terminal (tmux)', () => {
     [[], 'TERM=xterm-256color', true],
     [['--no-preview'], 'TERM=xterm-256color', false],
     [[], 'NO_COLOR=1', false],
-  ])('live preview on a terminal: flags %j with %s shows it: %s', async (flags, colour, shown) => {
-    start(['a red circle', '--model', TINY, '--steps', '40', '--frames', '4', '--device', 'cpu', '--preview-interval', '2', '-o', join(dir, `preview-${Date.now()}.mp4`), ...flags], colour);
-    // Ink redraws at most every few ms, so a given step may never be on screen: wait until step 6 or later is
-    const end = Date.now() + 45_000;
-    while (Number(/sampling\s+(\d+)\/40/.exec(screen())?.[1] ?? 0) < 6 && Date.now() < end) await new Promise((r) => setTimeout(r, 100));
-    expect(screen().includes('preview at step')).toBe(shown);
-    await keys('C-c');
-    expect(await waitFor('EXIT=')).toContain('EXIT=130');
-  }, 60_000);
+  ])(
+    'live preview on a terminal: flags %j with %s shows it: %s',
+    async (flags, colour, shown) => {
+      start(['a red circle', '--model', TINY, '--steps', '40', '--frames', '4', '--device', 'cpu', '--preview-interval', '2', '-o', join(dir, `preview-${Date.now()}.mp4`), ...flags], colour);
+      // Ink redraws at most every few ms, so a given step may never be on screen: wait until step 6 or later is
+      const end = Date.now() + 45_000;
+      while (Number(/sampling\s+(\d+)\/40/.exec(screen())?.[1] ?? 0) < 6 && Date.now() < end) await new Promise((r) => setTimeout(r, 100));
+      expect(screen().includes('preview at step')).toBe(shown);
+      await keys('C-c');
+      expect(await waitFor('EXIT=')).toContain('EXIT=130');
+    },
+    60_000,
+  );
 
   it('Ctrl-C during the run cancels cleanly: exit 130, no file', async () => {
     const sub = mkdtempSync(join(dir, 'wizard-cancel-'));

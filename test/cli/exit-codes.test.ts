@@ -46,11 +46,15 @@ describe('exit codes', () => {
   it.each([
     ['a video', 'missing/sub/clip.mp4'],
     ['PNG frames in a folder', 'gone/deeper/frames/'],
-  ])('-o into missing folders makes them (mkdir -p), for %s', (_what, out) => {
-    const r = t2v([...run, '-o', out]);
-    expect(r.code).toBe(0);
-    expect(existsSync(join(DIR, out))).toBe(true);
-  }, 60_000);
+  ])(
+    '-o into missing folders makes them (mkdir -p), for %s',
+    (_what, out) => {
+      const r = t2v([...run, '-o', out]);
+      expect(r.code).toBe(0);
+      expect(existsSync(join(DIR, out))).toBe(true);
+    },
+    60_000,
+  );
 
   it('--json: the error is one JSON object on stdout too', () => {
     const r = t2v(['a cat', '--steps', 'x', '--json']);

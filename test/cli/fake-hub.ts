@@ -52,9 +52,11 @@ export function treeOf(files: Readonly<Record<string, Uint8Array>>): TreeEntry[]
   const entries: TreeEntry[] = [...dirs].sort().map((path) => ({ type: 'directory', path, size: 0, oid: '0'.repeat(40) }));
   for (const [path, data] of Object.entries(files)) {
     const pointer = `version https://git-lfs.github.com/spec/v1\noid sha256:${sha256(data)}\nsize ${data.byteLength}\n`;
-    entries.push(isLfs(path)
-      ? { type: 'file', path, size: data.byteLength, oid: gitOid(new TextEncoder().encode(pointer)), lfs: { oid: sha256(data), size: data.byteLength, pointerSize: pointer.length } }
-      : { type: 'file', path, size: data.byteLength, oid: gitOid(data) });
+    entries.push(
+      isLfs(path)
+        ? { type: 'file', path, size: data.byteLength, oid: gitOid(new TextEncoder().encode(pointer)), lfs: { oid: sha256(data), size: data.byteLength, pointerSize: pointer.length } }
+        : { type: 'file', path, size: data.byteLength, oid: gitOid(data) },
+    );
   }
   return entries;
 }
@@ -114,7 +116,10 @@ export async function startFakeHub(repo: FakeRepo, faults: Faults = {}): Promise
         void body(req).then((text) => {
           const { paths } = JSON.parse(text) as { paths: string[] };
           const entries = listing() as { path: string }[];
-          json(res, entries.filter((e) => paths.includes(e.path)).map((e) => ({ ...e, lastCommit: { id: repo.sha, title: 'init', date: '2024-01-01T00:00:00.000Z' } })));
+          json(
+            res,
+            entries.filter((e) => paths.includes(e.path)).map((e) => ({ ...e, lastCommit: { id: repo.sha, title: 'init', date: '2024-01-01T00:00:00.000Z' } })),
+          );
         });
         return;
       }

@@ -76,8 +76,16 @@ export function fakeDeps(opts: { readonly defaults?: ModelDefaults; readonly onS
     const n = req.frames * req.width * req.height * 3;
     const rgb = new Uint8Array(n).fill(req.freeu ? 200 : 100);
     return {
-      rgb, frames01: new Float32Array(n), frames: req.frames, width: req.width, height: req.height,
-      seed: req.seed ?? 1n, device: 'cpu', precision: 'fp32', timings: { loadSeconds: 0.1, sampleSeconds: 0.2, decodeSeconds: 0.3 }, unetCalls: { full: req.steps, shallow: 0, guided: req.steps },
+      rgb,
+      frames01: new Float32Array(n),
+      frames: req.frames,
+      width: req.width,
+      height: req.height,
+      seed: req.seed ?? 1n,
+      device: 'cpu',
+      precision: 'fp32',
+      timings: { loadSeconds: 0.1, sampleSeconds: 0.2, decodeSeconds: 0.3 },
+      unetCalls: { full: req.steps, shallow: 0, guided: req.steps },
       modelId,
     };
   };
@@ -92,7 +100,19 @@ export function fakeDeps(opts: { readonly defaults?: ModelDefaults; readonly onS
       await resolveModel(model, options.env); // the real folder lookup: a bad --model fails as it does for real
       loads.push({ model, options });
       const id = model ?? 'default';
-      return { id, defaults: opts.defaults ?? TINY_DEFAULTS, device: async () => ({ device: 'cpu', precision: 'fp32', note: 'cpu' }), estimateMemory: async () => 64 * 1024 ** 2, generate: (req, hooks = {}) => fakeGenerate(req, id, hooks), decode: async () => { throw new Error('the fake pipeline has no VAE'); }, release: async () => { releases.push(id); } };
+      return {
+        id,
+        defaults: opts.defaults ?? TINY_DEFAULTS,
+        device: async () => ({ device: 'cpu', precision: 'fp32', note: 'cpu' }),
+        estimateMemory: async () => 64 * 1024 ** 2,
+        generate: (req, hooks = {}) => fakeGenerate(req, id, hooks),
+        decode: async () => {
+          throw new Error('the fake pipeline has no VAE');
+        },
+        release: async () => {
+          releases.push(id);
+        },
+      };
     },
     prepareOutput: async (path, { overwrite }) => {
       if (!/\.(mp4|webm|gif)$/.test(path)) throw new UsageError(`-o ${path}: unknown output type; use .mp4, .webm, .gif, .png, name_%03d.png or a folder/`);

@@ -17,10 +17,31 @@ describe('the FreeU declaration', () => {
   });
 
   it('spells every field by its flag, version first', () => {
-    expect(freeuWords({ b1: 1.1, b2: 1.2, s1: 0.5, s2: 0.3, version: 2, start: 0.2, end: 0.8 })).toEqual(
-      ['--freeu-version', '2', '--b1', '1.1', '--b2', '1.2', '--s1', '0.5', '--s2', '0.3', '--freeu-start', '0.2', '--freeu-end', '0.8'],
-    );
-    expect(freeuDefaultWords({ b1: 1.2, b2: 1.4, s1: 0.9, s2: 0.2 })).toEqual({ '--freeu-version': '1', '--b1': '1.2', '--b2': '1.4', '--s1': '0.9', '--s2': '0.2', '--freeu-start': '0', '--freeu-end': '1' });
+    expect(freeuWords({ b1: 1.1, b2: 1.2, s1: 0.5, s2: 0.3, version: 2, start: 0.2, end: 0.8 })).toEqual([
+      '--freeu-version',
+      '2',
+      '--b1',
+      '1.1',
+      '--b2',
+      '1.2',
+      '--s1',
+      '0.5',
+      '--s2',
+      '0.3',
+      '--freeu-start',
+      '0.2',
+      '--freeu-end',
+      '0.8',
+    ]);
+    expect(freeuDefaultWords({ b1: 1.2, b2: 1.4, s1: 0.9, s2: 0.2 })).toEqual({
+      '--freeu-version': '1',
+      '--b1': '1.2',
+      '--b2': '1.4',
+      '--s1': '0.9',
+      '--s2': '0.2',
+      '--freeu-start': '0',
+      '--freeu-end': '1',
+    });
   });
 
   it.each([
@@ -38,7 +59,10 @@ describe('the FreeU declaration', () => {
     ['1,1,1,1', { b1: 1, b2: 1, s1: 1, s2: 1 }],
   ])("the wizard's factors %s", (raw, want) => expect(parseFactors(raw)).toEqual(want));
 
-  it.each([['1 2 3', /give four numbers/], ['1 2 3 9', /^s2 9: expected a number in \[0, 5\]$/]])('refuses %s', (raw, message) => {
+  it.each([
+    ['1 2 3', /give four numbers/],
+    ['1 2 3 9', /^s2 9: expected a number in \[0, 5\]$/],
+  ])('refuses %s', (raw, message) => {
     expect(() => parseFactors(raw)).toThrow(message);
   });
 });

@@ -26,10 +26,36 @@ describe('t2v on the tiny pipeline reproduces the diffusers reference frames', (
   ])('%s', async (key, freeuFlags) => {
     const dir = mkdtempSync(join(tmpdir(), 't2v-golden-frames-'));
     const out = join(dir, 'frames', '%03d.png');
-    const r = spawnSync(process.execPath, [join(ROOT, 'dist/cli/index.js'),
-      '--model', join(GOLDEN, 'model'), '--prompt', 'a red circle moving left', '--seed', '0', '--frames', '4', '--steps', '3',
-      '--guidance', '6', '-W', '32', '-H', '32', '--scheduler', 'ddim', '--device', 'cpu', '-o', out, ...freeuFlags,
-    ], { env: ENV, encoding: 'utf8', timeout: 120_000 });
+    const r = spawnSync(
+      process.execPath,
+      [
+        join(ROOT, 'dist/cli/index.js'),
+        '--model',
+        join(GOLDEN, 'model'),
+        '--prompt',
+        'a red circle moving left',
+        '--seed',
+        '0',
+        '--frames',
+        '4',
+        '--steps',
+        '3',
+        '--guidance',
+        '6',
+        '-W',
+        '32',
+        '-H',
+        '32',
+        '--scheduler',
+        'ddim',
+        '--device',
+        'cpu',
+        '-o',
+        out,
+        ...freeuFlags,
+      ],
+      { env: ENV, encoding: 'utf8', timeout: 120_000 },
+    );
     expect(r.stderr).not.toMatch(/Error:|at .*\.js/);
     expect(r.status).toBe(0);
     expect(readdirSync(join(dir, 'frames')).sort()).toEqual(['001.png', '002.png', '003.png', '004.png']);

@@ -23,7 +23,36 @@ describe('t2v', () => {
   it('--help documents every flag with its default; --version prints the version', async () => {
     const help = await run(['--help']);
     expect(help.code).toBe(0);
-    for (const flag of ['--prompt', '--negative-prompt', '--model', '--seed', '--steps', '--guidance', '--cfg-scale', '--frames', '--fps', '--width', '--height', '--scheduler', '--freeu', '--b1', '--b2', '--s1', '--s2', '--freeu-version', '--freeu-preset', '--freeu-start', '--freeu-end', '--output', '--device', '--threads', '--overwrite', '--json', '--quiet', '--verbose']) {
+    for (const flag of [
+      '--prompt',
+      '--negative-prompt',
+      '--model',
+      '--seed',
+      '--steps',
+      '--guidance',
+      '--cfg-scale',
+      '--frames',
+      '--fps',
+      '--width',
+      '--height',
+      '--scheduler',
+      '--freeu',
+      '--b1',
+      '--b2',
+      '--s1',
+      '--s2',
+      '--freeu-version',
+      '--freeu-preset',
+      '--freeu-start',
+      '--freeu-end',
+      '--output',
+      '--device',
+      '--threads',
+      '--overwrite',
+      '--json',
+      '--quiet',
+      '--verbose',
+    ]) {
       expect(help.stdout).toContain(flag);
     }
     const flat = help.stdout.replace(/\s+/g, ' ');
@@ -75,7 +104,21 @@ describe('t2v', () => {
     expect(r.code).toBe(0);
     const json = JSON.parse(r.stdout) as Record<string, unknown>;
     expect(r.stdout.trim().split('\n')).toHaveLength(1);
-    expect(json).toMatchObject({ output: o, seed: '5', seedDrawn: false, prompt: 'a red circle', steps: 2, frames: 4, width: 32, height: 32, guidance: 9, scheduler: 'ddim', device: 'cpu', deviceRequested: 'auto', freeu: { b1: 1.2, b2: 1.4, s1: 0.9, s2: 0.2, version: 1, start: 0, end: 1 } });
+    expect(json).toMatchObject({
+      output: o,
+      seed: '5',
+      seedDrawn: false,
+      prompt: 'a red circle',
+      steps: 2,
+      frames: 4,
+      width: 32,
+      height: 32,
+      guidance: 9,
+      scheduler: 'ddim',
+      device: 'cpu',
+      deviceRequested: 'auto',
+      freeu: { b1: 1.2, b2: 1.4, s1: 0.9, s2: 0.2, version: 1, start: 0, end: 1 },
+    });
     expect(json.timings).toMatchObject({ loadSeconds: 0.1, sampleSeconds: 0.2, decodeSeconds: 0.3 });
     expect(r.stderr).toContain('step 1/2  0.50 s/step  ETA 0.5s\nstep 2/2');
     expect(r.stderr.match(/warning: the prompt is longer than 77 tokens/g)).toHaveLength(1);
@@ -145,7 +188,10 @@ describe('t2v', () => {
   it('compare: same seed, FreeU off then on, side by side', async () => {
     const r = await run(['compare', 'a cat', '--model', TINY, '--seed', '9', '--b1', '1.5', '--json', '-o', out('c.mp4')]);
     expect(r.code).toBe(0);
-    expect(r.deps.requests.map((q) => [q.seed, q.freeu?.b1 ?? null])).toEqual([[9n, null], [9n, 1.5]]);
+    expect(r.deps.requests.map((q) => [q.seed, q.freeu?.b1 ?? null])).toEqual([
+      [9n, null],
+      [9n, 1.5],
+    ]);
     expect(r.deps.loads.map((l) => [l.model, l.options.sessions])).toEqual([[TINY, 'keep']]);
     expect(r.deps.releases).toEqual([TINY]);
     const w = r.deps.writes[0]!;
@@ -158,13 +204,36 @@ describe('t2v', () => {
   it('sweep: every combination, one grid', async () => {
     const r = await run(['sweep', 'a cat', '--model', TINY, '--seed', '3', '--b1', '1,1.2', '--s1', '0.5,0.9,1', '--json', '-q', '-o', out('s.mp4')]);
     expect(r.code).toBe(0);
-    expect(r.deps.requests.map((q) => [q.freeu?.b1, q.freeu?.s1])).toEqual([[1, 0.5], [1, 0.9], [1, 1], [1.2, 0.5], [1.2, 0.9], [1.2, 1]]);
+    expect(r.deps.requests.map((q) => [q.freeu?.b1, q.freeu?.s1])).toEqual([
+      [1, 0.5],
+      [1, 0.9],
+      [1, 1],
+      [1.2, 0.5],
+      [1.2, 0.9],
+      [1.2, 1],
+    ]);
     expect(new Set(r.deps.requests.map((q) => q.seed))).toEqual(new Set([3n]));
     // six panels over one pipeline that keeps its sessions: each network loads once
     expect(r.deps.loads.map((l) => [l.model, l.options.sessions])).toEqual([[TINY, 'keep']]);
     expect(r.deps.releases).toEqual([TINY]);
     expect(r.deps.writes[0]!.options.metadata.composite).toMatchObject({ layout: 'grid', rows: ['b1 1', 'b1 1.2'], columns: ['s1 0.5', 's1 0.9', 's1 1'] });
-    expect(r.deps.writes[0]!.options.metadata.composite?.command).toEqual(['sweep', '--freeu-version', '1', '--freeu-start', '0', '--freeu-end', '1', '--b1', '1,1.2', '--b2', '1.4', '--s1', '0.5,0.9,1', '--s2', '0.2']);
+    expect(r.deps.writes[0]!.options.metadata.composite?.command).toEqual([
+      'sweep',
+      '--freeu-version',
+      '1',
+      '--freeu-start',
+      '0',
+      '--freeu-end',
+      '1',
+      '--b1',
+      '1,1.2',
+      '--b2',
+      '1.4',
+      '--s1',
+      '0.5,0.9,1',
+      '--s2',
+      '0.2',
+    ]);
     expect((JSON.parse(r.stdout) as { sweep: unknown[] }).sweep).toHaveLength(6);
   });
 

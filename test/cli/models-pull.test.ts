@@ -77,7 +77,12 @@ describe('models pull', () => {
     // then it is a model t2v can name
     const list = memoryIo({ HF_HUB_CACHE: cache });
     await main(['models', 'list', '--json'], list, { deps: async () => fakeDeps() });
-    expect(JSON.parse(list.stdout.text)).toMatchObject({ models: [{ id: 'default', description: expect.stringMatching(/circle, square or triangle/) }, { id: 'acme/tiny-t2v', revision: SHA, path: snap }] });
+    expect(JSON.parse(list.stdout.text)).toMatchObject({
+      models: [
+        { id: 'default', description: expect.stringMatching(/circle, square or triangle/) },
+        { id: 'acme/tiny-t2v', revision: SHA, path: snap },
+      ],
+    });
 
     // a second pull finds every blob complete and fetches nothing
     const again = await pull(['acme/tiny-t2v', '--json'], cache);
@@ -135,13 +140,21 @@ describe('models pull of a real repository layout', () => {
   // issue 14's damo-vilab/text-to-video-ms-1.7b fixture, laid out as huggingface_hub lays out its cache
   const FIXTURE = fileURLToPath(new URL('../fixtures/real-layouts/text-to-video-ms-1.7b/hub/models--damo-vilab--text-to-video-ms-1.7b/', import.meta.url));
   const REV = readFileSync(join(FIXTURE, 'refs', 'main'), 'utf8').trim();
-  const snapFiles = (dir: string): string[] => readdirSync(dir, { recursive: true, encoding: 'utf8' }).filter((p) => !lstatSync(join(dir, p)).isDirectory()).sort();
+  const snapFiles = (dir: string): string[] =>
+    readdirSync(dir, { recursive: true, encoding: 'utf8' })
+      .filter((p) => !lstatSync(join(dir, p)).isDirectory())
+      .sort();
 
   it('reproduces that cache: the same snapshot files, the same blob names and links, the same ref', async () => {
     const snap = join(FIXTURE, 'snapshots', REV);
     const served = Object.fromEntries(snapFiles(snap).map((p) => [p, new Uint8Array(readFileSync(join(snap, p)))]));
     // what the real repository has besides: .bin twins and files t2v does not read
-    const others = { 'unet/diffusion_pytorch_model.fp16.bin': new Uint8Array(64), 'text_encoder/pytorch_model.fp16.bin': new Uint8Array(64), 'README.md': text('# ms\n'), '.gitattributes': text('*.bin filter=lfs\n') };
+    const others = {
+      'unet/diffusion_pytorch_model.fp16.bin': new Uint8Array(64),
+      'text_encoder/pytorch_model.fp16.bin': new Uint8Array(64),
+      'README.md': text('# ms\n'),
+      '.gitattributes': text('*.bin filter=lfs\n'),
+    };
     const real = await startFakeHub({ id: 'damo-vilab/text-to-video-ms-1.7b', sha: REV, files: { ...served, ...others } });
     try {
       const cache = tmpCache();

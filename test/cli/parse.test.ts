@@ -56,7 +56,14 @@ describe('parse', () => {
   });
 
   it.each([
-    ['1', true], ['yes', true], ['ON', true], [true, true], ['0', false], ['false', false], ['off', false], [false, false],
+    ['1', true],
+    ['yes', true],
+    ['ON', true],
+    [true, true],
+    ['0', false],
+    ['false', false],
+    ['off', false],
+    [false, false],
   ] as const)('parseBoolean %j', (raw, want) => expect(parseBoolean('T2V_FREEU', raw)).toBe(want));
 
   it('parseBoolean rejects other words', () => {

@@ -50,11 +50,15 @@ describe('--precision', () => {
   it.skipIf(skipWebgpu).each([
     ['generate', [...run, '--device', 'webgpu', '--precision', 'fp16']],
     ['verify', ['verify', '--golden', join(ROOT, 'test/fixtures/golden/clip-small'), '--device', 'webgpu', '--precision', 'fp16']],
-  ])('%s with fp16 on SwiftShader: one line naming shader-f16 and the fix, exit 1, nothing written', (_what, args) => {
-    expect(existsSync(SWIFTSHADER), `SwiftShader's ICD at ${SWIFTSHADER}: apt-get install chromium libvulkan1 (or T2V_SKIP_WEBGPU=1)`).toBe(true);
-    const r = t2v(args, { VK_ICD_FILENAMES: SWIFTSHADER });
-    expect(r.code).toBe(1);
-    expect(r.stderr.trim()).toBe('t2v: --precision fp16: the WebGPU adapter has no shader-f16 (fp16 shaders; SwiftShader and some drivers lack it); use --precision fp32');
-    expect(r.files).toEqual([]);
-  }, 120_000);
+  ])(
+    '%s with fp16 on SwiftShader: one line naming shader-f16 and the fix, exit 1, nothing written',
+    (_what, args) => {
+      expect(existsSync(SWIFTSHADER), `SwiftShader's ICD at ${SWIFTSHADER}: apt-get install chromium libvulkan1 (or T2V_SKIP_WEBGPU=1)`).toBe(true);
+      const r = t2v(args, { VK_ICD_FILENAMES: SWIFTSHADER });
+      expect(r.code).toBe(1);
+      expect(r.stderr.trim()).toBe('t2v: --precision fp16: the WebGPU adapter has no shader-f16 (fp16 shaders; SwiftShader and some drivers lack it); use --precision fp32');
+      expect(r.files).toEqual([]);
+    },
+    120_000,
+  );
 });

@@ -92,4 +92,3 @@ describe('t2v executable', () => {
     expect(t2v(['a red circle', '--model', TINY, '--steps', '2', '--device', 'cpu', '--preview-interval', '0', '-o', join(dir, 'x/')]).stderr).toContain('--preview-interval 0: invalid value');
   }, 60_000);
 });
-

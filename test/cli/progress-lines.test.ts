@@ -23,9 +23,17 @@ describe('progress lines', () => {
   });
 
   it.each([
-    [0.5, '0.5s'], [59, '59s'], [61, '1m01s'], [3725, '1h02m'], [Number.NaN, '?'],
+    [0.5, '0.5s'],
+    [59, '59s'],
+    [61, '1m01s'],
+    [3725, '1h02m'],
+    [Number.NaN, '?'],
     // rounding carries into the next unit: never 1m60s or 1h60m
-    [9.96, '10s'], [59.6, '1m00s'], [119.6, '2m00s'], [3599.6, '1h00m'], [7199, '2h00m'],
+    [9.96, '10s'],
+    [59.6, '1m00s'],
+    [119.6, '2m00s'],
+    [3599.6, '1h00m'],
+    [7199, '2h00m'],
   ])('formatDuration(%s)', (s, want) => expect(formatDuration(s)).toBe(want));
 
   it('controls in a warning are shown escaped', () => {

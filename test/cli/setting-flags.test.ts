@@ -11,10 +11,21 @@ const BASE: GenerateRequest = { prompt: 'p', steps: 3, guidanceScale: 6, frames:
 
 describe('core settings in flag terms', () => {
   it.each([
-    ['steps', undefined, '--steps'], ['guidanceScale', undefined, '--guidance'], ['width', 'short', '-W'], ['height', undefined, '--height'],
-    ['eta', undefined, '--eta'], ['seed', undefined, '--seed'], ['device', undefined, '--device'], ['maxMemory', undefined, '--max-memory'],
-    ['deepCache.interval', undefined, '--deep-cache'], ['deepCache.branch', undefined, '--deep-cache-branch'], ['deepCache.schedule', undefined, '--deep-cache-schedule'],
-    ['guidanceInterval', undefined, '--guidance-interval'], ['freeu.b1', undefined, '--b1'], ['freeu.start', undefined, '--freeu-start'], ['freeu.preset', undefined, '--freeu-preset'],
+    ['steps', undefined, '--steps'],
+    ['guidanceScale', undefined, '--guidance'],
+    ['width', 'short', '-W'],
+    ['height', undefined, '--height'],
+    ['eta', undefined, '--eta'],
+    ['seed', undefined, '--seed'],
+    ['device', undefined, '--device'],
+    ['maxMemory', undefined, '--max-memory'],
+    ['deepCache.interval', undefined, '--deep-cache'],
+    ['deepCache.branch', undefined, '--deep-cache-branch'],
+    ['deepCache.schedule', undefined, '--deep-cache-schedule'],
+    ['guidanceInterval', undefined, '--guidance-interval'],
+    ['freeu.b1', undefined, '--b1'],
+    ['freeu.start', undefined, '--freeu-start'],
+    ['freeu.preset', undefined, '--freeu-preset'],
   ] as const)('%s (%s) is %s', (setting, form, flag) => expect(flagOfSetting(setting, form)).toBe(flag));
 
   it('every setting core and models name has a flag', () => {

@@ -30,10 +30,19 @@ describe('settings', () => {
     [{ steps: '25' }, { steps: 25 }],
     [{ guidance: '7.5' }, { guidanceScale: 7.5 }],
     [{ cfgScale: '6' }, { guidanceScale: 6 }],
-    [{ frames: '8', width: '64', height: '48' }, { frames: 8, width: 64, height: 48 }],
-    [{ scheduler: 'euler', device: 'cpu', threads: '1' }, { scheduler: 'euler', device: 'cpu', threads: 1 }],
+    [
+      { frames: '8', width: '64', height: '48' },
+      { frames: 8, width: 64, height: 48 },
+    ],
+    [
+      { scheduler: 'euler', device: 'cpu', threads: '1' },
+      { scheduler: 'euler', device: 'cpu', threads: 1 },
+    ],
     [{ seed: '42' }, { seed: 42n, seedDrawn: false }],
-    [{ negativePrompt: 'blurry', fps: '12' }, { negativePrompt: 'blurry', fps: 12 }],
+    [
+      { negativePrompt: 'blurry', fps: '12' },
+      { negativePrompt: 'blurry', fps: 12 },
+    ],
   ])('flags %j', (flags, want) => {
     expect(settingsOf(flags)).toMatchObject(want);
   });
@@ -42,9 +51,15 @@ describe('settings', () => {
     [{ freeu: true }, { b1: 1.2, b2: 1.4, s1: 0.9, s2: 0.2, version: 1, start: 0, end: 1 }],
     [{ b1: '1.5' }, { b1: 1.5, b2: 1.4, s1: 0.9, s2: 0.2 }],
     [{ freeuPreset: 'sd15' }, { b1: 1.5, b2: 1.6, s1: 0.9, s2: 0.2 }],
-    [{ freeuPreset: 'sd21', s2: '0.5' }, { b1: 1.4, b2: 1.6, s2: 0.5 }],
+    [
+      { freeuPreset: 'sd21', s2: '0.5' },
+      { b1: 1.4, b2: 1.6, s2: 0.5 },
+    ],
     [{ freeuVersion: '2' }, { version: 2 }],
-    [{ freeuStart: '0.2', freeuEnd: '0.6' }, { start: 0.2, end: 0.6 }],
+    [
+      { freeuStart: '0.2', freeuEnd: '0.6' },
+      { start: 0.2, end: 0.6 },
+    ],
   ])('FreeU flags %j turn it on', (flags, want) => {
     expect(settingsOf(flags).freeu).toMatchObject(want);
   });
@@ -92,8 +107,14 @@ describe('settings', () => {
   it.each([
     [{}, { fast: false, deepCache: null, guidanceInterval: null, steps: 3, scheduler: 'ddim' }],
     [{ fast: true }, { fast: true, deepCache: { interval: 3, branch: 0, schedule: 'uniform' }, guidanceInterval: [0, 0.5], steps: 2, scheduler: 'dpmpp2m' }],
-    [{ fast: true, deepCache: '1', steps: '9', guidanceInterval: '0,1' }, { fast: true, deepCache: null, guidanceInterval: null, steps: 9, scheduler: 'dpmpp2m' }],
-    [{ deepCache: '4', deepCacheSchedule: 'non-uniform' }, { fast: false, deepCache: { interval: 4, branch: 0, schedule: 'non-uniform' }, guidanceInterval: null, steps: 3 }],
+    [
+      { fast: true, deepCache: '1', steps: '9', guidanceInterval: '0,1' },
+      { fast: true, deepCache: null, guidanceInterval: null, steps: 9, scheduler: 'dpmpp2m' },
+    ],
+    [
+      { deepCache: '4', deepCacheSchedule: 'non-uniform' },
+      { fast: false, deepCache: { interval: 4, branch: 0, schedule: 'non-uniform' }, guidanceInterval: null, steps: 3 },
+    ],
     [{ guidanceInterval: '0.25,0.75' }, { deepCache: null, guidanceInterval: [0.25, 0.75] }],
   ])('speed flags %j: --fast is the model preset under the flags given', (flags, want) => {
     expect(settingsOf(flags)).toMatchObject(want);

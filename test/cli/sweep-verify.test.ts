@@ -22,7 +22,7 @@ describe('sweep layout', () => {
     const { panels, layout } = sweepPanels(settings, { ...none, ...lists });
     expect(layout).toMatchObject({ kind: 'grid', columns, rowLabels, columnLabels });
     // the command info gives to remake the grid: every factor's list (a fixed one as its single value)
-    const command = layout.kind === 'grid' ? layout.command ?? [] : [];
+    const command = layout.kind === 'grid' ? (layout.command ?? []) : [];
     for (const [k, l] of Object.entries(lists)) expect(command[command.indexOf(`--${k}`) + 1]).toBe(l.join(','));
     expect(command[0]).toBe('sweep');
     expect(panels.length).toBe(Object.values(lists).reduce((n, l) => n * l.length, 1));
@@ -67,16 +67,18 @@ describe('verify', () => {
     const c = ctx();
     const code = await verifyAction({ golden: goldenTree(), device: 'cpu' }, c, fakeVerify);
     expect(code).toBe(1);
-    expect(c.io.stdout.text).toBe([
-      'a-rng (rng, cpu)',
-      '  randn_0  max-abs  error 0  bound 1.000e-5  PASS',
-      'b-scheduler (scheduler, cpu)',
-      '  ddim_x1  relative  error 3.200e-4  bound 1.000e-5  FAIL',
-      'c-new (new, cpu)',
-      '  kind new is not implemented yet  FAIL',
-      '2 of 3 case(s) failed',
-      '',
-    ].join('\n'));
+    expect(c.io.stdout.text).toBe(
+      [
+        'a-rng (rng, cpu)',
+        '  randn_0  max-abs  error 0  bound 1.000e-5  PASS',
+        'b-scheduler (scheduler, cpu)',
+        '  ddim_x1  relative  error 3.200e-4  bound 1.000e-5  FAIL',
+        'c-new (new, cpu)',
+        '  kind new is not implemented yet  FAIL',
+        '2 of 3 case(s) failed',
+        '',
+      ].join('\n'),
+    );
   });
 
   it('all passing exits 0; --json prints one object', async () => {

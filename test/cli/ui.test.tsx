@@ -42,7 +42,10 @@ describe('TextField and SelectField draw what the flow holds', () => {
   });
 
   it('the selected choice is marked', () => {
-    const choices = [{ value: 'ddim', label: 'ddim' }, { value: 'dpmpp2m', label: 'dpmpp2m' }];
+    const choices = [
+      { value: 'ddim', label: 'ddim' },
+      { value: 'dpmpp2m', label: 'dpmpp2m' },
+    ];
     expect(render(<SelectField label="Scheduler" choices={choices} selected={1} />).lastFrame()).toContain('❯ dpmpp2m');
   });
 });
@@ -50,7 +53,15 @@ describe('TextField and SelectField draw what the flow holds', () => {
 function fieldsFor(flags: Record<string, string | boolean> = {}) {
   const layered = Object.fromEntries(Object.entries(flags).map(([k, v]) => [k, { value: v, label: `--${k}` }]));
   const given = checkGiven(layered);
-  const env = { modelDefaults: async (m: string) => { if (m === 'bad') throw new Error('--model bad: no such folder'); return TINY_DEFAULTS; }, checkOutput: async (p: string) => { if (!p.endsWith('.mp4')) throw new Error(`-o ${p}: unknown output type`); } };
+  const env = {
+    modelDefaults: async (m: string) => {
+      if (m === 'bad') throw new Error('--model bad: no such folder');
+      return TINY_DEFAULTS;
+    },
+    checkOutput: async (p: string) => {
+      if (!p.endsWith('.mp4')) throw new Error(`-o ${p}: unknown output type`);
+    },
+  };
   return { given, ...wizardFields(given, TINY_DEFAULTS, env) };
 }
 
@@ -68,7 +79,18 @@ describe('Wizard', () => {
     await type(app, ENTER);
     expect(onDone).toHaveBeenCalledTimes(1);
     const answers = onDone.mock.calls[0]![0] as Answers;
-    expect(answers).toMatchObject({ prompt: 'a red circle', negativePrompt: '', model: 'default', frames: '4', size: '32x32', steps: '3', seed: String(drawnSeed), freeu: 'off', advanced: 'no', output: `t2v-a-red-circle-${drawnSeed}.mp4` });
+    expect(answers).toMatchObject({
+      prompt: 'a red circle',
+      negativePrompt: '',
+      model: 'default',
+      frames: '4',
+      size: '32x32',
+      steps: '3',
+      seed: String(drawnSeed),
+      freeu: 'off',
+      advanced: 'no',
+      output: `t2v-a-red-circle-${drawnSeed}.mp4`,
+    });
     const s = answersToSettings(answers, given, defaults(), drawnSeed);
     expect(s).toMatchObject({ prompt: 'a red circle', frames: 4, width: 32, height: 32, steps: 3, seed: drawnSeed, seedDrawn: true, freeu: null, scheduler: 'ddim' });
     expect(s.model).toBeUndefined();
@@ -104,7 +126,22 @@ describe('Wizard', () => {
     await type(app, '\u0015out.mp4', ENTER, ENTER);
     const answers = onDone.mock.calls[0]![0] as Answers;
     const s = answersToSettings(answers, given, defaults(), drawnSeed);
-    expect(s).toMatchObject({ prompt: 'a cat', negativePrompt: 'blurry', frames: 8, width: 64, height: 48, steps: 5, seed: 42n, seedDrawn: false, scheduler: 'euler', guidanceScale: 7.5, deepCache: { interval: 2 }, guidanceInterval: [0, 0.5], output: 'out.mp4', freeu: { b1: 1.1, b2: 1.2, s1: 0.5, s2: 0.3, version: 2, start: 0.2, end: 0.8 } });
+    expect(s).toMatchObject({
+      prompt: 'a cat',
+      negativePrompt: 'blurry',
+      frames: 8,
+      width: 64,
+      height: 48,
+      steps: 5,
+      seed: 42n,
+      seedDrawn: false,
+      scheduler: 'euler',
+      guidanceScale: 7.5,
+      deepCache: { interval: 2 },
+      guidanceInterval: [0, 0.5],
+      output: 'out.mp4',
+      freeu: { b1: 1.1, b2: 1.2, s1: 0.5, s2: 0.3, version: 2, start: 0.2, end: 0.8 },
+    });
   });
 });
 

@@ -11,7 +11,8 @@ const ENTRY_FILES = ['complete.json', 'model.onnx', 'model.onnx.data'];
 function runAsync(args: readonly string[], env: NodeJS.ProcessEnv): Promise<Result> {
   return new Promise((done) => {
     const child = spawn(process.execPath, [BIN, ...args], { cwd: ROOT, env });
-    let stdout = '', stderr = '';
+    let stdout = '',
+      stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
     child.on('close', (code, signal) => done({ code, signal, stdout, stderr }));
@@ -20,7 +21,9 @@ function runAsync(args: readonly string[], env: NodeJS.ProcessEnv): Promise<Resu
 
 /** The cache as entry name patterns and their files, e.g. unet3d-<key>/model.onnx. */
 function entries(cache: string): string[] {
-  return listing(cache).map((p) => p.replace(/-[0-9a-f]{16}/, '-<key>')).sort();
+  return listing(cache)
+    .map((p) => p.replace(/-[0-9a-f]{16}/, '-<key>'))
+    .sort();
 }
 
 const WHOLE = ['clip-text', 'unet3d', 'vae-decoder'].flatMap((k) => [`${k}-<key>/`, ...ENTRY_FILES.map((f) => `${k}-<key>/${f}`)]).sort();
@@ -42,7 +45,12 @@ describe('concurrent runs on one empty cache', () => {
 type Damage = (file: string) => void;
 const DAMAGES: ReadonlyArray<{ name: string; file: string; damage: Damage; why: RegExp }> = [
   { name: 'truncated weights', file: 'model.onnx.data', damage: (f) => truncateSync(f, 1000), why: /model\.onnx\.data is 1000 bytes, \d+ were written/ },
-  { name: 'one flipped byte in the weights', file: 'model.onnx.data', damage: (f) => flip(f, 4096), why: /model\.onnx\.data changed since it was built \(sha256 [0-9a-f]{12}\.\.\., built as [0-9a-f]{12}\.\.\.\)/ },
+  {
+    name: 'one flipped byte in the weights',
+    file: 'model.onnx.data',
+    damage: (f) => flip(f, 4096),
+    why: /model\.onnx\.data changed since it was built \(sha256 [0-9a-f]{12}\.\.\., built as [0-9a-f]{12}\.\.\.\)/,
+  },
   { name: 'truncated graph', file: 'model.onnx', damage: (f) => truncateSync(f, 100), why: /model\.onnx is 100 bytes, \d+ were written/ },
   { name: 'an entry without its completion record', file: 'complete.json', damage: (f) => truncateSync(f, 0), why: /complete\.json is damaged/ },
 ];

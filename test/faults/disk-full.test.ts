@@ -22,7 +22,12 @@ const ROWS: readonly Row[] = [
   { name: 'WebM', output: 'out.webm', message: /^t2v: ffmpeg failed writing \S+\/out\.webm: .*No space left on device/ },
   { name: 'GIF', output: 'out.gif', message: /^t2v: (ffmpeg failed writing \S+\/out\.gif: .*No space left on device|no space left on the device writing \S+\/out\.gif \(ENOSPC\))/ },
   { name: 'PNG frames into a new folder', output: 'frames/', message: /^t2v: no space left on the device writing \S+\/frames\/frame_%03d\.png \(ENOSPC\); free some space or choose another -o$/ },
-  { name: 'PNG frames into an existing folder', output: 'shots/f_%03d.png', folders: ['shots'], message: /^t2v: no space left on the device writing \S+\/shots\/f_%03d\.png \(ENOSPC\); free some space or choose another -o$/ },
+  {
+    name: 'PNG frames into an existing folder',
+    output: 'shots/f_%03d.png',
+    folders: ['shots'],
+    message: /^t2v: no space left on the device writing \S+\/shots\/f_%03d\.png \(ENOSPC\); free some space or choose another -o$/,
+  },
 ];
 
 describe('a full disk never gives exit 0 or a half-written output', () => {
@@ -42,7 +47,9 @@ describe('a full disk never gives exit 0 or a half-written output', () => {
     disks.push(disk);
     const out = scratch('out');
     const r = t2v(['a red circle', ...SMALL, '-o', join(out, 'a.mp4')], envFor(join(disk.dir, 'cache')));
-    expect(lastLine(r.stderr)).toMatch(/^t2v: no space left on the device writing \S+\/cache\/clip-text-[0-9a-f]{16}\.tmp-\d+-[0-9a-f]{8} \(ENOSPC\); free some space or set T2V_CACHE to a roomier folder \(the clip-text graph is being built there\)$/);
+    expect(lastLine(r.stderr)).toMatch(
+      /^t2v: no space left on the device writing \S+\/cache\/clip-text-[0-9a-f]{16}\.tmp-\d+-[0-9a-f]{8} \(ENOSPC\); free some space or set T2V_CACHE to a roomier folder \(the clip-text graph is being built there\)$/,
+    );
     expect(r.code).toBe(1);
     expect(listing(disk.dir)).toEqual(['cache/', disk.filler]);
     expect(listing(out)).toEqual([]);

@@ -44,7 +44,9 @@ export function lastLine(text: string): string {
 export function runAndSignal(args: readonly string[], env: NodeJS.ProcessEnv, when: (stderr: string) => boolean, signal: NodeJS.Signals): Promise<Result & { sent: boolean }> {
   return new Promise((done, fail) => {
     const child = spawn(process.execPath, [BIN, ...args], { cwd: ROOT, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '', stderr = '', sent = false;
+    let stdout = '',
+      stderr = '',
+      sent = false;
     const check = (): void => {
       if (!sent && child.exitCode === null && when(stderr)) {
         sent = true;

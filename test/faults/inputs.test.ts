@@ -18,16 +18,42 @@ interface UsageRow {
 
 const longPrompt = 'a red circle moving left '.repeat(1160); // 29,000 characters
 const ROWS: readonly UsageRow[] = [
-  { name: 'a 29,000-character prompt', args: [longPrompt], code: 2, message: /^t2v: the prompt is 29000 characters; at most 4000 are taken \(the text encoder reads only the first 77 tokens\); shorten it$/ },
+  {
+    name: 'a 29,000-character prompt',
+    args: [longPrompt],
+    code: 2,
+    message: /^t2v: the prompt is 29000 characters; at most 4000 are taken \(the text encoder reads only the first 77 tokens\); shorten it$/,
+  },
   { name: 'a 29,000-character negative prompt', args: ['a cat', '-n', longPrompt], code: 2, message: /^t2v: the negative prompt is 29000 characters; at most 4000 are taken/ },
   { name: '--threads 1024', args: ['a cat', '--threads', '1024'], code: 2, message: new RegExp(`^t2v: --threads 1024: invalid value; use a whole number from 1 to ${availableParallelism()}$`) },
-  { name: '--steps 5000', args: ['a cat', '--steps', '5000'], code: 2, message: /^t2v: --steps 5000: this model has 1000 train timesteps \(its scheduler's num_train_timesteps\), so at most 1000 steps$/ },
+  {
+    name: '--steps 5000',
+    args: ['a cat', '--steps', '5000'],
+    code: 2,
+    message: /^t2v: --steps 5000: this model has 1000 train timesteps \(its scheduler's num_train_timesteps\), so at most 1000 steps$/,
+  },
   { name: 'config.json steps 5000 is named as the config key', args: ['a cat'], config: { steps: 5000 }, code: 2, message: /^t2v: \S+config\.json "steps" 5000: this model has 1000 train timesteps/ },
   { name: 'config.json width 33 is named as the config key', args: ['a cat'], config: { width: 33 }, code: 2, message: /^t2v: \S+config\.json "width" 33: must be a multiple of 2 / },
   { name: '--guidance 1e6', args: ['a cat', '--guidance', '1e6'], code: 2, message: /^t2v: --guidance 1e6: invalid value; use a number >= 1 and <= 100$/ },
-  { name: 'a GIF at 60 fps', args: ['a cat', '--fps', '60', '-o', '@/a.gif'], code: 2, message: /^t2v: --fps 60: a GIF stores frame delays in 1\/100 s .* use --fps 50 or less for \.gif, or write \.mp4 or \.webm$/ },
-  { name: 'a dangling symlink -o', args: ['a cat', '-o', '@/link.mp4'], code: 1, message: /^t2v: \S+\/link\.mp4 is a symbolic link to \/nonexistent-target\.mp4, which does not exist; remove the link, choose another -o, or pass --overwrite to replace it$/ },
-  { name: '2048x2048 x 1024 frames', args: ['a cat', '-W', '2048', '-H', '2048', '--frames', '1024'], code: 1, message: /^t2v: 2048x2048, 1024 frames needs about [\d.]+ GiB of memory, over the [\d.]+ GiB of (the memory of this machine|the cgroup limit \(.*\)); lower -W\/-H or --frames, or pass --max-memory to set the limit \(0 turns the check off\)$/ },
+  {
+    name: 'a GIF at 60 fps',
+    args: ['a cat', '--fps', '60', '-o', '@/a.gif'],
+    code: 2,
+    message: /^t2v: --fps 60: a GIF stores frame delays in 1\/100 s .* use --fps 50 or less for \.gif, or write \.mp4 or \.webm$/,
+  },
+  {
+    name: 'a dangling symlink -o',
+    args: ['a cat', '-o', '@/link.mp4'],
+    code: 1,
+    message: /^t2v: \S+\/link\.mp4 is a symbolic link to \/nonexistent-target\.mp4, which does not exist; remove the link, choose another -o, or pass --overwrite to replace it$/,
+  },
+  {
+    name: '2048x2048 x 1024 frames',
+    args: ['a cat', '-W', '2048', '-H', '2048', '--frames', '1024'],
+    code: 1,
+    message:
+      /^t2v: 2048x2048, 1024 frames needs about [\d.]+ GiB of memory, over the [\d.]+ GiB of (the memory of this machine|the cgroup limit \(.*\)); lower -W\/-H or --frames, or pass --max-memory to set the limit \(0 turns the check off\)$/,
+  },
   { name: '--max-memory below the estimate', args: ['a cat', '--max-memory', '100M'], code: 1, message: /^t2v: 32x32, 4 frames needs about 0\.\d GiB of memory, over the 0\.1 GiB of --max-memory;/ },
 ];
 
@@ -79,21 +105,41 @@ function damagedWeights(edit: (header: Record<string, unknown>) => void, lengthO
   return model;
 }
 
-const tensorNames = (h: Record<string, unknown>): string[] => Object.keys(h).filter((k) => k !== '__metadata__').sort();
+const tensorNames = (h: Record<string, unknown>): string[] =>
+  Object.keys(h)
+    .filter((k) => k !== '__metadata__')
+    .sort();
 type Entry = { data_offsets: [number, number]; shape: unknown };
 
 const WEIGHTS: ReadonlyArray<{ name: string; model: () => string; why: RegExp }> = [
   {
     name: 'overlapping data_offsets (two tensors share bytes)',
-    model: () => damagedWeights((h) => {
-      const [a, b] = tensorNames(h).map((k) => h[k] as Entry).filter((e) => e.data_offsets[1] - e.data_offsets[0] === 64);
-      if (!a || !b) throw new Error('fixture: no two 64-byte tensors');
-      b.data_offsets = [...a.data_offsets];
-    }),
+    model: () =>
+      damagedWeights((h) => {
+        const [a, b] = tensorNames(h)
+          .map((k) => h[k] as Entry)
+          .filter((e) => e.data_offsets[1] - e.data_offsets[0] === 64);
+        if (!a || !b) throw new Error('fixture: no two 64-byte tensors');
+        b.data_offsets = [...a.data_offsets];
+      }),
     why: /tensor \S+ overlaps the tensor before it|there are \d+ unused bytes before tensor/,
   },
-  { name: 'a null entry', model: () => damagedWeights((h) => { h[tensorNames(h)[0]!] = null; }), why: /tensor \S+ is null, not an object with dtype, shape and data_offsets/ },
-  { name: 'a string shape', model: () => damagedWeights((h) => { (h[tensorNames(h)[0]!] as Entry).shape = '320'; }), why: /tensor \S+ has shape "320", not a list of whole numbers/ },
+  {
+    name: 'a null entry',
+    model: () =>
+      damagedWeights((h) => {
+        h[tensorNames(h)[0]!] = null;
+      }),
+    why: /tensor \S+ is null, not an object with dtype, shape and data_offsets/,
+  },
+  {
+    name: 'a string shape',
+    model: () =>
+      damagedWeights((h) => {
+        (h[tensorNames(h)[0]!] as Entry).shape = '320';
+      }),
+    why: /tensor \S+ has shape "320", not a list of whole numbers/,
+  },
   { name: 'a huge header length', model: () => damagedWeights(() => undefined, 1n << 60n), why: /header length 1152921504606846976 is over the 104857600-byte limit of the safetensors format/ },
 ];
 

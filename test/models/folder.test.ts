@@ -25,7 +25,12 @@ describe('model folders', () => {
       const root = join(dir, 'm');
       await cp(TINY, root, { recursive: true });
       await corrupt(root);
-      const err = await openModelFolder(root, 'm').then((f) => readPartConfig(f, 'unet')).then(() => undefined, (e: Error) => e);
+      const err = await openModelFolder(root, 'm')
+        .then((f) => readPartConfig(f, 'unet'))
+        .then(
+          () => undefined,
+          (e: Error) => e,
+        );
       expect(err?.message).toMatch(pattern);
       expect(err?.message).not.toContain('\n');
     });

@@ -26,7 +26,9 @@ function boxUnshifted(n: number): number[] {
   const shifted = Array.from({ length: n }, (_, i) => (i >= start && i < stop ? 1 : 0));
   // shifted position i holds unshifted frequency (i - n//2) mod n
   const out = new Array<number>(n).fill(0);
-  shifted.forEach((v, i) => { out[(((i - Math.floor(n / 2)) % n) + n) % n] = v; });
+  shifted.forEach((v, i) => {
+    out[(((i - Math.floor(n / 2)) % n) + n) % n] = v;
+  });
   return out;
 }
 
@@ -46,7 +48,14 @@ describe('FreeU Fourier low-pass operator', () => {
       g.output(fourierFilter(o, x, sc), 'y', 'float32', ['n', 'c', 'h', 'w']);
     });
     const t = await SafetensorsFile.open(golden('freeu', 'tensors.safetensors'));
-    const cases: [string, number, number[]][] = [['ff0', 0.9, [2, 4, 8, 8]], ['ff1', 0.2, [2, 4, 8, 8]], ['ff2', 0.5, [2, 3, 6, 10]], ['ff3', 0.3, [1, 2, 5, 7]], ['ff5', 0.0, [1, 3, 4, 4]], ['ff6', 0.5, [1, 2, 1, 1]]];
+    const cases: [string, number, number[]][] = [
+      ['ff0', 0.9, [2, 4, 8, 8]],
+      ['ff1', 0.2, [2, 4, 8, 8]],
+      ['ff2', 0.5, [2, 3, 6, 10]],
+      ['ff3', 0.3, [1, 2, 5, 7]],
+      ['ff5', 0.0, [1, 3, 4, 4]],
+      ['ff6', 0.5, [1, 2, 1, 1]],
+    ];
     for (const [key, scale, dims] of cases) {
       if (!t.has(`${key}_in`)) continue;
       const out = await s.run({ x: tensor(await t.readFloat32(`${key}_in`), dims), s: scalar(scale) });
@@ -57,7 +66,12 @@ describe('FreeU Fourier low-pass operator', () => {
 
   it('matches apply_freeu v1 (diffusers) and v2 (official) at resolution_idx 0 and 1 (relative 1e-5)', async () => {
     const t = await SafetensorsFile.open(golden('freeu', 'tensors.safetensors'));
-    const cases: [string, number, number[]][] = [['af0', 0, [2, 8, 8, 8]], ['af1', 1, [2, 8, 8, 8]], ['af2', 0, [3, 6, 6, 10]], ['af3', 1, [2, 4, 5, 7]]];
+    const cases: [string, number, number[]][] = [
+      ['af0', 0, [2, 8, 8, 8]],
+      ['af1', 1, [2, 8, 8, 8]],
+      ['af2', 0, [3, 6, 6, 10]],
+      ['af3', 1, [2, 4, 5, 7]],
+    ];
     const b = [1.2, 1.4];
     const sArr = [0.9, 0.2];
     for (const [key, idx, dims] of cases) {
@@ -70,7 +84,13 @@ describe('FreeU Fourier low-pass operator', () => {
         g.output(r.hs, 'hs_out', 'float32', ['n', 'c', 'h', 'w']);
       });
       for (const version of [1, 2]) {
-        const out = await s.run({ h: tensor(await t.readFloat32(`${key}_h`), dims), hs: tensor(await t.readFloat32(`${key}_hs`), dims), b: scalar(b[idx]!), s: scalar(sArr[idx]!), v2: scalar(version === 2 ? 1 : 0) });
+        const out = await s.run({
+          h: tensor(await t.readFloat32(`${key}_h`), dims),
+          hs: tensor(await t.readFloat32(`${key}_hs`), dims),
+          b: scalar(b[idx]!),
+          s: scalar(sArr[idx]!),
+          v2: scalar(version === 2 ? 1 : 0),
+        });
         expect(relativeError(out.h_out!.data as Float32Array, await t.readFloat32(`${key}_v${version}_h`)), `${key} v${version} h`).toBeLessThanOrEqual(1e-5);
         expect(relativeError(out.hs_out!.data as Float32Array, await t.readFloat32(`${key}_v${version}_hs`)), `${key} v${version} hs`).toBeLessThanOrEqual(1e-5);
       }

@@ -34,21 +34,25 @@ describe('toHalf', () => {
     expect(halfToFloat(toHalf(encode(1e-9), dtype, 'x')[0]!)).toBe(0);
   });
 
-  it.each([['F32', Buffer.from(new Float32Array([1, 7e4, -1e6]).buffer)], ['BF16', bytesOf([0x3f80, floatToBfloat16(3e38)])]] as const)(
-    'refuses %s values beyond fp16 range in one line naming the tensor and the fix',
-    (dtype, raw) => {
-      let err: unknown;
-      try { toHalf(raw, dtype, 'up.weight in w.safetensors'); } catch (e) { err = e; }
-      expect(err).toBeInstanceOf(T2vError);
-      const msg = (err as Error).message;
-      expect(msg).toMatch(new RegExp(`tensor up\\.weight in w\\.safetensors has \\d value\\(s\\) beyond fp16's range .*> ${HALF_MAX}\\); run it with --precision fp32`));
-      expect(msg).not.toContain('\n');
-    },
-  );
+  it.each([
+    ['F32', Buffer.from(new Float32Array([1, 7e4, -1e6]).buffer)],
+    ['BF16', bytesOf([0x3f80, floatToBfloat16(3e38)])],
+  ] as const)('refuses %s values beyond fp16 range in one line naming the tensor and the fix', (dtype, raw) => {
+    let err: unknown;
+    try {
+      toHalf(raw, dtype, 'up.weight in w.safetensors');
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(T2vError);
+    const msg = (err as Error).message;
+    expect(msg).toMatch(new RegExp(`tensor up\\.weight in w\\.safetensors has \\d value\\(s\\) beyond fp16's range .*> ${HALF_MAX}\\); run it with --precision fp32`));
+    expect(msg).not.toContain('\n');
+  });
 });
 
 describe('an fp16 graph built from an fp16 file', () => {
-  it('holds the file\'s fp16 bytes of each weight, not a widened copy', async () => {
+  it("holds the file's fp16 bytes of each weight, not a widened copy", async () => {
     await withTempDir(async (dir) => {
       const src = golden('vae-small', 'vae');
       const part = join(dir, 'vae');

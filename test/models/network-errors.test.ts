@@ -38,7 +38,10 @@ const cases: { name: string; kind: NetworkKind; src: string; file: string; edit:
     kind: 'clip-text',
     src: golden('clip-small', 'text_encoder'),
     file: 'model.safetensors',
-    edit: (t) => { const x = t['encoder.layers.1.mlp.fc1.weight']!; t['encoder.layers.1.mlp.fc1.weight'] = { ...x, shape: [64, 128] }; },
+    edit: (t) => {
+      const x = t['encoder.layers.1.mlp.fc1.weight']!;
+      t['encoder.layers.1.mlp.fc1.weight'] = { ...x, shape: [64, 128] };
+    },
     expected: /^tensor encoder\.layers\.1\.mlp\.fc1\.weight in .* has shape \[64, 128\] but the config implies \[128, 64\]/,
   },
   {
@@ -46,7 +49,9 @@ const cases: { name: string; kind: NetworkKind; src: string; file: string; edit:
     kind: 'vae-decoder',
     src: golden('vae-small', 'vae'),
     file: 'diffusion_pytorch_model.safetensors',
-    edit: (t) => { delete t['post_quant_conv.weight']; },
+    edit: (t) => {
+      delete t['post_quant_conv.weight'];
+    },
     expected: /^tensor post_quant_conv\.weight is missing from /,
   },
   {
@@ -54,7 +59,9 @@ const cases: { name: string; kind: NetworkKind; src: string; file: string; edit:
     kind: 'unet3d',
     src: golden('unet3d-small', 'unet'),
     file: 'diffusion_pytorch_model.safetensors',
-    edit: (t) => { t['up_blocks.2.temp_convs.1.conv3.3.weight'] = { dtype: 'F32', shape: [32, 32, 1, 1, 1], data: new Float32Array(32 * 32) }; },
+    edit: (t) => {
+      t['up_blocks.2.temp_convs.1.conv3.3.weight'] = { dtype: 'F32', shape: [32, 32, 1, 1, 1], data: new Float32Array(32 * 32) };
+    },
     expected: /^tensor up_blocks\.2\.temp_convs\.1\.conv3\.3\.weight in .* has shape \[32, 32, 1, 1, 1\] but the config implies \[32, 32, 3, 1, 1\]/,
   },
   {
@@ -62,7 +69,9 @@ const cases: { name: string; kind: NetworkKind; src: string; file: string; edit:
     kind: 'unet3d',
     src: golden('unet3d-small', 'unet'),
     file: 'diffusion_pytorch_model.safetensors',
-    edit: (t) => { delete t['time_embedding.linear_2.bias']; },
+    edit: (t) => {
+      delete t['time_embedding.linear_2.bias'];
+    },
     expected: /^tensor time_embedding\.linear_2\.bias is missing from /,
   },
 ];

@@ -60,12 +60,16 @@ describe('safetensors writer and conversions', () => {
     await withTempDir(async (dir) => {
       const path = join(dir, 'x.safetensors');
       const f = new Float32Array([0, 1, -2.5, 65504, 1e-8, 3.140625]);
-      await writeSafetensors(path, {
-        a: { dtype: 'F32', shape: [2, 3], data: f },
-        h: { dtype: 'F16', shape: [6], data: f },
-        b: { dtype: 'BF16', shape: [6], data: f },
-        i: { dtype: 'I64', shape: [2], data: new BigInt64Array([5n, -7n]) },
-      }, { format: 'pt' });
+      await writeSafetensors(
+        path,
+        {
+          a: { dtype: 'F32', shape: [2, 3], data: f },
+          h: { dtype: 'F16', shape: [6], data: f },
+          b: { dtype: 'BF16', shape: [6], data: f },
+          i: { dtype: 'I64', shape: [2], data: new BigInt64Array([5n, -7n]) },
+        },
+        { format: 'pt' },
+      );
       const file = await SafetensorsFile.open(path);
       expect(await file.readFloat32('a')).toEqual(f);
       expect(Array.from(await file.readFloat32('h'))).toEqual([0, 1, -2.5, 65504, 0, 3.140625]);
@@ -77,7 +81,12 @@ describe('safetensors writer and conversions', () => {
   });
 
   it.each([
-    [0x3c00, 1], [0xc000, -2], [0x7bff, 65504], [0x0001, 2 ** -24], [0x7c00, Infinity], [0x3555, 0.333251953125],
+    [0x3c00, 1],
+    [0xc000, -2],
+    [0x7bff, 65504],
+    [0x0001, 2 ** -24],
+    [0x7c00, Infinity],
+    [0x3555, 0.333251953125],
   ])('half bits %d <-> %d', (bits, value) => {
     expect(halfToFloat(bits)).toBe(value);
     expect(floatToHalf(value)).toBe(bits);
@@ -87,26 +96,58 @@ describe('safetensors writer and conversions', () => {
 describe('broken safetensors files give one-line errors naming the file', () => {
   const src = join(GOLDEN, 'vae-small', 'tensors.safetensors');
   it.each([
-    ['truncated', async (p: string) => { const b = await readFile(src); await writeFile(p, b.subarray(0, b.length - 100)); }, /truncated/],
-    ['header longer than the file', async (p: string) => { const b = Buffer.alloc(16); b.writeBigUInt64LE(1000n); await writeFile(p, b); }, /header length/],
-    ['tiny', async (p: string) => { await writeFile(p, Buffer.alloc(3)); }, /only 3 bytes/],
-    ['lying offsets', async (p: string) => {
-      await copyFile(src, p);
-      const { dataStart, header } = await rawHeader(src);
-      const name = Object.keys(header)[0]!;
-      const h = header[name]!;
-      const fixed = { ...header, [name]: { ...h, data_offsets: [h.data_offsets[0], h.data_offsets[1] + 4] } };
-      const json = Buffer.from(JSON.stringify(fixed).padEnd(dataStart - 8, ' '));
-      if (json.length !== dataStart - 8) throw new Error('test header does not fit');
-      const fh = await open(p, 'r+');
-      await fh.write(json, 0, json.length, 8);
-      await fh.close();
-    }, /spans \d+ bytes/],
+    [
+      'truncated',
+      async (p: string) => {
+        const b = await readFile(src);
+        await writeFile(p, b.subarray(0, b.length - 100));
+      },
+      /truncated/,
+    ],
+    [
+      'header longer than the file',
+      async (p: string) => {
+        const b = Buffer.alloc(16);
+        b.writeBigUInt64LE(1000n);
+        await writeFile(p, b);
+      },
+      /header length/,
+    ],
+    [
+      'tiny',
+      async (p: string) => {
+        await writeFile(p, Buffer.alloc(3));
+      },
+      /only 3 bytes/,
+    ],
+    [
+      'lying offsets',
+      async (p: string) => {
+        await copyFile(src, p);
+        const { dataStart, header } = await rawHeader(src);
+        const name = Object.keys(header)[0]!;
+        const h = header[name]!;
+        const fixed = { ...header, [name]: { ...h, data_offsets: [h.data_offsets[0], h.data_offsets[1] + 4] } };
+        const json = Buffer.from(JSON.stringify(fixed).padEnd(dataStart - 8, ' '));
+        if (json.length !== dataStart - 8) throw new Error('test header does not fit');
+        const fh = await open(p, 'r+');
+        await fh.write(json, 0, json.length, 8);
+        await fh.close();
+      },
+      /spans \d+ bytes/,
+    ],
   ])('%s', async (_name, corrupt, pattern) => {
     await withTempDir(async (dir) => {
       const p = join(dir, 'bad.safetensors');
       await corrupt(p);
-      const err = await SafetensorsFile.open(p).then((f) => f.readFloat32('latents').then(() => undefined, (e: Error) => e), (e: Error) => e);
+      const err = await SafetensorsFile.open(p).then(
+        (f) =>
+          f.readFloat32('latents').then(
+            () => undefined,
+            (e: Error) => e,
+          ),
+        (e: Error) => e,
+      );
       expect(err).toBeInstanceOf(Error);
       expect(err!.message).toMatch(pattern);
       expect(err!.message).toContain(p);

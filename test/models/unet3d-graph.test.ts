@@ -37,19 +37,40 @@ afterAll(async () => {
 
 function noise(n: number, seed: number): Float32Array {
   let s = seed >>> 0 || 1;
-  return Float32Array.from({ length: n }, () => { s ^= s << 13; s >>>= 0; s ^= s >>> 17; s ^= s << 5; s >>>= 0; return s / 2 ** 31 - 1; });
+  return Float32Array.from({ length: n }, () => {
+    s ^= s << 13;
+    s >>>= 0;
+    s ^= s >>> 17;
+    s ^= s << 5;
+    s >>>= 0;
+    return s / 2 ** 31 - 1;
+  });
 }
 const scalar = (v: number): ort.Tensor => new ort.Tensor('float32', new Float32Array([v]), []);
 const timeProj = (t: readonly number[], batch: number): ort.Tensor => new ort.Tensor('float32', timestepProjection(t, batch, 16), [batch, 16]);
 
-async function run(s: ort.InferenceSession, dims: [number, number, number, number, number], t: number[], L: number, f = { b1: 1, b2: 1, s1: 1, s2: 1, v2: 0 }, seed = 7): Promise<{ data: Float32Array; dims: readonly number[]; sample: Float32Array; ehs: Float32Array }> {
-  const sample = noise(dims.reduce((a, b) => a * b, 1), seed);
+async function run(
+  s: ort.InferenceSession,
+  dims: [number, number, number, number, number],
+  t: number[],
+  L: number,
+  f = { b1: 1, b2: 1, s1: 1, s2: 1, v2: 0 },
+  seed = 7,
+): Promise<{ data: Float32Array; dims: readonly number[]; sample: Float32Array; ehs: Float32Array }> {
+  const sample = noise(
+    dims.reduce((a, b) => a * b, 1),
+    seed,
+  );
   const ehs = noise(dims[0] * L * 32, seed + 1);
   const out = await s.run({
     sample: new ort.Tensor('float32', sample, dims),
     time_proj: timeProj(t, dims[0]),
     encoder_hidden_states: new ort.Tensor('float32', ehs, [dims[0], L, 32]),
-    freeu_b1: scalar(f.b1), freeu_b2: scalar(f.b2), freeu_s1: scalar(f.s1), freeu_s2: scalar(f.s2), freeu_v2: scalar(f.v2),
+    freeu_b1: scalar(f.b1),
+    freeu_b2: scalar(f.b2),
+    freeu_s1: scalar(f.s1),
+    freeu_s2: scalar(f.s2),
+    freeu_v2: scalar(f.v2),
   });
   return { data: out.out_sample!.data as Float32Array, dims: out.out_sample!.dims, sample, ehs };
 }
@@ -81,12 +102,19 @@ describe('UNet3D graph', () => {
     const dims: [number, number, number, number, number] = [2, 4, 3, 8, 8];
     const both = await run(withStage, dims, [900, 20], 6);
     const per = dims.slice(1).reduce((a, b) => a * b, 1);
-    for (const [i, t] of [[0, 900], [1, 20]] as const) {
+    for (const [i, t] of [
+      [0, 900],
+      [1, 20],
+    ] as const) {
       const single = await withStage.run({
         sample: new ort.Tensor('float32', both.sample.slice(i * per, (i + 1) * per), [1, ...dims.slice(1)]),
         time_proj: timeProj([t], 1),
         encoder_hidden_states: new ort.Tensor('float32', both.ehs.slice(i * 6 * 32, (i + 1) * 6 * 32), [1, 6, 32]),
-        freeu_b1: scalar(1), freeu_b2: scalar(1), freeu_s1: scalar(1), freeu_s2: scalar(1), freeu_v2: scalar(0),
+        freeu_b1: scalar(1),
+        freeu_b2: scalar(1),
+        freeu_s1: scalar(1),
+        freeu_s2: scalar(1),
+        freeu_v2: scalar(0),
       });
       expect(relativeError(single.out_sample!.data as Float32Array, both.data.subarray(i * per, (i + 1) * per))).toBeLessThanOrEqual(1e-5);
     }

@@ -45,7 +45,14 @@ const sha = (b: Uint8Array): string => createHash('sha256').update(b).digest('he
 
 function noise(n: number, seed: number): Float32Array {
   let s = seed >>> 0 || 1;
-  return Float32Array.from({ length: n }, () => { s ^= s << 13; s >>>= 0; s ^= s >>> 17; s ^= s << 5; s >>>= 0; return s / 2 ** 31 - 1; });
+  return Float32Array.from({ length: n }, () => {
+    s ^= s << 13;
+    s >>>= 0;
+    s ^= s >>> 17;
+    s ^= s << 5;
+    s >>>= 0;
+    return s / 2 ** 31 - 1;
+  });
 }
 const scalar = (v: number): ort.Tensor => new ort.Tensor('float32', new Float32Array([v]), []);
 
@@ -86,10 +93,21 @@ describe('U-Net recording build option', () => {
 describe('recorded tensors', () => {
   const dims: readonly number[] = [1, 4, 3, 16, 24];
   const feeds = (f: { b1: number; b2: number; s1: number; s2: number; v2: number }): Record<string, ort.Tensor> => ({
-    sample: new ort.Tensor('float32', noise(dims.reduce((a, b) => a * b, 1), 7), [...dims]),
+    sample: new ort.Tensor(
+      'float32',
+      noise(
+        dims.reduce((a, b) => a * b, 1),
+        7,
+      ),
+      [...dims],
+    ),
     time_proj: new ort.Tensor('float32', timestepProjection([500], 1, 16), [1, 16]),
     encoder_hidden_states: new ort.Tensor('float32', noise(7 * 32, 8), [1, 7, 32]),
-    freeu_b1: scalar(f.b1), freeu_b2: scalar(f.b2), freeu_s1: scalar(f.s1), freeu_s2: scalar(f.s2), freeu_v2: scalar(f.v2),
+    freeu_b1: scalar(f.b1),
+    freeu_b2: scalar(f.b2),
+    freeu_s1: scalar(f.s1),
+    freeu_s2: scalar(f.s2),
+    freeu_v2: scalar(f.v2),
   });
   const find = (rs: RecordedTensor[], stage: number, layer: number, kind: string): RecordedTensor => rs.find((r) => r.stage === stage && r.layer === layer && r.kind === kind)!;
   const dims4 = (r: RecordedTensor): Dims4 => r.dims as unknown as Dims4;

@@ -10,10 +10,13 @@ const t = (values: number[]) => ({ dtype: 'F32' as const, shape: [values.length]
 async function writeSharded(dir: string): Promise<void> {
   await writeSafetensors(join(dir, 'model-00001-of-00002.safetensors'), { a: t([1, 2]) });
   await writeSafetensors(join(dir, 'model-00002-of-00002.safetensors'), { b: t([3]) });
-  await writeFile(join(dir, 'model.safetensors.index.json'), JSON.stringify({
-    metadata: { total_size: 12 },
-    weight_map: { a: 'model-00001-of-00002.safetensors', b: 'model-00002-of-00002.safetensors' },
-  }));
+  await writeFile(
+    join(dir, 'model.safetensors.index.json'),
+    JSON.stringify({
+      metadata: { total_size: 12 },
+      weight_map: { a: 'model-00001-of-00002.safetensors', b: 'model-00002-of-00002.safetensors' },
+    }),
+  );
 }
 
 describe('Weights', () => {

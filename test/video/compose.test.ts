@@ -96,7 +96,8 @@ describe('grid', () => {
     for (let n = 0; n < 3; n++) {
       for (let r = 0; r < 2; r++) {
         for (let c = 0; c < 3; c++) {
-          const x = l.cellX(c), y = l.cellY(r);
+          const x = l.cellX(c),
+            y = l.cellY(r);
           expect(pixel(out, n, x, y)).toEqual([10 * (r + 1) + c, 0, n]);
           expect(pixel(out, n, x + 9, y + 5)).toEqual([10 * (r + 1) + c, 0, n]);
         }
@@ -142,14 +143,22 @@ describe('labels that fit', () => {
     // 64 px panels: a label fits on one line, or two, else keys and a legend
     [['FreeU off', 'FreeU on'], [['FreeU off'], ['FreeU on']], []],
     [['FreeU off', 'FreeU v1 b1 1.2'], [['FreeU off'], ['FreeU v1', 'b1 1.2']], []],
-    [['FreeU off', 'FreeU v1 b1 1.2 b2 1.4 s1 0.9 s2 0.2'], [['A'], ['B']], ['A: FreeU off', 'B: FreeU v1 b1 1.2 b2 1.4 s1 0.9 s2 0.2']],
+    [
+      ['FreeU off', 'FreeU v1 b1 1.2 b2 1.4 s1 0.9 s2 0.2'],
+      [['A'], ['B']],
+      ['A: FreeU off', 'B: FreeU v1 b1 1.2 b2 1.4 s1 0.9 s2 0.2'],
+    ],
   ])('%j', (labels, columns, legend) => {
     const l = gridLayout(1, 2, 64, 64, [], labels);
     expect(l.labels.columns).toEqual(columns);
     // the legend wraps to the grid's width; read back as words it is every label in full
-    expect(l.labels.legend.join(' ').replace(/ (?=[A-Z]: )/g, '|').split('|')).toEqual(legend.length ? legend : ['']);
+    expect(
+      l.labels.legend
+        .join(' ')
+        .replace(/ (?=[A-Z]: )/g, '|')
+        .split('|'),
+    ).toEqual(legend.length ? legend : ['']);
     for (const line of l.labels.columns.flat()) expect(textWidth(line, l.scale)).toBeLessThanOrEqual(64 - 6);
     for (const line of l.labels.legend) expect(textWidth(line, l.scale)).toBeLessThanOrEqual(l.width - 6);
   });
 });
-

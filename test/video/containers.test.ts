@@ -39,7 +39,10 @@ describe('encodePng', () => {
   });
 
   it('stores tEXt chunks that read back', () => {
-    const png = encodePng(2, 2, new Uint8Array(12), [['t2v', '{"prompt":"x \\u2603"}'], ['Software', 't2v']]);
+    const png = encodePng(2, 2, new Uint8Array(12), [
+      ['t2v', '{"prompt":"x \\u2603"}'],
+      ['Software', 't2v'],
+    ]);
     expect(Object.fromEntries(readPngText(png))).toEqual({ t2v: '{"prompt":"x \\u2603"}', Software: 't2v' });
   });
 
@@ -52,7 +55,15 @@ describe('encodePng', () => {
 
   it.each([
     ['not a PNG', Buffer.from('GIF89a......'), /not a PNG/],
-    ['damaged tEXt', (() => { const b = encodePng(1, 1, new Uint8Array(3), [['t2v', 'abc']]); b[b.indexOf('abc') + 1] = 0x5a; return b; })(), /bad CRC/],
+    [
+      'damaged tEXt',
+      (() => {
+        const b = encodePng(1, 1, new Uint8Array(3), [['t2v', 'abc']]);
+        b[b.indexOf('abc') + 1] = 0x5a;
+        return b;
+      })(),
+      /bad CRC/,
+    ],
   ])('readPngText: %s', (_name, bytes, err) => {
     expect(() => readPngText(bytes)).toThrow(err);
   });
@@ -60,10 +71,7 @@ describe('encodePng', () => {
 
 describe('GIF comment', () => {
   /** A minimal GIF: 1x1, 2-colour global table, one image, trailer. */
-  const tiny = Buffer.from([
-    ...Buffer.from('GIF89a'), 1, 0, 1, 0, 0x80, 0, 0, 0, 0, 0, 255, 255, 255,
-    0x2c, 0, 0, 0, 0, 1, 0, 1, 0, 0, 2, 2, 0x44, 0x01, 0, 0x3b,
-  ]);
+  const tiny = Buffer.from([...Buffer.from('GIF89a'), 1, 0, 1, 0, 0x80, 0, 0, 0, 0, 0, 255, 255, 255, 0x2c, 0, 0, 0, 0, 1, 0, 1, 0, 0, 2, 2, 0x44, 0x01, 0, 0x3b]);
 
   it.each([
     ['short', 'hello'],

@@ -6,7 +6,12 @@ import { findFfmpeg, PACKAGES, type PackageCandidate } from '../../video/ffmpeg.
 import { tempDir } from './helpers/fixtures.js';
 
 const real = (await findFfmpeg({})).path;
-const missing: PackageCandidate = { source: 'ffmpeg-static', resolve: () => { throw Object.assign(new Error('x'), { code: 'MODULE_NOT_FOUND' }); } };
+const missing: PackageCandidate = {
+  source: 'ffmpeg-static',
+  resolve: () => {
+    throw Object.assign(new Error('x'), { code: 'MODULE_NOT_FOUND' });
+  },
+};
 const installer: PackageCandidate = { source: '@ffmpeg-installer/ffmpeg', resolve: () => real };
 
 /** A folder holding `ffmpeg` (a link to the real one) for PATH lookups. */
@@ -44,18 +49,31 @@ describe('findFfmpeg', () => {
   });
 
   it.each<[string, () => NodeJS.ProcessEnv, readonly PackageCandidate[], RegExp]>([
-    ['T2V_FFMPEG pointing nowhere', () => ({ T2V_FFMPEG: '/nonexistent/ffmpeg', PATH: pathWithFfmpeg() }), [installer], /^T2V_FFMPEG=\/nonexistent\/ffmpeg does not run ffmpeg \(ENOENT\); point it at an ffmpeg binary or unset it$/],
+    [
+      'T2V_FFMPEG pointing nowhere',
+      () => ({ T2V_FFMPEG: '/nonexistent/ffmpeg', PATH: pathWithFfmpeg() }),
+      [installer],
+      /^T2V_FFMPEG=\/nonexistent\/ffmpeg does not run ffmpeg \(ENOENT\); point it at an ffmpeg binary or unset it$/,
+    ],
     ['FFMPEG_PATH not ffmpeg', () => ({ FFMPEG_PATH: script('echo hello') }), [installer], /^FFMPEG_PATH=.* does not run ffmpeg \(does not print "ffmpeg version"\)/],
     ['FFMPEG_PATH failing', () => ({ FFMPEG_PATH: script('exit 3') }), [installer], /does not run ffmpeg \(exit status 3\)/],
     ['nothing anywhere', () => ({ PATH: tempDir() }), [missing], /^no working ffmpeg found \(ffmpeg-static: not installed; PATH: no ffmpeg\); install ffmpeg or set T2V_FFMPEG=\/path\/to\/ffmpeg$/],
-    ['a broken package binary and a broken ffmpeg on PATH', () => {
-      const dir = tempDir();
-      mkdirSync(join(dir, 'bin'));
-      writeFileSync(join(dir, 'bin', 'ffmpeg'), '#!/bin/sh\nexit 1\n', { mode: 0o755 });
-      return { PATH: join(dir, 'bin') };
-    }, [{ source: '@ffmpeg-installer/ffmpeg', resolve: () => '/gone/ffmpeg' }], /^no working ffmpeg found \(@ffmpeg-installer\/ffmpeg: ENOENT; PATH .*\/bin\/ffmpeg: exit status 1\);/],
+    [
+      'a broken package binary and a broken ffmpeg on PATH',
+      () => {
+        const dir = tempDir();
+        mkdirSync(join(dir, 'bin'));
+        writeFileSync(join(dir, 'bin', 'ffmpeg'), '#!/bin/sh\nexit 1\n', { mode: 0o755 });
+        return { PATH: join(dir, 'bin') };
+      },
+      [{ source: '@ffmpeg-installer/ffmpeg', resolve: () => '/gone/ffmpeg' }],
+      /^no working ffmpeg found \(@ffmpeg-installer\/ffmpeg: ENOENT; PATH .*\/bin\/ffmpeg: exit status 1\);/,
+    ],
   ])('%s: one-line error', async (_name, env, packages, err) => {
-    const error = await findFfmpeg(env(), packages).then(() => null, (e: Error) => e);
+    const error = await findFfmpeg(env(), packages).then(
+      () => null,
+      (e: Error) => e,
+    );
     expect(error?.message).toMatch(err);
     expect(error?.message).not.toContain('\n');
     expect((error as { exitCode?: number }).exitCode).toBe(1);

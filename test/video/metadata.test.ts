@@ -36,7 +36,11 @@ describe('serializeMetadata / parseMetadata', () => {
     ['model id missing', broken((m) => (m.model = {})), /field model.id/],
     ['bad padded', broken((m) => (m.padded = { from: [1], to: [2, 2] })), /field padded.from/],
     ['an unknown precision', broken((m) => (m.precision = 'fp8')), /field precision should be fp32\|fp16/],
-    ['bad DeepCache', broken((m) => (m.sampling = { fast: false, deepCache: { interval: 0, branch: 0, schedule: 'uniform' }, guidanceInterval: null })), /field sampling.deepCache should be null or \{interval, branch, schedule\}/],
+    [
+      'bad DeepCache',
+      broken((m) => (m.sampling = { fast: false, deepCache: { interval: 0, branch: 0, schedule: 'uniform' }, guidanceInterval: null })),
+      /field sampling.deepCache should be null or \{interval, branch, schedule\}/,
+    ],
     ['bad guidance interval', broken((m) => (m.sampling = { fast: false, deepCache: null, guidanceInterval: [0.5, 0.2] })), /field sampling.guidanceInterval/],
   ])('rejects %s with a one-line error naming the file', (_name, json, err) => {
     let message = '';
@@ -83,7 +87,11 @@ describe('describeMetadata', () => {
     ['FreeU off, no negative prompt', sampleMetadata({ negativePrompt: '', freeu: { ...sampleMetadata().freeu, enabled: false } }), ['negative prompt: (none)', 'FreeU:           off']],
     ['newline in prompt', sampleMetadata({ prompt: 'a\nb' }), ['prompt:          a\\nb']],
     ['model folder without revision', sampleMetadata({ model: { id: '/models/t2v', revision: '' } }), ['model:           /models/t2v']],
-    ['grid', sampleMetadata({ composite: { layout: 'grid', rows: ['b1=1.1', 'b1=1.3'], columns: ['s1=0.6', 's1=0.9'] } }), ['layout:          grid; rows: b1=1.1 | b1=1.3; columns: s1=0.6 | s1=0.9 (the parameters above are one panel\'s)']],
+    [
+      'grid',
+      sampleMetadata({ composite: { layout: 'grid', rows: ['b1=1.1', 'b1=1.3'], columns: ['s1=0.6', 's1=0.9'] } }),
+      ["layout:          grid; rows: b1=1.1 | b1=1.3; columns: s1=0.6 | s1=0.9 (the parameters above are one panel's)"],
+    ],
   ])('%s', (_name, meta, lines) => {
     const text = describeMetadata(meta).split('\n');
     for (const line of lines) expect(text).toContain(line);
@@ -97,7 +105,7 @@ describe('shellQuote', () => {
     ['', "''"],
     ['two words', "'two words'"],
     ["it's", "'it'\\''s'"],
-    ['$HOME `x` "q"', "'$HOME `x` \"q\"'"],
+    ['$HOME `x` "q"', '\'$HOME `x` "q"\''],
   ])('%j -> %s', (word, quoted) => {
     expect(shellQuote(word)).toBe(quoted);
   });
@@ -125,9 +133,18 @@ describe('reproduceCommand', () => {
     ['empty negative prompt is still spelled out', sampleMetadata({ negativePrompt: '' }), ['--negative-prompt', ''], []],
     ['model folder: no --revision', sampleMetadata({ model: { id: '/models/my t2v', revision: '' } }), ['/models/my t2v'], ['--revision']],
     ['prompt starting with a dash', sampleMetadata({ prompt: '-weird' }), ['--prompt', '-weird'], []],
-    ['DeepCache and the guidance interval spelled out', sampleMetadata({ sampling: { fast: true, deepCache: { interval: 3, branch: 1, schedule: 'non-uniform' }, guidanceInterval: [0, 0.5] } }),
-      ['--deep-cache', '3', '--deep-cache-branch', '1', '--deep-cache-schedule', 'non-uniform', '--guidance-interval', '0,0.5'], ['--fast']],
-    ['sampling off is spelled out as off', sampleMetadata({ sampling: { fast: false, deepCache: null, guidanceInterval: null } }), ['--deep-cache', '1', '--guidance-interval', '0,1'], ['--deep-cache-branch']],
+    [
+      'DeepCache and the guidance interval spelled out',
+      sampleMetadata({ sampling: { fast: true, deepCache: { interval: 3, branch: 1, schedule: 'non-uniform' }, guidanceInterval: [0, 0.5] } }),
+      ['--deep-cache', '3', '--deep-cache-branch', '1', '--deep-cache-schedule', 'non-uniform', '--guidance-interval', '0,0.5'],
+      ['--fast'],
+    ],
+    [
+      'sampling off is spelled out as off',
+      sampleMetadata({ sampling: { fast: false, deepCache: null, guidanceInterval: null } }),
+      ['--deep-cache', '1', '--guidance-interval', '0,1'],
+      ['--deep-cache-branch'],
+    ],
     ['files from before: no sampling flags', sampleMetadata(), [], ['--deep-cache', '--guidance-interval']],
     ['the stored precision (files from before --precision ran fp32)', sampleMetadata({ device: 'webgpu', precision: 'fp16' }), ['--device', 'webgpu', '--precision', 'fp16'], ['fp32']],
     ['quotes, $ and newlines survive the shell', sampleMetadata({ prompt: `it's $5 "now"\nand \`then\`` }), [`it's $5 "now"\nand \`then\``], []],
@@ -141,12 +158,38 @@ describe('reproduceCommand', () => {
 
 describe('reproduceCommand: composites and the short form', () => {
   const defaults = { steps: 25, guidanceScale: 9, scheduler: 'ddim', frames: 16, fps: 8, width: 64, height: 48, freeu: { b1: 1.2, b2: 1.4, s1: 1, s2: 1 } };
-  const sweep = sampleMetadata({ composite: { layout: 'grid', rows: ['b1 1', 'b1 1.1'], columns: ['s1 1', 's1 0.5'], command: ['sweep', '--freeu-version', '1', '--freeu-start', '0', '--freeu-end', '1', '--b1', '1,1.1', '--b2', '1.4', '--s1', '1,0.5', '--s2', '1'] } });
+  const sweep = sampleMetadata({
+    composite: {
+      layout: 'grid',
+      rows: ['b1 1', 'b1 1.1'],
+      columns: ['s1 1', 's1 0.5'],
+      command: ['sweep', '--freeu-version', '1', '--freeu-start', '0', '--freeu-end', '1', '--b1', '1,1.1', '--b2', '1.4', '--s1', '1,0.5', '--s2', '1'],
+    },
+  });
   it.each<[string, GenerationMetadata, { defaults?: typeof defaults }, string]>([
-    ['a sweep remakes the whole grid', sweep, {}, "t2v sweep 'an astronaut riding a horse, \"4k\"; café ☃' --negative-prompt 'blurry, low quality' --model ali-vilab/text-to-video-ms-1.7b --revision 8227dddca75a8561bf858d604cc5dae52b954d01 --seed 1234 --steps 25 --guidance 9 --scheduler dpmpp2m --eta 0 --frames 10 --fps 8 --width 64 --height 48 --freeu-version 1 --freeu-start 0 --freeu-end 1 --b1 1,1.1 --b2 1.4 --s1 1,0.5 --s2 1 --device cpu --precision fp32"],
-    ['short: only what differs from the model and FreeU defaults', sweep, { defaults }, "t2v sweep 'an astronaut riding a horse, \"4k\"; café ☃' --negative-prompt 'blurry, low quality' --model ali-vilab/text-to-video-ms-1.7b --revision 8227dddca75a8561bf858d604cc5dae52b954d01 --seed 1234 --scheduler dpmpp2m --frames 10 --b1 1,1.1 --s1 1,0.5"],
-    ['short single video, default model, FreeU v2', sampleMetadata({ negativePrompt: '', model: { id: 'default', revision: '' } }), { defaults }, "t2v 'an astronaut riding a horse, \"4k\"; café ☃' --seed 1234 --scheduler dpmpp2m --frames 10 --freeu --freeu-version 2 --s1 0.9 --s2 0.2"],
-    ['short, FreeU off', sampleMetadata({ negativePrompt: '', model: { id: 'default', revision: '' }, freeu: { ...sampleMetadata().freeu, enabled: false } }), { defaults }, "t2v 'an astronaut riding a horse, \"4k\"; café ☃' --seed 1234 --scheduler dpmpp2m --frames 10"],
+    [
+      'a sweep remakes the whole grid',
+      sweep,
+      {},
+      "t2v sweep 'an astronaut riding a horse, \"4k\"; café ☃' --negative-prompt 'blurry, low quality' --model ali-vilab/text-to-video-ms-1.7b --revision 8227dddca75a8561bf858d604cc5dae52b954d01 --seed 1234 --steps 25 --guidance 9 --scheduler dpmpp2m --eta 0 --frames 10 --fps 8 --width 64 --height 48 --freeu-version 1 --freeu-start 0 --freeu-end 1 --b1 1,1.1 --b2 1.4 --s1 1,0.5 --s2 1 --device cpu --precision fp32",
+    ],
+    [
+      'short: only what differs from the model and FreeU defaults',
+      sweep,
+      { defaults },
+      "t2v sweep 'an astronaut riding a horse, \"4k\"; café ☃' --negative-prompt 'blurry, low quality' --model ali-vilab/text-to-video-ms-1.7b --revision 8227dddca75a8561bf858d604cc5dae52b954d01 --seed 1234 --scheduler dpmpp2m --frames 10 --b1 1,1.1 --s1 1,0.5",
+    ],
+    [
+      'short single video, default model, FreeU v2',
+      sampleMetadata({ negativePrompt: '', model: { id: 'default', revision: '' } }),
+      { defaults },
+      't2v \'an astronaut riding a horse, "4k"; café ☃\' --seed 1234 --scheduler dpmpp2m --frames 10 --freeu --freeu-version 2 --s1 0.9 --s2 0.2',
+    ],
+    [
+      'short, FreeU off',
+      sampleMetadata({ negativePrompt: '', model: { id: 'default', revision: '' }, freeu: { ...sampleMetadata().freeu, enabled: false } }),
+      { defaults },
+      't2v \'an astronaut riding a horse, "4k"; café ☃\' --seed 1234 --scheduler dpmpp2m --frames 10',
+    ],
   ])('%s', (_name, meta, options, want) => expect(reproduceCommand(meta, options)).toBe(want));
 });
-

@@ -69,17 +69,76 @@ describe('planOutput: one-line errors, nothing left behind', () => {
     ['no extension', (d) => join(d, 'clip'), /unknown output type \(no extension\)/, 2],
     ['pattern not png', (d) => join(d, 'f_%03d.jpg'), /a frame pattern must have one %d or %0Nd counter and end in \.png/, 2],
     ['two counters', (d) => join(d, 'f_%03d_%d.png'), /one %d or %0Nd counter/, 2],
-    ['existing file', (d) => { writeFileSync(join(d, 'a.mp4'), 'x'); return join(d, 'a.mp4'); }, /a\.mp4 exists; pass --overwrite to replace it$/, 2],
-    ['existing frames in folder', (d) => { writeFileSync(join(d, 'frame_003.png'), 'x'); return `${d}/`; }, /frame_003\.png exists; pass --overwrite/, 2],
-    ['existing frames for pattern', (d) => { writeFileSync(join(d, 'f_12.png'), 'x'); return join(d, 'f_%d.png'); }, /f_12\.png exists/, 2],
-    ['folder is a file', (d) => { writeFileSync(join(d, 'f'), 'x'); return join(d, 'f', 'a.mp4'); }, /f is not a folder$/, 2],
-    ['a folder below a file', (d) => { writeFileSync(join(d, 'f'), 'x'); return join(d, 'f', 'sub', 'a.mp4'); }, /f is not a folder$/, 2],
-    ['video name that is a folder', (d) => { mkdirSync(join(d, 'v.mp4')); return join(d, 'v.mp4'); }, /v\.mp4 is a folder; choose a file name for -o$/, 2],
-    ['trailing slash on a file', (d) => { writeFileSync(join(d, 'f'), 'x'); return `${join(d, 'f')}/`; }, /is a file, not a folder for PNG frames$/, 2],
+    [
+      'existing file',
+      (d) => {
+        writeFileSync(join(d, 'a.mp4'), 'x');
+        return join(d, 'a.mp4');
+      },
+      /a\.mp4 exists; pass --overwrite to replace it$/,
+      2,
+    ],
+    [
+      'existing frames in folder',
+      (d) => {
+        writeFileSync(join(d, 'frame_003.png'), 'x');
+        return `${d}/`;
+      },
+      /frame_003\.png exists; pass --overwrite/,
+      2,
+    ],
+    [
+      'existing frames for pattern',
+      (d) => {
+        writeFileSync(join(d, 'f_12.png'), 'x');
+        return join(d, 'f_%d.png');
+      },
+      /f_12\.png exists/,
+      2,
+    ],
+    [
+      'folder is a file',
+      (d) => {
+        writeFileSync(join(d, 'f'), 'x');
+        return join(d, 'f', 'a.mp4');
+      },
+      /f is not a folder$/,
+      2,
+    ],
+    [
+      'a folder below a file',
+      (d) => {
+        writeFileSync(join(d, 'f'), 'x');
+        return join(d, 'f', 'sub', 'a.mp4');
+      },
+      /f is not a folder$/,
+      2,
+    ],
+    [
+      'video name that is a folder',
+      (d) => {
+        mkdirSync(join(d, 'v.mp4'));
+        return join(d, 'v.mp4');
+      },
+      /v\.mp4 is a folder; choose a file name for -o$/,
+      2,
+    ],
+    [
+      'trailing slash on a file',
+      (d) => {
+        writeFileSync(join(d, 'f'), 'x');
+        return `${join(d, 'f')}/`;
+      },
+      /is a file, not a folder for PNG frames$/,
+      2,
+    ],
     ['empty path', () => '', /empty output path/, 2],
   ])('%s', (_name, arg, err, exitCode) => {
     const d = tempDir();
-    const before = (() => { const p = arg(d); return { p, files: listing(d) }; })();
+    const before = (() => {
+      const p = arg(d);
+      return { p, files: listing(d) };
+    })();
     let error: (Error & { exitCode?: number }) | undefined;
     try {
       planOutput(before.p);

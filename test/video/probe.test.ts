@@ -70,7 +70,8 @@ describe('parseProbe', () => {
 
 describe('ffmpegSummary', () => {
   it('says which ffmpeg and where it came from', () => {
-    expect(ffmpegSummary({ path: '/x/ffmpeg', source: '@ffmpeg-installer/ffmpeg', version: 'N-47683-g0e8eb07980-static' }))
-      .toBe('ffmpeg N-47683-g0e8eb07980-static (@ffmpeg-installer/ffmpeg: /x/ffmpeg)');
+    expect(ffmpegSummary({ path: '/x/ffmpeg', source: '@ffmpeg-installer/ffmpeg', version: 'N-47683-g0e8eb07980-static' })).toBe(
+      'ffmpeg N-47683-g0e8eb07980-static (@ffmpeg-installer/ffmpeg: /x/ffmpeg)',
+    );
   });
 });

@@ -9,13 +9,19 @@ const root = fileURLToPath(new URL('../..', import.meta.url));
 const child = join(root, 'test/video/helpers/sigint-child.ts');
 const loader = join(root, 'test/video/helpers/register-ts.mjs');
 
-interface Outcome { code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }
+interface Outcome {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+}
 
 /** Starts the helper in its own process group and sends SIGINT to the group once it reports halfway. */
 function runAndInterrupt(out: string): Promise<Outcome> {
   return new Promise((resolve, reject) => {
     const p = spawn(process.execPath, ['--import', loader, child, out], { cwd: root, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '', stderr = '';
+    let stdout = '',
+      stderr = '';
     p.stdout.on('data', (d: Buffer) => {
       stdout += d.toString();
       if (stdout.includes('half\n') && p.pid !== undefined) process.kill(-p.pid, 'SIGINT');

@@ -29,7 +29,10 @@ function mp4Boxes(file: string): string[] {
 }
 
 async function errorOf(p: Promise<unknown>): Promise<Error & { exitCode?: number }> {
-  const e = await p.then(() => null, (err: Error) => err);
+  const e = await p.then(
+    () => null,
+    (err: Error) => err,
+  );
   if (!e) throw new Error('expected a rejection');
   return e;
 }
@@ -81,12 +84,15 @@ describe('writeVideo: encoded formats', () => {
     // The picture sits 1:1 in the top-left corner: sharp quadrant edges at x=16 and y=8 stay put (scaling would smear
     // them), and the padding repeats the edge, so even the last real column and row keep their colour.
     const rgb = await decodeRgb(ffmpeg.path, mp4.path);
-    let worst = 0, sum = 0;
+    let worst = 0,
+      sum = 0;
     for (let n = 0; n < 4; n++) {
-      const src = frameAt(odd, n), base = n * 34 * 18 * 3;
+      const src = frameAt(odd, n),
+        base = n * 34 * 18 * 3;
       for (let y = 0; y < 18; y++) {
         for (let x = 0; x < 34; x++) {
-          const sx = Math.min(x, 32), sy = Math.min(y, 16); // padding: the last column/row repeated
+          const sx = Math.min(x, 32),
+            sy = Math.min(y, 16); // padding: the last column/row repeated
           for (let c = 0; c < 3; c++) {
             const e = Math.abs(rgb[base + (y * 34 + x) * 3 + c]! - src[(sy * 33 + sx) * 3 + c]!);
             worst = Math.max(worst, e);
@@ -159,13 +165,16 @@ describe('writeVideo: failures leave nothing behind', () => {
   /** A fake ffmpeg: answers capability queries with the real one, but an encode writes half a file and fails. */
   function failingFfmpeg(): string {
     const file = join(tempDir(), 'ffmpeg');
-    writeFileSync(file, `#!/bin/sh
+    writeFileSync(
+      file,
+      `#!/bin/sh
 for a in "$@"; do last="$a"; done
 case "$last" in
   *.part) head -c 5000 > /dev/null; printf 'half a file' > "$last"; echo "[libx264 @ 0x1] simulated encoder crash" >&2; exit 1;;
 esac
 exec "${ffmpeg.path}" "$@"
-`);
+`,
+    );
     chmodSync(file, 0o755);
     return file;
   }
@@ -188,15 +197,17 @@ exec "${ffmpeg.path}" "$@"
     const controller = new AbortController();
     const seen: number[] = [];
     const target = ext === 'png' ? join(dir, 'f/') : join(dir, `a.${ext}`);
-    const e = await errorOf(writeVideo(planOutput(target), noiseClip(64, 48, 20), {
-      fps: 8,
-      metadata: meta,
-      signal: controller.signal,
-      onProgress: (done) => {
-        seen.push(done);
-        if (done === 10) controller.abort();
-      },
-    }));
+    const e = await errorOf(
+      writeVideo(planOutput(target), noiseClip(64, 48, 20), {
+        fps: 8,
+        metadata: meta,
+        signal: controller.signal,
+        onProgress: (done) => {
+          seen.push(done);
+          if (done === 10) controller.abort();
+        },
+      }),
+    );
     expect(e).toBeInstanceOf(InterruptedError);
     expect(e.message).toMatch(/^interrupted: .* was not written$/);
     expect(e.exitCode).toBe(130);
@@ -207,7 +218,7 @@ exec "${ffmpeg.path}" "$@"
   it.each([
     ['a.mp4', 'a.mp4', '.a.mp4'],
     ['f/', 'f', '.f'],
-  ])('%s: temps left by a killed earlier run are swept; a live process\'s temp is kept', async (arg, final, prefix) => {
+  ])("%s: temps left by a killed earlier run are swept; a live process's temp is kept", async (arg, final, prefix) => {
     const dir = tempDir();
     const dead = `${prefix}.t2v-999999-0123abcd.part`; // no such pid
     const live = `${prefix}.t2v-${process.ppid}-0123abcd.part`;
@@ -226,13 +237,15 @@ exec "${ffmpeg.path}" "$@"
 
   it('a throwing progress callback stops the write with its own error', async () => {
     const dir = tempDir();
-    const e = await errorOf(writeVideo(planOutput(join(dir, 'a.webm')), clip, {
-      fps: 8,
-      metadata: meta,
-      onProgress: (done) => {
-        if (done === 3) throw new Error('progress bar broke');
-      },
-    }));
+    const e = await errorOf(
+      writeVideo(planOutput(join(dir, 'a.webm')), clip, {
+        fps: 8,
+        metadata: meta,
+        onProgress: (done) => {
+          if (done === 3) throw new Error('progress bar broke');
+        },
+      }),
+    );
     expect(e.message).toBe('progress bar broke');
     expect(listing(dir)).toEqual([]);
   });
@@ -250,18 +263,33 @@ exec "${ffmpeg.path}" "$@"
 describe('readMetadata', () => {
   it.each<[string, (d: string) => string, RegExp]>([
     ['a missing file', (d) => join(d, 'gone.mp4'), /gone\.mp4: no such file$/],
-    ['an mp4 not written by t2v', (d) => {
-      const f = join(d, 'plain.mp4');
-      execFileSync(ffmpeg.path, ['-v', 'error', '-f', 'lavfi', '-i', 'color=c=red:s=16x16:d=0.2', '-c:v', 'libx264', '-pix_fmt', 'yuv420p', f]);
-      return f;
-    }, /plain\.mp4 has no t2v metadata \(it was not written by t2v, or the tags were stripped\)$/],
-    ['an mp4 whose comment is not ours', (d) => {
-      const f = join(d, 'other.mp4');
-      execFileSync(ffmpeg.path, ['-v', 'error', '-f', 'lavfi', '-i', 'color=c=red:s=16x16:d=0.2', '-c:v', 'libx264', '-metadata', 'comment=shot on my phone', f]);
-      return f;
-    }, /other\.mp4: the stored metadata is not valid JSON$/],
+    [
+      'an mp4 not written by t2v',
+      (d) => {
+        const f = join(d, 'plain.mp4');
+        execFileSync(ffmpeg.path, ['-v', 'error', '-f', 'lavfi', '-i', 'color=c=red:s=16x16:d=0.2', '-c:v', 'libx264', '-pix_fmt', 'yuv420p', f]);
+        return f;
+      },
+      /plain\.mp4 has no t2v metadata \(it was not written by t2v, or the tags were stripped\)$/,
+    ],
+    [
+      'an mp4 whose comment is not ours',
+      (d) => {
+        const f = join(d, 'other.mp4');
+        execFileSync(ffmpeg.path, ['-v', 'error', '-f', 'lavfi', '-i', 'color=c=red:s=16x16:d=0.2', '-c:v', 'libx264', '-metadata', 'comment=shot on my phone', f]);
+        return f;
+      },
+      /other\.mp4: the stored metadata is not valid JSON$/,
+    ],
     ['a folder without frames', (d) => d, /no PNG frames found$/],
-    ['a damaged video', (d) => { writeFileSync(join(d, 'junk.mp4'), 'hello'); return join(d, 'junk.mp4'); }, /junk\.mp4: ffmpeg cannot read it \(.*Invalid data found when processing input\)$/],
+    [
+      'a damaged video',
+      (d) => {
+        writeFileSync(join(d, 'junk.mp4'), 'hello');
+        return join(d, 'junk.mp4');
+      },
+      /junk\.mp4: ffmpeg cannot read it \(.*Invalid data found when processing input\)$/,
+    ],
   ])('%s: one-line error', async (_name, make, err) => {
     const e = await errorOf(readMetadata(make(tempDir())));
     expect(e.message).toMatch(err);
@@ -272,7 +300,14 @@ describe('readMetadata', () => {
 describe('folders made for -o go again when the write fails', () => {
   it('a failing encoder leaves no new folders behind', async () => {
     const d = tempDir();
-    const plan: OutputPlan = { format: 'mp4', path: join(d, 'x', 'y', 'a.mp4'), dir: join(d, 'x', 'y'), overwrite: false, createDir: true, ffmpeg: { path: '/bin/false', source: 'PATH', version: 'x' } };
+    const plan: OutputPlan = {
+      format: 'mp4',
+      path: join(d, 'x', 'y', 'a.mp4'),
+      dir: join(d, 'x', 'y'),
+      overwrite: false,
+      createDir: true,
+      ffmpeg: { path: '/bin/false', source: 'PATH', version: 'x' },
+    };
     const frames: Frames = { width: 8, height: 8, count: 2, data: new Uint8Array(8 * 8 * 3 * 2) };
     await expect(writeVideo(plan, frames, { fps: 8, metadata: sampleMetadata() })).rejects.toThrow();
     expect(listing(d)).toEqual([]);

@@ -48,7 +48,9 @@ describe('t2v analyze', () => {
     expect(r.code).toBe(0);
     expect(JSON.parse(r.stdout)).toMatchObject({ report: out });
     const report = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8')) as Report;
-    expect(report.figures.map((f) => f.png).sort()).toEqual(['fig13-spectrum-off-on.png', 'fig14-feature-maps.png', 'fig2-denoising-low-high.png', 'fig6-b1-sweep.png', 'fig7-backbone-skip.png'].sort());
+    expect(report.figures.map((f) => f.png).sort()).toEqual(
+      ['fig13-spectrum-off-on.png', 'fig14-feature-maps.png', 'fig2-denoising-low-high.png', 'fig6-b1-sweep.png', 'fig7-backbone-skip.png'].sort(),
+    );
     expect(report.runs.map((x) => x.freeu?.b1 ?? null)).toEqual([null, 1.2, 1, 1.4]);
     for (const f of report.figures) {
       const h = pngHeader(join(out, f.png));

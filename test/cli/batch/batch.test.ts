@@ -36,7 +36,10 @@ function setup(name: string, text: string): { file: string; dir: string } {
 function manifest(dir: string): Record<string, unknown>[] {
   const text = readFileSync(join(dir, 'batch.jsonl'), 'utf8');
   expect(text.endsWith('\n')).toBe(true);
-  return text.trimEnd().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+  return text
+    .trimEnd()
+    .split('\n')
+    .map((l) => JSON.parse(l) as Record<string, unknown>);
 }
 
 describe('t2v batch', () => {
@@ -44,9 +47,17 @@ describe('t2v batch', () => {
     const { file, dir } = setup('p.txt', 'a red circle\na blue square\na green triangle\n');
     const first = await batch([file, '-O', dir, '--seed', '5', '--jobs', '1']);
     expect(first.code).toBe(0);
-    expect(first.deps.requests.map((r) => [r.prompt, r.seed])).toEqual([['a red circle', 5n], ['a blue square', 5n], ['a green triangle', 5n]]);
+    expect(first.deps.requests.map((r) => [r.prompt, r.seed])).toEqual([
+      ['a red circle', 5n],
+      ['a blue square', 5n],
+      ['a green triangle', 5n],
+    ]);
     expect(readdirSync(dir).sort()).toEqual(['1-a-red-circle-5.mp4', '2-a-blue-square-5.mp4', '3-a-green-triangle-5.mp4', 'batch.jsonl']);
-    expect(manifest(dir).map((r) => [r.line, r.status, r.output, r.attempts])).toEqual([[1, 'done', '1-a-red-circle-5.mp4', 1], [2, 'done', '2-a-blue-square-5.mp4', 1], [3, 'done', '3-a-green-triangle-5.mp4', 1]]);
+    expect(manifest(dir).map((r) => [r.line, r.status, r.output, r.attempts])).toEqual([
+      [1, 'done', '1-a-red-circle-5.mp4', 1],
+      [2, 'done', '2-a-blue-square-5.mp4', 1],
+      [3, 'done', '3-a-green-triangle-5.mp4', 1],
+    ]);
     expect(first.stdout).toBe(`${join(dir, 'batch.jsonl')}\n`);
     // load once, generate many: one pipeline, sessions kept, released at the end
     expect(first.deps.loads.map((l) => l.options.sessions)).toEqual(['keep']);
@@ -66,10 +77,20 @@ describe('t2v batch', () => {
     const r = await batch([file, '-O', dir, '--seed', '1', '--jobs', '2', '--threads', '2']);
     expect(r.code).toBe(0);
     // the first pipeline opened decides the lanes (device, memory) and is released; then one per lane
-    expect(r.deps.loads.map((l) => [l.options.sessions, l.options.threads, l.options.device])).toEqual([['keep', 2, 'auto'], ['keep', 1, 'cpu'], ['keep', 1, 'cpu']]);
+    expect(r.deps.loads.map((l) => [l.options.sessions, l.options.threads, l.options.device])).toEqual([
+      ['keep', 2, 'auto'],
+      ['keep', 1, 'cpu'],
+      ['keep', 1, 'cpu'],
+    ]);
     expect(r.deps.releases).toHaveLength(3);
     expect(r.deps.requests.map((q) => q.prompt).sort()).toEqual(['five', 'four', 'one', 'three', 'two']);
-    expect(manifest(dir).map((m) => [m.line, m.status])).toEqual([[1, 'done'], [2, 'done'], [3, 'done'], [4, 'done'], [5, 'done']]);
+    expect(manifest(dir).map((m) => [m.line, m.status])).toEqual([
+      [1, 'done'],
+      [2, 'done'],
+      [3, 'done'],
+      [4, 'done'],
+      [5, 'done'],
+    ]);
   });
 
   it.each([['0'], ['1.5'], ['many'], ['65']])('--jobs %s is refused in one line with exit 2', async (value) => {
@@ -84,7 +105,11 @@ describe('t2v batch', () => {
     const { file, dir } = setup('p.txt', 'one\ntwo\nthree\n');
     const controller = new AbortController();
     let calls = 0;
-    const deps = writingDeps({ onStep: () => { if (++calls === 4) controller.abort(); } });
+    const deps = writingDeps({
+      onStep: () => {
+        if (++calls === 4) controller.abort();
+      },
+    });
     const cut = await batch([file, '-O', dir, '--seed', '1', '--steps', '3', '--jobs', '1'], deps, controller);
     expect(cut.code).toBe(130);
     expect(cut.stderr).toContain('interrupted');
@@ -93,18 +118,32 @@ describe('t2v batch', () => {
     const rest = await batch([file, '-O', dir, '--seed', '1', '--steps', '3']);
     expect(rest.code).toBe(0);
     expect(rest.deps.requests.map((r) => r.prompt)).toEqual(['two', 'three']);
-    expect(manifest(dir).map((r) => [r.line, r.status])).toEqual([[1, 'done'], [2, 'done'], [3, 'done']]);
+    expect(manifest(dir).map((r) => [r.line, r.status])).toEqual([
+      [1, 'done'],
+      [2, 'done'],
+      [3, 'done'],
+    ]);
   });
 
   it('Ctrl-C with two lanes: 130, no file without its manifest line, and the rerun makes each remaining job once', async () => {
     const { file, dir } = setup('p.txt', 'one\ntwo\nthree\nfour\n');
     const controller = new AbortController();
     let calls = 0;
-    const deps = writingDeps({ onStep: () => { if (++calls === 5) controller.abort(); } });
+    const deps = writingDeps({
+      onStep: () => {
+        if (++calls === 5) controller.abort();
+      },
+    });
     const cut = await batch([file, '-O', dir, '--seed', '1', '--steps', '3', '--jobs', '2'], deps, controller);
     expect(cut.code).toBe(130);
-    const doneFirst = manifest(dir).filter((m) => m.status === 'done').map((m) => m.output as string);
-    expect(readdirSync(dir).filter((f) => f !== 'batch.jsonl').sort()).toEqual([...doneFirst].sort());
+    const doneFirst = manifest(dir)
+      .filter((m) => m.status === 'done')
+      .map((m) => m.output as string);
+    expect(
+      readdirSync(dir)
+        .filter((f) => f !== 'batch.jsonl')
+        .sort(),
+    ).toEqual([...doneFirst].sort());
     const rest = await batch([file, '-O', dir, '--seed', '1', '--steps', '3', '--jobs', '2']);
     expect(rest.code).toBe(0);
     expect(rest.deps.requests).toHaveLength(4 - doneFirst.length);
@@ -117,8 +156,16 @@ describe('t2v batch', () => {
     expect(r.code).toBe(2);
     expect(r.stderr).toContain(`t2v: ${file}:2 "steps" 0: invalid value`);
     expect(r.stderr).toContain(`t2v: ${file}:3: not valid JSON`);
-    expect(r.deps.requests.map((q) => [q.prompt, q.frames])).toEqual([['ok one', 4], ['ok two', 2]]);
-    expect(manifest(dir).map((m) => [m.line, m.status])).toEqual([[1, 'done'], [2, 'invalid'], [3, 'invalid'], [4, 'done']]);
+    expect(r.deps.requests.map((q) => [q.prompt, q.frames])).toEqual([
+      ['ok one', 4],
+      ['ok two', 2],
+    ]);
+    expect(manifest(dir).map((m) => [m.line, m.status])).toEqual([
+      [1, 'done'],
+      [2, 'invalid'],
+      [3, 'invalid'],
+      [4, 'done'],
+    ]);
   });
 
   it('--seeds 2 --ab freeu: FreeU off and on at each seed, seeds drawn once per pair and kept on a rerun', async () => {

@@ -11,16 +11,45 @@ const NO_DEFAULTS: Layered = {};
 
 describe('parseBatch', () => {
   it.each([
-    ['txt', 'a red circle\n\n# note\n  a blue square  \n', [[1, 'a red circle'], [4, 'a blue square']], []],
-    ['jsonl', '{"prompt": "a", "seed": 3}\n{"prompt": "b", "steps": 4, "b1": 1.2}\n', [[1, 'a'], [2, 'b']], []],
-    ['jsonl', '{"prompt": "a"}\nnot json\n{"prompt": "c"}\n', [[1, 'a'], [3, 'c']], [[2, 'b.jsonl:2: not valid JSON']]],
-    ['jsonl', '{"steps": 3}\n[1]\n{"prompt": "x", "colour": 1}\n{"prompt": "y", "output": "z.mp4"}\n{"prompt": "z", "seed": null}\n', [], [
-      [1, 'b.jsonl:1: no "prompt"; every line needs one'],
-      [2, 'b.jsonl:2: expected one JSON object of settings'],
-      [3, 'b.jsonl:3: unknown setting "colour"'],
-      [4, 'b.jsonl:4: unknown setting "output"'],
-      [5, 'b.jsonl:5: "seed" has a value of type null'],
-    ]],
+    [
+      'txt',
+      'a red circle\n\n# note\n  a blue square  \n',
+      [
+        [1, 'a red circle'],
+        [4, 'a blue square'],
+      ],
+      [],
+    ],
+    [
+      'jsonl',
+      '{"prompt": "a", "seed": 3}\n{"prompt": "b", "steps": 4, "b1": 1.2}\n',
+      [
+        [1, 'a'],
+        [2, 'b'],
+      ],
+      [],
+    ],
+    [
+      'jsonl',
+      '{"prompt": "a"}\nnot json\n{"prompt": "c"}\n',
+      [
+        [1, 'a'],
+        [3, 'c'],
+      ],
+      [[2, 'b.jsonl:2: not valid JSON']],
+    ],
+    [
+      'jsonl',
+      '{"steps": 3}\n[1]\n{"prompt": "x", "colour": 1}\n{"prompt": "y", "output": "z.mp4"}\n{"prompt": "z", "seed": null}\n',
+      [],
+      [
+        [1, 'b.jsonl:1: no "prompt"; every line needs one'],
+        [2, 'b.jsonl:2: expected one JSON object of settings'],
+        [3, 'b.jsonl:3: unknown setting "colour"'],
+        [4, 'b.jsonl:4: unknown setting "output"'],
+        [5, 'b.jsonl:5: "seed" has a value of type null'],
+      ],
+    ],
   ] as const)('%s %j', (kind, text, lines, problems) => {
     const r = parseBatch(text, kind, `b.${kind}`);
     expect(r.lines.map((l) => [l.lineNo, l.values.prompt?.value])).toEqual(lines);
@@ -37,7 +66,14 @@ describe('expandJobs', () => {
 
   it('seeds count up from the given seed; a bad value is a problem of its line; a repeated line is its own jobs', () => {
     const { jobs, problems } = expandJobs(lines, NO_DEFAULTS, { seeds: 2, ab: false });
-    expect(jobs.map((j) => [j.index, j.lineNo, j.given.seed])).toEqual([[1, 1, 10n], [2, 1, 11n], [3, 2, undefined], [4, 2, undefined], [5, 4, 10n], [6, 4, 11n]]);
+    expect(jobs.map((j) => [j.index, j.lineNo, j.given.seed])).toEqual([
+      [1, 1, 10n],
+      [2, 1, 11n],
+      [3, 2, undefined],
+      [4, 2, undefined],
+      [5, 4, 10n],
+      [6, 4, 11n],
+    ]);
     expect(problems).toEqual([{ lineNo: 3, message: expect.stringContaining('b.jsonl:3 "steps" x: invalid value') }]);
     expect(new Set(jobs.map((j) => j.key)).size).toBe(6);
   });
@@ -45,7 +81,10 @@ describe('expandJobs', () => {
   it('--ab freeu: an off and an on job per seed, sharing the pair key; FreeU flags in the defaults do not turn the off side on', () => {
     const defaults: Layered = { b1: { value: '1.3', label: '--b1' } };
     const { jobs } = expandJobs(lines.slice(0, 1), defaults, { seeds: 1, ab: true });
-    expect(jobs.map((j) => [j.variant, j.given.freeu.enabled, j.given.freeu.b1])).toEqual([['off', false, 1.3], ['on', true, 1.3]]);
+    expect(jobs.map((j) => [j.variant, j.given.freeu.enabled, j.given.freeu.b1])).toEqual([
+      ['off', false, 1.3],
+      ['on', true, 1.3],
+    ]);
     expect(jobs[0]!.pairKey).toBe(jobs[1]!.pairKey);
     expect(jobs[0]!.key).not.toBe(jobs[1]!.key);
   });
@@ -81,6 +120,8 @@ describe('planBatch', () => {
     const plan = planBatch('a\nb\n', 'txt', 'p.txt', NO_DEFAULTS, m, { seeds: 1, ab: true, template: '{index}-{seed}{ab}.mp4' });
     expect(plan.jobs[0]!.seed).toBe(plan.jobs[1]!.seed);
     expect(plan.jobs.every((j) => j.seedDrawn)).toBe(true);
-    expect(() => planBatch('a\na\n', 'txt', 'p.txt', { seed: { value: '1', label: '--seed' } }, m, { seeds: 1, ab: false, template: '{slug}-{seed}.mp4' })).toThrow('jobs 1 and 2 would both write a-1.mp4; add {index}');
+    expect(() => planBatch('a\na\n', 'txt', 'p.txt', { seed: { value: '1', label: '--seed' } }, m, { seeds: 1, ab: false, template: '{slug}-{seed}.mp4' })).toThrow(
+      'jobs 1 and 2 would both write a-1.mp4; add {index}',
+    );
   });
 });

@@ -28,7 +28,11 @@ describe('planLanes', () => {
 });
 
 describe('parseJobs', () => {
-  it.each<[unknown, number]>([[undefined, 1], ['1', 1], ['64', 64]])('%s -> %s', (v, want) => expect(parseJobs(v)).toBe(want));
+  it.each<[unknown, number]>([
+    [undefined, 1],
+    ['1', 1],
+    ['64', 64],
+  ])('%s -> %s', (v, want) => expect(parseJobs(v)).toBe(want));
   it.each(['0', '65', '-1', '2.5', 'two', '', 'auto'])('refuses %j', (v) => expect(() => parseJobs(v)).toThrow(UsageError));
 });
 
@@ -55,7 +59,10 @@ describe('runLanes', () => {
 
   it('a lone first job that never says warm still lets the other lanes start when it ends', async () => {
     const order: number[] = [];
-    await runLanes([0, 1, 2], 2, async (job) => { order.push(job); await tick(); });
+    await runLanes([0, 1, 2], 2, async (job) => {
+      order.push(job);
+      await tick();
+    });
     expect(order).toEqual([0, 1, 2]);
   });
 
@@ -89,7 +96,10 @@ describe('t2v batch --jobs on the real engine (tiny model)', () => {
     writeFileSync(file, 'a red circle\na blue square\na green triangle\n');
     const make = (jobs: string): string => {
       const out = join(root, `jobs-${jobs}`);
-      const r = spawnSync(process.execPath, [BIN, 'batch', file, '-O', out, '--name', '{index}.gif', '--jobs', jobs, ...GEN], { encoding: 'utf8', env: { ...process.env, XDG_CONFIG_HOME: '/nonexistent-t2v-test', NO_COLOR: '1' } });
+      const r = spawnSync(process.execPath, [BIN, 'batch', file, '-O', out, '--name', '{index}.gif', '--jobs', jobs, ...GEN], {
+        encoding: 'utf8',
+        env: { ...process.env, XDG_CONFIG_HOME: '/nonexistent-t2v-test', NO_COLOR: '1' },
+      });
       expect(r.stderr).toBe('');
       expect(r.status).toBe(0);
       return out;

@@ -4,7 +4,15 @@ import { batchProgress } from '../../../cli/batch/progress.js';
 
 function sink(isTTY: boolean) {
   let text = '';
-  return { isTTY, write: (s: string) => { text += s; }, get text() { return text; } };
+  return {
+    isTTY,
+    write: (s: string) => {
+      text += s;
+    },
+    get text() {
+      return text;
+    },
+  };
 }
 
 /** What a terminal shows after `text`: a tiny emulator of \r, \n, clear-line and cursor-up. */
@@ -42,11 +50,7 @@ describe('batchProgress', () => {
     const a = p.clip('a.mp4');
     const b = p.clip('b.mp4');
     a.event({ phase: 'step', step: 1, total: 4, secondsPerStep: 1, etaSeconds: 3 });
-    expect(screen(s.text)).toEqual([
-      'batch [--------------------] 0/3 done  ETA ?',
-      'clip  [#####---------------] step 1/4  a.mp4',
-      'clip  [--------------------] b.mp4',
-    ]);
+    expect(screen(s.text)).toEqual(['batch [--------------------] 0/3 done  ETA ?', 'clip  [#####---------------] step 1/4  a.mp4', 'clip  [--------------------] b.mp4']);
     a.end('a.mp4 done in 1.0 s');
     const shown = screen(s.text);
     expect(shown[0]).toBe('[1/3] a.mp4 done in 1.0 s');

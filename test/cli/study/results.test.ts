@@ -4,7 +4,14 @@ import { aggregate, parseVotes, wilson } from '../../../cli/study/results.js';
 import type { StudyData } from '../../../cli/study/page.js';
 import { studyPage } from '../../../cli/study/page.js';
 
-const STUDY: StudyData = { id: 's1', title: 't', pairs: [{ id: 'p1', prompt: 'a', seed: '1', off: 'a.webm', on: 'b.webm' }, { id: 'p2', prompt: 'b', seed: '1', off: 'c.webm', on: 'd.webm' }] };
+const STUDY: StudyData = {
+  id: 's1',
+  title: 't',
+  pairs: [
+    { id: 'p1', prompt: 'a', seed: '1', off: 'a.webm', on: 'b.webm' },
+    { id: 'p2', prompt: 'b', seed: '1', off: 'c.webm', on: 'd.webm' },
+  ],
+};
 
 describe('wilson', () => {
   // reference values: Wilson (1927) score interval, z = 1.96, as statsmodels' proportion_confint(method='wilson') gives them
@@ -23,13 +30,24 @@ describe('votes', () => {
   const file = (votes: unknown[], extra: Record<string, unknown> = {}) => JSON.stringify({ study: 's1', rater: 'r1', votes, ...extra });
 
   it('the last answer per rater, pair and question counts; raters are counted', () => {
-    const a = parseVotes(file([{ pair: 'p1', question: 'quality', choice: 'base' }, { pair: 'p1', question: 'quality', choice: 'freeu' }, { pair: 'p2', question: 'quality', choice: 'same' }]), 'a.json', STUDY);
+    const a = parseVotes(
+      file([
+        { pair: 'p1', question: 'quality', choice: 'base' },
+        { pair: 'p1', question: 'quality', choice: 'freeu' },
+        { pair: 'p2', question: 'quality', choice: 'same' },
+      ]),
+      'a.json',
+      STUDY,
+    );
     const b = parseVotes(file([{ pair: 'p1', question: 'quality', choice: 'freeu' }], { rater: 'r2' }), 'b.json', STUDY);
     const r = aggregate(STUDY, [...a, ...b]);
     expect(r.raters).toBe(2);
     expect(r.overall.quality).toMatchObject({ freeu: 2, base: 0, same: 1, preferred: 1, raters: 2 });
     expect(r.overall.alignment).toMatchObject({ freeu: 0, base: 0, preferred: null });
-    expect(r.perPrompt.map((p) => [p.prompt, p.byQuestion.quality!.freeu])).toEqual([['a', 2], ['b', 0]]);
+    expect(r.perPrompt.map((p) => [p.prompt, p.byQuestion.quality!.freeu])).toEqual([
+      ['a', 2],
+      ['b', 0],
+    ]);
   });
 
   it.each([

@@ -22,7 +22,10 @@ describe('t2v study', () => {
     if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing (apt-get install chromium; .ci/run does it)`);
     const root = mkdtempSync(join(tmpdir(), 't2v-study-'));
     const prompts = join(root, 'p.txt');
-    writeFileSync(prompts, ['a red circle moving left', 'a blue square moving up', 'a green triangle moving right', 'a yellow circle moving down', 'a white square moving left', 'a red triangle moving up'].join('\n'));
+    writeFileSync(
+      prompts,
+      ['a red circle moving left', 'a blue square moving up', 'a green triangle moving right', 'a yellow circle moving down', 'a white square moving left', 'a red triangle moving up'].join('\n'),
+    );
     const out = join(root, 'study');
     const made = t2v(['study', prompts, '--out', out, '--seeds', '2', '--model', TINY, '--steps', '2', '--frames', '4', '-W', '32', '-H', '32', '--seed', '7', '--device', 'cpu', '--json']);
     expect(made.code).toBe(0);
@@ -31,7 +34,17 @@ describe('t2v study', () => {
 
     const browser = await chromium.launch({
       executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--autoplay-policy=no-user-gesture-required'],
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        '--autoplay-policy=no-user-gesture-required',
+      ],
     });
     try {
       const page = await browser.newPage({ acceptDownloads: true });

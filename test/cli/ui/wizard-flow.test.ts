@@ -7,7 +7,15 @@ import type { Answers, WizardField } from '../../../cli/ui/wizard-fields.js';
 const FIELDS: WizardField[] = [
   { key: 'prompt', label: 'Prompt', initial: () => '', check: (raw) => (raw.trim() ? undefined : 'the prompt is empty') },
   { key: 'model', label: 'Model', initial: () => 'default', check: async (raw) => (raw === 'bad' ? 'no such model' : undefined) },
-  { key: 'freeu', label: 'FreeU', initial: () => 'off', choices: () => [{ value: 'off', label: 'off' }, { value: 'custom', label: 'my own' }] },
+  {
+    key: 'freeu',
+    label: 'FreeU',
+    initial: () => 'off',
+    choices: () => [
+      { value: 'off', label: 'off' },
+      { value: 'custom', label: 'my own' },
+    ],
+  },
   { key: 'factors', label: 'Factors', initial: () => '1 1 1 1', when: (a) => a.freeu === 'custom' },
   { key: 'steps', label: 'Steps', initial: () => '25' },
 ];
@@ -18,7 +26,7 @@ function flowOf(answers?: Answers) {
   return { flow, onDone };
 }
 const settle = () => new Promise((r) => setTimeout(r, 0));
-const k = (kind: EditAction['kind']): EditAction => ({ kind } as EditAction);
+const k = (kind: EditAction['kind']): EditAction => ({ kind }) as EditAction;
 
 describe('WizardFlow', () => {
   it('a whole answer and Enter in one chunk, then more keys before any render: nothing lost, in order', async () => {

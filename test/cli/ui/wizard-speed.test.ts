@@ -28,7 +28,11 @@ describe('the wizard asks for the sampling speed', () => {
       expect(field(key).when?.({ ...OPEN, speed: 'fast' })).toBe(false);
       expect(field(key).when?.({ advanced: 'no', speed: 'custom' })).toBe(false);
     }
-    expect(field('speed').choices?.({}).map((c) => c.value)).toEqual(['off', 'fast', 'custom']);
+    expect(
+      field('speed')
+        .choices?.({})
+        .map((c) => c.value),
+    ).toEqual(['off', 'fast', 'custom']);
     expect(field('speed').choices?.({})[1]!.label).toContain('dpmpp2m, 2 steps, DeepCache every 3 steps, guidance on 0,0.5 of the steps');
   });
 
@@ -46,12 +50,27 @@ describe('the wizard asks for the sampling speed', () => {
     ['group closed: the flags stand', { deepCache: '2' }, { advanced: 'no' }, { deepCache: { interval: 2, branch: 0, schedule: 'uniform' } }],
     ['off over the flags', { fast: true }, { ...OPEN, speed: 'off' }, { fast: false, deepCache: null, guidanceInterval: null, steps: 3 }],
     // the steps and scheduler answers left at the model's defaults: the preset's apply, as with --fast alone
-    ['fast', {}, { ...OPEN, speed: 'fast', steps: '3', scheduler: 'ddim' }, { fast: true, deepCache: { interval: 3, branch: 0, schedule: 'uniform' }, guidanceInterval: [0, 0.5], steps: 2, scheduler: 'dpmpp2m' }],
+    [
+      'fast',
+      {},
+      { ...OPEN, speed: 'fast', steps: '3', scheduler: 'ddim' },
+      { fast: true, deepCache: { interval: 3, branch: 0, schedule: 'uniform' }, guidanceInterval: [0, 0.5], steps: 2, scheduler: 'dpmpp2m' },
+    ],
     ['fast, steps changed: they win', {}, { ...OPEN, speed: 'fast', steps: '7' }, { fast: true, steps: 7, scheduler: 'dpmpp2m' }],
     ['fast, --steps given: it wins', { steps: '3' }, { ...OPEN, speed: 'fast', steps: '3' }, { fast: true, steps: 3 }],
-    ['custom', {}, { ...OPEN, speed: 'custom', deepCache: '2', guidanceInterval: '0,0.4' }, { fast: false, deepCache: { interval: 2, branch: 0, schedule: 'uniform' }, guidanceInterval: [0, 0.4], steps: 3 }],
+    [
+      'custom',
+      {},
+      { ...OPEN, speed: 'custom', deepCache: '2', guidanceInterval: '0,0.4' },
+      { fast: false, deepCache: { interval: 2, branch: 0, schedule: 'uniform' }, guidanceInterval: [0, 0.4], steps: 3 },
+    ],
     ['custom, every step: off', {}, { ...OPEN, speed: 'custom', deepCache: '1', guidanceInterval: '0,1' }, { deepCache: null, guidanceInterval: null }],
-    ['custom keeps --deep-cache-branch', { deepCacheBranch: '1' }, { ...OPEN, speed: 'custom', deepCache: '3', guidanceInterval: '0,1' }, { deepCache: { interval: 3, branch: 1, schedule: 'uniform' } }],
+    [
+      'custom keeps --deep-cache-branch',
+      { deepCacheBranch: '1' },
+      { ...OPEN, speed: 'custom', deepCache: '3', guidanceInterval: '0,1' },
+      { deepCache: { interval: 3, branch: 1, schedule: 'uniform' } },
+    ],
   ])('%s', (_name, flags, answers, want) => {
     expect(made(flags).settings(answers)).toMatchObject(want);
   });

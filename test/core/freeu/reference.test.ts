@@ -21,7 +21,12 @@ describe('fourierMask', () => {
     const m = fourierMask(8, 8, 1, 0.5);
     const scaled = [...m.keys()].filter((i) => m[i] === 0.5).map((i) => [Math.floor(i / 8), i % 8]);
     // shifted rows/cols 3,4 are frequencies 7 and 0
-    expect(scaled).toEqual([[0, 0], [0, 7], [7, 0], [7, 7]]);
+    expect(scaled).toEqual([
+      [0, 0],
+      [0, 7],
+      [7, 0],
+      [7, 7],
+    ]);
   });
   it('1x1, threshold 1: the single bin', () => {
     expect([...fourierMask(1, 1, 1, 0.3)]).toEqual([0.3]);
@@ -29,7 +34,12 @@ describe('fourierMask', () => {
 });
 
 describe('fourierFilter', () => {
-  it.each<Dims4>([[1, 2, 8, 8], [2, 1, 5, 7], [1, 1, 1, 1], [1, 3, 6, 10]])('scale 1 is the identity on %j', (...dims) => {
+  it.each<Dims4>([
+    [1, 2, 8, 8],
+    [2, 1, 5, 7],
+    [1, 1, 1, 1],
+    [1, 3, 6, 10],
+  ])('scale 1 is the identity on %j', (...dims) => {
     const x = randn(dims, 7n);
     expect(relativeError(fourierFilter(x, dims, 1, 1), x)).toBeLessThan(1e-6);
   });

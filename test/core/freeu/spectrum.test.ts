@@ -15,7 +15,7 @@ describe('amplitude2d', () => {
     [9, 7, 2, 0],
   ])('cos at (%i x %i, ku %i, kv %i): amplitude h*w/2 at +-k, ~0 elsewhere', (h, w, ku, kv) => {
     const a = amplitude2d(sinusoid(h, w, ku, kv), h, w);
-    const peaks = new Set([((ku % h) + h) % h * w + (((kv % w) + w) % w), ((h - ku) % h) * w + ((w - kv) % w)]);
+    const peaks = new Set([(((ku % h) + h) % h) * w + (((kv % w) + w) % w), ((h - ku) % h) * w + ((w - kv) % w)]);
     for (let i = 0; i < h * w; i++) {
       if (peaks.has(i)) expect(a[i]).toBeCloseTo(peaks.size === 1 ? h * w : (h * w) / 2, 6);
       else expect(a[i]).toBeLessThan(1e-8);
@@ -43,7 +43,7 @@ describe('relativeLogAmplitude', () => {
 
   it('white noise is flat: high frequencies within 0.5 (log) of the mid ones', () => {
     let s = 1;
-    const rnd = () => ((s = (s * 16807) % 2147483647) / 2147483647) - 0.5;
+    const rnd = () => (s = (s * 16807) % 2147483647) / 2147483647 - 0.5;
     const maps = Array.from({ length: 8 }, () => Float64Array.from({ length: 256 }, rnd));
     const { value } = relativeLogAmplitude(maps, 16, 16, 4);
     expect(Math.abs(value[3]! - value[2]!)).toBeLessThan(0.5);

@@ -37,13 +37,22 @@ describe('the eta reference can fail', () => {
       const scheduler = pipe.scheduler('ddim', run.steps);
       const { latents, dims, generator } = pipe.prepareLatents({ frames: 4, height: 32, width: 32 }, BigInt(run.latents_seed), scheduler);
       // 'ours': a scheduler that draws the noise itself, in our (1, C, F, h, w) layout
-      const wrapped = variant.layout === 'ours'
-        ? { ...scheduler, timesteps: scheduler.timesteps, initNoiseSigma: 1, scaleModelInput: (x: Float32Array) => x, setTimesteps: () => undefined,
-          step: (m: Float32Array, t: number, x: Float32Array) => scheduler.step(m, t, x, { eta: variant.eta, varianceNoise: fillNormal(new Float32Array(x.length), generator) }) }
-        : scheduler;
+      const wrapped =
+        variant.layout === 'ours'
+          ? {
+              ...scheduler,
+              timesteps: scheduler.timesteps,
+              initNoiseSigma: 1,
+              scaleModelInput: (x: Float32Array) => x,
+              setTimesteps: () => undefined,
+              step: (m: Float32Array, t: number, x: Float32Array) => scheduler.step(m, t, x, { eta: variant.eta, varianceNoise: fillNormal(new Float32Array(x.length), generator) }),
+            }
+          : scheduler;
       const steps: Float32Array[] = [];
-      await pipe.denoise({ scheduler: wrapped, latents, dims, embeds, guidanceScale: run.guidance_scale, freeu: null, eta: variant.layout === 'ours' ? 0 : variant.eta, generator },
-        { onLatents: (_i, x) => steps.push(x) });
+      await pipe.denoise(
+        { scheduler: wrapped, latents, dims, embeds, guidanceScale: run.guidance_scale, freeu: null, eta: variant.layout === 'ours' ? 0 : variant.eta, generator },
+        { onLatents: (_i, x) => steps.push(x) },
+      );
       expect(relativeError(steps[0]!, await tensors.readFloat32(`${run.key}_step0`))).toBeGreaterThan(1e-2);
     } finally {
       await pipe.release();

@@ -15,12 +15,22 @@ import { join } from 'node:path';
 
 // [total, n, center, pow, indices]: DeepCache's sample_from_quad_center run in Python 3 / numpy 2.4
 const QUAD: [number, number, number, number, number[]][] = [
-  [9, 5, 3, 1.4, [0, 2, 3, 4, 6]], [9, 5, 4, 1.2, [0, 2, 4, 5, 7]], [9, 3, 3, 1.4, [0, 3, 5]], [9, 3, 4, 1.2, [0, 4, 5]],
-  [9, 2, 3, 1.4, [0, 3]], [20, 10, 6, 1.4, [0, 2, 4, 6, 7, 8, 10, 12, 15, 17]], [20, 10, 10, 1.2, [0, 3, 5, 7, 9, 10, 11, 13, 15, 17]],
-  [20, 7, 6, 1.4, [0, 3, 5, 7, 10, 13, 16]], [20, 4, 10, 1.2, [0, 6, 10, 14]], [25, 13, 8, 1.4, [0, 2, 4, 6, 7, 8, 10, 11, 13, 15, 17, 20, 22]],
-  [25, 13, 8, 1.2, [0, 2, 4, 6, 8, 9, 10, 12, 14, 16, 18, 20, 22]], [25, 9, 8, 1.4, [0, 3, 5, 8, 9, 12, 15, 18, 21]], [25, 5, 12, 1.2, [0, 6, 11, 14, 19]],
+  [9, 5, 3, 1.4, [0, 2, 3, 4, 6]],
+  [9, 5, 4, 1.2, [0, 2, 4, 5, 7]],
+  [9, 3, 3, 1.4, [0, 3, 5]],
+  [9, 3, 4, 1.2, [0, 4, 5]],
+  [9, 2, 3, 1.4, [0, 3]],
+  [20, 10, 6, 1.4, [0, 2, 4, 6, 7, 8, 10, 12, 15, 17]],
+  [20, 10, 10, 1.2, [0, 3, 5, 7, 9, 10, 11, 13, 15, 17]],
+  [20, 7, 6, 1.4, [0, 3, 5, 7, 10, 13, 16]],
+  [20, 4, 10, 1.2, [0, 6, 10, 14]],
+  [25, 13, 8, 1.4, [0, 2, 4, 6, 7, 8, 10, 11, 13, 15, 17, 20, 22]],
+  [25, 13, 8, 1.2, [0, 2, 4, 6, 8, 9, 10, 12, 14, 16, 18, 20, 22]],
+  [25, 9, 8, 1.4, [0, 3, 5, 8, 9, 12, 15, 18, 21]],
+  [25, 5, 12, 1.2, [0, 6, 11, 14, 19]],
   [50, 25, 15, 1.4, [0, 2, 4, 6, 7, 9, 11, 12, 14, 15, 17, 18, 20, 22, 24, 26, 28, 30, 32, 35, 37, 39, 42, 44, 47]],
-  [50, 17, 25, 1.2, [0, 4, 7, 10, 13, 16, 19, 22, 24, 26, 28, 31, 34, 37, 40, 43, 46]], [50, 10, 15, 1.4, [0, 5, 9, 13, 17, 21, 26, 31, 37, 43]],
+  [50, 17, 25, 1.2, [0, 4, 7, 10, 13, 16, 19, 22, 24, 26, 28, 31, 34, 37, 40, 43, 46]],
+  [50, 10, 15, 1.4, [0, 5, 9, 13, 17, 21, 26, 31, 37, 43]],
 ];
 
 describe('DeepCache schedules', () => {
@@ -28,7 +38,10 @@ describe('DeepCache schedules', () => {
     expect(sampleFromQuadCenter(total, n, center, pow)).toEqual(want);
   });
   it.each([
-    [9, 3, [0, 3, 6]], [10, 3, [0, 3, 6, 9]], [25, 5, [0, 5, 10, 15, 20]], [4, 1, [0, 1, 2, 3]],
+    [9, 3, [0, 3, 6]],
+    [10, 3, [0, 3, 6, 9]],
+    [25, 5, [0, 5, 10, 15, 20]],
+    [4, 1, [0, 1, 2, 3]],
   ] as const)('uniform, %i steps every %i', (steps, interval, want) => {
     expect(fullSteps(steps, { interval, branch: 0, schedule: 'uniform' })).toEqual(want);
   });
@@ -39,7 +52,23 @@ describe('DeepCache schedules', () => {
 
 describe('guidance interval', () => {
   it.each([
-    [null, [true, true, true, true]], [[0, 1], [true, true, true, true]], [[0.5, 1], [false, false, true, true]], [[0, 0.5], [true, true, false, false]], [[0.25, 0.75], [false, true, true, false]],
+    [null, [true, true, true, true]],
+    [
+      [0, 1],
+      [true, true, true, true],
+    ],
+    [
+      [0.5, 1],
+      [false, false, true, true],
+    ],
+    [
+      [0, 0.5],
+      [true, true, false, false],
+    ],
+    [
+      [0.25, 0.75],
+      [false, true, true, false],
+    ],
   ] as const)('%o over 4 steps', (interval, want) => {
     expect([0, 1, 2, 3].map((i) => guidedStep(i, 4, interval))).toEqual(want);
   });
@@ -54,7 +83,14 @@ let cached: DeepCacheUnet3dRunner;
 
 function noise(n: number, seed: number): Float32Array {
   let s = seed >>> 0 || 1;
-  return Float32Array.from({ length: n }, () => { s ^= s << 13; s >>>= 0; s ^= s >>> 17; s ^= s << 5; s >>>= 0; return s / 2 ** 31 - 1; });
+  return Float32Array.from({ length: n }, () => {
+    s ^= s << 13;
+    s >>>= 0;
+    s ^= s >>> 17;
+    s ^= s << 5;
+    s >>>= 0;
+    return s / 2 ** 31 - 1;
+  });
 }
 const DIMS = [1, 4, 3, 8, 8] as const;
 function inputs(batch: number, seed: number, t = 500, freeu = FREEU): Unet3dInputs {
@@ -79,8 +115,16 @@ async function sample(unet: UnetStep, steps: number, guidanceInterval: readonly 
   const scheduler = createScheduler('ddim', { num_train_timesteps: 1000, beta_schedule: 'scaled_linear', beta_start: 0.00085, beta_end: 0.012 });
   scheduler.setTimesteps(steps);
   return sampleLatents({
-    unet, scheduler, latents: noise(4 * 3 * 64, 3), dims: DIMS, cond: noise(5 * 32, 4), uncond: noise(5 * 32, 5), embedDims: [5, 32],
-    guidanceScale: 7, freeu: { ...FREEU, start: 0, end: 1 }, guidanceInterval,
+    unet,
+    scheduler,
+    latents: noise(4 * 3 * 64, 3),
+    dims: DIMS,
+    cond: noise(5 * 32, 4),
+    uncond: noise(5 * 32, 5),
+    embedDims: [5, 32],
+    guidanceScale: 7,
+    freeu: { ...FREEU, start: 0, end: 1 },
+    guidanceInterval,
   });
 }
 
@@ -91,7 +135,7 @@ describe('DeepCache on the golden U-Net (unet3d-small, FreeU on)', () => {
     expect(stepper.counts).toEqual({ full: 4, shallow: 0 });
   });
 
-  it('the shallow graph fed the feature of a full run at the same input gives that run\'s output', async () => {
+  it("the shallow graph fed the feature of a full run at the same input gives that run's output", async () => {
     const x = inputs(2, 11);
     const full = await cached.full(x);
     expect(Array.from(full.out)).toEqual(Array.from(await plain.run(x)));
@@ -102,7 +146,16 @@ describe('DeepCache on the golden U-Net (unet3d-small, FreeU on)', () => {
   it('a cached step of the loop equals a shallow run fed the feature of the previous full step', async () => {
     const seen: { x: Unet3dInputs; out: Float32Array }[] = [];
     const stepper = deepCacheStepper(cached, fullSteps(4, { interval: 2, branch: 0, schedule: 'uniform' }));
-    await sample({ run: async (x, i) => { const out = await stepper.run(x, i); seen.push({ x, out }); return out; } }, 4);
+    await sample(
+      {
+        run: async (x, i) => {
+          const out = await stepper.run(x, i);
+          seen.push({ x, out });
+          return out;
+        },
+      },
+      4,
+    );
     expect(stepper.counts).toEqual({ full: 2, shallow: 2 });
     const feature = (await cached.full(seen[0]!.x)).feature;
     expect(Array.from(await cached.shallow(seen[1]!.x, feature))).toEqual(Array.from(seen[1]!.out));
@@ -118,7 +171,7 @@ describe('DeepCache on the golden U-Net (unet3d-small, FreeU on)', () => {
     expect(relativeError((await cached.full({ ...x, freeu: off })).feature.data, feature.data)).toBeGreaterThan(1e-3);
   });
 
-  it('a guidance batch\'s feature serves a conditional-only step with its second half; batch 1 cannot serve batch 2', async () => {
+  it("a guidance batch's feature serves a conditional-only step with its second half; batch 1 cannot serve batch 2", async () => {
     const x2 = inputs(2, 31);
     const f2 = (await cached.full(x2)).feature;
     const per = x2.sample.length / 2;
@@ -132,7 +185,16 @@ describe('DeepCache on the golden U-Net (unet3d-small, FreeU on)', () => {
   it('guidance interval [0.5, 1) with DeepCache: conditional-only steps first, then the guidance batch forces a full step', async () => {
     const batches: number[] = [];
     const stepper = deepCacheStepper(cached, fullSteps(4, { interval: 4, branch: 0, schedule: 'uniform' }));
-    await sample({ run: (x, i) => { batches.push(x.sampleDims[0]); return stepper.run(x, i); } }, 4, [0.5, 1]);
+    await sample(
+      {
+        run: (x, i) => {
+          batches.push(x.sampleDims[0]);
+          return stepper.run(x, i);
+        },
+      },
+      4,
+      [0.5, 1],
+    );
     expect(batches).toEqual([1, 1, 2, 2]);
     // step 0 full (batch 1), 1 cached, 2 full again (a batch-1 feature cannot serve batch 2), 3 cached
     expect(stepper.counts).toEqual({ full: 2, shallow: 2 });
@@ -146,7 +208,10 @@ describe('DeepCache on the golden U-Net (unet3d-small, FreeU on)', () => {
     expect(() => deepCacheEntry(config, branch)).toThrow(new RegExp(`^deepCache.branch ${branch}: this U-Net's up_blocks\\[-1\\] has 3 skips; expected 0..2 \\(0 = the shallowest\\)$`));
   });
 
-  it.each([[1, [3, 16, 8, 8]], [2, [3, 32, 8, 8]]])('branch %i (deeper skips) also reproduces the full output from its feature', async (branch, dims) => {
+  it.each([
+    [1, [3, 16, 8, 8]],
+    [2, [3, 32, 8, 8]],
+  ])('branch %i (deeper skips) also reproduces the full output from its feature', async (branch, dims) => {
     await withTempDir(async (dir) => {
       const b1 = await loadDeepCacheUnet3dFrom(config, { dir: UNET }, { device: 'cpu', threads: 2, cacheDir: dir }, branch);
       try {

@@ -7,8 +7,12 @@ describe('fast presets', () => {
     expect(parseFastPreset({}, 't2v.json')).toEqual(GENERIC_FAST);
   });
   it('takes every key', () => {
-    expect(parseFastPreset({ deep_cache: 2, deep_cache_branch: 0, deep_cache_schedule: 'non-uniform', guidance_interval: [0, 0.5], steps: 12, scheduler: 'dpmpp2m' }, 't2v.json'))
-      .toEqual({ deepCache: { interval: 2, branch: 0, schedule: 'non-uniform' }, guidanceInterval: [0, 0.5], steps: 12, scheduler: 'dpmpp2m' });
+    expect(parseFastPreset({ deep_cache: 2, deep_cache_branch: 0, deep_cache_schedule: 'non-uniform', guidance_interval: [0, 0.5], steps: 12, scheduler: 'dpmpp2m' }, 't2v.json')).toEqual({
+      deepCache: { interval: 2, branch: 0, schedule: 'non-uniform' },
+      guidanceInterval: [0, 0.5],
+      steps: 12,
+      scheduler: 'dpmpp2m',
+    });
   });
   it.each([
     [{ deep_cache: 0 }, /^t2v.json: fast.deep_cache must be a whole number >= 1$/],

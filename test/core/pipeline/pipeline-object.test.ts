@@ -56,7 +56,9 @@ describe('loadPipeline: DeepCache and the guidance interval through generate', (
       expect(cached.unetCalls).toEqual({ full: 2, shallow: 2, guided: 2 });
       expect(cached.frames01).not.toEqual(plain.frames01);
       expect(pipe.stats.sessionsCreated.unet).toBe(2); // the plain graph and the DeepCache pair
-      await expect(pipe.generate({ ...req, deepCache: { interval: 2, branch: 2, schedule: 'uniform' } })).rejects.toThrow(/^deepCache.branch 2: this U-Net's up_blocks\[-1\] has 2 skips; expected 0..1/);
+      await expect(pipe.generate({ ...req, deepCache: { interval: 2, branch: 2, schedule: 'uniform' } })).rejects.toThrow(
+        /^deepCache.branch 2: this U-Net's up_blocks\[-1\] has 2 skips; expected 0..1/,
+      );
     } finally {
       await pipe.release();
     }

@@ -22,17 +22,24 @@ describe('cleanEstimate', () => {
 describe('fitLatentRgb', () => {
   it('recovers an exact linear map from pooled pixels', () => {
     const [n, c, h, w, scale] = [2, 4, 3, 3, 2];
-    const W = [[0.3, -0.1, 0.2, 0.05], [0.1, 0.4, -0.2, 0], [-0.3, 0.1, 0.1, 0.2]];
+    const W = [
+      [0.3, -0.1, 0.2, 0.05],
+      [0.1, 0.4, -0.2, 0],
+      [-0.3, 0.1, 0.1, 0.2],
+    ];
     const bias = [0.5, 0.4, 0.6];
     let state = 12345;
     const next = () => ((state = (state * 1103515245 + 12345) % 2147483648) / 2147483648 - 0.5) * 2;
     const z = Float32Array.from({ length: n * c * h * w }, next);
     const frames = new Float32Array(n * h * scale * w * scale * 3);
-    for (let f = 0; f < n; f++) for (let y = 0; y < h * scale; y++) for (let x = 0; x < w * scale; x++) for (let ch = 0; ch < 3; ch++) {
-      let v = bias[ch]!;
-      for (let i = 0; i < c; i++) v += W[ch]![i]! * z[((f * c + i) * h + Math.floor(y / scale)) * w + Math.floor(x / scale)]!;
-      frames[((f * h * scale + y) * w * scale + x) * 3 + ch] = v;
-    }
+    for (let f = 0; f < n; f++)
+      for (let y = 0; y < h * scale; y++)
+        for (let x = 0; x < w * scale; x++)
+          for (let ch = 0; ch < 3; ch++) {
+            let v = bias[ch]!;
+            for (let i = 0; i < c; i++) v += W[ch]![i]! * z[((f * c + i) * h + Math.floor(y / scale)) * w + Math.floor(x / scale)]!;
+            frames[((f * h * scale + y) * w * scale + x) * 3 + ch] = v;
+          }
     const map = fitLatentRgb(z, frames, n, c, h, w, scale);
     for (let ch = 0; ch < 3; ch++) {
       expect(map.bias[ch]).toBeCloseTo(bias[ch]!, 4);

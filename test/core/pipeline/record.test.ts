@@ -18,7 +18,11 @@ describe('generate with onRecord', () => {
     try {
       const plain = await pipe.generate(REQUEST);
       const records: StepRecord[] = [];
-      const recorded = await pipe.generate(REQUEST, { onRecord: (r) => { records.push(r); } });
+      const recorded = await pipe.generate(REQUEST, {
+        onRecord: (r) => {
+          records.push(r);
+        },
+      });
       expect(recorded.frames01).toEqual(plain.frames01);
       expect(pipe.stats.sessionsCreated.unet).toBe(2); // the recording graph is its own session, beside the plain one
       expect(records.map((r) => r.step)).toEqual([0, 1, 2]);
@@ -47,7 +51,9 @@ describe('recordingHooks', () => {
     const config = { num_train_timesteps: 1000, beta_start: 0.00085, beta_end: 0.012, beta_schedule: 'scaled_linear', prediction_type: 'epsilon' };
     const ac = alphasCumprod(parseSchedulerConfig('DDIMScheduler', config), false);
     const got: StepRecord[] = [];
-    const hooks = recordingHooks(config, 'ddim', [1, 1, 1, 1, 2], 5, (r) => { got.push(r); });
+    const hooks = recordingHooks(config, 'ddim', [1, 1, 1, 1, 2], 5, (r) => {
+      got.push(r);
+    });
     hooks.onRecorded(2, [], true);
     await hooks.onOutput(2, new Float32Array([0.5, -1]), new Float32Array([0.25, 0.75]), 601);
     const a = ac[601]!;

@@ -24,9 +24,19 @@ beforeAll(async () => {
   if (why) throw new Error(`no WebGPU adapter (${why}): install chromium and libvulkan1 (see webgpu.test.ts), or set T2V_SKIP_WEBGPU=1 to skip these tests`);
   pipe = await loadPipeline(await openModelFolder(golden('pipeline-tiny', 'model'), 'golden'), { device: 'webgpu', sessions: 'keep', threads: 2 });
 }, 300_000);
-afterAll(async () => { await pipe?.release(); });
+afterAll(async () => {
+  await pipe?.release();
+});
 
-interface Row { scheduler: SchedulerName; config?: Record<string, unknown>; steps: number; guidance: number; eta?: number; interval?: readonly [number, number]; freeu?: boolean }
+interface Row {
+  scheduler: SchedulerName;
+  config?: Record<string, unknown>;
+  steps: number;
+  guidance: number;
+  eta?: number;
+  interval?: readonly [number, number];
+  freeu?: boolean;
+}
 
 async function run(row: Row, resident: boolean): Promise<{ steps: Float32Array[]; final: Float32Array; previews: number[] }> {
   const embeds = await pipe.encodePrompt('a red ball', 'blurry', row.guidance > 1);
@@ -37,7 +47,13 @@ async function run(row: Row, resident: boolean): Promise<{ steps: Float32Array[]
   const freeu = row.freeu ? { b1: 1.2, b2: 1.4, s1: 0.9, s2: 0.2, version: 1 as const, start: 0, end: 1 } : null;
   const final = await pipe.denoise(
     { scheduler, latents, dims, embeds, guidanceScale: row.guidance, freeu, eta: row.eta ?? 0, generator, guidanceInterval: row.interval ?? null, resident },
-    { onLatents: (_i, x) => steps.push(x), onOutput: (i) => { previews.push(i); }, outputSteps: (i) => i % 2 === 1 },
+    {
+      onLatents: (_i, x) => steps.push(x),
+      onOutput: (i) => {
+        previews.push(i);
+      },
+      outputSteps: (i) => i % 2 === 1,
+    },
   );
   return { steps, final, previews };
 }
@@ -46,16 +62,20 @@ describe.skipIf(skip)('device-resident sampling on webgpu = the host loop (golde
   it.each<Row>([
     // lower_order_final off and a sigma_min final sigma: the last of two steps is second order
     { scheduler: 'dpmpp2m', config: { lower_order_final: false, final_sigmas_type: 'sigma_min' }, steps: 2, guidance: 7.5, interval: [0, 0.5], freeu: true },
-  ])('$scheduler $config x$steps guidance $guidance eta $eta interval $interval', async (row) => {
-    const host = await run(row, false);
-    const device = await run(row, true);
-    expect(device.steps).toHaveLength(row.steps);
-    for (let i = 0; i < row.steps; i++) {
-      expect(relativeError(device.steps[i]!, host.steps[i]!), `step ${i}`).toBeLessThanOrEqual(BOUNDS.pipelineLatents);
-    }
-    expect(device.final).toEqual(device.steps[row.steps - 1]);
-    // the host loop calls onOutput every step; on the device only the steps asked for are read back
-    expect(host.previews).toEqual(Array.from({ length: row.steps }, (_, i) => i));
-    expect(device.previews).toEqual(host.previews.filter((i) => i % 2 === 1));
-  }, 600_000);
+  ])(
+    '$scheduler $config x$steps guidance $guidance eta $eta interval $interval',
+    async (row) => {
+      const host = await run(row, false);
+      const device = await run(row, true);
+      expect(device.steps).toHaveLength(row.steps);
+      for (let i = 0; i < row.steps; i++) {
+        expect(relativeError(device.steps[i]!, host.steps[i]!), `step ${i}`).toBeLessThanOrEqual(BOUNDS.pipelineLatents);
+      }
+      expect(device.final).toEqual(device.steps[row.steps - 1]);
+      // the host loop calls onOutput every step; on the device only the steps asked for are read back
+      expect(host.previews).toEqual(Array.from({ length: row.steps }, (_, i) => i));
+      expect(device.previews).toEqual(host.previews.filter((i) => i % 2 === 1));
+    },
+    600_000,
+  );
 });

@@ -31,12 +31,16 @@ describe('resolvePrecision', () => {
 });
 
 describe('the WebGPU probe on SwiftShader', () => {
-  it.skipIf(process.env.T2V_SKIP_WEBGPU === '1')('finds the adapter and reports no shader-f16 (onnxruntime refuses its fp16 program)', async () => {
-    expect(existsSync(SWIFTSHADER), `SwiftShader's ICD at ${SWIFTSHADER}: apt-get install chromium libvulkan1 (or T2V_SKIP_WEBGPU=1)`).toBe(true);
-    await withTempDir(async (dir) => {
-      const answer = await probeWebgpu({ ...process.env, T2V_CACHE: dir, VK_ICD_FILENAMES: SWIFTSHADER }, { fresh: true });
-      expect(answer.reason).toBeNull();
-      expect(answer.shaderF16).toBe(false);
-    });
-  }, 60_000);
+  it.skipIf(process.env.T2V_SKIP_WEBGPU === '1')(
+    'finds the adapter and reports no shader-f16 (onnxruntime refuses its fp16 program)',
+    async () => {
+      expect(existsSync(SWIFTSHADER), `SwiftShader's ICD at ${SWIFTSHADER}: apt-get install chromium libvulkan1 (or T2V_SKIP_WEBGPU=1)`).toBe(true);
+      await withTempDir(async (dir) => {
+        const answer = await probeWebgpu({ ...process.env, T2V_CACHE: dir, VK_ICD_FILENAMES: SWIFTSHADER }, { fresh: true });
+        expect(answer.reason).toBeNull();
+        expect(answer.shaderF16).toBe(false);
+      });
+    },
+    60_000,
+  );
 });

@@ -10,8 +10,12 @@ import { relativeError } from '../../../core/verify/metrics.js';
 import { golden } from '../../helpers.js';
 
 let cacheDir: string;
-beforeAll(async () => { cacheDir = await mkdtemp(join(tmpdir(), 't2v-rt-')); });
-afterAll(async () => { await rm(cacheDir, { recursive: true, force: true }); });
+beforeAll(async () => {
+  cacheDir = await mkdtemp(join(tmpdir(), 't2v-rt-'));
+});
+afterAll(async () => {
+  await rm(cacheDir, { recursive: true, force: true });
+});
 
 describe('devices', () => {
   it('cpu is always available', async () => {

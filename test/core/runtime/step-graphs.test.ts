@@ -23,11 +23,20 @@ beforeAll(async () => {
   if (why) throw new Error(`no WebGPU adapter (${why}): install chromium and libvulkan1 (see test/core/verify/webgpu.test.ts), or set T2V_SKIP_WEBGPU=1 to skip these tests`);
   dev = await DeviceSteps.create();
 }, 300_000);
-afterAll(async () => { await dev?.release(); });
+afterAll(async () => {
+  await dev?.release();
+});
 
 function values(n: number, seed: number, scale: number): Float32Array {
   let s = seed >>> 0 || 1;
-  return Float32Array.from({ length: n }, () => { s ^= s << 13; s >>>= 0; s ^= s >>> 17; s ^= s << 5; s >>>= 0; return (s / 2 ** 31 - 1) * scale; });
+  return Float32Array.from({ length: n }, () => {
+    s ^= s << 13;
+    s >>>= 0;
+    s ^= s >>> 17;
+    s ^= s << 5;
+    s >>>= 0;
+    return (s / 2 ** 31 - 1) * scale;
+  });
 }
 
 describe.skipIf(skip)('device step graph = host guidance + scheduler step', () => {
@@ -36,41 +45,53 @@ describe.skipIf(skip)('device step graph = host guidance + scheduler step', () =
     { cls: 'DDIMScheduler', config: { clip_sample: false }, eta: 0.7, guidance: 1, steps: 3 },
     { cls: 'DPMSolverMultistepScheduler', guidance: 9, steps: 5 },
     { cls: 'EulerDiscreteScheduler', config: { prediction_type: 'v_prediction' }, guidance: 7.5, steps: 4 },
-  ])('$cls $config eta $eta guidance $guidance x$steps', async ({ cls, config, eta, guidance, steps }) => {
-    const host = createSchedulerFromClass(cls, { ...BASE, ...config });
-    const device = createSchedulerFromClass(cls, { ...BASE, ...config });
-    host.setTimesteps(steps);
-    device.setTimesteps(steps);
-    const batch = guidance > 1 ? 2 : 1;
-    let x = values(N, 1, host.initNoiseSigma);
-    const held: ort.Tensor[] = [];
-    try {
-      const first = await dev.prepare(x, DIMS, { divisor: device.inputDivisor(host.timesteps[0]!), batch });
-      held.push(first.latents, first.next);
-      let [xd, yPrev, input] = [first.latents, first.latents, first.next];
-      for (const [i, t] of host.timesteps.entries()) {
-        const hostInput = host.scaleModelInput(batch === 2 ? duplicateBatch(x) : x, t);
-        const inputD = await dev.download(input);
-        // the first input is the host's latents, bit for bit; later ones follow the device's own samples
-        if (i === 0) expect(inputD).toEqual(hostInput);
-        else expect(relativeError(inputD, hostInput), `U-Net input ${i}`).toBeLessThanOrEqual(2e-6);
-        // the model output is fed to both; the device's sample is its own, so errors may accumulate over the schedule
-        const out = values(N * batch, 10 + i, 1);
-        const noise = values(N, 50 + i, 1);
-        const m = batch === 2 ? applyGuidance(out, guidance) : out;
-        x = host.step(m, t, x, eta ? { eta, varianceNoise: noise } : {});
-        const outD = await dev.upload(out, [batch, ...DIMS.slice(1)]);
-        const noiseD = await dev.upload(noise, DIMS);
-        held.push(outD, noiseD);
-        const nextT = host.timesteps[i + 1];
-        const r = await dev.run({ sample: xd, modelOutput: outD, yPrev, noise: noiseD, guidanceScale: guidance, step: device.affineStep(t, eta ? { eta } : {}), next: { divisor: nextT === undefined ? 1 : device.inputDivisor(nextT), batch } });
-        held.push(r.prev, r.y, r.guided, r.next);
-        expect(relativeError(await dev.download(r.guided), m), `guidance ${i}`).toBeLessThanOrEqual(1e-7);
-        expect(relativeError(await dev.download(r.prev), x), `step ${i} (t=${t})`).toBeLessThanOrEqual(2e-6);
-        [xd, yPrev, input] = [r.prev, r.y, r.next];
+  ])(
+    '$cls $config eta $eta guidance $guidance x$steps',
+    async ({ cls, config, eta, guidance, steps }) => {
+      const host = createSchedulerFromClass(cls, { ...BASE, ...config });
+      const device = createSchedulerFromClass(cls, { ...BASE, ...config });
+      host.setTimesteps(steps);
+      device.setTimesteps(steps);
+      const batch = guidance > 1 ? 2 : 1;
+      let x = values(N, 1, host.initNoiseSigma);
+      const held: ort.Tensor[] = [];
+      try {
+        const first = await dev.prepare(x, DIMS, { divisor: device.inputDivisor(host.timesteps[0]!), batch });
+        held.push(first.latents, first.next);
+        let [xd, yPrev, input] = [first.latents, first.latents, first.next];
+        for (const [i, t] of host.timesteps.entries()) {
+          const hostInput = host.scaleModelInput(batch === 2 ? duplicateBatch(x) : x, t);
+          const inputD = await dev.download(input);
+          // the first input is the host's latents, bit for bit; later ones follow the device's own samples
+          if (i === 0) expect(inputD).toEqual(hostInput);
+          else expect(relativeError(inputD, hostInput), `U-Net input ${i}`).toBeLessThanOrEqual(2e-6);
+          // the model output is fed to both; the device's sample is its own, so errors may accumulate over the schedule
+          const out = values(N * batch, 10 + i, 1);
+          const noise = values(N, 50 + i, 1);
+          const m = batch === 2 ? applyGuidance(out, guidance) : out;
+          x = host.step(m, t, x, eta ? { eta, varianceNoise: noise } : {});
+          const outD = await dev.upload(out, [batch, ...DIMS.slice(1)]);
+          const noiseD = await dev.upload(noise, DIMS);
+          held.push(outD, noiseD);
+          const nextT = host.timesteps[i + 1];
+          const r = await dev.run({
+            sample: xd,
+            modelOutput: outD,
+            yPrev,
+            noise: noiseD,
+            guidanceScale: guidance,
+            step: device.affineStep(t, eta ? { eta } : {}),
+            next: { divisor: nextT === undefined ? 1 : device.inputDivisor(nextT), batch },
+          });
+          held.push(r.prev, r.y, r.guided, r.next);
+          expect(relativeError(await dev.download(r.guided), m), `guidance ${i}`).toBeLessThanOrEqual(1e-7);
+          expect(relativeError(await dev.download(r.prev), x), `step ${i} (t=${t})`).toBeLessThanOrEqual(2e-6);
+          [xd, yPrev, input] = [r.prev, r.y, r.next];
+        }
+      } finally {
+        for (const t of held) t.dispose();
       }
-    } finally {
-      for (const t of held) t.dispose();
-    }
-  }, 120_000);
+    },
+    120_000,
+  );
 });

@@ -8,7 +8,14 @@ const BASE = { beta_start: 0.00085, beta_end: 0.012, beta_schedule: 'scaled_line
 
 function values(n: number, seed: number, scale: number): Float32Array {
   let s = seed >>> 0 || 1;
-  return Float32Array.from({ length: n }, () => { s ^= s << 13; s >>>= 0; s ^= s >>> 17; s ^= s << 5; s >>>= 0; return (s / 2 ** 31 - 1) * scale; });
+  return Float32Array.from({ length: n }, () => {
+    s ^= s << 13;
+    s >>>= 0;
+    s ^= s >>> 17;
+    s ^= s << 5;
+    s >>>= 0;
+    return (s / 2 ** 31 - 1) * scale;
+  });
 }
 
 /** The device graph's formula (core/runtime/step-graphs.ts), in double precision. */

@@ -3,7 +3,16 @@ import { T2vError } from '../../../core/errors.js';
 import { createScheduler, createSchedulerFromClass, parseSchedulerConfig, type SchedulerClass } from '../../../core/schedulers/index.js';
 
 // ModelScope's scheduler_config.json (DDIM, no timestep_spacing), as older model folders have it.
-const MODELSCOPE = { _class_name: 'DDIMScheduler', beta_start: 0.00085, beta_end: 0.012, beta_schedule: 'scaled_linear', clip_sample: false, set_alpha_to_one: false, steps_offset: 1, num_train_timesteps: 1000 };
+const MODELSCOPE = {
+  _class_name: 'DDIMScheduler',
+  beta_start: 0.00085,
+  beta_end: 0.012,
+  beta_schedule: 'scaled_linear',
+  clip_sample: false,
+  set_alpha_to_one: false,
+  steps_offset: 1,
+  num_train_timesteps: 1000,
+};
 
 describe('timesteps', () => {
   it.each<{ cls: SchedulerClass; spacing?: string; steps: number; expected: number[] }>([

@@ -4,15 +4,26 @@ import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createScheduler } from '../../../core/schedulers/index.js';
 
-interface Run { steps: number; timesteps: number[]; x0: number[]; out: number[][]; x: number[][] }
+interface Run {
+  steps: number;
+  timesteps: number[];
+  x0: number[];
+  out: number[][];
+  x: number[][];
+}
 const CASE = JSON.parse(readFileSync(resolve(import.meta.dirname, '../../fixtures/scheduler-zero-snr/ddim.json'), 'utf8')) as {
-  config: Record<string, unknown>; runs: Run[];
+  config: Record<string, unknown>;
+  runs: Run[];
 };
 
 /** ||a - b|| / ||b||: the golden README's measure for scheduler steps (bound 1e-5). */
 function relError(a: Float32Array, b: readonly number[]): number {
-  let num = 0, den = 0;
-  b.forEach((v, i) => { num += (a[i]! - v) ** 2; den += v * v; });
+  let num = 0,
+    den = 0;
+  b.forEach((v, i) => {
+    num += (a[i]! - v) ** 2;
+    den += v * v;
+  });
   return Math.sqrt(num / den);
 }
 

@@ -14,17 +14,21 @@ describe('golden cases in fp16 on cpu', () => {
     ['vae-small', 'vae-decode', 1],
     ['unet3d-small', 'unet3d', 4],
     ['pipeline-micro', 'pipeline', 6],
-  ])('%s', async (name, kind, runs) => {
-    const report = await verifyCase(golden(name), 'cpu', 'fp16');
-    expect(report.kind).toBe(kind);
-    expect(report.runs).toHaveLength(runs);
-    for (const r of report.runs) {
-      expect([FP16_BOUNDS.network, FP16_BOUNDS.pipelineFrames, BOUNDS.rng]).toContain(r.bound);
-      expect(r.error, `${r.name} (bound ${r.bound})`).toBeLessThanOrEqual(r.bound);
-    }
-    // the graphs really are fp16: the network outputs differ from float32 by more than float32's own bound
-    const relative = report.runs.filter((r) => r.metric === 'relative').map((r) => r.error);
-    expect(Math.min(...relative)).toBeGreaterThan(BOUNDS.network);
-    expect(report.pass).toBe(true);
-  }, 300_000);
+  ])(
+    '%s',
+    async (name, kind, runs) => {
+      const report = await verifyCase(golden(name), 'cpu', 'fp16');
+      expect(report.kind).toBe(kind);
+      expect(report.runs).toHaveLength(runs);
+      for (const r of report.runs) {
+        expect([FP16_BOUNDS.network, FP16_BOUNDS.pipelineFrames, BOUNDS.rng]).toContain(r.bound);
+        expect(r.error, `${r.name} (bound ${r.bound})`).toBeLessThanOrEqual(r.bound);
+      }
+      // the graphs really are fp16: the network outputs differ from float32 by more than float32's own bound
+      const relative = report.runs.filter((r) => r.metric === 'relative').map((r) => r.error);
+      expect(Math.min(...relative)).toBeGreaterThan(BOUNDS.network);
+      expect(report.pass).toBe(true);
+    },
+    300_000,
+  );
 });

@@ -25,7 +25,10 @@ const saved = process.env.T2V_CACHE;
 beforeAll(async () => {
   if (skip) return;
   const why = await webgpuUnavailableReason();
-  if (why) throw new Error(`no WebGPU adapter (${why}): install chromium and libvulkan1 and set VK_ICD_FILENAMES=/usr/lib/chromium/vk_swiftshader_icd.json (this file does when the driver is at $T2V_TEST_VK_ICD or Debian's path), or set T2V_SKIP_WEBGPU=1 to skip these tests`);
+  if (why)
+    throw new Error(
+      `no WebGPU adapter (${why}): install chromium and libvulkan1 and set VK_ICD_FILENAMES=/usr/lib/chromium/vk_swiftshader_icd.json (this file does when the driver is at $T2V_TEST_VK_ICD or Debian's path), or set T2V_SKIP_WEBGPU=1 to skip these tests`,
+    );
   cache = await mkdtemp(join(tmpdir(), 't2v-webgpu-'));
   process.env.T2V_CACHE = cache;
 }, 300_000);
@@ -41,18 +44,29 @@ describe.skipIf(skip)('golden network cases on webgpu (the CPU bounds)', () => {
     ['vae-small', 'vae-decode', 1],
     ['unet3d-micro', 'unet3d', 3],
     ['pipeline-micro', 'pipeline', 6],
-  ])('%s', async (name, kind, runs) => {
-    const report = await verifyCase(golden(name), 'webgpu');
-    expect(report.kind).toBe(kind);
-    expect(report.runs).toHaveLength(runs);
-    for (const r of report.runs) expect(r.error, `${r.name} (bound ${r.bound})`).toBeLessThanOrEqual(r.bound);
-    expect(report.pass).toBe(true);
-  }, 600_000);
+  ])(
+    '%s',
+    async (name, kind, runs) => {
+      const report = await verifyCase(golden(name), 'webgpu');
+      expect(report.kind).toBe(kind);
+      expect(report.runs).toHaveLength(runs);
+      for (const r of report.runs) expect(r.error, `${r.name} (bound ${r.bound})`).toBeLessThanOrEqual(r.bound);
+      expect(report.pass).toBe(true);
+    },
+    600_000,
+  );
 });
 
 function noise(n: number, seed: number): Float32Array {
   let s = seed >>> 0 || 1;
-  return Float32Array.from({ length: n }, () => { s ^= s << 13; s >>>= 0; s ^= s >>> 17; s ^= s << 5; s >>>= 0; return s / 2 ** 31 - 1; });
+  return Float32Array.from({ length: n }, () => {
+    s ^= s << 13;
+    s >>>= 0;
+    s ^= s >>> 17;
+    s ^= s << 5;
+    s >>>= 0;
+    return s / 2 ** 31 - 1;
+  });
 }
 
 describe.skipIf(skip)('webgpu against cpu on the same graph', () => {
@@ -60,8 +74,14 @@ describe.skipIf(skip)('webgpu against cpu on the same graph', () => {
     const dir = golden('pipeline-tiny', 'model', 'unet');
     const dims = [2, 4, 3, 9, 13] as const;
     const x = {
-      sample: noise(dims.reduce((a, b) => a * b, 1), 5), sampleDims: dims, timestep: [999, 37],
-      encoderHiddenStates: noise(2 * 7 * 32, 6), ehsDims: [2, 7, 32] as const,
+      sample: noise(
+        dims.reduce((a, b) => a * b, 1),
+        5,
+      ),
+      sampleDims: dims,
+      timestep: [999, 37],
+      encoderHiddenStates: noise(2 * 7 * 32, 6),
+      ehsDims: [2, 7, 32] as const,
       freeu: { b1: 1.3, b2: 1.5, s1: 0.6, s2: 0.3, version: 2 as const },
     };
     const outs: Float32Array[] = [];
@@ -81,7 +101,11 @@ describe.skipIf(skip)('webgpu against cpu on the same graph', () => {
     const info = await webgpuAdapterInfo();
     if (typeof info === 'string' || (info.subgroupMinSize ?? 32) >= 8) return;
     const g = new GraphBuilder({ name: 'mha' });
-    const [q, k, v] = [['q', 36], ['k', 12], ['v', 12]].map(([n, s]) => g.input(n as string, 'float32', [1, s as number, 4]));
+    const [q, k, v] = [
+      ['q', 36],
+      ['k', 12],
+      ['v', 12],
+    ].map(([n, s]) => g.input(n as string, 'float32', [1, s as number, 4]));
     g.output(g.node('MultiHeadAttention', [q!, k!, v!], { num_heads: 1 }, 'com.microsoft'), 'out', 'float32', [1, 36, 4]);
     const feeds = { q: new ort.Tensor('float32', noise(144, 1), [1, 36, 4]), k: new ort.Tensor('float32', noise(48, 2), [1, 12, 4]), v: new ort.Tensor('float32', noise(48, 3), [1, 12, 4]) };
     const outs: Float32Array[] = [];

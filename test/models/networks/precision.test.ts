@@ -18,8 +18,10 @@ const config = async (...p: string[]): Promise<Raw> => (await readJsonFile(join(
 const BUILDS: Record<string, (g: GraphBuilder, freeu: boolean) => Promise<void>> = {
   'unet3d-small': async (g, freeu) => buildUnet3d(g, parseUnet3dConfig(await config('unet3d-small', 'unet')), new RandomSource(1), { freeuStage: freeu }),
   // DeepCache's two graphs: the cached feature crosses them as float32 as well
-  'unet3d-small DeepCache full': async (g, freeu) => buildUnet3d(g, parseUnet3dConfig(await config('unet3d-small', 'unet')), new RandomSource(1), { freeuStage: freeu, deepCache: { part: 'full', branch: 1 } }),
-  'unet3d-small DeepCache shallow': async (g, freeu) => buildUnet3d(g, parseUnet3dConfig(await config('unet3d-small', 'unet')), new RandomSource(1), { freeuStage: freeu, deepCache: { part: 'shallow', branch: 1 } }),
+  'unet3d-small DeepCache full': async (g, freeu) =>
+    buildUnet3d(g, parseUnet3dConfig(await config('unet3d-small', 'unet')), new RandomSource(1), { freeuStage: freeu, deepCache: { part: 'full', branch: 1 } }),
+  'unet3d-small DeepCache shallow': async (g, freeu) =>
+    buildUnet3d(g, parseUnet3dConfig(await config('unet3d-small', 'unet')), new RandomSource(1), { freeuStage: freeu, deepCache: { part: 'shallow', branch: 1 } }),
   'vae-small': async (g) => buildVaeDecoder(g, parseVaeConfig(await config('vae-small', 'vae')), new RandomSource(1)),
   'clip-small': async (g) => buildClipText(g, parseClipTextConfig(await config('clip-small', 'text_encoder')), new RandomSource(1)),
 };
@@ -30,7 +32,11 @@ async function built(name: string, precision: FloatType, freeu = true): Promise<
   return g;
 }
 
-const inputTypes = (g: GraphBuilder, op: string) => g.nodeList().filter((n) => n.op === op).map((n) => n.inputs.filter(Boolean).map((i) => g.typeOf(i)));
+const inputTypes = (g: GraphBuilder, op: string) =>
+  g
+    .nodeList()
+    .filter((n) => n.op === op)
+    .map((n) => n.inputs.filter(Boolean).map((i) => g.typeOf(i)));
 
 describe.each(Object.keys(BUILDS))('%s in fp16', (name) => {
   it('Conv and Gemm take fp16 inputs and weights; norms and softmax take float32', async () => {
@@ -63,10 +69,16 @@ describe('the U-Net FreeU stage in fp16', () => {
   it('runs in float32: 4 float32 MatMuls per skip of up_blocks[0] and [1], none without the stage; every other MatMul fp16', async () => {
     const cfg = parseUnet3dConfig(await config('unet3d-small', 'unet'));
     const stages = 2 * (cfg.layersPerBlock + 1);
-    for (const [freeu, want] of [[true, 4 * stages], [false, 0]] as const) {
+    for (const [freeu, want] of [
+      [true, 4 * stages],
+      [false, 0],
+    ] as const) {
       const g = await built('unet3d-small', 'float16', freeu);
       const matmuls = inputTypes(g, 'MatMul');
-      expect(matmuls.filter((t) => t.every((x) => x === 'float32')), `FreeU ${freeu}`).toHaveLength(want);
+      expect(
+        matmuls.filter((t) => t.every((x) => x === 'float32')),
+        `FreeU ${freeu}`,
+      ).toHaveLength(want);
       expect(matmuls.filter((t) => !t.every((x) => x === 'float32')).every((t) => t.every((x) => x === 'float16'))).toBe(true);
       expect(inputTypes(g, 'Cos').every((t) => t[0] === 'float32')).toBe(true);
     }

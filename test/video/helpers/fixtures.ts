@@ -25,7 +25,12 @@ export function gradientClip(width: number, height: number, count: number): Fram
 
 /** Four flat colour blocks split at x=16, y=8: sharp edges that would smear if the picture were scaled. */
 export function quadrantClip(width: number, height: number, count: number): Frames {
-  const colours = [[200, 40, 40], [40, 200, 40], [40, 40, 200], [200, 200, 40]] as const;
+  const colours = [
+    [200, 40, 40],
+    [40, 200, 40],
+    [40, 40, 200],
+    [200, 200, 40],
+  ] as const;
   const f = makeFrames(width, height, count);
   let i = 0;
   for (let n = 0; n < count; n++) {
@@ -41,7 +46,11 @@ export function noiseClip(width: number, height: number, count: number, seed = 7
   const f = makeFrames(width, height, count);
   let s = seed >>> 0 || 1;
   for (let i = 0; i < f.data.length; i++) {
-    s ^= s << 13; s >>>= 0; s ^= s >>> 17; s ^= s << 5; s >>>= 0;
+    s ^= s << 13;
+    s >>>= 0;
+    s ^= s >>> 17;
+    s ^= s << 5;
+    s >>>= 0;
     f.data[i] = s & 0xff;
   }
   return f;
