@@ -10,6 +10,7 @@ import { createScheduler } from '../core/schedulers/index.js';
 import { MODELSCOPE_UNET, parseUnet3dConfig } from '../models/configs/unet3d.js';
 import { unet3dFlops } from './flops.js';
 import { processMemoryMiB } from './process-memory.js';
+import { xorshiftValues } from '../core/rng/xorshift.js';
 
 interface SamplingArgs {
   steps: number;
@@ -44,17 +45,7 @@ function parse(argv: string[]): SamplingArgs {
   };
 }
 
-function noise(n: number, seed: number): Float32Array {
-  let s = seed >>> 0 || 1;
-  return Float32Array.from({ length: n }, () => {
-    s ^= s << 13;
-    s >>>= 0;
-    s ^= s >>> 17;
-    s ^= s << 5;
-    s >>>= 0;
-    return s / 2 ** 31 - 1;
-  });
-}
+const noise = (n: number, seed: number): Float32Array => xorshiftValues(n, seed);
 
 export async function samplingBench(argv: string[]): Promise<void> {
   const a = parse(argv);

@@ -10,6 +10,7 @@ import { readJsonFile } from '../../models/json.js';
 import { buildNetwork } from '../../models/networks/build.js';
 import { timestepProjection } from '../../models/networks/timestep.js';
 import { golden } from '../helpers.js';
+import { xorshiftValues } from '../../core/rng/xorshift.js';
 
 const UNET = golden('unet3d-small', 'unet');
 let root: string;
@@ -35,17 +36,7 @@ afterAll(async () => {
   await rm(root, { recursive: true, force: true });
 });
 
-function noise(n: number, seed: number): Float32Array {
-  let s = seed >>> 0 || 1;
-  return Float32Array.from({ length: n }, () => {
-    s ^= s << 13;
-    s >>>= 0;
-    s ^= s >>> 17;
-    s ^= s << 5;
-    s >>>= 0;
-    return s / 2 ** 31 - 1;
-  });
-}
+const noise = (n: number, seed: number): Float32Array => xorshiftValues(n, seed);
 const scalar = (v: number): ort.Tensor => new ort.Tensor('float32', new Float32Array([v]), []);
 const timeProj = (t: readonly number[], batch: number): ort.Tensor => new ort.Tensor('float32', timestepProjection(t, batch, 16), [batch, 16]);
 

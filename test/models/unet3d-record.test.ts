@@ -17,6 +17,7 @@ import { buildUnet3d, type Unet3dBuildOptions } from '../../models/networks/unet
 import { timestepProjection } from '../../models/networks/timestep.js';
 import { Weights } from '../../models/weights.js';
 import { golden } from '../helpers.js';
+import { xorshiftValues } from '../../core/rng/xorshift.js';
 
 const UNET = golden('unet3d-small', 'unet');
 
@@ -43,17 +44,7 @@ async function serialized(opts: Unet3dBuildOptions): Promise<Uint8Array> {
 
 const sha = (b: Uint8Array): string => createHash('sha256').update(b).digest('hex');
 
-function noise(n: number, seed: number): Float32Array {
-  let s = seed >>> 0 || 1;
-  return Float32Array.from({ length: n }, () => {
-    s ^= s << 13;
-    s >>>= 0;
-    s ^= s >>> 17;
-    s ^= s << 5;
-    s >>>= 0;
-    return s / 2 ** 31 - 1;
-  });
-}
+const noise = (n: number, seed: number): Float32Array => xorshiftValues(n, seed);
 const scalar = (v: number): ort.Tensor => new ort.Tensor('float32', new Float32Array([v]), []);
 
 let plainBytes: Uint8Array;

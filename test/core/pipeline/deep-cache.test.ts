@@ -12,6 +12,7 @@ import { golden, withTempDir } from '../../helpers.js';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { xorshiftValues } from '../../../core/rng/xorshift.js';
 
 // [total, n, center, pow, indices]: DeepCache's sample_from_quad_center run in Python 3 / numpy 2.4
 const QUAD: [number, number, number, number, number[]][] = [
@@ -81,17 +82,7 @@ let config: Unet3dConfig;
 let plain: Unet3dRunner;
 let cached: DeepCacheUnet3dRunner;
 
-function noise(n: number, seed: number): Float32Array {
-  let s = seed >>> 0 || 1;
-  return Float32Array.from({ length: n }, () => {
-    s ^= s << 13;
-    s >>>= 0;
-    s ^= s >>> 17;
-    s ^= s << 5;
-    s >>>= 0;
-    return s / 2 ** 31 - 1;
-  });
-}
+const noise = (n: number, seed: number): Float32Array => xorshiftValues(n, seed);
 const DIMS = [1, 4, 3, 8, 8] as const;
 function inputs(batch: number, seed: number, t = 500, freeu = FREEU): Unet3dInputs {
   const n = DIMS.slice(1).reduce<number>((a, b) => a * b, 1);

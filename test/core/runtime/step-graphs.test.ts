@@ -8,6 +8,7 @@ import { webgpuUnavailableReason } from '../../../core/runtime/device.js';
 import { DeviceSteps } from '../../../core/runtime/step-graphs.js';
 import { createSchedulerFromClass, type SchedulerClass } from '../../../core/schedulers/index.js';
 import { relativeError } from '../../../core/verify/metrics.js';
+import { xorshiftValues } from '../../../core/rng/xorshift.js';
 
 const skip = process.env.T2V_SKIP_WEBGPU === '1';
 const SWIFTSHADER = process.env.T2V_TEST_VK_ICD ?? '/usr/lib/chromium/vk_swiftshader_icd.json';
@@ -27,17 +28,7 @@ afterAll(async () => {
   await dev?.release();
 });
 
-function values(n: number, seed: number, scale: number): Float32Array {
-  let s = seed >>> 0 || 1;
-  return Float32Array.from({ length: n }, () => {
-    s ^= s << 13;
-    s >>>= 0;
-    s ^= s >>> 17;
-    s ^= s << 5;
-    s >>>= 0;
-    return (s / 2 ** 31 - 1) * scale;
-  });
-}
+const values = xorshiftValues;
 
 describe.skipIf(skip)('device step graph = host guidance + scheduler step', () => {
   it.each<{ cls: SchedulerClass; config?: Record<string, unknown>; eta?: number; guidance: number; steps: number }>([

@@ -3,20 +3,11 @@ import { describe, expect, it } from 'vitest';
 import { createSchedulerFromClass, type SchedulerClass } from '../../../core/schedulers/index.js';
 import type { AffineStep } from '../../../core/schedulers/types.js';
 import { relativeError } from '../../../core/verify/metrics.js';
+import { xorshiftValues } from '../../../core/rng/xorshift.js';
 
 const BASE = { beta_start: 0.00085, beta_end: 0.012, beta_schedule: 'scaled_linear', set_alpha_to_one: false, steps_offset: 1, num_train_timesteps: 1000 };
 
-function values(n: number, seed: number, scale: number): Float32Array {
-  let s = seed >>> 0 || 1;
-  return Float32Array.from({ length: n }, () => {
-    s ^= s << 13;
-    s >>>= 0;
-    s ^= s >>> 17;
-    s ^= s << 5;
-    s >>>= 0;
-    return (s / 2 ** 31 - 1) * scale;
-  });
-}
+const values = xorshiftValues;
 
 /** The device graph's formula (core/runtime/step-graphs.ts), in double precision. */
 function applyAffine(a: AffineStep, x: Float32Array, m: Float32Array, yPrev: Float32Array, noise: Float32Array): { prev: Float32Array; y: Float32Array } {

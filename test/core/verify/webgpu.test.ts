@@ -14,6 +14,7 @@ import { relativeError } from '../../../core/verify/metrics.js';
 import { verifyCase } from '../../../core/verify/run.js';
 import { GraphBuilder } from '../../../models/onnx/graph.js';
 import { golden } from '../../helpers.js';
+import { xorshiftValues } from '../../../core/rng/xorshift.js';
 
 const skip = process.env.T2V_SKIP_WEBGPU === '1';
 // this file alone runs on SwiftShader (the Vulkan loader reads VK_ICD_FILENAMES when Dawn starts, after this line)
@@ -57,17 +58,7 @@ describe.skipIf(skip)('golden network cases on webgpu (the CPU bounds)', () => {
   );
 });
 
-function noise(n: number, seed: number): Float32Array {
-  let s = seed >>> 0 || 1;
-  return Float32Array.from({ length: n }, () => {
-    s ^= s << 13;
-    s >>>= 0;
-    s ^= s >>> 17;
-    s ^= s << 5;
-    s >>>= 0;
-    return s / 2 ** 31 - 1;
-  });
-}
+const noise = (n: number, seed: number): Float32Array => xorshiftValues(n, seed);
 
 describe.skipIf(skip)('webgpu against cpu on the same graph', () => {
   it('U-Net at an odd shape (1, 4, 3, 9, 13), FreeU v2 at other factors, two timesteps: relative <= 1e-4', async () => {
