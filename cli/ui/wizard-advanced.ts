@@ -9,15 +9,7 @@ import { parseChoice } from '../parse.js';
 import type { GivenFlags } from '../settings.js';
 import type { Answers, WizardField } from './wizard-fields.js';
 import { speedFields } from './wizard-speed.js';
-
-function problem(f: () => unknown): string | undefined {
-  try {
-    f();
-    return undefined;
-  } catch (e) {
-    return e instanceof Error ? e.message : String(e);
-  }
-}
+import { problem } from './field-check.js';
 
 const advanced = (a: Answers): boolean => a.advanced === 'yes';
 const freeuOn = (a: Answers): boolean => advanced(a) && (a.freeu ?? 'off') !== 'off';

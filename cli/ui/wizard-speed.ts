@@ -5,15 +5,7 @@ import { parseInteger } from '../parse.js';
 import type { GivenFlags } from '../settings.js';
 import { parseGuidanceInterval, type GivenSpeed } from '../speed.js';
 import type { Answers, WizardField } from './wizard-fields.js';
-
-function problem(f: () => unknown): string | undefined {
-  try {
-    f();
-    return undefined;
-  } catch (e) {
-    return e instanceof Error ? e.message : String(e);
-  }
-}
+import { problem } from './field-check.js';
 
 /** The preset in the words of its flags, for the choice's label. */
 export function describePreset(p: FastPreset): string {

@@ -2,7 +2,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type * as ort from 'onnxruntime-node';
-import { settingRef, T2vError } from '../errors.js';
+import { errorMessage, settingRef, T2vError } from '../errors.js';
 import type { Device, DeviceChoice } from './device-names.js';
 import { probeWebgpu } from './webgpu-probe.js';
 
@@ -12,7 +12,7 @@ let probed: Promise<{ reason: string | null; shaderF16: boolean }> | undefined;
 
 /** The first line of an error, for one-line messages. */
 export function firstLine(e: unknown): string {
-  const text = e instanceof Error ? e.message : String(e);
+  const text = errorMessage(e);
   const lines = text
     .split('\n')
     .map((l) => l.trim())

@@ -1,0 +1,12 @@
+// A wizard field's check from a parser: undefined when the parser accepts the answer, else its one-line message.
+import { errorMessage } from '../../core/errors.js';
+
+/** Runs `parse` and turns what it throws into the field's problem line. */
+export function problem(parse: () => unknown): string | undefined {
+  try {
+    parse();
+    return undefined;
+  } catch (e) {
+    return errorMessage(e);
+  }
+}
