@@ -1,5 +1,6 @@
 // How many jobs a local batch runs at once (--jobs), and the loop that keeps that many lanes busy.
 import { UsageError } from '../../core/errors.js';
+import { gib } from '../../core/runtime/memory-limit.js';
 
 export interface LaneInputs {
   /** --jobs. */
@@ -17,8 +18,6 @@ export interface LanePlan {
   /** onnxruntime intra-op threads per lane; undefined: the pipeline's default (one lane, no --threads). */
   readonly threadsPerLane: number | undefined;
 }
-
-const gib = (bytes: number): string => `${(bytes / 1024 ** 3).toFixed(1)} GiB`;
 
 /**
  * Lanes share the threads out; the default is one (measured on 2 idle cores: two one-thread lanes made the embedded

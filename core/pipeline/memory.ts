@@ -4,11 +4,10 @@ import { weightIdentity } from '../../models/cache.js';
 import type { WeightsSpec } from '../../models/networks/build.js';
 import type { PipelineParts } from './parts.js';
 import type { GenerateRequest } from './types.js';
-import { memoryLimit } from '../runtime/memory-limit.js';
+import { gib, memoryLimit } from '../runtime/memory-limit.js';
 
 export { memoryLimit } from '../runtime/memory-limit.js';
 
-const GiB = 1024 ** 3;
 /** Node, onnxruntime, the tokenizer and the frame buffers of a small run. */
 const BASE_BYTES = 200 * 1024 ** 2;
 /**
@@ -34,9 +33,6 @@ export async function estimatePeakBytes(parts: PipelineParts, req: GenerateReque
   return BASE_BYTES + (await float32WeightBytes(parts.unetWeights)) + MAPS_FACTOR * firstMap;
 }
 
-function gib(bytes: number): string {
-  return `${(bytes / GiB).toFixed(1)} GiB`;
-}
 
 /** Refuses, in one line with both numbers, a run estimated above the limit (--max-memory, else the machine's). */
 export async function checkMemory(parts: PipelineParts, req: GenerateRequest, maxMemory?: number): Promise<void> {

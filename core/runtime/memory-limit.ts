@@ -28,3 +28,8 @@ export function memoryLimit(): { readonly bytes: number; readonly source: string
   }
   return best;
 }
+
+/** Bytes as the one-line memory messages write them: `7.5 GiB`. */
+export function gib(bytes: number): string {
+  return `${(bytes / 1024 ** 3).toFixed(1)} GiB`;
+}
