@@ -33,7 +33,6 @@ export async function estimatePeakBytes(parts: PipelineParts, req: GenerateReque
   return BASE_BYTES + (await float32WeightBytes(parts.unetWeights)) + MAPS_FACTOR * firstMap;
 }
 
-
 /** Refuses, in one line with both numbers, a run estimated above the limit (--max-memory, else the machine's). */
 export async function checkMemory(parts: PipelineParts, req: GenerateRequest, maxMemory?: number): Promise<void> {
   if (maxMemory === 0) return;
