@@ -18,10 +18,10 @@
 //     (compare, sweep, batch, verify), each network's session is created once. Peak memory: all three networks.
 // `stats.sessionsCreated` counts the sessions made per network.
 import { fillNormal, randomSeed, TorchGenerator } from '../rng/index.js';
-import { resolveDevice, type Device, type DeviceChoice, type LoadOptions } from '../runtime/index.js';
+import { resolveDevice, type Device, type LoadOptions } from '../runtime/index.js';
 import type { Precision } from '../runtime/device-names.js';
 import { resolvePrecision } from '../runtime/precision.js';
-import { createScheduler, type Scheduler } from '../schedulers/index.js';
+import { createScheduler } from '../schedulers/index.js';
 import { loadTokenizer, type ClipTokenizer } from '../tokenizer/index.js';
 import { resolveModel, type ModelFolder } from '../../models/folder.js';
 import { decodeLatents } from './decode.js';
@@ -29,112 +29,19 @@ import { defaultsForParts, type ModelDefaults } from './defaults.js';
 import { frames01ToRgb } from './frames.js';
 import { partsFromFolder, type PipelineParts } from './parts.js';
 import { previewProjector } from './preview-steps.js';
-import { encodePrompts, type PromptEmbeddings } from './prompt.js';
+import { encodePrompts } from './prompt.js';
 import { deepCacheEntry } from '../../models/networks/unet3d.js';
-import { deepCacheStepper, fullSteps, type DeepCacheCounts, type DeepCacheSettings } from './deep-cache.js';
+import { deepCacheStepper, fullSteps, type DeepCacheCounts } from './deep-cache.js';
 import { guidedStep, sampleLatents, scaleInitialNoise, throwIfAborted, type UnetStep } from './sampler.js';
-import { SessionPool, type NetworkPart, type SessionPolicy } from './session-pool.js';
-import type { FreeUSettings, GenerateRequest, GenerateResult, ProgressEvent, SchedulerName } from './types.js';
+import { SessionPool } from './session-pool.js';
+import type { ProgressEvent } from './types.js';
 import { checkMemory, estimatePeakBytes } from './memory.js';
-import { loadRecordingUnet, recordingHooks, recordingStep, type RecordedHook, type RecordHook } from './record.js';
+import { loadRecordingUnet, recordingHooks, recordingStep } from './record.js';
 import { validateRequest } from './validate.js';
 
 export type { NetworkPart, SessionPolicy } from './session-pool.js';
-export type LatentDims = readonly [number, number, number, number, number];
-
-export interface PipelineOptions {
-  /** Where the networks run (default `auto`: webgpu when an adapter exists, else cpu). */
-  readonly device?: DeviceChoice;
-  /** Weights and activations (absent: fp16 on webgpu when the adapter has shader-f16, else fp32; runtime/precision.ts). */
-  readonly precision?: Precision;
-  /** onnxruntime intra-op threads (default: the machine's cores). */
-  readonly threads?: number;
-  /** Session lifetime policy (default `per-phase`), see the module header. */
-  readonly sessions?: SessionPolicy;
-  /** Bytes a video may use; a larger estimate is refused before any network loads. 0: no check; absent: the machine's limit. */
-  readonly maxMemory?: number;
-  /** Where Hub ids are looked up (HF_HOME and friends); default process.env. */
-  readonly env?: NodeJS.ProcessEnv;
-}
-
-/** What a caller hears while a phase runs, and how it stops it. */
-export interface GenerateHooks extends RecordHook {
-  readonly onProgress?: (e: ProgressEvent) => void;
-  readonly signal?: AbortSignal;
-}
-
-export interface DenoiseInput {
-  readonly scheduler: Scheduler;
-  /** Initial latents, already times init_noise_sigma (prepareLatents' `latents`). */
-  readonly latents: Float32Array;
-  readonly dims: LatentDims;
-  readonly embeds: PromptEmbeddings;
-  readonly guidanceScale: number;
-  readonly freeu: FreeUSettings | null;
-  /** DDIM's eta (default 0); > 0 needs `generator`. */
-  readonly eta?: number;
-  /** prepareLatents' generator, continued: it draws each step's variance noise when eta > 0. */
-  readonly generator?: TorchGenerator;
-  /** Null or interval 1: the plain U-Net graph, every step. */
-  readonly deepCache?: DeepCacheSettings | null;
-  /** Guidance only on steps with start <= i / steps < end; null: every step. */
-  readonly guidanceInterval?: readonly [number, number] | null;
-  /** False: guidance and scheduler steps on the host even on webgpu (default: on the device there; sampler.ts). */
-  readonly resident?: boolean;
-}
-
-export interface DenoiseHooks extends GenerateHooks, RecordedHook {
-  /** After each step: its index and how long it took. */
-  readonly onStep?: (index: number, seconds: number) => void;
-  /** After each step: the new latents (on webgpu read back from the device for this listener only). */
-  readonly onLatents?: (index: number, latents: Float32Array) => void;
-  /** When the U-Net session is ready, before the first step. */
-  readonly onReady?: () => void;
-  /** At each step: the U-Net's variance-preserving input and the guided output (the live preview). */
-  readonly onOutput?: (index: number, sampleVp: Float32Array, output: Float32Array, timestep: number) => Promise<void> | void;
-  /** The steps whose onOutput is used; absent: every step. */
-  readonly outputSteps?: (index: number) => boolean;
-  /** After the loop: how many steps ran the whole U-Net and how many DeepCache's shallow branch. */
-  readonly onUnetCalls?: (counts: DeepCacheCounts) => void;
-}
-
-export interface PreparedLatents {
-  /** The seed's N(0, 1) noise, as torch.randn with a CPU generator draws it. */
-  readonly noise: Float32Array;
-  /** noise * scheduler.init_noise_sigma: the first input of the denoising loop. */
-  readonly latents: Float32Array;
-  readonly dims: LatentDims;
-  /** torch.Generator('cpu').manual_seed(seed) after drawing the noise: what the scheduler draws from next. */
-  readonly generator: TorchGenerator;
-}
-
-export interface Pipeline {
-  readonly id: string;
-  readonly revision?: string;
-  /** Every part's parsed config, read once at load. */
-  readonly configs: Pick<PipelineParts, 'unetConfig' | 'vaeConfig' | 'schedulerConfig'>;
-  /** The generation defaults of this model (its t2v.json over diffusers' pipeline defaults). */
-  readonly defaults: ModelDefaults;
-  readonly stats: { readonly sessionsCreated: Readonly<Record<NetworkPart, number>> };
-  /** The device every session runs on (resolved once). */
-  device(): Promise<{ readonly device: Device; readonly precision: Precision; readonly note: string }>;
-  /** A scheduler for `name` from this model's scheduler config (or `config`), with `steps` timesteps set. */
-  scheduler(name: SchedulerName, steps: number, config?: Readonly<Record<string, unknown>>): Scheduler;
-  /** Step 3: prompt (and, when guided, negative prompt) to CLIP embeddings. */
-  encodePrompt(prompt: string, negativePrompt: string | undefined, guided: boolean, hooks?: GenerateHooks): Promise<PromptEmbeddings>;
-  /** Steps 4-5: the initial latents (1, C, F, h, w) of a seed. */
-  prepareLatents(size: { readonly frames: number; readonly height: number; readonly width: number }, seed: bigint, scheduler: Scheduler): PreparedLatents;
-  /** Steps 6-7: the denoising loop (guidance, FreeU schedule, scheduler steps). */
-  denoise(input: DenoiseInput, hooks?: DenoiseHooks): Promise<Float32Array>;
-  /** Step 8: latents to frames (F, H, W, 3) in [0, 1] through the VAE decoder. */
-  decode(latents: Float32Array, dims: LatentDims, hooks?: GenerateHooks): Promise<{ frames01: Float32Array; height: number; width: number }>;
-  /** Bytes one video of `req` is expected to peak at (the estimate `generate` checks against the memory limit). */
-  estimateMemory(req: GenerateRequest): Promise<number>;
-  /** One whole video. */
-  generate(req: GenerateRequest, hooks?: GenerateHooks): Promise<GenerateResult>;
-  /** Releases every session still held; the pipeline may be used again afterwards (sessions are re-created). */
-  release(): Promise<void>;
-}
+import type { GenerateHooks, LatentDims, Pipeline, PipelineOptions } from './pipeline-types.js';
+export type { DenoiseHooks, DenoiseInput, GenerateHooks, LatentDims, Pipeline, PipelineOptions, PreparedLatents } from './pipeline-types.js';
 
 /** Opens a model named as `--model` takes it (folder, Hub id in the cache, `default`) or an opened folder. */
 export async function loadPipeline(model: string | ModelFolder | undefined, options: PipelineOptions = {}): Promise<Pipeline> {
@@ -155,7 +62,9 @@ export function pipelineFromParts(parts: PipelineParts, defaults: ModelDefaults,
       const p = await resolvePrecision(d.device, options.precision);
       return { ...d, precision: p.precision, note: p.precision === 'fp32' && !options.precision ? d.note : `${d.note}, precision ${p.note}` };
     });
-    device.catch(() => { device = undefined; });
+    device.catch(() => {
+      device = undefined;
+    });
     return device;
   };
   const loadOptions = async (hooks: GenerateHooks): Promise<LoadOptions> => ({
@@ -183,7 +92,11 @@ export function pipelineFromParts(parts: PipelineParts, defaults: ModelDefaults,
       tokenizer ??= loadTokenizer(parts.tokenizerDir);
       const tok = await tokenizer;
       const opts = await loadOptions(hooks);
-      return pool.use('text_encoder', () => parts.loadTextEncoder(opts), (encoder) => encodePrompts(tok, encoder, prompt, negativePrompt, guided));
+      return pool.use(
+        'text_encoder',
+        () => parts.loadTextEncoder(opts),
+        (encoder) => encodePrompts(tok, encoder, prompt, negativePrompt, guided),
+      );
     },
 
     prepareLatents(size, seed, scheduler) {
@@ -198,38 +111,67 @@ export function pipelineFromParts(parts: PipelineParts, defaults: ModelDefaults,
       const run = (unet: UnetStep) => {
         hooks.onReady?.();
         return sampleLatents({
-          unet, scheduler: input.scheduler, latents: input.latents, dims: input.dims,
-          cond: input.embeds.cond, uncond: input.embeds.uncond, embedDims: input.embeds.dims,
-          guidanceScale: input.guidanceScale, freeu: input.freeu, guidanceInterval: input.guidanceInterval ?? null,
-          ...(input.eta !== undefined ? { eta: input.eta } : {}), ...(input.generator ? { generator: input.generator } : {}),
-          ...(input.resident !== undefined ? { resident: input.resident } : {}), ...(hooks.signal ? { signal: hooks.signal } : {}),
-          ...(hooks.onStep ? { onStep: hooks.onStep } : {}), ...(hooks.onLatents ? { onLatents: hooks.onLatents } : {}),
-          ...(hooks.onOutput ? { onOutput: hooks.onOutput } : {}), ...(hooks.outputSteps ? { outputSteps: hooks.outputSteps } : {}),
+          unet,
+          scheduler: input.scheduler,
+          latents: input.latents,
+          dims: input.dims,
+          cond: input.embeds.cond,
+          uncond: input.embeds.uncond,
+          embedDims: input.embeds.dims,
+          guidanceScale: input.guidanceScale,
+          freeu: input.freeu,
+          guidanceInterval: input.guidanceInterval ?? null,
+          ...(input.eta !== undefined ? { eta: input.eta } : {}),
+          ...(input.generator ? { generator: input.generator } : {}),
+          ...(input.resident !== undefined ? { resident: input.resident } : {}),
+          ...(hooks.signal ? { signal: hooks.signal } : {}),
+          ...(hooks.onStep ? { onStep: hooks.onStep } : {}),
+          ...(hooks.onLatents ? { onLatents: hooks.onLatents } : {}),
+          ...(hooks.onOutput ? { onOutput: hooks.onOutput } : {}),
+          ...(hooks.outputSteps ? { outputSteps: hooks.outputSteps } : {}),
         });
       };
       const steps = input.scheduler.timesteps.length;
       const dc = input.deepCache && input.deepCache.interval > 1 ? input.deepCache : null;
-      if (hooks.onRecorded) return pool.use('unet', () => loadRecordingUnet(parts, opts, dc), (unet) => run(recordingStep(unet, hooks.onRecorded!)), 'unet-record');
+      if (hooks.onRecorded)
+        return pool.use(
+          'unet',
+          () => loadRecordingUnet(parts, opts, dc),
+          (unet) => run(recordingStep(unet, hooks.onRecorded!)),
+          'unet-record',
+        );
       // DeepCache off loads the plain graph: the run is bit-identical to one without the option
       if (!dc) {
         const out = await pool.use('unet', () => parts.loadUnet(opts), run);
         hooks.onUnetCalls?.({ full: steps, shallow: 0 });
         return out;
       }
-      return pool.use('unet', () => parts.loadDeepCacheUnet(opts, dc.branch), async (unet) => {
-        const stepper = deepCacheStepper(unet, fullSteps(steps, dc));
-        const out = await run(stepper);
-        hooks.onUnetCalls?.(stepper.counts);
-        return out;
-      }, `unet-deepcache-${dc.branch}`);
+      return pool.use(
+        'unet',
+        () => parts.loadDeepCacheUnet(opts, dc.branch),
+        async (unet) => {
+          const stepper = deepCacheStepper(unet, fullSteps(steps, dc));
+          const out = await run(stepper);
+          hooks.onUnetCalls?.(stepper.counts);
+          return out;
+        },
+        `unet-deepcache-${dc.branch}`,
+      );
     },
 
     async decode(latents, dims, hooks = {}) {
       const opts = await loadOptions(hooks);
-      return pool.use('vae', () => parts.loadVae(opts), (vae) => decodeLatents(latents, dims, {
-        vae, scalingFactor: parts.vaeConfig.scalingFactor, ...(hooks.signal ? { signal: hooks.signal } : {}),
-        onChunk: (done, total) => hooks.onProgress?.({ phase: 'decode', done, total }),
-      }));
+      return pool.use(
+        'vae',
+        () => parts.loadVae(opts),
+        (vae) =>
+          decodeLatents(latents, dims, {
+            vae,
+            scalingFactor: parts.vaeConfig.scalingFactor,
+            ...(hooks.signal ? { signal: hooks.signal } : {}),
+            onChunk: (done, total) => hooks.onProgress?.({ phase: 'decode', done, total }),
+          }),
+      );
     },
 
     estimateMemory: (req) => estimatePeakBytes(parts, req),
@@ -256,7 +198,18 @@ export function pipelineFromParts(parts: PipelineParts, defaults: ModelDefaults,
       let t1 = performance.now();
       let elapsed = 0;
       let calls: DeepCacheCounts = { full: req.steps, shallow: 0 };
-      const denoiseInput = { scheduler, latents, dims, embeds, guidanceScale: req.guidanceScale, freeu: req.freeu ?? null, deepCache: req.deepCache ?? null, guidanceInterval: req.guidanceInterval ?? null, eta: req.eta ?? 0, generator };
+      const denoiseInput = {
+        scheduler,
+        latents,
+        dims,
+        embeds,
+        guidanceScale: req.guidanceScale,
+        freeu: req.freeu ?? null,
+        deepCache: req.deepCache ?? null,
+        guidanceInterval: req.guidanceInterval ?? null,
+        eta: req.eta ?? 0,
+        generator,
+      };
       // the preview's colour map is fitted with the model's own VAE, loaded beside the U-Net for the sampling loop
       const preview = req.previewEvery ? await previewProjector(parts, req, await loadOptions(hooks), dims, report) : undefined;
       const record = hooks.onRecord ? recordingHooks(parts.schedulerConfig, req.scheduler, dims, req.steps, hooks.onRecord, preview?.onOutput) : undefined;
@@ -266,8 +219,12 @@ export function pipelineFromParts(parts: PipelineParts, defaults: ModelDefaults,
           ...hooks,
           ...(preview ? { onOutput: preview.onOutput, outputSteps: preview.previews } : {}),
           ...(record ? { onOutput: record.onOutput, outputSteps: () => true, onRecorded: record.onRecorded } : {}),
-          onReady: () => { t1 = performance.now(); },
-          onUnetCalls: (c) => { calls = c; },
+          onReady: () => {
+            t1 = performance.now();
+          },
+          onUnetCalls: (c) => {
+            calls = c;
+          },
           onStep: (i, seconds) => {
             elapsed += seconds;
             report({ phase: 'step', step: i + 1, total: req.steps, secondsPerStep: seconds, etaSeconds: (elapsed / (i + 1)) * (req.steps - i - 1) });
