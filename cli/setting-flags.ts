@@ -1,11 +1,12 @@
 // Core names settings in its messages (settingRef: `steps`, `deepCache.branch`, `freeu.b1`); this is the one place
 // that spells each as the flag the user typed, from the declarations, so the user sees one line naming the flag.
-import { renderSettings, T2vError } from '../core/errors.js';
+import { errorMessage, renderSettings, T2vError } from '../core/errors.js';
 import { flagLabel, type FlagSpec } from './flag-spec.js';
 import { GENERATION_FLAGS } from './flags.js';
 import { FREEU_FIELD_FLAGS, FREEU_PRESET_FLAG } from './freeu-setting.js';
 import { SCALAR_KEYS, scalarSpec } from './generation-settings.js';
 import { SPEED_FLAGS } from './speed.js';
+import { TIMEOUT_FLAG } from './commands/models-pull.js';
 
 /** Request fields whose flag is not the row of the same key. */
 const BY_SETTING: ReadonlyMap<string, FlagSpec> = new Map<string, FlagSpec>([
@@ -15,6 +16,7 @@ const BY_SETTING: ReadonlyMap<string, FlagSpec> = new Map<string, FlagSpec>([
   ['deepCache.interval', SPEED_FLAGS.deepCache],
   ['deepCache.branch', SPEED_FLAGS.deepCacheBranch],
   ['deepCache.schedule', SPEED_FLAGS.deepCacheSchedule],
+  ['timeout', TIMEOUT_FLAG],
 ]);
 
 /** `--steps` for `steps`, `-W` for (`width`, short); a setting without a flag keeps its name. */
@@ -29,6 +31,11 @@ export function flagOfSetting(setting: string, form?: 'short'): string {
 export function inFlagTerms<E>(err: E): E {
   if (err instanceof T2vError) err.message = renderSettings(err.template, flagOfSetting);
   return err;
+}
+
+/** The text of anything thrown, in the CLI's words: where the CLI shows an error other than by failing (wizard, batch, verify, doctor). */
+export function flagMessage(e: unknown): string {
+  return errorMessage(inFlagTerms(e));
 }
 
 /** `f` with every core error it throws spelled in flags. */

@@ -1,7 +1,7 @@
 // A diffusers pipeline folder: found by path, Hub id (in the Hugging Face cache) or name, and checked part by part.
 import { readFile, readdir, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { T2vError, UsageError } from '../core/errors.js';
+import { settingRef, T2vError, UsageError } from '../core/errors.js';
 import { COMMIT, isRef, quote } from './hub/names.js';
 import { asObject, readJsonFile } from './json.js';
 import { defaultModelDir, hfHubCacheDir } from './paths.js';
@@ -76,7 +76,7 @@ export async function resolveModel(spec: string | undefined, env: NodeJS.Process
     if (found) return openModelFolder(found.dir, hubId, found.revision);
     throw new UsageError(`model ${spec} is not in the Hugging Face cache (${hfHubCacheDir(env)}); run \`t2v models pull ${hubId}\` or pass a folder path`);
   }
-  throw new UsageError(`--model ${spec}: no such folder; pass a diffusers model folder, a Hub id like damo-vilab/text-to-video-ms-1.7b, or "default"`);
+  throw new UsageError(`${settingRef('model')} ${spec}: no such folder; pass a diffusers model folder, a Hub id like damo-vilab/text-to-video-ms-1.7b, or "default"`);
 }
 
 /** Reads model_index.json and checks that it is a text-to-video pipeline with every part present. */
@@ -88,7 +88,7 @@ export async function openModelFolder(root: string, id: string, revision?: strin
       () => false,
     ))
   ) {
-    throw new UsageError(`${indexPath} is missing: ${root} is not a diffusers pipeline folder; point --model at the folder that holds model_index.json`);
+    throw new UsageError(`${indexPath} is missing: ${root} is not a diffusers pipeline folder; point ${settingRef('model')} at the folder that holds model_index.json`);
   }
   const index = asObject(await readJsonFile(indexPath), indexPath);
   const cls = index._class_name;

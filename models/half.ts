@@ -1,5 +1,5 @@
 // IEEE half and bfloat16 bit conversions: single values, whole tensors, and stored weight bytes as fp16 for fp16 graphs.
-import { T2vError } from '../core/errors.js';
+import { settingRef, T2vError } from '../core/errors.js';
 
 /** The largest finite fp16 value. */
 export const HALF_MAX = 65504;
@@ -91,6 +91,6 @@ export function halvesChecked(v: Float32Array, what: string): Uint16Array {
       largest = Math.max(largest, Math.abs(v[i]!));
     }
   }
-  if (over) throw new T2vError(`tensor ${what} has ${over} value(s) beyond fp16's range (largest |x| ${largest.toPrecision(3)} > ${HALF_MAX}); run it with --precision fp32`);
+  if (over) throw new T2vError(`tensor ${what} has ${over} value(s) beyond fp16's range (largest |x| ${largest.toPrecision(3)} > ${HALF_MAX}); run it with ${settingRef('precision')} fp32`);
   return out;
 }

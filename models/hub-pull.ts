@@ -75,7 +75,7 @@ async function named<T>(spec: string, fn: () => Promise<T>): Promise<T> {
   try {
     return await fn();
   } catch (e) {
-    if (e instanceof T2vError && e.exitCode !== EXIT.interrupted && !e.message.startsWith('models pull')) throw new T2vError(`models pull ${quote(spec)}: ${e.message}`, e.exitCode);
+    if (e instanceof T2vError && e.exitCode !== EXIT.interrupted && !e.message.startsWith('models pull')) throw new T2vError(`models pull ${quote(spec)}: ${e.template}`, e.exitCode);
     throw e;
   }
 }

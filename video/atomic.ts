@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, rmSync } from 'node:fs';
 import { link, mkdir, readdir, rename, rm, rmdir, unlink } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { UsageError } from '../core/errors.js';
+import { settingRef, UsageError } from '../core/errors.js';
 import { processAlive } from '../core/common/process-alive.js';
 
 /** A hidden name next to the final output (same folder, so the rename is atomic and never crosses filesystems). */
@@ -58,7 +58,7 @@ export function untrackTemp(path: string): void {
 /** One line telling the user how to replace an existing output. */
 export function existsError(path: string): UsageError {
   // the user's -o names a file that is there: a usage conflict (2), like any other argument problem
-  return new UsageError(`${path} exists; pass --overwrite to replace it`);
+  return new UsageError(`${path} exists; pass ${settingRef('overwrite')} to replace it`);
 }
 
 /**

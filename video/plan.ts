@@ -2,7 +2,7 @@
 import { randomBytes } from 'node:crypto';
 import { closeSync, lstatSync, openSync, readdirSync, readlinkSync, statSync, unlinkSync } from 'node:fs';
 import { basename, dirname, extname, join, resolve, sep } from 'node:path';
-import { T2vError, UsageError } from '../core/errors.js';
+import { settingRef, T2vError, UsageError } from '../core/errors.js';
 import { existsError } from './atomic.js';
 import { settleKilledCommits } from './frame-journal.js';
 import { findFfmpeg, type FfmpegInfo } from './ffmpeg.js';
@@ -89,7 +89,7 @@ function checkFolder(dir: string): void {
     closeSync(openSync(probe, 'wx'));
     unlinkSync(probe);
   } catch (err) {
-    throw new T2vError(`cannot write to output folder ${dir} (${(err as NodeJS.ErrnoException).code ?? 'error'}); choose another -o`);
+    throw new T2vError(`cannot write to output folder ${dir} (${(err as NodeJS.ErrnoException).code ?? 'error'}); choose another ${settingRef('output', 'short')}`);
   }
 }
 
@@ -127,23 +127,27 @@ export function planOutput(path: string, options: PlanOptions = {}): OutputPlan 
   const plan = planPath(path, options);
   const fps = options.fps;
   if (plan.format === 'gif' && fps !== undefined && fps > MAX_GIF_FPS) {
-    throw new UsageError(`--fps ${fps}: a GIF stores frame delays in 1/100 s and players show delays under 2/100 s at 10 fps; use --fps ${MAX_GIF_FPS} or less for .gif, or write .mp4 or .webm`);
+    throw new UsageError(
+      `${settingRef('fps')} ${fps}: a GIF stores frame delays in 1/100 s and players show delays under 2/100 s at 10 fps; use ${settingRef('fps')} ${MAX_GIF_FPS} or less for .gif, or write .mp4 or .webm`,
+    );
   }
   return plan;
 }
 
 function planPath(path: string, options: PlanOptions): OutputPlan {
   const overwrite = options.overwrite ?? false;
-  if (path === '') throw new UsageError('-o: empty output path');
+  if (path === '') throw new UsageError(`${settingRef('output', 'short')}: empty output path`);
   const abs = resolve(path);
   const st = statOrNull(abs);
   const link = st ? null : lstatOrNull(abs);
   // a dangling link would be found only at the commit, after all the work: say so now
   if (link?.isSymbolicLink() && !overwrite) {
-    throw new T2vError(`${abs} is a symbolic link to ${readlinkSync(abs)}, which does not exist; remove the link, choose another -o, or pass --overwrite to replace it`);
+    throw new T2vError(
+      `${abs} is a symbolic link to ${readlinkSync(abs)}, which does not exist; remove the link, choose another ${settingRef('output', 'short')}, or pass ${settingRef('overwrite')} to replace it`,
+    );
   }
   const videoExt = extname(abs).toLowerCase() in VIDEO_EXT;
-  if (st?.isDirectory() && videoExt && !path.endsWith('/') && !path.endsWith(sep)) throw new UsageError(`${abs} is a folder; choose a file name for -o`);
+  if (st?.isDirectory() && videoExt && !path.endsWith('/') && !path.endsWith(sep)) throw new UsageError(`${abs} is a folder; choose a file name for ${settingRef('output', 'short')}`);
   if (path.endsWith('/') || path.endsWith(sep) || st?.isDirectory()) {
     if (st && !st.isDirectory()) throw new UsageError(`${abs} is a file, not a folder for PNG frames`);
     if (!st) checkFolderOrAncestor(dirname(abs));
@@ -154,14 +158,14 @@ function planPath(path: string, options: PlanOptions): OutputPlan {
   const counters = name.match(COUNTER) ?? [];
   if (counters.length > 0) {
     if (ext !== '.png' || counters.length > 1) {
-      throw new UsageError(`-o ${path}: a frame pattern must have one %d or %0Nd counter and end in .png (e.g. frame_%03d.png)`);
+      throw new UsageError(`${settingRef('output', 'short')} ${path}: a frame pattern must have one %d or %0Nd counter and end in .png (e.g. frame_%03d.png)`);
     }
     return patternPlan(dirname(abs), name, overwrite);
   }
   if (ext === '.png') return patternPlan(dirname(abs), `${name.slice(0, -ext.length)}_%03d.png`, overwrite);
   const format = VIDEO_EXT[ext];
   if (!format) {
-    throw new UsageError(`-o ${path}: unknown output type ${ext === '' ? '(no extension)' : ext}; use .mp4, .webm, .gif, .png, name_%03d.png or a folder/`);
+    throw new UsageError(`${settingRef('output', 'short')} ${path}: unknown output type ${ext === '' ? '(no extension)' : ext}; use .mp4, .webm, .gif, .png, name_%03d.png or a folder/`);
   }
   if (st && !overwrite) throw existsError(abs);
   // missing folders on the way are made when the file is written (and removed again if it is not)

@@ -1,6 +1,6 @@
 // Writes MP4 / WebM / GIF: raw frames streamed to ffmpeg, into a temp file that is renamed only when complete.
 import { readFile, writeFile } from 'node:fs/promises';
-import { fsError, T2vError } from '../core/errors.js';
+import { fsError, settingRef, T2vError } from '../core/errors.js';
 import { basename } from 'node:path';
 import { commitFile, makeParents, sweepStaleTemps, tempPath } from './atomic.js';
 import { encoderArgs, needsEvenSize, type VideoFormat } from './codecs.js';
@@ -82,7 +82,7 @@ function encodeInto(temp: string, plan: OutputPlan & { readonly format: VideoFor
     });
     if (plan.format === 'gif') {
       await writeFile(temp, addGifComment(await readFile(temp), serializeMetadata(metadata, true))).catch((err: unknown) => {
-        throw fsError(err, plan.path, 'free some space or choose another -o');
+        throw fsError(err, plan.path, `free some space or choose another ${settingRef('output', 'short')}`);
       });
     }
     await checkEncoded(temp, plan.path, ffmpeg, frames.count, options.fps, [width, height]);

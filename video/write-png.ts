@@ -1,7 +1,7 @@
 // Writes PNG frame sequences ourselves (exact pixels, tEXt metadata), staged in a temp folder and moved into place.
 import { mkdir, rename, unlink, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import { fsError } from '../core/errors.js';
+import { fsError, settingRef } from '../core/errors.js';
 import { commitFile, existsError, makeParents, sweepStaleTemps, tempPath } from './atomic.js';
 import { writeJournal } from './frame-journal.js';
 import { frameAt, type Frames } from './frames.js';
@@ -31,7 +31,7 @@ async function stageFrames(temp: string, plan: OutputPlan, frames: Frames, optio
     await mkdir(temp);
     return await writeFrames(temp, plan, frames, options, stop, report);
   } catch (err) {
-    throw fsError(err, plan.path, 'free some space or choose another -o');
+    throw fsError(err, plan.path, `free some space or choose another ${settingRef('output', 'short')}`);
   }
 }
 

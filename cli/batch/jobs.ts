@@ -5,6 +5,7 @@ import { sourcedFromObject, type Layered, type Sourced } from '../config.js';
 import { GENERATION_FLAGS } from '../flags.js';
 import { MAX_SEED } from '../../core/common/types.js';
 import { checkGiven, type GivenFlags } from '../settings.js';
+import { flagMessage } from '../setting-flags.js';
 
 /** Settings a batch line may carry; where the video goes and how the process runs are the batch's, not a line's. */
 export const LINE_SPECS = GENERATION_FLAGS.filter((s) => !['output', 'overwrite', 'device', 'threads'].includes(s.key));
@@ -90,7 +91,7 @@ export function parseBatch(text: string, kind: 'txt' | 'jsonl', source: string):
       lines.push({ lineNo, values, canonical: canonicalOf(values) });
     } catch (e) {
       if (!(e instanceof UsageError)) throw e;
-      problems.push({ lineNo, message: e.message });
+      problems.push({ lineNo, message: flagMessage(e) });
     }
   });
   return { lines, problems };
@@ -115,7 +116,7 @@ export function expandJobs(lines: readonly BatchLine[], defaults: Layered, optio
       base = checkGiven(layered);
     } catch (e) {
       if (!(e instanceof UsageError)) throw e;
-      problems.push({ lineNo: line.lineNo, message: e.message });
+      problems.push({ lineNo: line.lineNo, message: flagMessage(e) });
       continue;
     }
     for (let seedIndex = 0; seedIndex < options.seeds; seedIndex++) {

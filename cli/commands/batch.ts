@@ -19,6 +19,7 @@ import { GENERATION_FLAGS, REPORT_FLAGS, addFlags } from '../flags.js';
 import { parseInteger } from '../parse.js';
 import { checkGiven, type GivenFlags } from '../settings.js';
 import { pipelineOptions } from './generate.js';
+import { flagMessage } from '../setting-flags.js';
 
 export interface BatchOptions {
   readonly dir: string;
@@ -102,9 +103,10 @@ async function runLocalBatch(plan: BatchPlan, o: BatchOptions, given: GivenFlags
       } catch (e) {
         if (ctx.signal.aborted) throw new InterruptedError(`job ${job.index} (${job.name})`);
         if (!(e instanceof T2vError)) throw e;
-        await manifest.put(recordOf(job, attempts, { error: e.message }, 'local'));
+        const error = flagMessage(e);
+        await manifest.put(recordOf(job, attempts, { error }, 'local'));
         tally.failed++;
-        clip.end(`${job.name} failed: ${e.message}`);
+        clip.end(`${job.name} failed: ${error}`);
       }
     });
   } finally {

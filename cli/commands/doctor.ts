@@ -3,7 +3,8 @@ import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Command, Option } from 'commander';
 import { escapeControls } from '../../core/common/terminal.js';
-import { errorMessage, EXIT } from '../../core/errors.js';
+import { EXIT } from '../../core/errors.js';
+import { flagMessage } from '../setting-flags.js';
 import type { Context } from '../context.js';
 import { formatBytes } from '../fs-size.js';
 
@@ -16,7 +17,7 @@ export interface Check {
 }
 
 function message(e: unknown): string {
-  return errorMessage(e).replace(/\s*\n\s*/g, ' ');
+  return flagMessage(e).replace(/\s*\n\s*/g, ' ');
 }
 
 /** The adapter's name and whether it is a CPU implementation (a test driver such as SwiftShader). */

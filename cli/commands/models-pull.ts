@@ -4,7 +4,16 @@ import { EXIT, InterruptedError, UsageError } from '../../core/errors.js';
 import type { Context } from '../context.js';
 import { byteBar } from '../byte-bar.js';
 import { formatBytes } from '../fs-size.js';
+import { flagLabel, type FlagSpec } from '../flag-spec.js';
 import { DEFAULT_TIMEOUT_S } from '../../models/hub/http.js';
+
+/** The Hub client's idle timeout (models/hub/http.ts names it as the setting `timeout`). */
+export const TIMEOUT_FLAG: FlagSpec = {
+  key: 'timeout',
+  flags: '--timeout <seconds>',
+  description: `give up a request after this long without data (default: HF_HUB_DOWNLOAD_TIMEOUT or ${DEFAULT_TIMEOUT_S})`,
+  configurable: false,
+};
 
 function collect(value: string, previous: string[] = []): string[] {
   return [...previous, value];
@@ -15,7 +24,7 @@ function timeoutOf(value: unknown, env: NodeJS.ProcessEnv, fallback: number): nu
   if (given === undefined || given === '') return fallback;
   const s = Number(given);
   if (!Number.isFinite(s) || s <= 0 || s > 3600) {
-    throw new UsageError(`${value === undefined ? 'HF_HUB_DOWNLOAD_TIMEOUT' : '--timeout'} ${String(given)}: pass seconds between 0 and 3600, like 30`);
+    throw new UsageError(`${value === undefined ? 'HF_HUB_DOWNLOAD_TIMEOUT' : flagLabel(TIMEOUT_FLAG)} ${String(given)}: pass seconds between 0 and 3600, like 30`);
   }
   return s;
 }
@@ -96,7 +105,7 @@ export function pullCommand(ctx: Context, done: (code: number) => void, shared: 
     .addOption(new Option('--variant <name>', 'weights variant, like fp16 (default: the plain files, else fp16)'))
     .addOption(new Option('--include <glob>', 'also fetch files matching the glob; repeatable, like "*.bin" or "**" for everything').argParser(collect))
     .addOption(new Option('-y, --yes', 'fetch without asking (default: ask on a terminal, refuse otherwise)'))
-    .addOption(new Option('--timeout <seconds>', `give up a request after this long without data (default: HF_HUB_DOWNLOAD_TIMEOUT or ${DEFAULT_TIMEOUT_S})`))
+    .addOption(new Option(TIMEOUT_FLAG.flags, TIMEOUT_FLAG.description))
     .addOption(new Option('-q, --quiet', 'no progress bar (default: off)'));
   for (const o of shared) cmd.addOption(o);
   return cmd.action(async (spec: string, opts: Record<string, unknown>) => done(await pullAction(spec, opts, ctx)));

@@ -3,6 +3,7 @@ import { readdir, stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { Command, Option } from 'commander';
 import { InterruptedError, UsageError } from '../../core/errors.js';
+import { flagMessage } from '../setting-flags.js';
 import type { CaseReport } from '../../core/verify/run.js';
 import { PRECISIONS, type Device, type Precision } from '../../core/runtime/device-names.js';
 import type { Context } from '../context.js';
@@ -61,7 +62,7 @@ export async function verifyAction(opts: Readonly<Record<string, unknown>>, ctx:
       report = await verify(dir, device, precision);
     } catch (e) {
       if (ctx.signal.aborted) throw e;
-      const message = e instanceof Error ? e.message.replace(/\s*\n\s*/g, ' ') : String(e);
+      const message = flagMessage(e).replace(/\s*\n\s*/g, ' ');
       failed++;
       reports.push({ dir, kind: '?', error: message, pass: false });
       if (!json) out.write(`${basename(dir)}: error: ${message}  FAIL\n`);

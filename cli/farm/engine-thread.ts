@@ -4,7 +4,8 @@ import { mkdir, readFile, rm } from 'node:fs/promises';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parentPort, workerData } from 'node:worker_threads';
-import { errorMessage, T2vError, UsageError } from '../../core/errors.js';
+import { T2vError, UsageError } from '../../core/errors.js';
+import { flagMessage } from '../setting-flags.js';
 import { sourcedFromObject } from '../config.js';
 import { loadDeps } from '../deps.js';
 import { LINE_SPECS } from '../batch/jobs.js';
@@ -88,7 +89,7 @@ parentPort?.on('message', (req: EngineRequest) => {
       parentPort?.postMessage({
         id: req.id,
         kind: 'error',
-        message: errorMessage(e),
+        message: flagMessage(e),
         usage: e instanceof UsageError || (e instanceof T2vError && e.exitCode === 2),
       } satisfies EngineReply),
   );

@@ -13,6 +13,7 @@ import type { BatchProgress, ClipProgress } from '../batch/progress.js';
 import type { PlannedJob, BatchPlan } from '../batch/plan.js';
 import { LINE_SPECS } from '../batch/jobs.js';
 import { recordOf } from '../batch/run-local.js';
+import { flagMessage } from '../setting-flags.js';
 import { FARM_PROTOCOL, openQueue, type FarmJobData } from './connection.js';
 import { checkResult, writeResultFile } from './result.js';
 
@@ -85,7 +86,7 @@ export async function runFarmBatch(plan: BatchPlan, o: BatchOptions, url: string
             clip.end(`${j.name} done by ${result.worker}`);
           } catch (e) {
             if (!(e instanceof T2vError)) throw e;
-            error = e.message;
+            error = flagMessage(e);
           }
         } else {
           error = job.failedReason || 'failed with no reason given';

@@ -2,6 +2,7 @@
 import { useEffect, useState } from 'react';
 import type { Outcome, Report } from '../run-generation.js';
 import { isInterruption } from '../fail.js';
+import { flagMessage } from '../setting-flags.js';
 import { ProgressScreen } from './ProgressScreen.js';
 import { INITIAL_PROGRESS, applyEvent, type ProgressState } from './progress-state.js';
 
@@ -24,7 +25,7 @@ export function ProgressRun({ start, cancelling, onFinish }: ProgressRunProps) {
       },
       (error: unknown) => {
         // an interruption is said once, by the caller after Ink lets go (`t2v: interrupted; nothing was written`)
-        if (live) setState((s) => (isInterruption(error) ? { ...s, phase: 'cancelled' } : { ...s, phase: 'failed', error: error instanceof Error ? error.message : String(error) }));
+        if (live) setState((s) => (isInterruption(error) ? { ...s, phase: 'cancelled' } : { ...s, phase: 'failed', error: flagMessage(error) }));
         onFinish({ error });
       },
     );

@@ -1,5 +1,5 @@
 // A wizard field's check from a parser: undefined when the parser accepts the answer, else its one-line message.
-import { errorMessage } from '../../core/errors.js';
+import { flagMessage } from '../setting-flags.js';
 
 /** Runs `parse` and turns what it throws into the field's problem line. */
 export function problem(parse: () => unknown): string | undefined {
@@ -7,6 +7,6 @@ export function problem(parse: () => unknown): string | undefined {
     parse();
     return undefined;
   } catch (e) {
-    return errorMessage(e);
+    return flagMessage(e);
   }
 }

@@ -1,7 +1,7 @@
 // The wizard's questions as data: what each asks, what Enter accepts, how an answer is checked, and the answers as Settings.
 import type { ModelDefaults } from '../../core/pipeline/defaults.js';
 import { SCHEDULER_NAMES } from '../../core/common/types.js';
-import { errorMessage } from '../../core/errors.js';
+import { flagMessage } from '../setting-flags.js';
 import { longName } from '../flags.js';
 import { FREEU_SETTING, parseFactors } from '../freeu-setting.js';
 import { scalarSpec, type ScalarKey } from '../generation-settings.js';
@@ -49,7 +49,7 @@ function tryParse(f: () => unknown): string | undefined {
     f();
     return undefined;
   } catch (e) {
-    return errorMessage(e);
+    return flagMessage(e);
   }
 }
 
@@ -99,7 +99,7 @@ export function wizardFields(given: GivenFlags, first: ModelDefaults, env: Wizar
           defaults = await env.modelDefaults(raw.trim() || 'default');
           return undefined;
         } catch (e) {
-          return errorMessage(e);
+          return flagMessage(e);
         }
       },
     },
@@ -156,7 +156,7 @@ export function wizardFields(given: GivenFlags, first: ModelDefaults, env: Wizar
           await env.checkOutput(raw.trim());
           return undefined;
         } catch (e) {
-          return errorMessage(e);
+          return flagMessage(e);
         }
       },
     },

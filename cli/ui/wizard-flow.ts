@@ -1,7 +1,7 @@
 // The wizard as a state machine outside React: every key is applied in order to state held here, so no keystroke is lost at any speed.
 import { applyEdit, EMPTY_LINE, isEdit, lineOf, type EditAction, type Line } from './line-edit.js';
 import type { Answers, WizardField } from './wizard-fields.js';
-import { errorMessage } from '../../core/errors.js';
+import { flagMessage } from '../setting-flags.js';
 
 export type FlowScreen =
   { readonly kind: 'field'; readonly index: number; readonly line: Line; readonly selected: number } | { readonly kind: 'review'; readonly row: number } | { readonly kind: 'done' };
@@ -165,7 +165,7 @@ export class WizardFlow {
       },
       (e: unknown) => {
         this.busy = false;
-        finish(errorMessage(e));
+        finish(flagMessage(e));
         this.opts.onChange(this.snapshot());
         this.drain();
       },

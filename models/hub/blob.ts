@@ -147,7 +147,8 @@ async function fetchUnlocked(client: HubClient, file: RemoteFile, url: string, b
       await fh?.close().catch(() => undefined);
       if (!(e instanceof HubTransientError)) throw e;
       const kept = (await sizeOf(part)) ?? 0;
-      if (attempt >= ATTEMPTS) throw new T2vError(`${e.message}; ${kept} of ${file.size} bytes are kept and the next pull resumes from there`);
+      // the template keeps the setting names (settingRef) for the CLI to spell
+      if (attempt >= ATTEMPTS) throw new T2vError(`${e.template}; ${kept} of ${file.size} bytes are kept and the next pull resumes from there`);
     }
   }
 }

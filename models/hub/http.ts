@@ -1,5 +1,5 @@
 // Requests to a Hub endpoint: redirects followed by hand (loops named, the token kept to the endpoint), an idle timeout, one-line errors.
-import { InterruptedError, T2vError } from '../../core/errors.js';
+import { InterruptedError, settingRef, T2vError } from '../../core/errors.js';
 
 export interface HubClient {
   /** `$HF_ENDPOINT` or https://huggingface.co, without a trailing slash. */
@@ -62,7 +62,7 @@ export function networkError(e: unknown, client: HubClient, idle: Idle, url: str
   if (e instanceof T2vError) return e;
   const host = new URL(url).host;
   if (idle.timedOut) {
-    return new HubTransientError(`no data from ${host} for ${client.timeoutMs / 1000} s while fetching ${what}; check the network, or allow longer with --timeout`);
+    return new HubTransientError(`no data from ${host} for ${client.timeoutMs / 1000} s while fetching ${what}; check the network, or allow longer with ${settingRef('timeout')}`);
   }
   const code = causeCode(e) ?? (e instanceof Error ? e.message : String(e));
   if (/ECONNREFUSED|ENOTFOUND|EAI_AGAIN|EHOSTUNREACH|ENETUNREACH|UND_ERR_CONNECT_TIMEOUT/.test(code)) {

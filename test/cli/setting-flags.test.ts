@@ -28,8 +28,8 @@ describe('core settings in flag terms', () => {
     ['freeu.preset', undefined, '--freeu-preset'],
   ] as const)('%s (%s) is %s', (setting, form, flag) => expect(flagOfSetting(setting, form)).toBe(flag));
 
-  it('every setting core and models name has a flag', () => {
-    const files = execSync("git ls-files 'core/*.ts' 'models/*.ts'", { encoding: 'utf8' }).trim().split('\n');
+  it('every setting core, models and video name has a flag', () => {
+    const files = execSync("git ls-files 'core/*.ts' 'models/*.ts' 'video/*.ts'", { encoding: 'utf8' }).trim().split('\n');
     const names = files.flatMap((f) => [...readFileSync(f, 'utf8').matchAll(/settingRef\('([\w.]+)'/g)].map((m) => m[1]!));
     expect(names.length).toBeGreaterThan(10);
     for (const n of new Set(names)) expect(flagOfSetting(n), n).toMatch(/^--?[a-z]/i);

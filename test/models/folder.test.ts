@@ -1,6 +1,7 @@
 import { cp, mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { inFlagTerms } from '../../cli/setting-flags.js';
 import { findInHfCache, openModelFolder, readPartConfig, resolveModel } from '../../models/folder.js';
 import { golden, withTempDir } from '../helpers.js';
 
@@ -58,6 +59,9 @@ describe('model folders', () => {
   });
 
   it('a path that does not exist is a usage error', async () => {
-    await expect(resolveModel('/no/such/dir')).rejects.toMatchObject({ exitCode: 2, message: expect.stringMatching(/--model \/no\/such\/dir: no such folder/) });
+    await expect(resolveModel('/no/such/dir').catch((e: unknown) => Promise.reject(inFlagTerms(e)))).rejects.toMatchObject({
+      exitCode: 2,
+      message: expect.stringMatching(/--model \/no\/such\/dir: no such folder/),
+    });
   });
 });

@@ -2,6 +2,7 @@
 import { copyFile, mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { inFlagTerms } from '../../cli/setting-flags.js';
 import { T2vError } from '../../core/errors.js';
 import { parseVaeConfig } from '../../models/configs/vae.js';
 import { floatToHalf, HALF_MAX, halfToFloat } from '../../models/half.js';
@@ -45,7 +46,7 @@ describe('toHalf', () => {
       err = e;
     }
     expect(err).toBeInstanceOf(T2vError);
-    const msg = (err as Error).message;
+    const msg = inFlagTerms(err as Error).message;
     expect(msg).toMatch(new RegExp(`tensor up\\.weight in w\\.safetensors has \\d value\\(s\\) beyond fp16's range .*> ${HALF_MAX}\\); run it with --precision fp32`));
     expect(msg).not.toContain('\n');
   });

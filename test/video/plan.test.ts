@@ -4,6 +4,16 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { framePath, planOutput, prepareOutput } from '../../video/plan.js';
 import { listing, tempDir } from './helpers/fixtures.js';
+import { inFlagTerms } from '../../cli/setting-flags.js';
+
+/** Runs `f`, rethrowing what it throws in the CLI's words. */
+function inCli(f: () => unknown): void {
+  try {
+    f();
+  } catch (e) {
+    throw inFlagTerms(e);
+  }
+}
 
 const isRoot = process.getuid?.() === 0;
 
@@ -143,7 +153,8 @@ describe('planOutput: one-line errors, nothing left behind', () => {
     try {
       planOutput(before.p);
     } catch (e) {
-      error = e as Error & { exitCode?: number };
+      // the line the user reads: the CLI spells the settings video/ names as flags
+      error = inFlagTerms(e as Error & { exitCode?: number });
     }
     expect(error?.message).toMatch(err);
     expect(error?.message).not.toContain('\n');
@@ -156,7 +167,7 @@ describe('planOutput: one-line errors, nothing left behind', () => {
     const dir = isRoot ? '/proc' : tempDir();
     if (!isRoot) chmodSync(dir, 0o555);
     try {
-      expect(() => planOutput(join(dir, 'a.mp4'))).toThrow(/^cannot write to output folder \/.* \((EACCES|ENOENT|EROFS|EPERM)\); choose another -o$/);
+      expect(() => inCli(() => planOutput(join(dir, 'a.mp4')))).toThrow(/^cannot write to output folder \/.* \((EACCES|ENOENT|EROFS|EPERM)\); choose another -o$/);
       expect(() => planOutput(join(dir, 'frames/'))).toThrow(/cannot write to output folder/);
     } finally {
       if (!isRoot) chmodSync(dir, 0o755);

@@ -3,6 +3,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { chmodSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { inFlagTerms } from '../../cli/setting-flags.js';
 import { findFfmpeg } from '../../video/ffmpeg.js';
 import { frameAt, type Frames } from '../../video/frames.js';
 import { InterruptedError } from '../../video/interrupt.js';
@@ -147,7 +148,7 @@ describe('writeVideo: never overwrites by accident', () => {
     const clash = ext === 'png' ? join(dir, 'f_2.png') : target;
     writeFileSync(clash, 'precious');
     const e = await errorOf(writeVideo(plan, clip, { fps: 8, metadata: meta }));
-    expect(e.message).toBe(`${clash} exists; pass --overwrite to replace it`);
+    expect(inFlagTerms(e).message).toBe(`${clash} exists; pass --overwrite to replace it`);
     expect(readFileSync(clash, 'utf8')).toBe('precious');
     expect(listing(dir)).toEqual([ext === 'png' ? 'f_2.png' : 'a.mp4']);
   });

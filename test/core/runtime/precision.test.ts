@@ -1,6 +1,7 @@
 // --precision per device: the defaults, the refusal where the adapter has no shader-f16, and SwiftShader's real answer.
 import { existsSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { inFlagTerms } from '../../../cli/setting-flags.js';
 import { T2vError } from '../../../core/errors.js';
 import type { Device, Precision } from '../../../core/runtime/device-names.js';
 import { resolvePrecision } from '../../../core/runtime/precision.js';
@@ -26,7 +27,7 @@ describe('resolvePrecision', () => {
     const err = await resolvePrecision('webgpu', 'fp16', async () => false).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(T2vError);
     expect((err as T2vError).exitCode).toBe(1);
-    expect((err as Error).message).toBe('--precision fp16: the WebGPU adapter has no shader-f16 (fp16 shaders; SwiftShader and some drivers lack it); use --precision fp32');
+    expect(inFlagTerms(err as Error).message).toBe('--precision fp16: the WebGPU adapter has no shader-f16 (fp16 shaders; SwiftShader and some drivers lack it); use --precision fp32');
   });
 });
 
