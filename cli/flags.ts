@@ -4,7 +4,7 @@ import { Option, type Command } from 'commander';
 import { DEVICE_CHOICES } from '../core/runtime/device-names.js';
 import { envName, flagLabel, longName, type FlagSpec } from './flag-spec.js';
 import { FREEU_SETTING } from './freeu-setting.js';
-import { PRECISION_SETTING, SCALAR_SETTINGS } from './generation-settings.js';
+import { PRECISION_SETTING, SCALAR_SETTINGS, THREADS_SETTING } from './generation-settings.js';
 import { DEVICE, MODEL, NEGATIVE_PROMPT, PROMPT, SEED } from './input-settings.js';
 import { SPEED_SETTING } from './speed.js';
 
@@ -32,7 +32,7 @@ export const GENERATION_FLAGS: readonly FlagSpec[] = [
   { key: 'output', flags: '-o, --output <path>', description: 'video file (.mp4 .webm .gif), PNG frames (name%03d.png or dir/)', defaultText: './t2v-<prompt>-<seed>.mp4', configurable: true },
   ...DEVICE.flags,
   PRECISION_SETTING.flag,
-  { key: 'threads', flags: '--threads <n>', description: 'CPU threads for onnxruntime, at most the number of cores', defaultText: 'the number of cores', configurable: true },
+  THREADS_SETTING.flag,
   {
     key: 'maxMemory',
     flags: '--max-memory <size>',

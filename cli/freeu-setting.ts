@@ -7,6 +7,7 @@ import { UsageError } from '../core/errors.js';
 import type { Layered, Sourced } from './config.js';
 import { flagLabel, type FlagSpec } from './flag-spec.js';
 import { parseBoolean } from './parse.js';
+import type { SettingOutput } from './setting-output.js';
 
 export type FreeUField = keyof FreeUSettings;
 
@@ -153,5 +154,15 @@ export function freeuDefaultWords(preset: FreeUFactors): Readonly<Record<string,
   return Object.fromEntries(FIELDS.map((k) => [flagOf(k), String(d[k])]));
 }
 
-/** The declaration: the flags, the composite parser, the metadata key and the wizard's question. */
-export const FREEU_SETTING = { name: 'freeu', flags: FREEU_FLAGS, parse: parseGivenFreeU, complete: completeFreeU, metadataKey: 'freeu', wizard: 'FreeU' } as const;
+/** The declaration: the flags, the composite parser, the metadata key, the wizard's question and what a run leaves of it. */
+export const FREEU_SETTING = {
+  name: 'freeu',
+  flags: FREEU_FLAGS,
+  parse: parseGivenFreeU,
+  complete: completeFreeU,
+  metadataKey: 'freeu',
+  wizard: 'FreeU',
+  // files keep the factors when it is off, so a comparison says what "on" meant; --json says null
+  stored: (s) => ({ freeu: { enabled: s.freeu !== null, ...(s.freeu ?? s.freeuOn) } }),
+  reported: (s) => ({ freeu: s.freeu }),
+} as const satisfies SettingOutput & Record<string, unknown>;

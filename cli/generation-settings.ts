@@ -1,12 +1,14 @@
 // Each scalar generation setting declared once: flag, parser + range, default source, help, metadata key, wizard label.
 // Flags, T2V_* variables and config.json keys (flags.ts, config.ts), the given/complete settings (settings.ts), the
-// engine request and the stored metadata (run-generation.ts), --json, info's reproduce command and the wizard
-// (ui/wizard-fields.ts) all read this table. A new setting is one entry here (plus its engine field).
+// engine request (run-generation.ts), the stored metadata and --json (setting-output.ts), info's reproduce command and
+// the wizard (ui/wizard-fields.ts) all read this table. A new setting is one entry here (plus its engine field).
 import { ETA_RANGE, SCHEDULER_NAMES, type SchedulerName } from '../core/common/types.js';
 import { PRECISIONS, type Precision } from '../core/runtime/device-names.js';
 import type { ModelDefaults } from '../core/pipeline/defaults.js';
+import type { GenerateResult } from '../core/pipeline/types.js';
 import type { FlagSpec } from './flag-spec.js';
 import { parseChoice, parseInteger, parseNumber } from './parse.js';
+import type { SettingOutput } from './setting-output.js';
 
 /** Scheduler spellings of other tools that mean one of ours exactly (stable-diffusion.cpp's dpm++2m). */
 export const SCHEDULER_ALIASES: Readonly<Record<string, SchedulerName>> = { 'dpm++2m': 'dpmpp2m', dpmpp_2m: 'dpmpp2m' };
@@ -37,6 +39,8 @@ export interface SettingSpec<K extends ScalarKey> {
   readonly fallback: (d: ModelDefaults) => ScalarSettings[K];
   /** Its key in the stored metadata and the --json summary. */
   readonly metadataKey: string;
+  /** What the run made of it, stored and reported in its place when a result is there (the generated size). */
+  readonly measured?: (r: GenerateResult) => ScalarSettings[K];
   /** Asked by the wizard with this label (width and height are asked together as "Size"). */
   readonly wizard?: string;
 }
@@ -75,6 +79,7 @@ export const SCALAR_SETTINGS: Table = {
     parse: int(1, 1024),
     fallback: (d) => d.frames,
     metadataKey: 'frames',
+    measured: (r) => r.frames,
     wizard: 'Frames',
   },
   fps: {
@@ -90,6 +95,7 @@ export const SCALAR_SETTINGS: Table = {
     parse: int(8, 8192),
     fallback: (d) => d.width,
     metadataKey: 'width',
+    measured: (r) => r.width,
   },
   height: {
     key: 'height',
@@ -97,6 +103,7 @@ export const SCALAR_SETTINGS: Table = {
     parse: int(8, 8192),
     fallback: (d) => d.height,
     metadataKey: 'height',
+    measured: (r) => r.height,
   },
   scheduler: {
     key: 'scheduler',
@@ -151,9 +158,26 @@ export const PRECISION_SETTING = {
   ),
   parse: (label: string, raw: string): Precision => parseChoice(label, raw, PRECISIONS),
   metadataKey: 'precision',
-} as const;
+  // the precision that ran
+  stored: (_s, r) => ({ precision: r.precision }),
+  reported: (_s, r) => ({ precision: r?.precision ?? null }),
+} as const satisfies SettingOutput & Record<string, unknown>;
 
-/** The scalars under their metadata / --json keys. */
-export function scalarsByMetadataKey(s: ScalarSettings): Record<string, number | string> {
-  return Object.fromEntries(SCALAR_KEYS.map((k) => [scalarSpec(k).metadataKey, s[k]]));
+/** --threads: onnxruntime's intra-op threads, a pipeline option; reported, not stored (it does not change the video). */
+export const THREADS_SETTING = {
+  flag: row('threads', '--threads <n>', 'CPU threads for onnxruntime, at most the number of cores', 'the number of cores'),
+  reported: (s) => ({ threads: s.threads ?? null }),
+} as const satisfies SettingOutput & Record<string, unknown>;
+
+/** The scalars under their metadata / --json keys, in SCALAR_KEYS order; the measured ones from the result when there is one. */
+export function scalarsByMetadataKey(s: ScalarSettings, r?: GenerateResult): Record<string, number | string> {
+  return Object.fromEntries(
+    SCALAR_KEYS.map((k) => {
+      const spec: SettingSpec<ScalarKey> = scalarSpec(k);
+      return [spec.metadataKey, r && spec.measured ? spec.measured(r) : s[k]];
+    }),
+  );
 }
+
+/** The scalars as one entry of the stored metadata and the --json summary. */
+export const SCALARS: SettingOutput = { stored: (s, r) => scalarsByMetadataKey(s, r), reported: (s, r) => scalarsByMetadataKey(s, r) };

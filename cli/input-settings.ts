@@ -1,20 +1,22 @@
 // The prompt, negative prompt, model, seed and device declared once: flag rows, parser + limits, metadata key, wizard
 // label and the words of a reproduce command. settings.ts parses with them, reproduce.ts spells them, the wizard asks them.
 import { UsageError } from '../core/errors.js';
-import type { DeviceChoice } from '../core/pipeline/types.js';
+import type { DeviceChoice, GenerateResult } from '../core/pipeline/types.js';
 import { DEVICE_CHOICES } from '../core/runtime/device-names.js';
 import type { GenerationMetadata } from '../video/metadata.js';
 import type { Layered, Sourced } from './config.js';
 import { flagLabel, type FlagSpec } from './flag-spec.js';
 import { parseChoice, parseSeed } from './parse.js';
+import type { SettingOutput } from './setting-output.js';
+import type { Settings } from './settings.js';
 
 /** The longest prompt taken: CLIP reads 77 tokens (a few hundred characters) and onnxruntime once crashed on long argv. */
 export const MAX_PROMPT_CHARS = 4000;
 
 const textOf = (s: Sourced | undefined): string | undefined => (s === undefined ? undefined : typeof s.value === 'string' ? s.value : String(s.value));
 
-/** One declared input: its flag rows, how the given value is read from the layered sources, and how it is spelled. */
-export interface InputSetting<T> {
+/** One declared input: its flag rows, how the given value is read from the layered sources, how it is spelled and stored. */
+export interface InputSetting<T> extends SettingOutput {
   readonly name: string;
   readonly flags: readonly FlagSpec[];
   readonly parse: (v: Layered) => T | undefined;
@@ -23,6 +25,7 @@ export interface InputSetting<T> {
   readonly wizard: string;
   /** Its words in the full reproduce command. */
   readonly words: (meta: GenerationMetadata) => string[];
+  readonly stored: (s: Settings, r: GenerateResult) => Partial<GenerationMetadata>;
 }
 
 /** Refuses a text over MAX_PROMPT_CHARS; `what` is "prompt" or "negative prompt". */
@@ -57,6 +60,8 @@ export const PROMPT: InputSetting<string> = {
   wizard: 'Prompt',
   // a prompt starting with '-' would be read as a flag; give it through --prompt then
   words: (m) => (m.prompt.startsWith('-') ? [flagLabel(PROMPT_FLAG), m.prompt] : [m.prompt]),
+  stored: (s) => ({ prompt: s.prompt }),
+  reported: (s) => ({ prompt: s.prompt }),
 };
 
 const NEGATIVE_FLAG: FlagSpec = { key: 'negativePrompt', flags: '-n, --negative-prompt <text>', description: 'what to steer away from', defaultText: 'none', configurable: true };
@@ -73,6 +78,9 @@ export const NEGATIVE_PROMPT: InputSetting<string> = {
   },
   // always given, even empty, so a default negative prompt from config.json or T2V_* cannot creep in
   words: (m) => [flagLabel(NEGATIVE_FLAG), m.negativePrompt],
+  // none: '' in files, null in --json
+  stored: (s) => ({ negativePrompt: s.negativePrompt ?? '' }),
+  reported: (s) => ({ negativePrompt: s.negativePrompt ?? null }),
 };
 
 const MODEL_FLAG: FlagSpec = {
@@ -105,6 +113,9 @@ export const MODEL: InputSetting<string> = {
   parse: (v) => withRevision(textOf(v[MODEL_FLAG.key]), textOf(v[REVISION_FLAG.key])),
   // a model folder has no revision ('')
   words: (m) => [flagLabel(MODEL_FLAG), m.model.id, ...(m.model.revision !== '' ? [flagLabel(REVISION_FLAG), m.model.revision] : [])],
+  // what was opened: the folder's id and the Hub revision it resolved to
+  stored: (_s, r) => ({ model: { id: r.modelId, revision: r.modelRevision ?? '' } }),
+  reported: (s, r) => ({ model: { id: r?.modelId ?? s.model ?? 'default', revision: r?.modelRevision ?? null } }),
 };
 
 const SEED_FLAG: FlagSpec = {
@@ -127,6 +138,9 @@ export const SEED: InputSetting<bigint> = {
     return s === undefined || raw === undefined || /^\s*(-1|random)\s*$/i.test(raw) ? undefined : parseSeed(s.label, raw);
   },
   words: (m) => [flagLabel(SEED_FLAG), m.seed],
+  // decimal text: seeds go up to 2^64-1
+  stored: (_s, r) => ({ seed: String(r.seed) }),
+  reported: (s, r) => ({ seed: String(r?.seed ?? s.seed), seedDrawn: s.seedDrawn }),
 };
 
 const DEVICE_FLAG: FlagSpec = {
@@ -151,4 +165,7 @@ export const DEVICE: InputSetting<DeviceChoice> = {
     return s === undefined || raw === undefined ? undefined : parseChoice(s.label, raw, DEVICE_CHOICES);
   },
   words: (m) => [flagLabel(DEVICE_FLAG), m.device],
+  // the device that ran (auto resolved); --json also says what was asked
+  stored: (_s, r) => ({ device: r.device }),
+  reported: (s, r) => ({ device: r?.device ?? null, deviceRequested: s.device }),
 };

@@ -2,7 +2,7 @@
 import type { GenerateRequest, GenerateResult, ProgressEvent } from '../core/pipeline/types.js';
 import { packageVersion } from '../models/paths.js';
 import type { Deps, Frames, GenerationMetadata, GenerationPipeline, WrittenOutput } from './deps.js';
-import { PRECISION_SETTING, scalarsByMetadataKey } from './generation-settings.js';
+import { reportedSettings, storedSettings } from './setting-output.js';
 import { defaultOutput, type Settings } from './settings.js';
 
 /** What a run reports while it works: the engine's events plus the writer's and which panel is being made. */
@@ -60,33 +60,9 @@ export function toRequest(s: Settings, previewEvery = 0): GenerateRequest {
   };
 }
 
-/** The sampling-speed settings as stored and reported (null = off). */
-export function samplingOf(s: Settings): NonNullable<GenerationMetadata['sampling']> {
-  return { fast: s.fast, deepCache: s.deepCache, guidanceInterval: s.guidanceInterval ? [...s.guidanceInterval] : null };
-}
-
 /** The metadata stored in the output: enough to reproduce it. */
 export function metadataOf(s: Settings, r: GenerateResult, composite?: GenerationMetadata['composite']): GenerationMetadata {
-  return {
-    t2v: packageVersion(),
-    prompt: s.prompt,
-    negativePrompt: s.negativePrompt ?? '',
-    seed: String(r.seed),
-    steps: s.steps,
-    guidance: s.guidanceScale,
-    scheduler: s.scheduler,
-    eta: s.eta,
-    frames: r.frames,
-    fps: s.fps,
-    width: r.width,
-    height: r.height,
-    model: { id: r.modelId, revision: r.modelRevision ?? '' },
-    freeu: { enabled: s.freeu !== null, ...(s.freeu ?? s.freeuOn) },
-    sampling: samplingOf(s),
-    device: r.device,
-    [PRECISION_SETTING.metadataKey]: r.precision,
-    ...(composite ? { composite } : {}),
-  };
+  return { t2v: packageVersion(), ...storedSettings(s, r), ...(composite ? { composite } : {}) };
 }
 
 function framesOf(r: GenerateResult): Frames {
@@ -161,21 +137,7 @@ export function summary(s: Settings, o: Outcome, extra: Readonly<Record<string, 
     output: o.written.path,
     files: o.written.files,
     format: o.written.format,
-    seed: String(r?.seed ?? s.seed),
-    seedDrawn: s.seedDrawn,
-    prompt: s.prompt,
-    negativePrompt: s.negativePrompt ?? null,
-    model: { id: r?.modelId ?? s.model ?? 'default', revision: r?.modelRevision ?? null },
-    ...scalarsByMetadataKey(s),
-    width: r?.width ?? s.width,
-    height: r?.height ?? s.height,
-    freeu: s.freeu,
-    sampling: samplingOf(s),
-    unetCalls: r?.unetCalls ?? null,
-    device: r?.device ?? null,
-    deviceRequested: s.device,
-    [PRECISION_SETTING.metadataKey]: r?.precision ?? null,
-    threads: s.threads ?? null,
+    ...reportedSettings(s, r),
     timings: o.timings,
     ...extra,
   };

@@ -6,6 +6,8 @@ import { DEEP_CACHE_SCHEDULES, type DeepCacheSchedule, type DeepCacheSettings } 
 import type { Layered, Sourced } from './config.js';
 import { flagLabel, type FlagSpec } from './flag-spec.js';
 import { parseBoolean, parseChoice, parseInteger, parseNumberList } from './parse.js';
+import type { GenerationMetadata } from '../video/metadata.js';
+import type { SettingOutput } from './setting-output.js';
 
 export { DEEP_CACHE_SCHEDULES };
 
@@ -138,5 +140,19 @@ export function speedWords(s: Omit<SpeedSettings, 'fast'>): string[] {
   ];
 }
 
-/** The declaration: the flags, the composite parser, completion and the metadata key. */
-export const SPEED_SETTING = { name: 'sampling', flags: Object.values(SPEED_FLAGS), parse: checkSpeed, complete: completeSpeed, metadataKey: 'sampling' } as const;
+/** The sampling-speed settings as stored and reported (null = off). */
+export function samplingOf(s: SpeedSettings): NonNullable<GenerationMetadata['sampling']> {
+  return { fast: s.fast, deepCache: s.deepCache, guidanceInterval: s.guidanceInterval ? [...s.guidanceInterval] : null };
+}
+
+/** The declaration: the flags, the composite parser, completion, the metadata key and what a run leaves of it. */
+export const SPEED_SETTING = {
+  name: 'sampling',
+  flags: Object.values(SPEED_FLAGS),
+  parse: checkSpeed,
+  complete: completeSpeed,
+  metadataKey: 'sampling',
+  stored: (s) => ({ sampling: samplingOf(s) }),
+  // --json also counts the U-Net calls the settings led to
+  reported: (s, r) => ({ sampling: samplingOf(s), unetCalls: r?.unetCalls ?? null }),
+} as const satisfies SettingOutput & Record<string, unknown>;
