@@ -80,18 +80,21 @@ export function pipelineCache(
   };
 }
 
+/** One job as a lane runs it: into `dir`, on the lane's pipelines, with the batch's device and the lane's threads. */
+export interface JobRun {
+  readonly job: PlannedJob;
+  readonly dir: string;
+  readonly deps: Deps;
+  readonly pipelines: ReturnType<typeof pipelineCache>;
+  readonly flags: Pick<RunFlags, 'device' | 'threads'>;
+  readonly signal: AbortSignal;
+  readonly report: Report;
+}
+
 /** Runs one planned job on its model's loaded pipeline; T2vErrors are the job's failure, interrupts and bugs propagate. */
-export async function runJob(
-  job: PlannedJob,
-  dir: string,
-  deps: Deps,
-  pipelines: ReturnType<typeof pipelineCache>,
-  run: Pick<RunFlags, 'device' | 'threads'>,
-  signal: AbortSignal,
-  report: Report,
-): Promise<LocalJobResult> {
+export async function runJob({ job, dir, deps, pipelines, flags, signal, report }: JobRun): Promise<LocalJobResult> {
   const pipeline = await pipelines.get(job.given.model);
-  const settings = jobSettings(job, dir, pipeline.defaults, run);
+  const settings = jobSettings(job, dir, pipeline.defaults, flags);
   const outcome = await runPanels({ pipeline, panels: [{ settings, label: '' }], layout: { kind: 'single' }, deps, report, signal });
   return { outcome, settings };
 }

@@ -9,10 +9,11 @@ import { batchProgress, type BatchProgress } from '../batch/progress.js';
 import { Manifest, type ManifestRecord } from '../batch/manifest.js';
 import { DEFAULT_TEMPLATE } from '../batch/names.js';
 import { planBatch, readBatchInput, type BatchPlan } from '../batch/plan.js';
+import { jobsToRun, type RunningBatch } from '../batch/running.js';
 import { parseJobs, planLanes, runLanes } from '../batch/lanes.js';
 import { doneResult, jobSettings, pipelineCache, recordOf, runJob } from '../batch/run-local.js';
 import { memoryLimit } from '../../core/runtime/memory-limit.js';
-import { toRequest } from '../run-generation.js';
+import { toRequest, type Report } from '../run-generation.js';
 import { fromFlags, layer, type Layered } from '../config.js';
 import type { Context } from '../context.js';
 import { GENERATION_FLAGS, REPORT_FLAGS, addFlags } from '../flags.js';
@@ -66,9 +67,9 @@ async function recordProblems(plan: BatchPlan, manifest: Manifest, progress: Bat
   if (plan.problems.length === 0) await manifest.save();
 }
 
-async function runLocalBatch(plan: BatchPlan, o: BatchOptions, given: GivenFlags, manifest: Manifest, progress: BatchProgress, ctx: Context, tally: BatchTally): Promise<void> {
-  const todo = plan.jobs.filter((j) => !manifest.isDone(j.key, o.dir));
-  tally.skipped = plan.jobs.length - todo.length;
+async function runLocalBatch(batch: RunningBatch, given: GivenFlags): Promise<void> {
+  const { options: o, manifest, progress, ctx, tally } = batch;
+  const todo = jobsToRun(batch);
   progress.begin(todo.length);
   const first = todo[0];
   if (!first) return;
@@ -93,10 +94,11 @@ async function runLocalBatch(plan: BatchPlan, o: BatchOptions, given: GivenFlags
       const attempts = (manifest.get(job.key)?.attempts ?? 0) + 1;
       const t0 = performance.now();
       try {
-        const r = await runJob(job, o.dir, deps, pipelines[lane]!, run, ctx.signal, (e) => {
+        const report: Report = (e) => {
           if (e.phase === 'step') warm();
           clip.event(e);
-        });
+        };
+        const r = await runJob({ job, dir: o.dir, deps, pipelines: pipelines[lane]!, flags: run, signal: ctx.signal, report });
         await manifest.put(recordOf(job, attempts, doneResult(r), 'local'));
         tally.done++;
         clip.end(`${job.name} done in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
@@ -140,12 +142,13 @@ export async function runBatch(file: string, o: BatchOptions, opts: Readonly<Rec
   const tally: BatchTally = { done: 0, failed: 0, skipped: 0, invalid: plan.problems.length };
   const t0 = performance.now();
   await recordProblems(plan, manifest, progress);
+  const batch: RunningBatch = { plan, options: o, manifest, progress, ctx, tally };
   try {
     if (o.queue !== undefined) {
       const { runFarmBatch } = await import('../farm/producer.js');
-      await runFarmBatch(plan, o, o.queue, manifest, progress, ctx, tally);
+      await runFarmBatch(batch, o.queue);
     } else {
-      await runLocalBatch(plan, o, given, manifest, progress, ctx, tally);
+      await runLocalBatch(batch, given);
     }
   } finally {
     progress.finish();

@@ -6,13 +6,11 @@ import { Job } from 'bullmq';
 import { T2vError } from '../../core/errors.js';
 import { InterruptedError } from '../../video/interrupt.js';
 import type { Layered } from '../config.js';
-import type { BatchOptions, BatchTally } from '../commands/batch.js';
-import type { Context } from '../context.js';
-import type { Manifest } from '../batch/manifest.js';
-import type { BatchProgress, ClipProgress } from '../batch/progress.js';
-import type { PlannedJob, BatchPlan } from '../batch/plan.js';
+import type { ClipProgress } from '../batch/progress.js';
+import type { PlannedJob } from '../batch/plan.js';
 import { LINE_SPECS } from '../batch/jobs.js';
 import { recordOf } from '../batch/run-local.js';
+import { jobsToRun, type RunningBatch } from '../batch/running.js';
 import { flagMessage } from '../setting-flags.js';
 import { FARM_PROTOCOL, openQueue, type FarmJobData } from './connection.js';
 import { checkResult, writeResultFile } from './result.js';
@@ -38,9 +36,10 @@ function jobId(dir: string, key: string): string {
   return `${createHash('sha256').update(`${hostname()}\0${dir}`).digest('hex').slice(0, 12)}-${key}`;
 }
 
-export async function runFarmBatch(plan: BatchPlan, o: BatchOptions, url: string, manifest: Manifest, progress: BatchProgress, ctx: Context, tally: BatchTally): Promise<void> {
-  const todo = plan.jobs.filter((j) => !manifest.isDone(j.key, o.dir));
-  tally.skipped = plan.jobs.length - todo.length;
+/** Enqueues the batch's remaining jobs on the farm at `url` and collects each result as a worker finishes it. */
+export async function runFarmBatch(batch: RunningBatch, url: string): Promise<void> {
+  const { options: o, manifest, progress, ctx, tally } = batch;
+  const todo = jobsToRun(batch);
   if (todo.length === 0) return;
   const queue = await openQueue(o.queueName, url);
   try {

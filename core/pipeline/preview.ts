@@ -48,8 +48,20 @@ function solve(a: number[][], y: number[]): number[] {
   return m.map((row, i) => row[n]! / row[i]!);
 }
 
-/** Least squares of pooled decoder colours on latents: `latents` (n, c, h, w), `frames01` (n, H, W, 3) with H = h * scale. */
-export function fitLatentRgb(latents: Float32Array, frames01: Float32Array, n: number, c: number, h: number, w: number, scale: number): LatentRgb {
+/** What the latent->RGB map is fitted on: latents and the frames the VAE decoded them to. */
+export interface LatentRgbSamples {
+  /** (n, c, h, w), `dims`. */
+  readonly latents: Float32Array;
+  readonly dims: readonly [n: number, c: number, h: number, w: number];
+  /** (n, H, W, 3) in [0, 1], H = h * scale. */
+  readonly frames01: Float32Array;
+  /** Pixels per latent pixel along each side (the VAE's scale factor). */
+  readonly scale: number;
+}
+
+/** Least squares of pooled decoder colours on latents. */
+export function fitLatentRgb({ latents, dims, frames01, scale }: LatentRgbSamples): LatentRgb {
+  const [n, c, h, w] = dims;
   const k = c + 1;
   const ata = Array.from({ length: k }, () => new Array<number>(k).fill(0));
   const aty = Array.from({ length: 3 }, () => new Array<number>(k).fill(0));
@@ -94,7 +106,7 @@ export async function fitOnFrame(vae: VaeDecoderRunner, x0: Float32Array, dims: 
     [1, c, h, w],
   );
   const frames01 = imagesToFrames01(data, 1, out[2]!, out[3]!);
-  return fitLatentRgb(z, frames01, 1, c, h, w, out[2]! / h);
+  return fitLatentRgb({ latents: z, dims: [1, c, h, w], frames01, scale: out[2]! / h });
 }
 
 /** (1, c, F, h, w) latents -> F small RGB frames at latent resolution. */

@@ -72,6 +72,7 @@ async function layer(net: Net, x: string, a: LayerArgs): Promise<string> {
   return h;
 }
 
+/** A feature map and its channel count: a skip kept for the up path, or the backbone entering a concatenation. */
 export interface Skip {
   readonly value: string;
   readonly channels: number;
@@ -157,14 +158,14 @@ interface UpBlockArgs {
   readonly entry?: UpEntry;
 }
 
-/** FreeU before one skip concatenation, keeping the four tensors when recording. */
-function freeuAt(net: Net, freeu: FreeUAt, layer: number, h: string, hs: string, channels: number, skipChannels: number): { h: string; hs: string } {
-  const out = freeuStage(net.ctx.o, h, hs, { channels, b: freeu.b, s: freeu.s, v2: net.freeu.v2 });
+/** FreeU before one skip concatenation of `layer` (backbone `h`, skip `skip`), keeping the four tensors when recording. */
+function freeuAt(net: Net, freeu: FreeUAt, layer: number, h: Skip, skip: Skip): { h: string; hs: string } {
+  const out = freeuStage(net.ctx.o, h.value, skip.value, { channels: h.channels, b: freeu.b, s: freeu.s, v2: net.freeu.v2 });
   const values: Record<(typeof CONCAT_KINDS)[number], [string, number]> = {
-    backbone_before: [h, channels],
-    backbone_after: [out.h, channels],
-    skip_before: [hs, skipChannels],
-    skip_after: [out.hs, skipChannels],
+    backbone_before: [h.value, h.channels],
+    backbone_after: [out.h, h.channels],
+    skip_before: [skip.value, skip.channels],
+    skip_after: [out.hs, skip.channels],
   };
   for (const kind of CONCAT_KINDS) net.recorded?.push({ name: recordedName(freeu.stage, layer, kind), value: values[kind][0], channels: values[kind][1] });
   return out;
@@ -180,7 +181,7 @@ async function upBlock(net: Net, x: string, a: UpBlockArgs, crossAttention: bool
     const channels = j === 0 ? a.prevOutputChannel : outChannels;
     let hh = h;
     let hs = skip.value;
-    if (freeu) ({ h: hh, hs } = freeuAt(net, freeu, j, hh, hs, channels, skip.channels));
+    if (freeu) ({ h: hh, hs } = freeuAt(net, freeu, j, { value: hh, channels }, skip));
     h = await layer(net, o.concat([hh, hs], 1), { prefix, j, inChannels: channels + skip.channels, outChannels, crossAttention });
   }
   if (freeu) net.recorded?.push({ name: recordedName(freeu.stage, net.cfg.layersPerBlock + 1, 'block_output'), value: h, channels: outChannels });

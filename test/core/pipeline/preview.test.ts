@@ -40,7 +40,7 @@ describe('fitLatentRgb', () => {
             for (let i = 0; i < c; i++) v += W[ch]![i]! * z[((f * c + i) * h + Math.floor(y / scale)) * w + Math.floor(x / scale)]!;
             frames[((f * h * scale + y) * w * scale + x) * 3 + ch] = v;
           }
-    const map = fitLatentRgb(z, frames, n, c, h, w, scale);
+    const map = fitLatentRgb({ latents: z, dims: [n, c, h, w], frames01: frames, scale });
     for (let ch = 0; ch < 3; ch++) {
       expect(map.bias[ch]).toBeCloseTo(bias[ch]!, 4);
       for (let i = 0; i < c; i++) expect(map.weights[ch * c + i]).toBeCloseTo(W[ch]![i]!, 4);
