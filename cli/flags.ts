@@ -85,3 +85,13 @@ export function addFlags(cmd: Command, specs: readonly FlagSpec[], exclude: read
   if (specs === GENERATION_FLAGS) for (const a of FLAG_ALIASES) if (!exclude.includes(a.key)) cmd.addOption(new Option(a.flags).hideHelp());
   return cmd;
 }
+
+/** --json of the commands that only report (info, doctor, verify, models): one JSON object. */
+export function jsonOption(description = 'print one JSON object (default: off)'): Option {
+  return new Option('--json', description);
+}
+
+/** -v of the commands that only report: stack traces of unexpected errors. */
+export function verboseOption(): Option {
+  return new Option('-v, --verbose', 'stack traces of unexpected errors (default: off)');
+}

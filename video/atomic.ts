@@ -50,11 +50,6 @@ export async function discardTemp(path: string): Promise<void> {
   pending.delete(path);
 }
 
-/** Forgets a temp path that has been renamed into place. */
-export function untrackTemp(path: string): void {
-  pending.delete(path);
-}
-
 /** One line telling the user how to replace an existing output. */
 export function existsError(path: string): UsageError {
   // the user's -o names a file that is there: a usage conflict (2), like any other argument problem

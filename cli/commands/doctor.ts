@@ -1,7 +1,8 @@
 // `t2v doctor`: what this machine gives t2v: Node, onnxruntime and its execution providers, the WebGPU adapter, ffmpeg, the caches.
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { Command, Option } from 'commander';
+import { Command } from 'commander';
+import { jsonOption, verboseOption } from '../flags.js';
 import { escapeControls } from '../../core/common/terminal.js';
 import { EXIT } from '../../core/errors.js';
 import { flagMessage } from '../setting-flags.js';
@@ -110,7 +111,7 @@ export async function doctorAction(opts: Readonly<Record<string, unknown>>, ctx:
 export function doctorCommand(ctx: Context, done: (code: number) => void): Command {
   return new Command('doctor')
     .description('check node, onnxruntime and its execution providers, the WebGPU adapter, ffmpeg, and the cache folders')
-    .addOption(new Option('--json', 'print one JSON object (default: off)'))
-    .addOption(new Option('-v, --verbose', 'stack traces of unexpected errors (default: off)'))
+    .addOption(jsonOption())
+    .addOption(verboseOption())
     .action(async (opts: Record<string, unknown>) => done(await doctorAction(opts, ctx)));
 }

@@ -1,14 +1,14 @@
 // `t2v info <file>`: the generation parameters stored in a t2v output and the command that makes it again.
-import { Command, Option } from 'commander';
+import { Command } from 'commander';
+import { jsonOption, verboseOption } from '../flags.js';
 import type { Context } from '../context.js';
 
 /** The model's defaults when its folder is here (configs only, no network built); else none and the long form only. */
 async function modelDefaultsOf(id: string, revision: string, env: NodeJS.ProcessEnv) {
   try {
-    const { resolveModel } = await import('../../models/folder.js');
-    const { partsFromFolder } = await import('../../core/pipeline/parts.js');
-    const { defaultsForParts } = await import('../../core/pipeline/defaults.js');
-    return await defaultsForParts(await partsFromFolder(await resolveModel(revision ? `${id}@${revision}` : id, env)));
+    const { loadPipeline } = await import('../../core/pipeline/pipeline.js');
+    // loading reads the folder and its configs; no session opens, so there is nothing to release
+    return (await loadPipeline(revision ? `${id}@${revision}` : id, { env })).defaults;
   } catch {
     return undefined;
   }
@@ -35,7 +35,7 @@ export function infoCommand(ctx: Context, done: (code: number) => void): Command
   return new Command('info')
     .description('show the parameters stored in a video (or PNG frames) t2v wrote, and the command that reproduces it')
     .argument('<file>', 'an .mp4 / .webm / .gif, a PNG frame, a frame pattern or a frame folder')
-    .addOption(new Option('--json', 'print one JSON object (default: off)'))
-    .addOption(new Option('-v, --verbose', 'stack traces of unexpected errors (default: off)'))
+    .addOption(jsonOption())
+    .addOption(verboseOption())
     .action(async (file: string, opts: Record<string, unknown>) => done(await infoAction(file, opts, ctx)));
 }

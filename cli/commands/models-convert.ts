@@ -1,5 +1,6 @@
 // `t2v models convert FOLDER`: writes a safetensors file beside each .bin checkpoint of a model folder (or a Hub id in the cache).
-import { Command, Option } from 'commander';
+import { Command } from 'commander';
+import { jsonOption, verboseOption } from '../flags.js';
 import type { Context } from '../context.js';
 
 export async function convertAction(model: string, opts: Readonly<Record<string, unknown>>, ctx: Context): Promise<number> {
@@ -22,7 +23,7 @@ export function convertCommand(ctx: Context, done: (code: number) => void): Comm
   return new Command('convert')
     .description('write a .safetensors file beside each .bin checkpoint (read with a restricted unpickler: tensors only, nothing executed)')
     .argument('<model>', 'a model folder, a part folder or a Hub id in the Hugging Face cache')
-    .addOption(new Option('--json', 'print one JSON object (default: off)'))
-    .addOption(new Option('-v, --verbose', 'stack traces of unexpected errors (default: off)'))
+    .addOption(jsonOption())
+    .addOption(verboseOption())
     .action(async (model: string, opts: Record<string, unknown>) => done(await convertAction(model, opts, ctx)));
 }

@@ -1,5 +1,6 @@
 // `t2v models list | info | pull`: the models t2v can use, what one of them defaults to, and fetching one from the Hub.
-import { Command, Option } from 'commander';
+import { Command } from 'commander';
+import { jsonOption, verboseOption } from '../flags.js';
 import type { Context } from '../context.js';
 import { formatBytes } from '../fs-size.js';
 import { convertCommand } from './models-convert.js';
@@ -60,25 +61,23 @@ export async function infoAction(model: string | undefined, opts: Readonly<Recor
 }
 
 export function modelsCommand(ctx: Context, done: (code: number) => void): Command {
-  const json = () => new Option('--json', 'print one JSON object (default: off)');
-  const verbose = () => new Option('-v, --verbose', 'stack traces of unexpected errors (default: off)');
   const cmd = new Command('models').description('list the models t2v can use, show one, pull one from the Hugging Face Hub, or convert its .bin checkpoints');
   cmd.addCommand(
     new Command('list')
       .description('the embedded model and the text-to-video pipelines in the Hugging Face cache ($HF_HUB_CACHE)')
-      .addOption(json())
-      .addOption(verbose())
+      .addOption(jsonOption())
+      .addOption(verboseOption())
       .action(async (opts: Record<string, unknown>) => done(await listAction(opts, ctx))),
   );
   cmd.addCommand(
     new Command('info')
       .description("a model's folder, size, U-Net shape and generation defaults")
       .argument('[model]', 'folder, Hub id or name (default: default)')
-      .addOption(json())
-      .addOption(verbose())
+      .addOption(jsonOption())
+      .addOption(verboseOption())
       .action(async (model: string | undefined, opts: Record<string, unknown>) => done(await infoAction(model, opts, ctx))),
   );
-  cmd.addCommand(pullCommand(ctx, done, [json(), verbose()]));
+  cmd.addCommand(pullCommand(ctx, done, [jsonOption(), verboseOption()]));
   cmd.addCommand(convertCommand(ctx, done));
   return cmd;
 }

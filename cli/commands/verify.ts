@@ -2,10 +2,11 @@
 import { readdir, stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { Command, Option } from 'commander';
+import { jsonOption, verboseOption } from '../flags.js';
 import { InterruptedError, UsageError } from '../../core/errors.js';
 import { flagMessage } from '../setting-flags.js';
 import type { CaseReport } from '../../core/verify/run.js';
-import { PRECISIONS, type Device, type Precision } from '../../core/runtime/device-names.js';
+import { DEVICES, PRECISIONS, type Device, type Precision } from '../../core/runtime/device-names.js';
 import type { Context } from '../context.js';
 import { parseChoice } from '../parse.js';
 
@@ -45,7 +46,7 @@ export function formatRun(r: CaseReport['runs'][number]): string {
 export async function verifyAction(opts: Readonly<Record<string, unknown>>, ctx: Context, run?: VerifyCase): Promise<number> {
   const golden = opts.golden;
   if (typeof golden !== 'string') throw new UsageError('verify needs --golden DIR; pass a reference case folder or a folder of them');
-  const device = parseChoice('--device', typeof opts.device === 'string' ? opts.device : 'cpu', ['cpu', 'webgpu'] as const);
+  const device = parseChoice('--device', typeof opts.device === 'string' ? opts.device : 'cpu', DEVICES);
   const precision = parseChoice('--precision', typeof opts.precision === 'string' ? opts.precision : 'fp32', PRECISIONS);
   // fp16 on an adapter without shader-f16 is refused here in one line, before any case runs
   if (!run) await (await import('../../core/runtime/precision.js')).resolvePrecision(device, precision);
@@ -88,9 +89,9 @@ export function verifyCommand(ctx: Context, done: (code: number) => void): Comma
   return new Command('verify')
     .description('check the real code against diffusers reference cases: one line per run with its error, bound and PASS/FAIL')
     .addOption(new Option('--golden <dir>', 'a case folder (with case.json) or a folder of case folders (required)'))
-    .addOption(new Option('--device <name>', 'cpu | webgpu (default: cpu)'))
+    .addOption(new Option('--device <name>', `${DEVICES.join(' | ')} (default: cpu)`))
     .addOption(new Option('--precision <fp32|fp16>', 'graphs in fp32 (the golden bounds) or fp16 (wider bounds, README) (default: fp32)'))
-    .addOption(new Option('--json', 'print one JSON object with every case and run (default: off)'))
-    .addOption(new Option('-v, --verbose', 'stack traces of unexpected errors (default: off)'))
+    .addOption(jsonOption('print one JSON object with every case and run (default: off)'))
+    .addOption(verboseOption())
     .action(async (opts: Record<string, unknown>) => done(await verifyAction(opts, ctx)));
 }
