@@ -41,7 +41,7 @@ const firstFull = (interval: number, k: number) => (steps: number) => {
   return [...Array.from({ length: k }, (_, i) => i), ...Array.from({ length: n - k }, (_, j) => k + Math.round((j * (steps - k)) / (n - k)))];
 };
 /** `--deep-cache N --deep-cache-last-full K`: core's schedule, as the CLI runs it. */
-const lastFull = (interval: number, k: number): DeepCacheSettings => ({ interval, branch: 0, schedule: 'uniform', lastFull: k });
+const lastFull = (interval: number, k: number, branch = 0): DeepCacheSettings => ({ interval, branch, schedule: 'uniform', lastFull: k });
 /** The first is the reference the others are compared with. */
 export const VARIANTS: readonly Variant[] = [
   { name: 'defaults (uncached)' },
@@ -53,6 +53,7 @@ export const VARIANTS: readonly Variant[] = [
   { name: 'dpmpp2m 20 steps + deep-cache 3', steps: 20, scheduler: 'dpmpp2m', deepCache: uniform(3) },
   { name: 'deep-cache 2, branch 1', deepCache: uniform(2, 1) },
   { name: 'deep-cache 3, branch 1', deepCache: uniform(3, 1) },
+  { name: 'deep-cache 3, branch 1, last 2 full', deepCache: lastFull(3, 2, 1) },
   { name: 'deep-cache 3 non-uniform', deepCache: { interval: 3, branch: 0, schedule: 'non-uniform' } },
   { name: 'deep-cache 3 non-uniform c0 p1.4', deepCache: uniform(3), full: quad(3, 0, 1.4) },
   { name: 'deep-cache 3 non-uniform c0 p1.2', deepCache: uniform(3), full: quad(3, 0, 1.2) },
