@@ -162,6 +162,7 @@ export const FREEU_SETTING = {
   complete: completeFreeU,
   metadataKey: 'freeu',
   wizard: 'FreeU',
+  request: (s) => ({ freeu: s.freeu }),
   // files keep the factors when it is off, so a comparison says what "on" meant; --json says null
   stored: (s) => ({ freeu: { enabled: s.freeu !== null, ...(s.freeu ?? s.freeuOn) } }),
   reported: (s) => ({ freeu: s.freeu }),

@@ -39,6 +39,8 @@ export interface SettingSpec<K extends ScalarKey> {
   readonly fallback: (d: ModelDefaults) => ScalarSettings[K];
   /** Its key in the stored metadata and the --json summary. */
   readonly metadataKey: string;
+  /** Set on the video file by the writer, not asked of the engine (fps). */
+  readonly writer?: true;
   /** What the run made of it, stored and reported in its place when a result is there (the generated size). */
   readonly measured?: (r: GenerateResult) => ScalarSettings[K];
   /** Asked by the wizard with this label (width and height are asked together as "Size"). */
@@ -88,6 +90,7 @@ export const SCALAR_SETTINGS: Table = {
     parse: (l, r) => parseNumber(l, r, { min: 0, minExclusive: true, max: 240 }),
     fallback: (d) => d.fps,
     metadataKey: 'fps',
+    writer: true,
   },
   width: {
     key: 'width',
@@ -180,4 +183,9 @@ export function scalarsByMetadataKey(s: ScalarSettings, r?: GenerateResult): Rec
 }
 
 /** The scalars as one entry of the stored metadata and the --json summary. */
-export const SCALARS: SettingOutput = { stored: (s, r) => scalarsByMetadataKey(s, r), reported: (s, r) => scalarsByMetadataKey(s, r) };
+export const SCALARS: SettingOutput = {
+  // by their request field names, which are the settings' own
+  request: (s) => Object.fromEntries(SCALAR_KEYS.filter((k) => !scalarSpec(k).writer).map((k) => [k, s[k]])),
+  stored: (s, r) => scalarsByMetadataKey(s, r),
+  reported: (s, r) => scalarsByMetadataKey(s, r),
+};

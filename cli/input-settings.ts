@@ -60,6 +60,7 @@ export const PROMPT: InputSetting<string> = {
   wizard: 'Prompt',
   // a prompt starting with '-' would be read as a flag; give it through --prompt then
   words: (m) => (m.prompt.startsWith('-') ? [flagLabel(PROMPT_FLAG), m.prompt] : [m.prompt]),
+  request: (s) => ({ prompt: s.prompt }),
   stored: (s) => ({ prompt: s.prompt }),
   reported: (s) => ({ prompt: s.prompt }),
 };
@@ -79,6 +80,7 @@ export const NEGATIVE_PROMPT: InputSetting<string> = {
   // always given, even empty, so a default negative prompt from config.json or T2V_* cannot creep in
   words: (m) => [flagLabel(NEGATIVE_FLAG), m.negativePrompt],
   // none: '' in files, null in --json
+  request: (s) => (s.negativePrompt !== undefined ? { negativePrompt: s.negativePrompt } : {}),
   stored: (s) => ({ negativePrompt: s.negativePrompt ?? '' }),
   reported: (s) => ({ negativePrompt: s.negativePrompt ?? null }),
 };
@@ -139,6 +141,7 @@ export const SEED: InputSetting<bigint> = {
   },
   words: (m) => [flagLabel(SEED_FLAG), m.seed],
   // decimal text: seeds go up to 2^64-1
+  request: (s) => ({ seed: s.seed }),
   stored: (_s, r) => ({ seed: String(r.seed) }),
   reported: (s, r) => ({ seed: String(r?.seed ?? s.seed), seedDrawn: s.seedDrawn }),
 };

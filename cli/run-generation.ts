@@ -2,7 +2,7 @@
 import type { GenerateRequest, GenerateResult, ProgressEvent } from '../core/pipeline/types.js';
 import { packageVersion } from '../models/paths.js';
 import type { Deps, Frames, GenerationMetadata, GenerationPipeline, WrittenOutput } from './deps.js';
-import { reportedSettings, storedSettings } from './setting-output.js';
+import { reportedSettings, requestedSettings, storedSettings } from './setting-output.js';
 import { defaultOutput, type Settings } from './settings.js';
 
 /** What a run reports while it works: the engine's events plus the writer's and which panel is being made. */
@@ -42,22 +42,7 @@ export type Layout =
 
 /** One panel's video settings; the model, device and threads are the pipeline's (see pipelineOptions). */
 export function toRequest(s: Settings, previewEvery = 0): GenerateRequest {
-  return {
-    prompt: s.prompt,
-    ...(s.negativePrompt !== undefined ? { negativePrompt: s.negativePrompt } : {}),
-    seed: s.seed,
-    steps: s.steps,
-    guidanceScale: s.guidanceScale,
-    frames: s.frames,
-    width: s.width,
-    height: s.height,
-    scheduler: s.scheduler,
-    eta: s.eta,
-    freeu: s.freeu,
-    ...(previewEvery > 0 ? { previewEvery } : {}),
-    deepCache: s.deepCache,
-    guidanceInterval: s.guidanceInterval,
-  };
+  return { ...requestedSettings(s), ...(previewEvery > 0 ? { previewEvery } : {}) };
 }
 
 /** The metadata stored in the output: enough to reproduce it. */

@@ -170,6 +170,7 @@ export const SPEED_SETTING = {
   parse: checkSpeed,
   complete: completeSpeed,
   metadataKey: 'sampling',
+  request: (s) => ({ deepCache: s.deepCache, guidanceInterval: s.guidanceInterval }),
   stored: (s) => ({ sampling: samplingOf(s) }),
   // --json also counts the U-Net calls the settings led to
   reported: (s, r) => ({ sampling: samplingOf(s), unetCalls: r?.unetCalls ?? null }),

@@ -1,8 +1,8 @@
 // The stored metadata and the --json summary come from the declarations: every field once, in the formats' order.
 import { describe, expect, it } from 'vitest';
 import { fromFlags, layer } from '../../cli/config.js';
-import { metadataOf, summary, type Outcome } from '../../cli/run-generation.js';
-import { REPORTED_SETTINGS, STORED_SETTINGS } from '../../cli/setting-output.js';
+import { metadataOf, summary, toRequest, type Outcome } from '../../cli/run-generation.js';
+import { REPORTED_SETTINGS, REQUEST_SETTINGS, STORED_SETTINGS } from '../../cli/setting-output.js';
 import { checkGiven, completeSettings } from '../../cli/settings.js';
 import type { GenerateResult } from '../../core/pipeline/types.js';
 import { parseMetadata, serializeMetadata } from '../../video/metadata.js';
@@ -30,6 +30,31 @@ const outcome: Outcome = {
 };
 
 describe('what a run leaves of its settings', () => {
+  it('asks the engine for one video with every request field, and no more', () => {
+    expect(toRequest(settings, 3)).toStrictEqual({
+      prompt: 'a red circle',
+      negativePrompt: 'dark',
+      seed: 7n,
+      steps: settings.steps,
+      guidanceScale: settings.guidanceScale,
+      frames: settings.frames,
+      width: settings.width,
+      height: settings.height,
+      scheduler: settings.scheduler,
+      eta: 0,
+      freeu: settings.freeu,
+      previewEvery: 3,
+      deepCache: settings.deepCache,
+      guidanceInterval: null,
+    });
+    // no negative prompt: the field is absent, not undefined; no preview: none asked
+    const { negativePrompt: _, ...plain } = settings;
+    const request = toRequest(plain);
+    expect('negativePrompt' in request || 'previewEvery' in request).toBe(false);
+    const keys = REQUEST_SETTINGS.flatMap((d) => Object.keys(d.request!(settings)));
+    expect(keys.length).toBe(new Set(keys).size);
+  });
+
   it('stores every metadata field, in the order files have always had, and reads back', () => {
     const meta = metadataOf(settings, result);
     expect(Object.keys(meta)).toEqual([
