@@ -21,6 +21,7 @@ import { resolveModel } from '../models/folder.js';
 import { packageRoot } from '../models/paths.js';
 import { clipSsim, psnr } from './image-metrics.js';
 import { PALETTE, readClip, type Colour, type Direction } from './shape-metrics.js';
+import { benchMessage } from './fail.js';
 
 interface Variant {
   readonly name: string;
@@ -227,6 +228,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((e: unknown) => {
-  console.error(e instanceof Error ? e.message : e);
+  console.error(benchMessage(e));
   process.exit(1);
 });

@@ -11,6 +11,7 @@ import { writeSafetensorsStreamed } from '../models/safetensors-stream.js';
 import { GraphBuilder } from '../models/onnx/graph.js';
 import { buildUnet3d } from '../models/networks/unet3d.js';
 import { processMemoryMiB } from './process-memory.js';
+import { benchMessage } from './fail.js';
 
 export { toHalves } from '../models/half.js';
 
@@ -118,7 +119,7 @@ if (process.send && process.argv[1] === fileURLToPath(import.meta.url) && proces
   run.then(
     (r) => process.send!(r),
     (e: unknown) => {
-      console.error(`bench: ${e instanceof Error ? e.message : String(e)}`);
+      console.error(`bench: ${benchMessage(e)}`);
       process.exit(1);
     },
   );

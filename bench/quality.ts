@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { loadPipeline } from '../core/pipeline/pipeline.js';
 import { packageRoot } from '../models/paths.js';
 import { PALETTE, readClip, type Colour, type Direction } from './shape-metrics.js';
+import { benchMessage } from './fail.js';
 
 const SHAPES = ['circle', 'square', 'triangle'] as const;
 const DIRECTIONS: Direction[] = ['left', 'right', 'up', 'down'];
@@ -103,6 +104,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((e: unknown) => {
-  console.error(e instanceof Error ? e.message : e);
+  console.error(benchMessage(e));
   process.exit(1);
 });

@@ -20,6 +20,7 @@ import { roundTripBench } from './round-trip.js';
 import { formatOps, profileRun, type OpCost } from './profile.js';
 import { precisionBench } from './precision.js';
 import { CONFIGS, feeds, FREEU_OFF, FREEU_ON } from './unet-configs.js';
+import { benchMessage } from './fail.js';
 
 interface Args {
   config: string;
@@ -231,6 +232,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((e: unknown) => {
-  console.error(`bench: ${e instanceof Error ? e.message : String(e)}`);
+  console.error(`bench: ${benchMessage(e)}`);
   process.exit(1);
 });
