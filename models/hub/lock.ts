@@ -1,5 +1,5 @@
 // One writer per blob: `<blob>.incomplete.lock` holds the writer's pid; a second pull waits for it, a dead writer's lock is taken over.
-import { open, readFile, rm } from 'node:fs/promises';
+import { open, readFile, rm, stat } from 'node:fs/promises';
 import { T2vError } from '../../core/errors.js';
 import { interrupted } from './http.js';
 
@@ -16,11 +16,23 @@ function alive(pid: number): boolean {
   }
 }
 
-/** The pid in `lock` when a live writer holds it, else undefined (absent, unreadable or stale). */
-async function holder(lock: string): Promise<number | undefined> {
+/** How long a lock may stay empty (its writer between creating it and writing its pid) before it counts as a killed writer's. */
+const EMPTY_GRACE_MS = 5000;
+
+/**
+ * Who holds `lock`: a live writer's pid; 'writing' while a new lock has no pid yet (taking it over then let two
+ * writers in, seen as a failed rename under load); 'gone' when it is no longer there; 'stale' for a dead writer's.
+ */
+async function holder(lock: string): Promise<number | 'writing' | 'gone' | 'stale'> {
   if (held.has(lock)) return process.pid;
-  const pid = Number((await readFile(lock, 'utf8').catch(() => '')).trim());
-  return Number.isSafeInteger(pid) && pid > 0 && pid !== process.pid && alive(pid) ? pid : undefined;
+  const text = await readFile(lock, 'utf8').catch(() => undefined);
+  if (text === undefined) return 'gone';
+  if (text.trim() === '') {
+    const st = await stat(lock).catch(() => undefined);
+    return st === undefined ? 'gone' : Date.now() - st.mtimeMs < EMPTY_GRACE_MS ? 'writing' : 'stale';
+  }
+  const pid = Number(text.trim());
+  return Number.isSafeInteger(pid) && pid > 0 && pid !== process.pid && alive(pid) ? pid : 'stale';
 }
 
 /** Runs `fn` holding the lock of `part`; `onWait` is told once when another writer must finish first. */
@@ -45,9 +57,14 @@ export async function withLock<T>(part: string, signal: AbortSignal | undefined,
       }
     }
     const pid = await holder(lock);
-    if (pid === undefined) {
+    if (pid === 'gone') continue;
+    if (pid === 'stale') {
       // a writer killed before it could clean up: its partial file is still resumable
       await rm(lock, { force: true });
+      continue;
+    }
+    if (pid === 'writing') {
+      await new Promise((r) => setTimeout(r, POLL_MS));
       continue;
     }
     if (!told) onWait(pid);
