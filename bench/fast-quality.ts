@@ -90,6 +90,8 @@ interface Row {
   colour: number;
   direction: number;
   shape?: number;
+  /** The colour read from each pair's frames (null: no object found), to see which pairs a variant flips. */
+  colours?: (Colour | null)[];
   schedule?: number[];
   sampleSeconds: number;
   cpuSeconds: number;
@@ -205,6 +207,7 @@ async function main(): Promise<void> {
       const reading = readClip(rgb, defaults.frames, width, height);
       row.runs++;
       if (reading.colour === colour) row.colour++;
+      (row.colours ??= []).push(reading.colour);
       if (reading.direction === dir) row.direction++;
       if (reading.shape === shape) row.shape = (row.shape ?? 0) + 1;
       if (k > 0) {
