@@ -40,11 +40,8 @@ const firstFull = (interval: number, k: number) => (steps: number) => {
   const n = Math.ceil(steps / interval);
   return [...Array.from({ length: k }, (_, i) => i), ...Array.from({ length: n - k }, (_, j) => k + Math.round((j * (steps - k)) / (n - k)))];
 };
-/** The last `k` steps full, the rest of the interval's full steps evenly over the steps before them (step 0 among them). */
-const lastFull = (interval: number, k: number) => (steps: number) => {
-  const n = Math.ceil(steps / interval);
-  return [...Array.from({ length: n - k }, (_, j) => Math.round((j * (steps - k)) / (n - k))), ...Array.from({ length: k }, (_, i) => steps - k + i)];
-};
+/** `--deep-cache N --deep-cache-last-full K`: core's schedule, as the CLI runs it. */
+const lastFull = (interval: number, k: number, branch = 0): DeepCacheSettings => ({ interval, branch, schedule: 'uniform', lastFull: k });
 /** The first is the reference the others are compared with. */
 export const VARIANTS: readonly Variant[] = [
   { name: 'defaults (uncached)' },
@@ -56,21 +53,25 @@ export const VARIANTS: readonly Variant[] = [
   { name: 'dpmpp2m 20 steps + deep-cache 3', steps: 20, scheduler: 'dpmpp2m', deepCache: uniform(3) },
   { name: 'deep-cache 2, branch 1', deepCache: uniform(2, 1) },
   { name: 'deep-cache 3, branch 1', deepCache: uniform(3, 1) },
+  { name: 'deep-cache 3, branch 1, last 2 full', deepCache: lastFull(3, 2, 1) },
   { name: 'deep-cache 3 non-uniform', deepCache: { interval: 3, branch: 0, schedule: 'non-uniform' } },
   { name: 'deep-cache 3 non-uniform c0 p1.4', deepCache: uniform(3), full: quad(3, 0, 1.4) },
   { name: 'deep-cache 3 non-uniform c0 p1.2', deepCache: uniform(3), full: quad(3, 0, 1.2) },
   { name: 'deep-cache 3 non-uniform c0.5 p1.4', deepCache: uniform(3), full: quad(3, 0.5, 1.4) },
   { name: 'deep-cache 3, first 3 full', deepCache: uniform(3), full: firstFull(3, 3) },
   { name: 'deep-cache 3, first 2 full', deepCache: uniform(3), full: firstFull(3, 2) },
-  { name: 'deep-cache 3, last 3 full', deepCache: uniform(3), full: lastFull(3, 3) },
-  { name: 'deep-cache 3, last 2 full', deepCache: uniform(3), full: lastFull(3, 2) },
-  { name: 'deep-cache 3, last 4 full', deepCache: uniform(3), full: lastFull(3, 4) },
+  { name: 'deep-cache 3, last 3 full', deepCache: lastFull(3, 3) },
+  { name: 'deep-cache 3, last 2 full', deepCache: lastFull(3, 2) },
+  { name: 'deep-cache 3, last 4 full', deepCache: lastFull(3, 4) },
   { name: 'guidance-interval 0,0.5', guidanceInterval: [0, 0.5] },
   { name: 'deep-cache 3, branch 1 + guidance-interval 0,0.5', deepCache: uniform(3, 1), guidanceInterval: [0, 0.5] },
   { name: 'dpmpp2m 15 steps + deep-cache 3', steps: 15, scheduler: 'dpmpp2m', deepCache: uniform(3) },
-  { name: 'dpmpp2m 15 steps + deep-cache 3, last 2 full', steps: 15, scheduler: 'dpmpp2m', deepCache: uniform(3), full: lastFull(3, 2) },
-  { name: 'dpmpp2m 15 steps + deep-cache 3, last 3 full', steps: 15, scheduler: 'dpmpp2m', deepCache: uniform(3), full: lastFull(3, 3) },
+  { name: 'dpmpp2m 15 steps + deep-cache 3, last 2 full', steps: 15, scheduler: 'dpmpp2m', deepCache: lastFull(3, 2) },
+  { name: 'dpmpp2m 15 steps + deep-cache 3, last 3 full', steps: 15, scheduler: 'dpmpp2m', deepCache: lastFull(3, 3) },
   { name: 'dpmpp2m 15 steps', steps: 15, scheduler: 'dpmpp2m' },
+  { name: 'dpmpp2m 15 steps + deep-cache 2, last 2 full', steps: 15, scheduler: 'dpmpp2m', deepCache: lastFull(2, 2) },
+  { name: 'dpmpp2m 20 steps + deep-cache 3, last 3 full', steps: 20, scheduler: 'dpmpp2m', deepCache: lastFull(3, 3) },
+  { name: 'ddim 20 steps + deep-cache 3, last 3 full', steps: 20, deepCache: lastFull(3, 3) },
   { name: 'dpmpp2m 15 steps + deep-cache 2', steps: 15, scheduler: 'dpmpp2m', deepCache: uniform(2) },
   { name: 'dpmpp2m 12 steps + deep-cache 2', steps: 12, scheduler: 'dpmpp2m', deepCache: uniform(2) },
 ];
@@ -88,6 +89,8 @@ interface Row {
   colour: number;
   direction: number;
   shape?: number;
+  /** The colour read from each pair's frames (null: no object found), to see which pairs a variant flips. */
+  colours?: (Colour | null)[];
   schedule?: number[];
   sampleSeconds: number;
   cpuSeconds: number;
@@ -203,6 +206,7 @@ async function main(): Promise<void> {
       const reading = readClip(rgb, defaults.frames, width, height);
       row.runs++;
       if (reading.colour === colour) row.colour++;
+      (row.colours ??= []).push(reading.colour);
       if (reading.direction === dir) row.direction++;
       if (reading.shape === shape) row.shape = (row.shape ?? 0) + 1;
       if (k > 0) {

@@ -1,6 +1,7 @@
 // Human-readable lines for `t2v info`: the stored generation parameters, one per line.
 import { escapeControls } from '../core/common/terminal.js';
 import type { GenerationMetadata } from '../video/metadata.js';
+import { deepCacheWords } from './speed.js';
 
 function freeuLine(meta: GenerationMetadata): string {
   const f = meta.freeu;
@@ -9,7 +10,7 @@ function freeuLine(meta: GenerationMetadata): string {
 }
 
 function samplingLine(s: NonNullable<GenerationMetadata['sampling']>): string {
-  const dc = s.deepCache ? `DeepCache every ${s.deepCache.interval} (branch ${s.deepCache.branch}, ${s.deepCache.schedule})` : 'DeepCache off';
+  const dc = s.deepCache ? deepCacheWords(s.deepCache) : 'DeepCache off';
   const gi = s.guidanceInterval ? `guidance on steps in [${s.guidanceInterval.join(', ')})` : 'guidance on every step';
   return `${s.fast ? '--fast: ' : ''}${dc}; ${gi}`;
 }

@@ -15,6 +15,7 @@ const BY_SETTING: ReadonlyMap<string, FlagSpec> = new Map<string, FlagSpec>([
   ['deepCache.interval', SPEED_FLAGS.deepCache],
   ['deepCache.branch', SPEED_FLAGS.deepCacheBranch],
   ['deepCache.schedule', SPEED_FLAGS.deepCacheSchedule],
+  ['deepCache.lastFull', SPEED_FLAGS.deepCacheLastFull],
 ]);
 
 /** `--steps` for `steps`, `-W` for (`width`, short); a setting without a flag keeps its name. */

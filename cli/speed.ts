@@ -40,6 +40,13 @@ export const SPEED_FLAGS = {
     defaultText: 'uniform',
     configurable: true,
   },
+  deepCacheLastFull: {
+    key: 'deepCacheLastFull',
+    flags: '--deep-cache-last-full <k>',
+    description: 'the last k steps run the whole U-Net too; the other full steps spread over the steps before (same count, same cost)',
+    defaultText: '0',
+    configurable: true,
+  },
   guidanceInterval: {
     key: 'guidanceInterval',
     flags: '--guidance-interval <a,b>',
@@ -54,6 +61,7 @@ export interface GivenSpeed {
   readonly deepCache?: number;
   readonly deepCacheBranch?: number;
   readonly deepCacheSchedule?: DeepCacheSchedule;
+  readonly deepCacheLastFull?: number;
   readonly guidanceInterval?: readonly [number, number];
 }
 
@@ -78,6 +86,7 @@ const SPEED_PARSERS = {
   deepCache: (l: string, r: string) => parseInteger(l, r, 1, 1000),
   deepCacheBranch: (l: string, r: string) => parseInteger(l, r, 0, 100),
   deepCacheSchedule: (l: string, r: string) => parseChoice(l, r, DEEP_CACHE_SCHEDULES),
+  deepCacheLastFull: (l: string, r: string) => parseInteger(l, r, 0, 1000),
   guidanceInterval: parseGuidanceInterval,
 } as const;
 
@@ -93,6 +102,7 @@ export function checkSpeed(v: Layered): GivenSpeed {
     ...given('deepCache'),
     ...given('deepCacheBranch'),
     ...given('deepCacheSchedule'),
+    ...given('deepCacheLastFull'),
     ...given('guidanceInterval'),
   };
 }
@@ -101,7 +111,11 @@ export function checkSpeed(v: Layered): GivenSpeed {
 export function completeSpeed(g: GivenSpeed, d: ModelDefaults): SpeedSettings & { readonly steps?: number; readonly scheduler?: ModelDefaults['scheduler'] } {
   const p = g.fast ? d.fast : null;
   const interval = g.deepCache ?? p?.deepCache.interval ?? 1;
-  const deepCache = interval > 1 ? { interval, branch: g.deepCacheBranch ?? p?.deepCache.branch ?? 0, schedule: g.deepCacheSchedule ?? p?.deepCache.schedule ?? 'uniform' } : null;
+  const lastFull = g.deepCacheLastFull ?? p?.deepCache.lastFull ?? 0;
+  const deepCache =
+    interval > 1
+      ? { interval, branch: g.deepCacheBranch ?? p?.deepCache.branch ?? 0, schedule: g.deepCacheSchedule ?? p?.deepCache.schedule ?? 'uniform', ...(lastFull > 0 ? { lastFull } : {}) }
+      : null;
   const gi = g.guidanceInterval ?? p?.guidanceInterval ?? null;
   return {
     fast: g.fast,
@@ -113,13 +127,17 @@ export function completeSpeed(g: GivenSpeed, d: ModelDefaults): SpeedSettings & 
   };
 }
 
+/** DeepCache's settings in words, for the run summary and `t2v info`. */
+export function deepCacheWords(dc: DeepCacheSettings): string {
+  return `DeepCache every ${dc.interval} steps (branch ${dc.branch}, ${dc.schedule}${dc.lastFull ? `, last ${dc.lastFull} full` : ''})`;
+}
+
 /** One line for the run summary, or null when every step ran the whole U-Net with guidance. */
 export function describeSpeed(s: SpeedSettings, calls: { readonly full: number; readonly shallow: number; readonly guided: number } | undefined, steps: number): string | null {
   if (!s.deepCache && !s.guidanceInterval) return null;
   const parts: string[] = [];
   if (s.fast) parts.push('--fast');
-  if (s.deepCache)
-    parts.push(`DeepCache every ${s.deepCache.interval} steps (branch ${s.deepCache.branch}, ${s.deepCache.schedule})${calls ? `: ${calls.full} full + ${calls.shallow} shallow U-Net calls` : ''}`);
+  if (s.deepCache) parts.push(`${deepCacheWords(s.deepCache)}${calls ? `: ${calls.full} full + ${calls.shallow} shallow U-Net calls` : ''}`);
   if (s.guidanceInterval) parts.push(`guidance on steps in [${s.guidanceInterval.join(', ')})${calls ? `: ${calls.guided}/${steps}` : ''}`);
   return parts.join('; ');
 }
@@ -132,7 +150,7 @@ export function speedWords(s: Omit<SpeedSettings, 'fast'>): string[] {
   return [
     flag('deepCache'),
     String(dc?.interval ?? 1),
-    ...(dc ? [flag('deepCacheBranch'), String(dc.branch), flag('deepCacheSchedule'), dc.schedule] : []),
+    ...(dc ? [flag('deepCacheBranch'), String(dc.branch), flag('deepCacheSchedule'), dc.schedule, flag('deepCacheLastFull'), String(dc.lastFull ?? 0)] : []),
     flag('guidanceInterval'),
     (s.guidanceInterval ?? [0, 1]).join(','),
   ];

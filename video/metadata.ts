@@ -41,7 +41,7 @@ export interface GenerationMetadata {
   /** --fast, DeepCache and the guidance interval (null = off); absent in files from before they existed. */
   readonly sampling?: {
     readonly fast: boolean;
-    readonly deepCache: { readonly interval: number; readonly branch: number; readonly schedule: 'uniform' | 'non-uniform' } | null;
+    readonly deepCache: { readonly interval: number; readonly branch: number; readonly schedule: 'uniform' | 'non-uniform'; readonly lastFull?: number } | null;
     readonly guidanceInterval: readonly [number, number] | null;
   };
   readonly device: string;
@@ -104,8 +104,15 @@ const OPTIONAL: ReadonlyArray<readonly [string, Check, string]> = [
   ['sampling.fast', (v) => typeof v === 'boolean', 'true or false'],
   [
     'sampling.deepCache',
-    (v) => v === null || (isObj(v) && posInt(v.interval) && Number.isSafeInteger(v.branch) && (v.branch as number) >= 0 && (v.schedule === 'uniform' || v.schedule === 'non-uniform')),
-    'null or {interval, branch, schedule}',
+    (v) =>
+      v === null ||
+      (isObj(v) &&
+        posInt(v.interval) &&
+        Number.isSafeInteger(v.branch) &&
+        (v.branch as number) >= 0 &&
+        (v.schedule === 'uniform' || v.schedule === 'non-uniform') &&
+        (v.lastFull === undefined || posInt(v.lastFull))),
+    'null or {interval, branch, schedule, lastFull?}',
   ],
   ['sampling.guidanceInterval', (v) => v === null || (Array.isArray(v) && v.length === 2 && v.every(num) && 0 <= v[0] && v[0] < v[1] && v[1] <= 1), 'null or [a, b] with 0 <= a < b <= 1'],
 ];

@@ -81,7 +81,7 @@ export async function analyzeAction(prompt: string | undefined, opts: Readonly<R
 
 export function analyzeCommand(ctx: Context, done: (code: number) => void): Command {
   const cmd = new Command('analyze').description("FreeU's analysis on this model and prompt: spectra, backbone vs skip, x0 low/high frequencies, feature maps (PNG + JSON in -o DIR)");
-  addGenerationOptions(cmd, ['noFreeu', 'output', 'fast', 'deepCache', 'deepCacheBranch', 'deepCacheSchedule', 'preview', 'noPreview', 'previewPath', 'previewInterval']);
+  addGenerationOptions(cmd, ['noFreeu', 'output', 'fast', 'deepCache', 'deepCacheBranch', 'deepCacheSchedule', 'deepCacheLastFull', 'preview', 'noPreview', 'previewPath', 'previewInterval']);
   cmd.addOption(new Option('-o, --output <dir>', 'the report folder (new or empty; --overwrite replaces it)'));
   cmd.addOption(new Option('--sweep-b1 <list>', 'also a run per backbone factor b1, e.g. 1,1.2,1.4,1.6 (Fig. 6)'));
   cmd.action(async (prompt: string | undefined, opts: Record<string, unknown>) => done(await analyzeAction(prompt, opts, ctx)));

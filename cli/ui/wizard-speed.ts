@@ -58,8 +58,12 @@ export function speedFields(given: GivenFlags, defaults: () => ModelDefaults, wh
 /** The answers as the flags would have said them; unasked (group closed): as given. */
 export function speedFromAnswers(a: Answers, given: GivenSpeed, asked: boolean): GivenSpeed {
   if (!asked || a.speed === undefined) return given;
-  // the preset's own branch / schedule stay; flags given for them still win over it
-  const keep = { ...(given.deepCacheBranch !== undefined ? { deepCacheBranch: given.deepCacheBranch } : {}), ...(given.deepCacheSchedule ? { deepCacheSchedule: given.deepCacheSchedule } : {}) };
+  // the preset's own branch / schedule / last-full stay; flags given for them still win over it
+  const keep = {
+    ...(given.deepCacheBranch !== undefined ? { deepCacheBranch: given.deepCacheBranch } : {}),
+    ...(given.deepCacheSchedule ? { deepCacheSchedule: given.deepCacheSchedule } : {}),
+    ...(given.deepCacheLastFull !== undefined ? { deepCacheLastFull: given.deepCacheLastFull } : {}),
+  };
   if (a.speed === 'off') return { fast: false };
   if (a.speed === 'fast') return { fast: true, ...keep };
   return {

@@ -13,6 +13,8 @@ export interface DeepCacheSettings {
   /** Which skip of up_blocks[-1] the shallow steps keep: 0 = conv_in's (shallowest), k = down_blocks[0] layer k-1's. */
   readonly branch: number;
   readonly schedule: DeepCacheSchedule;
+  /** The last `lastFull` steps run the whole U-Net too (the count of full steps stays the interval's); absent: 0. */
+  readonly lastFull?: number;
 }
 
 /** DeepCache leaves the non-uniform centre and power to the user; ours, as fractions of the steps. */
@@ -50,12 +52,28 @@ export function sampleFromQuadCenter(total: number, n: number, center: number, p
   throw new UsageError(`${settingRef('deepCache.schedule')} non-uniform cannot place ${n} full steps in ${total} steps; use ${settingRef('deepCache.schedule')} uniform`);
 }
 
-/** The step indices that run the whole U-Net (DeepCache's `interval_seq`). */
+/** `n` full steps out of `total` by the schedule (step 0 first). */
+function scheduled(total: number, n: number, s: DeepCacheSettings, spread: boolean): number[] {
+  // spread: evenly over `total` (room left for the final full steps); else DeepCache's every-`interval`
+  if (s.schedule === 'uniform') return Array.from({ length: n }, (_, k) => (spread ? Math.round((k * total) / n) : k * s.interval));
+  return sampleFromQuadCenter(total, n, Math.round(total * NON_UNIFORM.centerFraction), NON_UNIFORM.pow);
+}
+
+/**
+ * The step indices that run the whole U-Net (DeepCache's `interval_seq`). With `lastFull` = k the final k steps are full
+ * as well and the other full steps are placed over the steps before them, so the count (the cost) stays ceil(steps / interval):
+ * the last steps set the fine detail that a cached deep feature blurs (measured on the embedded model, README).
+ */
 export function fullSteps(steps: number, s: DeepCacheSettings): number[] {
   if (s.interval <= 1) return Array.from({ length: steps }, (_, i) => i);
-  if (s.schedule === 'uniform') return Array.from({ length: Math.ceil(steps / s.interval) }, (_, k) => k * s.interval);
-  const center = Math.round(steps * NON_UNIFORM.centerFraction);
-  return sampleFromQuadCenter(steps, Math.ceil(steps / s.interval), center, NON_UNIFORM.pow);
+  const n = Math.ceil(steps / s.interval);
+  const k = s.lastFull ?? 0;
+  if (k === 0) return scheduled(steps, n, s, false);
+  if (k >= n)
+    throw new UsageError(
+      `${settingRef('deepCache.lastFull')} ${k}: ${steps} steps at ${settingRef('deepCache.interval')} ${s.interval} have ${n} full steps, and the first must come before the last ${k}; use at most ${n - 1}`,
+    );
+  return [...scheduled(steps - k, n - k, s, true), ...Array.from({ length: k }, (_, i) => steps - k + i)];
 }
 
 export interface DeepCacheCounts {

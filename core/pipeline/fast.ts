@@ -20,7 +20,7 @@ export interface FastPreset {
  */
 export const GENERIC_FAST: FastPreset = { deepCache: { interval: 3, branch: 1, schedule: 'uniform' }, guidanceInterval: null };
 
-/** t2v.json `fast`: { deep_cache, deep_cache_branch, deep_cache_schedule, guidance_interval: [a, b], steps, scheduler }, each optional. */
+/** t2v.json `fast`: { deep_cache, deep_cache_branch, deep_cache_schedule, deep_cache_last_full, guidance_interval: [a, b], steps, scheduler }, each optional. */
 export function parseFastPreset(raw: unknown, file: string): FastPreset {
   const o = asObject(raw, `${file} fast`);
   const bad = (key: string, want: string): never => {
@@ -43,6 +43,8 @@ export function parseFastPreset(raw: unknown, file: string): FastPreset {
       interval: int('deep_cache', 1, GENERIC_FAST.deepCache.interval),
       branch: int('deep_cache_branch', 0, GENERIC_FAST.deepCache.branch),
       schedule: schedule as DeepCacheSettings['schedule'],
+      // 0 is stored as absent, as the settings do
+      ...(int('deep_cache_last_full', 0, 0) > 0 ? { lastFull: int('deep_cache_last_full', 0, 0) } : {}),
     },
     guidanceInterval: pair,
     ...(o.steps !== undefined ? { steps: int('steps', 1, 1) } : {}),

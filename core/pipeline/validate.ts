@@ -1,6 +1,7 @@
 // The checks diffusers' TextToVideoSDPipeline.check_inputs makes, on one request against the model's VAE scale factor.
 import { ETA_RANGE, MAX_SEED } from '../common/types.js';
 import { settingRef as ref, UsageError } from '../errors.js';
+import { fullSteps } from './deep-cache.js';
 import type { GenerateRequest } from './types.js';
 
 /** Checks the numbers of a request against each other and the model; every problem names its setting. */
@@ -26,6 +27,8 @@ export function validateRequest(req: GenerateRequest, scale: number): void {
     positiveInt(req.deepCache.interval, 'deepCache.interval');
     if (!Number.isInteger(req.deepCache.branch) || req.deepCache.branch < 0)
       throw new UsageError(`${ref('deepCache.branch')} ${req.deepCache.branch}: expected a whole number >= 0 (0 = the shallowest skip)`);
+    // the schedule must fit the steps (last-full count, non-uniform placement): refused here, not at the first step
+    fullSteps(req.steps, req.deepCache);
   }
   const gi = req.guidanceInterval;
   if (gi && !(gi[0] >= 0 && gi[0] < gi[1] && gi[1] <= 1)) throw new UsageError(`${ref('guidanceInterval')} ${gi.join(',')}: expected A,B with 0 <= A < B <= 1 (fractions of the steps)`);

@@ -96,6 +96,7 @@ describe('settings', () => {
     [{ deepCache: '0' }, NO_CONFIG, '--deep-cache 0: invalid value; use a whole number from 1 to 1000'],
     [{ deepCacheBranch: '-1' }, NO_CONFIG, '--deep-cache-branch -1: invalid value; use a whole number from 0 to 100'],
     [{ deepCacheSchedule: 'quadratic' }, NO_CONFIG, '--deep-cache-schedule quadratic: invalid value; use one of uniform, non-uniform'],
+    [{ deepCacheLastFull: 'two' }, NO_CONFIG, '--deep-cache-last-full two: invalid value; use a whole number from 0 to 1000'],
     [{ guidanceInterval: '0.5,0.5' }, NO_CONFIG, '--guidance-interval 0.5,0.5: expected A,B with 0 <= A < B <= 1'],
     [{ guidanceInterval: '0.5' }, NO_CONFIG, '--guidance-interval 0.5: expected A,B with 0 <= A < B <= 1'],
     [{ guidanceInterval: '0,2' }, NO_CONFIG, '--guidance-interval 0,2: expected A,B with 0 <= A < B <= 1'],
@@ -116,8 +117,12 @@ describe('settings', () => {
       { fast: false, deepCache: { interval: 4, branch: 0, schedule: 'non-uniform' }, guidanceInterval: null, steps: 3 },
     ],
     [{ guidanceInterval: '0.25,0.75' }, { deepCache: null, guidanceInterval: [0.25, 0.75] }],
+    [{ deepCache: '3', deepCacheLastFull: '2' }, { deepCache: { interval: 3, branch: 0, schedule: 'uniform', lastFull: 2 } }],
   ])('speed flags %j: --fast is the model preset under the flags given', (flags, want) => {
     expect(settingsOf(flags)).toMatchObject(want);
+  });
+  it('--deep-cache-last-full 0 is stored as absent, so the metadata of a run without it is unchanged', () => {
+    expect(settingsOf({ deepCache: '3', deepCacheLastFull: '0' }).deepCache).toEqual({ interval: 3, branch: 0, schedule: 'uniform' });
   });
 
   it('config file problems name the file and the fix', () => {

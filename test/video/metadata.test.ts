@@ -39,7 +39,12 @@ describe('serializeMetadata / parseMetadata', () => {
     [
       'bad DeepCache',
       broken((m) => (m.sampling = { fast: false, deepCache: { interval: 0, branch: 0, schedule: 'uniform' }, guidanceInterval: null })),
-      /field sampling.deepCache should be null or \{interval, branch, schedule\}/,
+      /field sampling.deepCache should be null or \{interval, branch, schedule, lastFull\?\}/,
+    ],
+    [
+      'bad DeepCache last-full count',
+      broken((m) => (m.sampling = { fast: false, deepCache: { interval: 3, branch: 0, schedule: 'uniform', lastFull: -2 }, guidanceInterval: null })),
+      /field sampling.deepCache should be null/,
     ],
     ['bad guidance interval', broken((m) => (m.sampling = { fast: false, deepCache: null, guidanceInterval: [0.5, 0.2] })), /field sampling.guidanceInterval/],
   ])('rejects %s with a one-line error naming the file', (_name, json, err) => {
@@ -136,7 +141,13 @@ describe('reproduceCommand', () => {
     [
       'DeepCache and the guidance interval spelled out',
       sampleMetadata({ sampling: { fast: true, deepCache: { interval: 3, branch: 1, schedule: 'non-uniform' }, guidanceInterval: [0, 0.5] } }),
-      ['--deep-cache', '3', '--deep-cache-branch', '1', '--deep-cache-schedule', 'non-uniform', '--guidance-interval', '0,0.5'],
+      ['--deep-cache', '3', '--deep-cache-branch', '1', '--deep-cache-schedule', 'non-uniform', '--deep-cache-last-full', '0', '--guidance-interval', '0,0.5'],
+      ['--fast'],
+    ],
+    [
+      'the last full steps spelled out',
+      sampleMetadata({ sampling: { fast: true, deepCache: { interval: 3, branch: 0, schedule: 'uniform', lastFull: 3 }, guidanceInterval: null } }),
+      ['--deep-cache-schedule', 'uniform', '--deep-cache-last-full', '3', '--guidance-interval', '0,1'],
       ['--fast'],
     ],
     [

@@ -49,6 +49,28 @@ describe('DeepCache schedules', () => {
   it('non-uniform holds as many full steps as uniform', () => {
     expect(fullSteps(25, { interval: 3, branch: 0, schedule: 'non-uniform' })).toHaveLength(9);
   });
+  // the first n - k full steps at round(j * (steps - k) / (n - k)), then the last k: round(22 / 6 * j) = 0, 4, 7, 11, 15, 18
+  it.each([
+    [25, 3, 3, [0, 4, 7, 11, 15, 18, 22, 23, 24]],
+    [15, 2, 2, [0, 2, 4, 7, 9, 11, 13, 14]],
+    [4, 2, 1, [0, 3]],
+    [9, 3, 0, [0, 3, 6]],
+  ] as const)('uniform, %i steps every %i, the last %i full', (steps, interval, lastFull, want) => {
+    expect(fullSteps(steps, { interval, branch: 0, schedule: 'uniform', lastFull })).toEqual(want);
+  });
+  it('the last steps full keep the count of full steps, non-uniform too', () => {
+    for (const schedule of ['uniform', 'non-uniform'] as const)
+      for (const lastFull of [1, 2, 3, 4]) {
+        const full = fullSteps(25, { interval: 3, branch: 0, schedule, lastFull });
+        expect(full).toHaveLength(9);
+        expect(full.slice(-lastFull)).toEqual(Array.from({ length: lastFull }, (_, i) => 25 - lastFull + i));
+        expect(new Set(full).size).toBe(9);
+        expect(full[0]).toBe(0);
+      }
+  });
+  it('refuses more last full steps than leave step 0 its own, naming the setting', () => {
+    expect(() => fullSteps(25, { interval: 3, branch: 0, schedule: 'uniform', lastFull: 9 })).toThrow(/^deepCache\.lastFull 9: 25 steps at deepCache\.interval 3 have 9 full steps.*use at most 8$/);
+  });
 });
 
 describe('guidance interval', () => {
