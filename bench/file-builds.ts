@@ -111,7 +111,7 @@ export async function fileBuilds(raw: Readonly<Record<string, unknown>>, tmp: st
   }
 }
 
-// only when forked as this file: bench/unet.ts imports it and forks its own phases with --phase too
+// only when forked as this file: bench/unet.ts's own phase children import it with a --phase of theirs
 if (process.send && process.argv[1] === fileURLToPath(import.meta.url) && process.argv.includes('--phase')) {
   const get = (k: string): string => process.argv[process.argv.indexOf(`--${k}`) + 1]!;
   const raw = JSON.parse(get('config')) as Record<string, unknown>;

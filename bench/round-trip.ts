@@ -6,6 +6,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type * as ort from 'onnxruntime-node';
 import { applyGuidance, duplicateBatch } from '../core/pipeline/guidance.js';
+import { vaeBatch } from '../core/pipeline/decode.js';
 import { checkFinite } from '../core/pipeline/step-helpers.js';
 import { loadUnet3d } from '../core/runtime/unet3d.js';
 import { DeviceSteps } from '../core/runtime/step-graphs.js';
@@ -101,7 +102,10 @@ async function deviceCopies(dev: DeviceSteps, s: Shape): Promise<Record<string, 
       await dev.download(r.prev);
     });
     const readSmallMs = await timed(5, () => dev.download(xD));
-    return { uploadSampleMs: uploadMs, uploadEmbeddingsMs: uploadEhsMs, downloadOutputMs: downloadMs, deviceStepWithReadBackMs: stepAndReadMs, readBackLatentsMs: readSmallMs };
+    // once per video: the final latents down, 1 / scaling_factor and frames into the batch on the host, the VAE's input up
+    const [, c, f, h, w] = s.dims;
+    const vaeHandOffMs = await timed(5, async () => held.push(await dev.upload(vaeBatch(await dev.download(xD), s.dims, 0.18215), [f, c, h, w])));
+    return { uploadSampleMs: uploadMs, uploadEmbeddingsMs: uploadEhsMs, downloadOutputMs: downloadMs, deviceStepWithReadBackMs: stepAndReadMs, readBackLatentsMs: readSmallMs, vaeHandOffMs };
   } finally {
     for (const t of held) t.dispose();
   }

@@ -1,4 +1,5 @@
-// `npm run bench -- --sampling`: a whole DDIM sampling loop (guidance batch 2) on the full-size U-Net with random weights, uncached and with DeepCache, in one run.
+// `npm run bench -- --sampling [--device webgpu] [--config full|small|tiny]`: a whole DDIM sampling loop (guidance batch 2) on a
+// U-Net with random weights (default the full-size one), uncached and with DeepCache, in one run; on webgpu both loops run on the device.
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -7,7 +8,9 @@ import { deepCacheStepper, fullSteps, type DeepCacheSchedule } from '../core/pip
 import { sampleLatents } from '../core/pipeline/sampler.js';
 import { loadDeepCacheUnet3dFrom } from '../core/runtime/index.js';
 import { createScheduler } from '../core/schedulers/index.js';
-import { MODELSCOPE_UNET, parseUnet3dConfig } from '../models/configs/unet3d.js';
+import { parseUnet3dConfig } from '../models/configs/unet3d.js';
+import type { Device } from '../core/runtime/device-names.js';
+import { CONFIGS } from './unet-configs.js';
 import { unet3dFlops } from './flops.js';
 import { processMemoryMiB } from './process-memory.js';
 import { xorshiftValues } from '../core/rng/xorshift.js';
@@ -20,6 +23,8 @@ interface SamplingArgs {
   branch: number;
   schedule: DeepCacheSchedule;
   threads: number;
+  device: Device;
+  config: string;
 }
 
 function parse(argv: string[]): SamplingArgs {
@@ -34,6 +39,10 @@ function parse(argv: string[]): SamplingArgs {
   };
   const schedule = get('deep-cache-schedule', 'uniform');
   if (schedule !== 'uniform' && schedule !== 'non-uniform') throw new Error(`--deep-cache-schedule ${schedule}: expected uniform or non-uniform`);
+  const device = get('device', 'cpu');
+  if (device !== 'cpu' && device !== 'webgpu') throw new Error(`--device ${device}: expected cpu or webgpu`);
+  const config = get('config', 'full');
+  if (!(config in CONFIGS)) throw new Error(`--config ${config}: expected ${Object.keys(CONFIGS).join(', ')}`);
   return {
     steps: int('steps', 9, 1),
     frames: int('frames', 4, 1),
@@ -42,6 +51,8 @@ function parse(argv: string[]): SamplingArgs {
     branch: int('deep-cache-branch', 0, 0),
     schedule,
     threads: int('threads', 2, 1),
+    device,
+    config,
   };
 }
 
@@ -49,14 +60,17 @@ const noise = (n: number, seed: number): Float32Array => xorshiftValues(n, seed)
 
 export async function samplingBench(argv: string[]): Promise<void> {
   const a = parse(argv);
-  const cfg = parseUnet3dConfig(MODELSCOPE_UNET, 'bench full config');
+  const raw = CONFIGS[a.config]!.raw;
+  const cfg = parseUnet3dConfig(raw, `bench ${a.config} config`);
   const shape = { batch: 2, frames: a.frames, height: a.latent, width: a.latent, context: 77 };
   const settings = { interval: a.interval, branch: a.branch, schedule: a.schedule };
   const full = fullSteps(a.steps, settings);
   const fullFlops = unet3dFlops(cfg, shape).total;
   const shallowFlops = unet3dFlops(cfg, shape, a.branch).total;
   const flopIdeal = (a.steps * fullFlops) / (full.length * fullFlops + (a.steps - full.length) * shallowFlops);
-  console.log(`t2v bench --sampling: full-size U-Net, random weights, cpu, ${a.threads} threads; ${a.steps} DDIM steps, guidance batch 2 x ${a.frames} frames x ${a.latent}x${a.latent} latents`);
+  console.log(
+    `t2v bench --sampling: U-Net config ${a.config}, random weights, ${a.device}, ${a.threads} threads; ${a.steps} DDIM steps, guidance batch 2 x ${a.frames} frames x ${a.latent}x${a.latent} latents`,
+  );
   console.log(
     `  DeepCache interval ${a.interval}, branch ${a.branch}, ${a.schedule}: full steps ${full.join(', ')}; shallow step = ${((shallowFlops / fullFlops) * 100).toFixed(1)} % of a full step's FLOPs`,
   );
@@ -64,7 +78,7 @@ export async function samplingBench(argv: string[]): Promise<void> {
   const load0 = loadavg();
   try {
     const t0 = performance.now();
-    const unet = await loadDeepCacheUnet3dFrom(cfg, { randomSeed: 0 }, { device: 'cpu', threads: a.threads, cacheDir }, a.branch);
+    const unet = await loadDeepCacheUnet3dFrom(cfg, { randomSeed: 0 }, { device: a.device, threads: a.threads, cacheDir }, a.branch);
     const loadSeconds = (performance.now() - t0) / 1000;
     console.log(`  build + sessions (both graphs): ${loadSeconds.toFixed(1)} s`);
     const dims = [1, cfg.inChannels, a.frames, a.latent, a.latent] as const;
@@ -113,7 +127,10 @@ export async function samplingBench(argv: string[]): Promise<void> {
     const result = {
       date: new Date().toISOString(),
       bench: 'sampling',
-      unetConfig: MODELSCOPE_UNET,
+      config: a.config,
+      device: a.device,
+      resident: a.device === 'webgpu',
+      unetConfig: raw,
       steps: a.steps,
       frames: a.frames,
       latent: a.latent,
@@ -148,7 +165,7 @@ export async function samplingBench(argv: string[]): Promise<void> {
     );
     const outDir = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'bench', 'results');
     await mkdir(outDir, { recursive: true });
-    const file = join(outDir, `${result.date.slice(0, 19).replace(/:/g, '-')}-sampling.json`);
+    const file = join(outDir, `${result.date.slice(0, 19).replace(/:/g, '-')}-sampling${a.device === 'webgpu' ? '-webgpu' : ''}.json`);
     await writeFile(file, JSON.stringify(result, null, 2) + '\n');
     console.log(`  results: ${file}`);
     console.log(JSON.stringify(result));

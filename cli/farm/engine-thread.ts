@@ -13,6 +13,7 @@ import { pipelineCache } from '../batch/run-local.js';
 import { metadataOf, runPanels, type Report } from '../run-generation.js';
 import { checkGiven, completeSettings } from '../settings.js';
 import type { DeviceChoice } from '../../core/pipeline/types.js';
+import type { Precision } from '../../core/runtime/device-names.js';
 import { FARM_PROTOCOL, type FarmJobData, type FarmResult } from './connection.js';
 
 export interface EngineRequest {
@@ -27,6 +28,7 @@ export type EngineReply =
 
 interface EngineOptions {
   readonly device: DeviceChoice;
+  readonly precision?: Precision;
   readonly threads?: number;
 }
 
@@ -44,7 +46,9 @@ export function checkJobData(raw: unknown, id: string): FarmJobData {
 const opts = workerData as EngineOptions;
 const depsPromise = loadDeps();
 // the model stays loaded between jobs: each network's session is created once per worker
-const pipelines = depsPromise.then((deps) => pipelineCache(deps, { device: opts.device, ...(opts.threads ? { threads: opts.threads } : {}), sessions: 'keep' }));
+const pipelines = depsPromise.then((deps) =>
+  pipelineCache(deps, { device: opts.device, ...(opts.precision ? { precision: opts.precision } : {}), ...(opts.threads ? { threads: opts.threads } : {}), sessions: 'keep' }),
+);
 
 async function run(req: EngineRequest): Promise<FarmResult> {
   const data = checkJobData(req.data, req.id);
@@ -56,7 +60,17 @@ async function run(req: EngineRequest): Promise<FarmResult> {
   await mkdir(dir, { recursive: true });
   try {
     const settings = completeSettings(
-      { ...given, output: join(dir, data.name), overwrite: true, device: opts.device, ...(opts.threads ? { threads: opts.threads } : {}), quiet: true, json: false, verbose: false },
+      {
+        ...given,
+        output: join(dir, data.name),
+        overwrite: true,
+        device: opts.device,
+        ...(opts.precision ? { precision: opts.precision } : {}),
+        ...(opts.threads ? { threads: opts.threads } : {}),
+        quiet: true,
+        json: false,
+        verbose: false,
+      },
       pipeline.defaults,
     );
     let last = 0;

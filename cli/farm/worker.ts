@@ -2,6 +2,7 @@
 import { Worker as ThreadWorker } from 'node:worker_threads';
 import { UnrecoverableError, Worker, type Job } from 'bullmq';
 import type { DeviceChoice } from '../../core/pipeline/types.js';
+import type { Precision } from '../../core/runtime/device-names.js';
 import { checkQueueName, farmConnection, type FarmJobData, type FarmResult } from './connection.js';
 import type { EngineReply, EngineRequest } from './engine-thread.js';
 
@@ -9,6 +10,8 @@ export interface FarmWorkerOptions {
   readonly url: string;
   readonly queueName: string;
   readonly device: DeviceChoice;
+  /** Absent: the device's default (fp16 on webgpu with shader-f16, else fp32). */
+  readonly precision?: Precision;
   readonly threads?: number;
   /** BullMQ's job lock: renewed every half of it from this thread, which the engine never blocks. */
   readonly lockSeconds: number;
@@ -22,7 +25,9 @@ export interface FarmWorker {
 }
 
 export async function startFarmWorker(o: FarmWorkerOptions): Promise<FarmWorker> {
-  const engine = new ThreadWorker(new URL('./engine-thread.js', import.meta.url), { workerData: { device: o.device, ...(o.threads ? { threads: o.threads } : {}) } });
+  const engine = new ThreadWorker(new URL('./engine-thread.js', import.meta.url), {
+    workerData: { device: o.device, ...(o.precision ? { precision: o.precision } : {}), ...(o.threads ? { threads: o.threads } : {}) },
+  });
   const waiting = new Map<string, { job: Job<FarmJobData>; resolve: (r: FarmResult) => void; reject: (e: Error) => void }>();
   engine.on('message', (m: EngineReply) => {
     const w = waiting.get(m.id);

@@ -12,6 +12,15 @@ export interface DecodeOptions {
   readonly onChunk?: (done: number, total: number) => void;
 }
 
+/** (1, C, F, h, w) latents -> the VAE's input (F, C, h, w), times 1 / scaling_factor in float32 as diffusers does. */
+export function vaeBatch(latents: Float32Array, dims: readonly [number, number, number, number, number], scalingFactor: number): Float32Array {
+  const [, c, f, h, w] = dims;
+  const scaled = new Float32Array(latents.length);
+  const inv = Math.fround(1 / scalingFactor);
+  for (let i = 0; i < latents.length; i++) scaled[i] = Math.fround(inv * latents[i]!);
+  return framesIntoBatch(scaled, c, f, h * w);
+}
+
 /** (1, C, F, h, w) latents -> (F, H, W, 3) frames in [0, 1]. */
 export async function decodeLatents(
   latents: Float32Array,
@@ -20,10 +29,7 @@ export async function decodeLatents(
 ): Promise<{ frames01: Float32Array; height: number; width: number }> {
   const [, c, f, h, w] = dims;
   const plane = h * w;
-  const scaled = new Float32Array(latents.length);
-  const inv = Math.fround(1 / o.scalingFactor);
-  for (let i = 0; i < latents.length; i++) scaled[i] = Math.fround(inv * latents[i]!);
-  const perFrame = framesIntoBatch(scaled, c, f, plane);
+  const perFrame = vaeBatch(latents, dims, o.scalingFactor);
   const chunk = Math.max(1, o.chunk ?? 4);
   const parts: Float32Array[] = [];
   let height = 0;

@@ -1,6 +1,7 @@
 // DeepCache (Ma et al., CVPR 2024) in the sampling loop: which steps run the whole U-Net, and the cached feature between them.
 import { settingRef, UsageError } from '../errors.js';
-import type { DeepCacheUnet3dRunner, DeepFeature, Unet3dInputs } from '../runtime/index.js';
+import type { DeepCacheUnet3dRunner, DeepFeature, ResidentUnet, Unet3dInputs } from '../runtime/index.js';
+import { residentDeepCacheStep } from './resident-deep-cache.js';
 
 /** DeepCache's step schedules: evenly spaced full steps, or denser early (the paper's non-uniform). */
 export const DEEP_CACHE_SCHEDULES = ['uniform', 'non-uniform'] as const;
@@ -92,14 +93,18 @@ function featureFor(f: DeepFeature, batch: number, frames: number): DeepFeature 
 /**
  * A U-Net call per step with DeepCache: the whole U-Net on the schedule's steps (its deep feature cached), the shallow
  * branch on the others. A step whose batch the cached feature cannot serve (batch 1 cached, guidance batch 2 asked)
- * runs the whole U-Net and refreshes the cache.
+ * runs the whole U-Net and refreshes the cache. On webgpu `resident` runs the same rule on device tensors (resident-deep-cache.ts).
  */
-export function deepCacheStepper(unet: DeepCacheUnet3dRunner, full: readonly number[]): { run(x: Unet3dInputs, step: number): Promise<Float32Array>; readonly counts: DeepCacheCounts } {
+export function deepCacheStepper(
+  unet: DeepCacheUnet3dRunner,
+  full: readonly number[],
+): { run(x: Unet3dInputs, step: number): Promise<Float32Array>; readonly counts: DeepCacheCounts; readonly resident?: ResidentUnet } {
   const schedule = new Set(full);
   const counts: DeepCacheCounts = { full: 0, shallow: 0 };
   let cached: DeepFeature | null = null;
   return {
     counts,
+    ...(unet.resident ? { resident: residentDeepCacheStep(unet.resident, schedule, counts) } : {}),
     async run(x, step) {
       const [batch, , frames] = x.sampleDims;
       const feature = cached && !schedule.has(step) ? featureFor(cached, batch, frames) : null;

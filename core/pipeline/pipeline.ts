@@ -174,13 +174,13 @@ export function pipelineFromParts(parts: PipelineParts, defaults: ModelDefaults,
       );
     },
 
-    estimateMemory: (req) => estimatePeakBytes(parts, req),
+    estimateMemory: async (req) => estimatePeakBytes(parts, req, await resolveOnce()),
 
     async generate(req, hooks = {}) {
       const t0 = performance.now();
       const report = (e: ProgressEvent): void => hooks.onProgress?.(e);
       validateRequest(req, scale);
-      await checkMemory(parts, req, options.maxMemory);
+      await checkMemory(parts, req, options.maxMemory, await resolveOnce());
       // the branch range depends on the U-Net: refused before any network loads
       if (req.deepCache && req.deepCache.interval > 1) deepCacheEntry(parts.unetConfig, req.deepCache.branch);
       report({ phase: 'device', message: (await resolveOnce()).note });

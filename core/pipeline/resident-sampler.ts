@@ -47,7 +47,7 @@ export async function sampleResident(o: SampleOptions, unet: ResidentUnet): Prom
       throwIfAborted(o.signal);
       const started = performance.now();
       const t = timesteps[i]!;
-      const out = held.keep(await unet.run({ sample: input, timestep: t, encoderHiddenStates: guided(i) ? both : cond, freeu: freeuFactorsForStep(o.freeu, i, n) }));
+      const out = held.keep(await unet.run({ sample: input, timestep: t, encoderHiddenStates: guided(i) ? both : cond, freeu: freeuFactorsForStep(o.freeu, i, n) }, i));
       const coefficients = o.scheduler.affineStep(t, { eta });
       const noise = eta > 0 ? held.keep(await dev.upload(varianceNoise(o.generator!, o.dims), o.dims)) : x;
       const r = await dev.run({ sample: x, modelOutput: out, yPrev, noise, guidanceScale: o.guidanceScale, step: coefficients, next: next(i + 1) });
@@ -73,6 +73,7 @@ export async function sampleResident(o: SampleOptions, unet: ResidentUnet): Prom
     checkFinite(final, n - 1, n, o.guidanceScale);
     return final;
   } finally {
+    unet.dispose?.();
     held.dropAll();
   }
 }

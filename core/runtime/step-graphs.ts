@@ -54,6 +54,15 @@ export function buildPrepareGraph(): Uint8Array {
   return g.serialize();
 }
 
+/** The last `rows` entries along the batch axis (DeepCache: the conditional half of a guidance batch's feature); a copy, exact. */
+export function buildLastRowsGraph(): Uint8Array {
+  const g = new GraphBuilder({ name: 't2v_last_rows' });
+  const start = g.input('start', 'int64', [1]);
+  const y = g.node('Slice', [g.input('x', 'float32', null), start, g.constI([Number.MAX_SAFE_INTEGER]), g.constI([0])]);
+  g.output(y, 'y', 'float32', null);
+  return g.serialize();
+}
+
 function buildCopyGraph(): Uint8Array {
   const g = new GraphBuilder({ name: 't2v_copy' });
   g.output(g.input('x', 'float32', null), 'y', 'float32', null);
@@ -88,6 +97,7 @@ export class DeviceSteps {
     private readonly prep: ort.InferenceSession,
     private readonly up: ort.InferenceSession,
     private readonly down: ort.InferenceSession,
+    private readonly rows: ort.InferenceSession,
   ) {}
 
   static async create(): Promise<DeviceSteps> {
@@ -98,6 +108,7 @@ export class DeviceSteps {
         [buildPrepareGraph(), 'gpu-buffer'],
         [buildCopyGraph(), 'gpu-buffer'],
         [buildCopyGraph(), 'cpu'],
+        [buildLastRowsGraph(), 'gpu-buffer'],
       ] as const) {
         made.push(await createSessionFrom(graph, 'webgpu', location));
       }
@@ -105,7 +116,7 @@ export class DeviceSteps {
       await Promise.all(made.map((s) => s.release()));
       throw e;
     }
-    return new DeviceSteps(made[0]!, made[1]!, made[2]!, made[3]!);
+    return new DeviceSteps(made[0]!, made[1]!, made[2]!, made[3]!, made[4]!);
   }
 
   /** A host array copied to the device. */
@@ -119,6 +130,12 @@ export class DeviceSteps {
     const data = out.y?.data;
     if (!(data instanceof Float32Array)) throw new Error('onnxruntime returned no float32 copy');
     return data;
+  }
+
+  /** A new device tensor holding the last `rows` entries of `t` along axis 0. */
+  async lastRows(t: ort.Tensor, rows: number): Promise<ort.Tensor> {
+    const start = new ort.Tensor('int64', BigInt64Array.from([BigInt(t.dims[0]! - rows)]), [1]);
+    return (await this.rows.run({ x: t, start })).y!;
   }
 
   async prepare(latents: Float32Array, dims: readonly number[], next: NextCall): Promise<{ latents: ort.Tensor; next: ort.Tensor }> {
@@ -136,6 +153,6 @@ export class DeviceSteps {
   }
 
   async release(): Promise<void> {
-    await Promise.all([this.step, this.prep, this.up, this.down].map((s) => s.release()));
+    await Promise.all([this.step, this.prep, this.up, this.down, this.rows].map((s) => s.release()));
   }
 }

@@ -4,7 +4,7 @@ import { FREEU_OFF, type FreeUStep } from '../freeu/types.js';
 import { parseUnet3dConfig, type Unet3dConfig } from '../../models/configs/unet3d.js';
 import { readPartConfig } from '../../models/folder.js';
 import type { WeightsSpec } from '../../models/networks/build.js';
-import { deepFeatureChannels, RECORDED_KINDS, type DeepCacheBuild, type RecordedKind } from '../../models/networks/unet3d.js';
+import { RECORDED_KINDS, type RecordedKind } from '../../models/networks/unet3d.js';
 import { timestepProjection } from '../../models/networks/timestep.js';
 import { loadNetwork, outputF32, scalarF32, tensorF32, type LoadOptions } from './session.js';
 import type * as ort from 'onnxruntime-node';
@@ -55,7 +55,24 @@ export interface ResidentUnetInputs {
 export interface ResidentUnet {
   /** The sampler's step graphs and copies, on the U-Net's device. */
   readonly steps: DeviceSteps;
-  run(inputs: ResidentUnetInputs): Promise<ort.Tensor>;
+  /** `step`: the loop's index (DeepCache picks its graph by it; the plain U-Net ignores it). */
+  run(inputs: ResidentUnetInputs, step: number): Promise<ort.Tensor>;
+  /** Frees what the runner holds between steps (DeepCache's cached feature); the loop calls it when it ends. */
+  dispose?(): void;
+}
+
+/** The device inputs' checks the host path makes in checkInputs (a device tensor's length is its dims'). */
+export function checkResidentInputs(cfg: Unet3dConfig, x: ResidentUnetInputs): number {
+  const [b, c] = x.sample.dims;
+  if (c !== cfg.inChannels) throw new T2vError(`U-Net sample has ${c} channels but the model takes ${cfg.inChannels}`);
+  if (x.encoderHiddenStates.dims[0] !== b) throw new T2vError(`encoder_hidden_states has batch ${x.encoderHiddenStates.dims[0]} but the sample has batch ${b}`);
+  return b!;
+}
+
+/** The feeds of a device-resident call: sample and embeddings stay on the device, the small inputs go up. */
+export function residentFeeds(cfg: Unet3dConfig, x: ResidentUnetInputs): Record<string, ort.Tensor> {
+  const b = checkResidentInputs(cfg, x);
+  return { sample: x.sample, encoder_hidden_states: x.encoderHiddenStates, ...smallFeeds(cfg, [x.timestep], b, x.freeu) };
 }
 
 const RECORDED_NAME = new RegExp(`^freeu_record\\.(\\d+)\\.(\\d+)\\.(${RECORDED_KINDS.join('|')})$`);
@@ -97,7 +114,7 @@ export function unet3dFeeds(cfg: Unet3dConfig, x: Unet3dInputs): Record<string, 
 }
 
 /** time_proj (double-precision sin/cos, see timestep.ts) and the FreeU factors. */
-function smallFeeds(cfg: Unet3dConfig, ts: readonly number[], batch: number, freeu: FreeUStep | undefined): Record<string, ort.Tensor> {
+export function smallFeeds(cfg: Unet3dConfig, ts: readonly number[], batch: number, freeu: FreeUStep | undefined): Record<string, ort.Tensor> {
   const c0 = cfg.blockOutChannels[0]!;
   const f = freeu ?? FREEU_OFF;
   return {
@@ -136,11 +153,7 @@ export async function loadUnet3dFrom(config: Unet3dConfig, weights: WeightsSpec,
   const resident: ResidentUnet = {
     steps,
     async run(x) {
-      const [b, c] = x.sample.dims;
-      if (c !== config.inChannels) throw new T2vError(`U-Net sample has ${c} channels but the model takes ${config.inChannels}`);
-      if (x.encoderHiddenStates.dims[0] !== b) throw new T2vError(`encoder_hidden_states has batch ${x.encoderHiddenStates.dims[0]} but the sample has batch ${b}`);
-      const out = await session.run({ sample: x.sample, encoder_hidden_states: x.encoderHiddenStates, ...smallFeeds(config, [x.timestep], b!, x.freeu) });
-      return out.out_sample!;
+      return (await session.run(residentFeeds(config, x))).out_sample!;
     },
   };
   return {
@@ -168,52 +181,6 @@ export async function loadUnet3dFrom(config: Unet3dConfig, weights: WeightsSpec,
         for (const t of Object.values(out)) t.dispose();
       }
       return { out: outputF32(host, 'out_sample').data, recorded: recordedOutputs(host) };
-    },
-  };
-}
-
-/** DeepCache's cached deep feature: (B*F, C, H, W), frames folded into the batch. */
-export interface DeepFeature {
-  readonly data: Float32Array;
-  readonly dims: readonly number[];
-}
-
-/** DeepCache's two graphs of one U-Net (models/networks/unet3d.ts `DeepCacheBuild`). */
-export interface DeepCacheUnet3dRunner {
-  readonly config: Unet3dConfig;
-  readonly branch: number;
-  /** The whole U-Net: its output and the feature to cache. */
-  full(x: Unet3dInputs): Promise<{ out: Float32Array; feature: DeepFeature }>;
-  /** The shallow branch on a cached feature (its batch must match the sample's). */
-  shallow(x: Unet3dInputs, feature: DeepFeature): Promise<Float32Array>;
-  release(): Promise<void>;
-}
-
-export async function loadDeepCacheUnet3dFrom(config: Unet3dConfig, weights: WeightsSpec, opts: LoadOptions, branch: number): Promise<DeepCacheUnet3dRunner> {
-  const channels = deepFeatureChannels(config, branch);
-  const load = (part: DeepCacheBuild['part']) => loadNetwork({ kind: 'unet3d', config }, weights, opts, { deepCache: { part, branch } });
-  const full = await load('full');
-  const shallow = await load('shallow').catch(async (e: unknown) => {
-    await full.session.release();
-    throw e;
-  });
-  return {
-    config,
-    branch,
-    async full(x) {
-      const out = await full.session.run(unet3dFeeds(config, x));
-      const feature = outputF32(out, 'deep_feature');
-      return { out: outputF32(out, 'out_sample').data, feature };
-    },
-    async shallow(x, feature) {
-      const [b, , f] = x.sampleDims;
-      if (feature.dims[0] !== b * f || feature.dims[1] !== channels) throw new T2vError(`DeepCache feature has dims [${feature.dims.join(', ')}] but this step needs ${b * f} x ${channels}`);
-      const input = { ...unet3dFeeds(config, x), deep_feature: tensorF32(feature.data, feature.dims) };
-      return outputF32(await shallow.session.run(input), 'out_sample').data;
-    },
-    async release() {
-      await full.session.release();
-      await shallow.session.release();
     },
   };
 }

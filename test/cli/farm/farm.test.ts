@@ -62,8 +62,8 @@ async function until(what: string, cond: () => boolean, ms = 60_000): Promise<vo
   }
 }
 
-function worker(url: string, queue: string): Proc {
-  return t2v(['worker', '--queue', url, '--queue-name', queue, '--device', 'cpu', '--threads', '1', '--lock-seconds', '2']);
+function worker(url: string, queue: string, extra: string[] = []): Proc {
+  return t2v(['worker', '--queue', url, '--queue-name', queue, '--device', 'cpu', '--threads', '1', '--lock-seconds', '2', ...extra]);
 }
 
 function batchDir(prompts: number): { file: string; dir: string } {
@@ -147,6 +147,25 @@ describe('render farm (BullMQ + Redis)', () => {
     expect(JSON.parse(again.out)).toMatchObject({ jobs: 4, done: 0, skipped: 4 });
     w.p.kill('SIGTERM');
     await w.exited;
+  });
+
+  it("worker --precision fp16: the worker's pipeline runs fp16 graphs (the record says so; cpu's default is fp32)", async () => {
+    const url = `redis://127.0.0.1:${port}`;
+    const { file, dir } = batchDir(1);
+    const producer = t2v(['batch', file, '-O', dir, '--queue', url, '--queue-name', 'fp16', ...GEN, '--json']);
+    const w = worker(url, 'fp16', ['--precision', 'fp16']);
+    expect(await producer.exited).toBe(0);
+    const [record] = await expectComplete(dir, 1);
+    expect((record!.settings as Record<string, unknown>).precision).toBe('fp16');
+    expect(w.err).toContain('precision fp16');
+    w.p.kill('SIGTERM');
+    await w.exited;
+  });
+
+  it('worker --precision fp8: one line naming the choices, exit 2, before Redis is asked', async () => {
+    const w = worker(`redis://127.0.0.1:${await freePort()}`, 'bad', ['--precision', 'fp8']);
+    expect(await w.exited).toBe(2);
+    expect(w.err.trim()).toBe('t2v: --precision fp8: invalid value; use one of fp32, fp16');
   });
 
   it('no Redis: one line, exit 1', async () => {

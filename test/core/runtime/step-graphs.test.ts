@@ -86,3 +86,21 @@ describe.skipIf(skip)('device step graph = host guidance + scheduler step', () =
     120_000,
   );
 });
+
+describe.skipIf(skip)('device slice of a guidance batch', () => {
+  it.each([
+    [6, 3],
+    [4, 4],
+  ])('of %i rows, the last %i are copied exactly', async (total, rows) => {
+    const x = values(total * 2 * 3, 7, 1);
+    const t = await dev.upload(x, [total, 2, 3]);
+    const half = await dev.lastRows(t, rows);
+    try {
+      expect(half.dims).toEqual([rows, 2, 3]);
+      expect(await dev.download(half)).toEqual(x.subarray((total - rows) * 6));
+    } finally {
+      t.dispose();
+      half.dispose();
+    }
+  });
+});
