@@ -37,7 +37,8 @@ export interface LoadedSession {
   readonly graph: CachedGraph;
 }
 
-export function sessionOptions(device: Device, threads?: number): ort.InferenceSession.SessionOptions {
+/** `spinning: false`: the intra-op threads sleep between runs instead of spinning (onnxruntime's default is to spin). */
+export function sessionOptions(device: Device, threads?: number, spinning = true): ort.InferenceSession.SessionOptions {
   return {
     executionProviders: executionProviders(device),
     graphOptimizationLevel: 'all',
@@ -52,13 +53,13 @@ export function sessionOptions(device: Device, threads?: number): ort.InferenceS
     enableMemPattern: false,
     // no prepacked copies of the weights: MatMul/Gemm read them from the memory-mapped external-data file
     // (5.5 -> 3.7 GB resident for the full U-Net after session creation; the packing cost per call is small beside the GEMMs)
-    extra: { session: { disable_prepacking: '1' } },
+    extra: { session: { disable_prepacking: '1', ...(spinning ? {} : { intra_op: { allow_spinning: '0' } }) } },
   };
 }
 
-export async function createSession(modelPath: string, device: Device, threads?: number, outputs: 'cpu' | 'gpu-buffer' = 'cpu'): Promise<ort.InferenceSession> {
+export async function createSession(modelPath: string, device: Device, threads?: number, outputs: 'cpu' | 'gpu-buffer' = 'cpu', spinning = true): Promise<ort.InferenceSession> {
   try {
-    return await ort.InferenceSession.create(modelPath, { ...sessionOptions(device, threads), ...(outputs === 'cpu' ? {} : { preferredOutputLocation: outputs }) });
+    return await ort.InferenceSession.create(modelPath, { ...sessionOptions(device, threads, spinning), ...(outputs === 'cpu' ? {} : { preferredOutputLocation: outputs }) });
   } catch (e) {
     throw new T2vError(`cannot start onnxruntime on ${device} for ${modelPath}: ${firstLine(e)}`);
   }
@@ -80,6 +81,7 @@ export async function loadNetwork(
   opts: LoadOptions,
   build: { deepCache?: DeepCacheBuild; record?: boolean } = {},
   outputs: 'cpu' | 'gpu-buffer' = 'cpu',
+  spinning = true,
 ): Promise<LoadedSession> {
   await assertDeviceUsable(opts.device);
   const graph = await getOrBuildGraph({
@@ -94,7 +96,7 @@ export async function loadNetwork(
     ...(opts.onWarning ? { onWarning: opts.onWarning } : {}),
   });
   opts.onProgress?.(`starting the ${net.kind} session on ${opts.device}`);
-  const session = await createSession(graph.modelPath, opts.device, opts.threads, outputs);
+  const session = await createSession(graph.modelPath, opts.device, opts.threads, outputs, spinning);
   return { session, graph };
 }
 
