@@ -11,13 +11,15 @@ export class InterruptedError extends Interrupted {
 const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
 
 /**
- * An AbortSignal that fires on the first SIGINT, SIGTERM or SIGHUP; a second signal exits at once (status 130).
- * writeVideo installs no handler itself: the CLI calls this (or wires its own) and disposes it when done.
+ * An AbortSignal that fires on the first SIGINT, SIGTERM or SIGHUP; a second signal exits at once (status 130), after
+ * `onRepeat` (the CLI says so on stderr). writeVideo installs no handler itself: the CLI calls this and disposes it when done.
  */
-export function interruptSignal(): { readonly signal: AbortSignal; dispose(): void } {
-  const controller = new AbortController();
+export function interruptSignal(controller = new AbortController(), onRepeat?: () => void): { readonly signal: AbortSignal; dispose(): void } {
   const onSignal = (name: NodeJS.Signals): void => {
-    if (controller.signal.aborted) process.exit(EXIT.interrupted);
+    if (controller.signal.aborted) {
+      onRepeat?.();
+      process.exit(EXIT.interrupted);
+    }
     controller.abort(new Error(`received ${name}`));
   };
   for (const name of SIGNALS) process.on(name, onSignal);
