@@ -6,11 +6,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { packageRoot } from '../models/paths.js';
-
-function flag(name: string, fallback: string): string {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 ? (process.argv[i + 1] ?? fallback) : fallback;
-}
+import { flag } from './args.js';
 
 const COLOURS = ['red', 'green', 'blue', 'yellow', 'white'];
 const MOTIONS = ['circle moving left', 'square moving up', 'triangle moving right', 'circle moving down'];

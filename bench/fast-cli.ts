@@ -7,11 +7,7 @@ import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { packageRoot } from '../models/paths.js';
 import { benchMessage } from './fail.js';
-
-function flag(name: string, fallback: string): string {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 ? (process.argv[i + 1] ?? fallback) : fallback;
-}
+import { flag, median } from './args.js';
 
 interface Run {
   mode: string;
@@ -22,12 +18,6 @@ interface Run {
   steps: number;
   unetCalls: unknown;
 }
-
-const median = (xs: readonly number[]): number => {
-  const v = [...xs].sort((a, b) => a - b);
-  const m = v.length >> 1;
-  return v.length % 2 === 1 ? v[m]! : (v[m - 1]! + v[m]!) / 2;
-};
 
 async function main(): Promise<void> {
   const runs = Number(flag('runs', '5'));

@@ -22,6 +22,7 @@ import { packageRoot } from '../models/paths.js';
 import { clipSsim, psnr } from './image-metrics.js';
 import { PALETTE, readClip, type Colour, type Direction } from './shape-metrics.js';
 import { benchMessage } from './fail.js';
+import { flag, median } from './args.js';
 
 interface Variant {
   readonly name: string;
@@ -77,11 +78,6 @@ export const VARIANTS: readonly Variant[] = [
   { name: 'dpmpp2m 12 steps + deep-cache 2', steps: 12, scheduler: 'dpmpp2m', deepCache: uniform(2) },
 ];
 
-function flag(name: string, fallback: string): string {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 ? (process.argv[i + 1] ?? fallback) : fallback;
-}
-
 interface Row {
   name: string;
   runs: number;
@@ -103,10 +99,6 @@ interface Row {
 function printTable(rows: readonly Row[]): void {
   const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
   // per-pair PSNR runs from under 10 dB (a pair whose trajectory diverges) to 40: the median beside the mean
-  const median = (xs: number[]) => {
-    const v = [...xs].sort((a, b) => a - b);
-    return v.length % 2 ? v[v.length >> 1]! : (v[v.length / 2 - 1]! + v[v.length / 2]!) / 2;
-  };
   const base = rows[0]!;
   // on a shared machine the process's CPU seconds are the steadier speed measure; wall seconds are printed too
   console.log('| variant | sampling CPU s | speedup (CPU) | speedup (wall) | U-Net calls full / shallow | PSNR dB mean (median) | SSIM | colour | motion | shape |');

@@ -15,11 +15,7 @@ import { buildNetwork } from '../models/networks/build.js';
 import { unet3dFlops } from './flops.js';
 import { formatOps, profileRun } from './profile.js';
 import { CONFIGS, feeds, FREEU_ON } from './unet-configs.js';
-
-const median = (xs: number[]): number => {
-  const s = [...xs].sort((a, b) => a - b);
-  return (s[(s.length - 1) >> 1]! + s[s.length >> 1]!) / 2;
-};
+import { median } from './args.js';
 
 export async function precisionBench(argv: string[]): Promise<void> {
   const get = (k: string, d: string): string => {

@@ -7,14 +7,10 @@ import { loadPipeline } from '../core/pipeline/pipeline.js';
 import { packageRoot } from '../models/paths.js';
 import { PALETTE, readClip, type Colour, type Direction } from './shape-metrics.js';
 import { benchMessage } from './fail.js';
+import { flag } from './args.js';
 
 const SHAPES = ['circle', 'square', 'triangle'] as const;
 const DIRECTIONS: Direction[] = ['left', 'right', 'up', 'down'];
-
-function flag(name: string, fallback: string): string {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 ? (process.argv[i + 1] ?? fallback) : fallback;
-}
 
 /** both: colour and direction right; all: colour, direction and shape (read from the frames) right. */
 interface Tally {

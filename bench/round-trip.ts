@@ -13,6 +13,7 @@ import { DeviceSteps } from '../core/runtime/step-graphs.js';
 import { createScheduler } from '../core/schedulers/index.js';
 import type { SchedulerName } from '../core/pipeline/types.js';
 import type { Device } from '../core/runtime/device-names.js';
+import { median } from './args.js';
 
 interface Shape {
   readonly name: string;
@@ -35,10 +36,6 @@ const FULL_STEPS = [
 const SCHEDULERS: readonly SchedulerName[] = ['ddim', 'dpmpp2m', 'euler'];
 const CONFIG = { beta_start: 0.00085, beta_end: 0.012, beta_schedule: 'scaled_linear', set_alpha_to_one: false, steps_offset: 1, num_train_timesteps: 1000, clip_sample: false };
 
-const median = (xs: number[]): number => {
-  const s = [...xs].sort((a, b) => a - b);
-  return (s[(s.length - 1) >> 1]! + s[s.length >> 1]!) / 2;
-};
 const count = (d: readonly number[]): number => d.reduce((a, b) => a * b, 1);
 
 async function timed(reps: number, fn: () => Promise<unknown> | unknown): Promise<number> {

@@ -1,4 +1,5 @@
 // Reads a generated shapes clip: which palette colour the object is, which shape, and which way its centroid moves.
+import { median } from './args.js';
 
 export const PALETTE = {
   red: [255, 0, 0],
@@ -36,13 +37,6 @@ export interface ClipReading {
 
 function dist2(a: readonly number[], b: readonly number[]): number {
   return (a[0]! - b[0]!) ** 2 + (a[1]! - b[1]!) ** 2 + (a[2]! - b[2]!) ** 2;
-}
-
-/** numpy.median: the mean of the two middle values for an even count. */
-function median(values: readonly number[]): number {
-  const v = [...values].sort((a, b) => a - b);
-  const m = v.length >> 1;
-  return v.length % 2 === 1 ? v[m]! : (v[m - 1]! + v[m]!) / 2;
 }
 
 /** The background is the median colour of the border pixels of the first frame. */

@@ -21,6 +21,7 @@ import { formatOps, profileRun, type OpCost } from './profile.js';
 import { precisionBench } from './precision.js';
 import { CONFIGS, feeds, FREEU_OFF, FREEU_ON } from './unet-configs.js';
 import { benchMessage } from './fail.js';
+import { median } from './args.js';
 
 interface Args {
   config: string;
@@ -124,11 +125,6 @@ function runChild(phase: string, argv: string[], dir: string): Promise<Record<st
     child.on('exit', (code) => (code === 0 && result ? resolve(result) : reject(new Error(`bench phase ${phase} failed (exit ${code})`))));
   });
 }
-
-const median = (xs: number[]): number => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length ? (s[(s.length - 1) >> 1]! + s[s.length >> 1]!) / 2 : NaN;
-};
 
 async function main(): Promise<void> {
   const argv = process.argv.slice(2);
