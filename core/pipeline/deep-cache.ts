@@ -81,13 +81,20 @@ export interface DeepCacheCounts {
   shallow: number;
 }
 
-/** The feature for a batch of `batch`: the same one, or the conditional (last) half of a guidance batch's. */
-function featureFor(f: DeepFeature, batch: number, frames: number): DeepFeature | null {
-  const rows = batch * frames;
-  if (f.dims[0] === rows) return f;
-  if (f.dims[0] !== 2 * rows) return null;
+/**
+ * What a step does with a cached feature of `cachedRows` rows (null: none) for a sample of `rows` rows (batch x
+ * frames): 'whole' feeds it to the shallow graph, 'half' its conditional (last) half, as when a conditional-only step
+ * follows a guidance batch; 'full' runs the whole U-Net (a scheduled step, no cache, or a batch the cache cannot serve).
+ */
+export function cacheUse(cachedRows: number | null, rows: number, scheduled: boolean): 'full' | 'whole' | 'half' {
+  if (cachedRows === null || scheduled) return 'full';
+  return cachedRows === rows ? 'whole' : cachedRows === 2 * rows ? 'half' : 'full';
+}
+
+/** The feature's last `rows` rows (the conditional half of a guidance batch's). */
+function lastRows(f: DeepFeature, rows: number): DeepFeature {
   const per = f.data.length / f.dims[0]!;
-  return { data: f.data.subarray(rows * per), dims: [rows, ...f.dims.slice(1)] };
+  return { data: f.data.subarray((f.dims[0]! - rows) * per), dims: [rows, ...f.dims.slice(1)] };
 }
 
 /**
@@ -107,10 +114,11 @@ export function deepCacheStepper(
     ...(unet.resident ? { resident: residentDeepCacheStep(unet.resident, schedule, counts) } : {}),
     async run(x, step) {
       const [batch, , frames] = x.sampleDims;
-      const feature = cached && !schedule.has(step) ? featureFor(cached, batch, frames) : null;
-      if (feature) {
+      const rows = batch * frames;
+      const use = cacheUse(cached?.dims[0] ?? null, rows, schedule.has(step));
+      if (cached && use !== 'full') {
         counts.shallow++;
-        return unet.shallow(x, feature);
+        return unet.shallow(x, use === 'whole' ? cached : lastRows(cached, rows));
       }
       counts.full++;
       const r = await unet.full(x);

@@ -38,13 +38,14 @@ export function parseFastPreset(raw: unknown, file: string): FastPreset {
   if (gi !== undefined && gi !== null && !(pair && 0 <= pair[0] && pair[0] < pair[1] && pair[1] <= 1)) bad('guidance_interval', 'null or [a, b] with 0 <= a < b <= 1');
   const scheduler = o.scheduler;
   if (scheduler !== undefined && !isSchedulerName(String(scheduler))) bad('scheduler', anyOf(SCHEDULER_NAMES));
+  const lastFull = int('deep_cache_last_full', 0, 0);
   return {
     deepCache: {
       interval: int('deep_cache', 1, GENERIC_FAST.deepCache.interval),
       branch: int('deep_cache_branch', 0, GENERIC_FAST.deepCache.branch),
       schedule: schedule as DeepCacheSettings['schedule'],
       // 0 is stored as absent, as the settings do
-      ...(int('deep_cache_last_full', 0, 0) > 0 ? { lastFull: int('deep_cache_last_full', 0, 0) } : {}),
+      ...(lastFull > 0 ? { lastFull } : {}),
     },
     guidanceInterval: pair,
     ...(o.steps !== undefined ? { steps: int('steps', 1, 1) } : {}),

@@ -1,7 +1,7 @@
 // DeepCache's stepper on the device (webgpu): the full graph's deep feature stays a device tensor and feeds the shallow graph.
 import type * as ort from 'onnxruntime-node';
 import type { ResidentDeepCacheUnet, ResidentUnet } from '../runtime/index.js';
-import type { DeepCacheCounts } from './deep-cache.js';
+import { cacheUse, type DeepCacheCounts } from './deep-cache.js';
 
 /**
  * deepCacheStepper's rule on device tensors, step for step: the whole U-Net on the schedule's steps and wherever the
@@ -19,12 +19,12 @@ export function residentDeepCacheStep(unet: ResidentDeepCacheUnet, schedule: Rea
     async run(x, step) {
       const [batch, , frames] = x.sample.dims;
       const rows = batch! * frames!;
-      const have = cached && !schedule.has(step) ? cached.dims[0] : 0;
-      if (cached && have === rows) {
+      const use = cacheUse(cached?.dims[0] ?? null, rows, schedule.has(step));
+      if (cached && use === 'whole') {
         counts.shallow++;
         return unet.shallow(x, cached);
       }
-      if (cached && have === 2 * rows) {
+      if (cached && use === 'half') {
         counts.shallow++;
         const half = await unet.steps.lastRows(cached, rows);
         try {

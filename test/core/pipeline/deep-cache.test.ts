@@ -1,6 +1,6 @@
 // DeepCache and the guidance interval: schedules against DeepCache's code, the cached path against full runs of the golden U-Net.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { deepCacheStepper, fullSteps, sampleFromQuadCenter } from '../../../core/pipeline/deep-cache.js';
+import { cacheUse, deepCacheStepper, fullSteps, sampleFromQuadCenter } from '../../../core/pipeline/deep-cache.js';
 import { guidedStep, sampleLatents, type UnetStep } from '../../../core/pipeline/sampler.js';
 import { loadDeepCacheUnet3dFrom, loadUnet3dFrom, type DeepCacheUnet3dRunner, type Unet3dInputs, type Unet3dRunner } from '../../../core/runtime/index.js';
 import { createScheduler } from '../../../core/schedulers/index.js';
@@ -70,6 +70,19 @@ describe('DeepCache schedules', () => {
   });
   it('refuses more last full steps than leave step 0 its own, naming the setting', () => {
     expect(() => fullSteps(25, { interval: 3, branch: 0, schedule: 'uniform', lastFull: 9 })).toThrow(/^deepCache\.lastFull 9: 25 steps at deepCache\.interval 3 have 9 full steps.*use at most 8$/);
+  });
+});
+
+describe('cache use per step (the host and the device steppers share it)', () => {
+  it.each([
+    [null, 16, false, 'full'],
+    [16, 16, true, 'full'],
+    [16, 16, false, 'whole'],
+    [32, 16, false, 'half'],
+    [16, 32, false, 'full'],
+    [48, 16, false, 'full'],
+  ] as const)('cached %s rows, sample %i rows, scheduled %s: %s', (cached, rows, scheduled, want) => {
+    expect(cacheUse(cached, rows, scheduled)).toBe(want);
   });
 });
 
