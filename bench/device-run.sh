@@ -15,13 +15,13 @@ size=${1:-full}
 }
 cd "$(dirname "$0")/.."
 out=$(mkdir -p "${2:-${OUT:-device-results}}" && cd "${2:-${OUT:-device-results}}" && pwd)
-# on the GPU machine: node, the Vulkan loader and the build outputs that ../shared/device/pack.sh put in .device/
+# on the GPU machine: node, the Vulkan loader and the build outputs that bench/device-pack.sh (../shared/device/pack.sh) put in .device/
 if [[ -f .device/unpack.sh ]]; then
   # shellcheck disable=SC1091
   source .device/unpack.sh >"$out/00-unpack.log" 2>&1 || echo "device-run.sh: .device/unpack.sh failed (see 00-unpack.log)" >&2
 fi
 [[ -f dist/cli/index.js && -f dist/bench/unet.js ]] || {
-  echo "device-run.sh: dist/ is missing; run npm run build (and ../shared/device/pack.sh for a GPU machine) first" >&2
+  echo "device-run.sh: dist/ is missing; run npm run build (and bash bench/device-pack.sh for a GPU machine) first" >&2
   exit 2
 }
 export T2V_CACHE=${T2V_CACHE:-$(mktemp -d /tmp/t2v-device-cache-XXXXXX)}
