@@ -19,6 +19,8 @@ import { UsageError } from '../core/errors.js';
 import { completionCommand, helpCommand, versionCommand } from './commands/meta.js';
 import { EXIT_USAGE, oneLine, reportFailure, writeJsonError } from './fail.js';
 import { commandTypo } from './suggest.js';
+import { readConfig, readEnv, type Sourced } from './config.js';
+import { parseBoolean } from './parse.js';
 
 export interface MainOptions {
   /** Tests inject a fake engine; the real one is imported only when a command needs it. */
@@ -128,9 +130,8 @@ export async function main(rawArgv: readonly string[], ioIn: Io, options: MainOp
   }
   for (const cmd of [helpCommand(program, ctx, done), versionCommand(ctx, done), completionCommand(program, ctx, done)]) program.addCommand(inheritAll(program, cmd));
 
-  const truthy = (v: string | undefined) => /^(1|true|yes|on)$/i.test(v ?? '');
-  const verbose = argv.includes('-v') || argv.includes('--verbose') || truthy(io.env.T2V_VERBOSE);
-  const json = argv.includes('--json') || truthy(io.env.T2V_JSON);
+  const verbose = failureSwitch(argv, io.env, 'verbose', ['-v', '--verbose']);
+  const json = failureSwitch(argv, io.env, 'json', ['--json']);
   try {
     await program.parseAsync([...argv], { from: 'user' });
     return code;
@@ -147,5 +148,20 @@ export async function main(rawArgv: readonly string[], ioIn: Io, options: MainOp
     io.stderr.write(lines.join(''));
     if (json) writeJsonError(io.stdout, (lines[0] ?? '').replace(/^t2v: /, '').trimEnd(), exit);
     return exit;
+  }
+}
+
+/**
+ * --verbose or --json for the failure path, which runs before or without a command's own settings: flag over T2V_*
+ * over config.json, as every setting. A config file or value that does not parse counts as off here (its own error
+ * is the one reported).
+ */
+function failureSwitch(argv: readonly string[], env: NodeJS.ProcessEnv, key: 'verbose' | 'json', flags: readonly string[]): boolean {
+  if (flags.some((f) => argv.includes(f))) return true;
+  try {
+    const given: Sourced | undefined = readEnv(env)[key] ?? readConfig(env)[key];
+    return given !== undefined && parseBoolean(given.label, given.value);
+  } catch {
+    return false;
   }
 }

@@ -1,5 +1,5 @@
 // The whole command line in-process with a fake engine: help, version, usage errors, and each command's happy path.
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -173,6 +173,29 @@ describe('t2v', () => {
     const r = await run(['a cat', '--model', TINY, '-q', '-v', '--seed', '1', '-o', out('v.mp4')], fakeDeps({ fail: new TypeError('boom') }));
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/^t2v: unexpected error: boom\nTypeError: boom\n\s+at /);
+  });
+
+  it.each([
+    ['config.json', { verbose: true }, {}, 1, true],
+    ['T2V_VERBOSE', {}, { T2V_VERBOSE: '1' }, 1, true],
+    ['T2V_VERBOSE=0 over config.json', { verbose: true }, { T2V_VERBOSE: '0' }, 1, false],
+    ['an unreadable value (its own usage error)', { verbose: 'maybe' }, {}, 2, false],
+  ])('verbose from %s decides the stack of an unexpected error', async (_, config, env, code, stack) => {
+    const home = mkdtempSync(join(tmpdir(), 't2v-main-config-'));
+    mkdirSync(join(home, 't2v'));
+    writeFileSync(join(home, 't2v', 'config.json'), JSON.stringify(config));
+    const r = await run(['a cat', '--model', TINY, '-q', '--seed', '1', '-o', out('v.mp4')], fakeDeps({ fail: new TypeError('boom') }), { XDG_CONFIG_HOME: home, ...env });
+    expect(r.code).toBe(code);
+    expect(/\n\s+at /.test(r.stderr)).toBe(stack);
+  });
+
+  it('json from config.json: an unexpected error is also one JSON object on stdout', async () => {
+    const home = mkdtempSync(join(tmpdir(), 't2v-main-config-'));
+    mkdirSync(join(home, 't2v'));
+    writeFileSync(join(home, 't2v', 'config.json'), '{"json": true}');
+    const r = await run(['a cat', '--model', TINY, '-q', '--seed', '1', '-o', out('j.mp4')], fakeDeps({ fail: new TypeError('boom') }), { XDG_CONFIG_HOME: home });
+    expect(r.code).toBe(1);
+    expect(JSON.parse(r.stdout)).toMatchObject({ error: { exitCode: 1, kind: 'runtime' } });
   });
 
   it('interrupt: the engine is aborted and the exit status is 130', async () => {
