@@ -24,7 +24,7 @@ declare -A designs=(
 )
 for tag in "${!designs[@]}"; do
   # shellcheck disable=SC2086
-  timeout -s INT "${T2V_LEARN_SECONDS:-500}" "$py" train/learn.py --device cuda --batch 128 --steps 1000000 --every 500 \
+  timeout -k 10 -s TERM "${T2V_LEARN_SECONDS:-500}" "$py" train/learn.py --device cuda --batch 128 --steps 1000000 --every 500 \
     --tag "gpu-$tag" ${designs[$tag]} "${extra[@]}" >"$out/$tag.log" 2>&1 &
 done
 wait
