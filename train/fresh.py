@@ -23,7 +23,6 @@ from parts import Both, load_vae_folder, split_both, tokenizer
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 DEFAULT_VAE = os.path.join(os.path.dirname(HERE), "models", "default", "vae")
-HIGH_T = 600  # --high-t-frac draws from [HIGH_T, 1000): the first DDIM steps of a 25-step sampling run
 TIMING_STEPS = (20, 60)  # steps timed to fit --minutes (the first 20 warm up kernels and allocators)
 
 
@@ -38,6 +37,15 @@ def load_pool(path, device):
     spec = data_torch.spec_indices(pool["specs"], device)
     return {"mean": pool["mean"].to(device), "logvar": pool["logvar"].to(device), "spec": spec,
             "trail": tuple(pool.get("trail", ()))}
+
+
+def spec_means(pool):
+    """Mean posterior-mean latent clip per (shape, colour, direction, bg) of a loaded pool -> (3, 5, 4, 3, C, F, H, W)
+    (zeros for a spec the pool never drew, such as white on white, which no caption asks for)."""
+    key = ((pool["spec"][0] * 5 + pool["spec"][1]) * 4 + pool["spec"][2]) * 3 + pool["spec"][3]
+    sums = torch.zeros((180,) + pool["mean"].shape[1:], device=key.device).index_add_(0, key, pool["mean"])
+    counts = torch.bincount(key, minlength=180).clamp(min=1).view(-1, 1, 1, 1, 1)
+    return (sums / counts).view((3, 5, 4, 3) + pool["mean"].shape[1:])
 
 
 def load_init(path):
@@ -146,6 +154,10 @@ def stage_fresh(args, log, ddpm_alphas_cumprod):
     gen = torch.Generator(device=dev)
     pool = load_pool(args.pool, dev) if args.pool else None
     trail = pool["trail"] if pool else data.TRAIL  # what the clips were drawn with, recorded in the checkpoint
+    if args.mean_target_from and (pool is None or args.prediction != "v_prediction"):
+        raise SystemExit("fresh: --mean-target-from needs --pool (its clips give each caption's mean clip) and "
+                         "--prediction v_prediction")
+    means = spec_means(pool) if args.mean_target_from else None
     total = args.steps or 10 ** 9
     t0 = t_timing = time.time()
     last_save, losses, step, latent_var = time.time(), [], 0, None
@@ -176,9 +188,9 @@ def stage_fresh(args, log, ddpm_alphas_cumprod):
             ids = data_torch.sample_caption_ids(gen, table, spec)
             noise = torch.randn(z0.shape, generator=gen, device=dev)
             t = torch.randint(0, C.TRAIN_STEPS, (args.batch,), generator=gen, device=dev)
-            if args.high_t_frac > 0:  # this share of the batch at t >= HIGH_T, where sampling decides the path
+            if args.high_t_frac > 0:  # this share of the batch at t >= --high-t, where sampling decides the path
                 high = torch.rand((args.batch,), generator=gen, device=dev) < args.high_t_frac
-                t = torch.where(high, HIGH_T + t % (C.TRAIN_STEPS - HIGH_T), t)
+                t = torch.where(high, args.high_t + t % (C.TRAIN_STEPS - args.high_t), t)
             a = acp[t].view(-1, 1, 1, 1, 1)
             zt = a.sqrt() * z0 + (1 - a).sqrt() * noise
         if latent_var is None:
@@ -189,7 +201,12 @@ def stage_fresh(args, log, ddpm_alphas_cumprod):
         if args.prediction == "v_prediction":
             # v = sqrt(a) eps - sqrt(1 - a) x0 (Salimans & Ho 2022), plain MSE: its x0 weight is SNR + 1 >= 1, so high
             # noise is not down-weighted (min-SNR's v form, min(SNR, 5) / (SNR + 1), would weight it by SNR again)
-            target, weight = a.sqrt() * noise - (1 - a).sqrt() * z0, torch.ones_like(snr)
+            x0 = z0
+            if means is not None:
+                # where x_t holds almost nothing of the clip, E[x0 | x_t, caption] is about E[x0 | caption]: the spec's
+                # mean clip is that target without the clip-to-clip spread that buries its direction-dependent part
+                x0 = torch.where((t >= args.mean_target_from).view(-1, 1, 1, 1, 1), means[spec] * scaling, z0)
+            target, weight = a.sqrt() * noise - (1 - a).sqrt() * x0, torch.ones_like(snr)
         else:
             target, weight = noise, loss_weight(snr, args.high_noise_weight)
         loss = ((pred - target).pow(2).mean(dim=(1, 2, 3, 4)) * weight).mean()

@@ -58,7 +58,9 @@ def main():
     ap.add_argument("--steps", type=int, default=500)
     ap.add_argument("--lr", type=float, default=1e-3)
     ap.add_argument("--input", default="noise", choices=["noise", "zeros"])
-    ap.add_argument("--target", default="clip", choices=["clip", "first"], help="first: frame 0's mean in every frame")
+    ap.add_argument("--target", default="clip", choices=["clip", "first", "left"],
+                    help="first: frame 0's mean in every frame; left: the left-moving mean clip whatever the caption's "
+                    "direction (place and time without the word: the U-Net's positional capacity alone)")
     ap.add_argument("--every", type=int, default=50, help="measure direction accuracy every this many steps")
     args = ap.parse_args()
     torch.set_num_threads(1)
@@ -66,6 +68,8 @@ def main():
     means, triples = mean_clips(torch.load(args.pool, map_location="cpu"), scaling)
     if args.target == "first":
         means = means[:, :, :, :, :1].expand_as(means).clone()
+    if args.target == "left":
+        means = means[:, :1].expand_as(means).clone()
     torch.manual_seed(C.SEED)
     unet, text = UNet3DConditionModel(**C.UNET), CLIPTextModel(**C.TEXT)
     if args.init:
@@ -92,7 +96,10 @@ def main():
 
     pairs = sorted({(c, b) for c, _, b in triples})
     floor = torch.stack([(means[c, :, b] - means[c, :, b].mean(0)).pow(2).mean() for c, b in pairs]).mean().item()
-    print(f"direction part of the targets: mean square {floor:.4f} (the loss of a model that ignores the word)")
+    place = torch.stack([(means[c, :, b] - means[c, :, b].mean((2, 3, 4), keepdim=True)).pow(2).mean()
+                         for c, b in pairs]).mean().item()
+    print(f"direction part of the targets: mean square {floor:.4f} (the loss of a model that ignores the word); "
+          f"place-and-time part {place:.4f} (the loss of a model that draws each channel flat)")
     gen, t0, losses = torch.Generator().manual_seed(0), time.time(), []
     for step in range(args.steps + 1):
         if step % args.every == 0:

@@ -294,13 +294,18 @@ def main():
     ap.add_argument("--high-noise-weight", type=float, default=0.0,
                     help="fresh: weight samples with SNR < 1 by min(1/SNR, this) (x0 loss there); 0 = min-SNR-5 only")
     ap.add_argument("--high-t-frac", type=float, default=0.0,
-                    help="fresh: share of each batch drawn from t >= 600 instead of uniformly")
+                    help="fresh: share of each batch drawn from t >= --high-t instead of uniformly")
     ap.add_argument("--ema-decay", type=float, default=0.999, help="fresh: EMA decay (lower for short fine-tunes)")
     ap.add_argument("--prediction", default="epsilon", choices=["epsilon", "v_prediction"],
                     help="fresh: what the U-Net predicts (ModelScope: epsilon)")
     ap.add_argument("--zero-snr", action="store_true",
                     help="fresh: rescale the betas to zero terminal SNR (diffusers rescale_betas_zero_snr); needs "
                          "--prediction v_prediction, and sampling then uses trailing spacing")
+    ap.add_argument("--high-t", type=int, default=600,
+                    help="fresh: --high-t-frac draws from [this, 1000) (600: the first DDIM steps of a 25-step run)")
+    ap.add_argument("--mean-target-from", type=int, default=0,
+                    help="fresh, v_prediction with --pool: for t >= this, the v target takes the pool's mean clip of the "
+                    "caption's spec as x0 (a variance-reduced target where x_t shows almost nothing; 0 = off)")
     ap.add_argument("--resume", action="store_true", help="fresh: continue from the run's -state.pt if it exists")
     ap.add_argument("--pool", default="", help="fresh: sample this `latents` stage pool instead of rendering")
     ap.add_argument("--tag", default="", help="fresh: suffix of the run's name (checkpoint fresh-VARIANT-TAG.pt)")
