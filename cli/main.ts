@@ -130,12 +130,11 @@ export async function main(rawArgv: readonly string[], ioIn: Io, options: MainOp
   }
   for (const cmd of [helpCommand(program, ctx, done), versionCommand(ctx, done), completionCommand(program, ctx, done)]) program.addCommand(inheritAll(program, cmd));
 
-  const verbose = failureSwitch(argv, io.env, 'verbose', ['-v', '--verbose']);
-  const json = failureSwitch(argv, io.env, 'json', ['--json']);
   try {
     await program.parseAsync([...argv], { from: 'user' });
     return code;
   } catch (err) {
+    const { verbose, json } = failureSwitches(argv, io.env);
     if (err instanceof CommanderError) {
       if (err.exitCode === 0 || ['commander.helpDisplayed', 'commander.version', 'commander.help'].includes(err.code)) return 0;
       const line = oneLine(commanderLine(err));
@@ -152,16 +151,26 @@ export async function main(rawArgv: readonly string[], ioIn: Io, options: MainOp
 }
 
 /**
- * --verbose or --json for the failure path, which runs before or without a command's own settings: flag over T2V_*
- * over config.json, as every setting. A config file or value that does not parse counts as off here (its own error
- * is the one reported).
+ * --verbose and --json for the failure path, read only when a run fails (its command's own settings may never have
+ * been read): flag over T2V_* over config.json, as every setting. A config file or value that does not parse counts
+ * as off here (its own error is the one reported).
  */
-function failureSwitch(argv: readonly string[], env: NodeJS.ProcessEnv, key: 'verbose' | 'json', flags: readonly string[]): boolean {
-  if (flags.some((f) => argv.includes(f))) return true;
+function failureSwitches(argv: readonly string[], env: NodeJS.ProcessEnv): { readonly verbose: boolean; readonly json: boolean } {
+  let given: Record<string, Sourced> = {};
   try {
-    const given: Sourced | undefined = readEnv(env)[key] ?? readConfig(env)[key];
-    return given !== undefined && parseBoolean(given.label, given.value);
+    given = { ...readConfig(env), ...readEnv(env) };
   } catch {
-    return false;
+    // an unreadable config.json: only the flags and T2V_* count
+    given = readEnv(env);
   }
+  const on = (key: string, flags: readonly string[]): boolean => {
+    if (flags.some((f) => argv.includes(f))) return true;
+    const s = given[key];
+    try {
+      return s !== undefined && parseBoolean(s.label, s.value);
+    } catch {
+      return false;
+    }
+  };
+  return { verbose: on('verbose', ['-v', '--verbose']), json: on('json', ['--json']) };
 }
