@@ -42,10 +42,13 @@ def load_pool(path, device):
 def spec_means(pool):
     """Mean posterior-mean latent clip per (shape, colour, direction, bg) of a loaded pool -> (3, 5, 4, 3, C, F, H, W)
     (zeros for a spec the pool never drew, such as white on white, which no caption asks for)."""
-    key = ((pool["spec"][0] * 5 + pool["spec"][1]) * 4 + pool["spec"][2]) * 3 + pool["spec"][3]
-    sums = torch.zeros((180,) + pool["mean"].shape[1:], device=key.device).index_add_(0, key, pool["mean"])
-    counts = torch.bincount(key, minlength=180).clamp(min=1).view(-1, 1, 1, 1, 1)
-    return (sums / counts).view((3, 5, 4, 3) + pool["mean"].shape[1:])
+    dims = (len(data.SHAPES), len(data_torch.COLOUR_NAMES), len(data_torch.DIRECTION_NAMES), len(data_torch.BG_NAMES))
+    key, n = torch.zeros_like(pool["spec"][0]), math.prod(dims)
+    for idx, size in zip(pool["spec"], dims):  # spec_indices' order: shape, colour, direction, bg
+        key = key * size + idx
+    sums = torch.zeros((n,) + pool["mean"].shape[1:], device=key.device).index_add_(0, key, pool["mean"])
+    counts = torch.bincount(key, minlength=n).clamp(min=1).view(-1, 1, 1, 1, 1)
+    return (sums / counts).view(dims + pool["mean"].shape[1:])
 
 
 def load_init(path):
