@@ -1,5 +1,6 @@
 // What the commands call in core/ and video/, behind one injectable object; loaded lazily so --help never imports the engine.
 import type { Pipeline, PipelineOptions } from '../core/pipeline/pipeline.js';
+import type { ModelFolder } from '../models/folder.js';
 import type { Frames } from '../video/frames.js';
 import type { GenerationMetadata } from '../video/metadata.js';
 import type { OutputPlan, WriteOptions, WrittenOutput } from '../video/output.js';
@@ -9,8 +10,8 @@ import { speakingFlags } from './setting-flags.js';
 export type GenerationPipeline = Pick<Pipeline, 'id' | 'defaults' | 'device' | 'estimateMemory' | 'generate' | 'decode' | 'release'>;
 
 export interface Deps {
-  /** Opens `--model` once (folder resolved, configs parsed); throws a T2vError for a bad one. */
-  readonly loadPipeline: (model: string | undefined, options: PipelineOptions) => Promise<GenerationPipeline>;
+  /** Opens `--model` once (folder resolved unless given resolved, configs parsed); throws a T2vError for a bad one. */
+  readonly loadPipeline: (model: string | ModelFolder | undefined, options: PipelineOptions) => Promise<GenerationPipeline>;
   /** Checks -o before any generation work (format, folder, existing file, ffmpeg). */
   readonly prepareOutput: (path: string, options: { readonly overwrite?: boolean; readonly fps?: number }) => Promise<OutputPlan>;
   readonly writeVideo: (plan: OutputPlan, frames: Frames, options: WriteOptions) => Promise<WrittenOutput>;
@@ -25,7 +26,7 @@ export type { Frames, GenerationMetadata, OutputPlan, PipelineOptions, WrittenOu
 /** The real engine and writers; their errors name the CLI's flags where core names a setting. */
 export async function loadDeps(): Promise<Deps> {
   const [{ loadPipeline }, output, compose] = await Promise.all([import('../core/pipeline/pipeline.js'), import('../video/output.js'), import('../video/compose.js')]);
-  const open = async (model: string | undefined, options: PipelineOptions): Promise<GenerationPipeline> => {
+  const open = async (model: string | ModelFolder | undefined, options: PipelineOptions): Promise<GenerationPipeline> => {
     const p = await loadPipeline(model, options);
     return {
       id: p.id,

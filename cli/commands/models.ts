@@ -25,7 +25,7 @@ export async function infoAction(model: string | undefined, opts: Readonly<Recor
   const { resolveModel, readPartConfig } = await import('../../models/folder.js');
   const folder = await resolveModel(model, ctx.io.env);
   const deps = await ctx.deps();
-  const d = (await deps.loadPipeline(model, { env: ctx.io.env })).defaults; // no session opens: nothing to release
+  const d = (await deps.loadPipeline(folder, { env: ctx.io.env })).defaults; // no session opens: nothing to release
   const unet = await readPartConfig(folder, 'unet');
   const { runFiles } = await import('../../models/run-files.js');
   const read = await runFiles(folder);

@@ -95,9 +95,10 @@ export function fakeDeps(opts: { readonly defaults?: ModelDefaults; readonly onS
     loads,
     releases,
     hooks: hooksSeen,
-    loadPipeline: async (model, options) => {
+    loadPipeline: async (given, options) => {
+      const model = typeof given === 'object' ? given.id : given; // a resolved folder (models info) is recorded by what the user named
       if (model === 'broken') throw new T2vError('model broken: unet/config.json is missing; the unet part of the model folder is incomplete');
-      await resolveModel(model, options.env); // the real folder lookup: a bad --model fails as it does for real
+      if (typeof given !== 'object') await resolveModel(model, options.env); // the real folder lookup: a bad --model fails as it does for real
       loads.push({ model, options });
       const id = model ?? 'default';
       return {
