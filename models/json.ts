@@ -36,18 +36,21 @@ export function parsePythonJson(text: string): unknown {
   });
 }
 
-/** Reads and parses a JSON file; a missing or malformed file is a one-line error naming it. */
-export async function readJsonFile(path: string): Promise<unknown> {
+/** Reads and parses a JSON file; a missing or malformed file is a one-line error naming it and `fix` (what to do). */
+export async function readJsonFile(
+  path: string,
+  fix: { readonly missing: string; readonly invalid: string } = { missing: 'check the path', invalid: 'fix or re-download the file' },
+): Promise<unknown> {
   let text: string;
   try {
     text = await readFile(path, 'utf8');
   } catch {
-    throw new T2vError(`${path} is missing or unreadable; check the path`);
+    throw new T2vError(`${path} is missing or unreadable; ${fix.missing}`);
   }
   try {
     return parsePythonJson(text);
   } catch (e) {
-    throw new T2vError(`${path} is not valid JSON (${(e as Error).message.split('\n')[0]}); fix or re-download the file`);
+    throw new T2vError(`${path} is not valid JSON (${(e as Error).message.split('\n')[0]}); ${fix.invalid}`);
   }
 }
 

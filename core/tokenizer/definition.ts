@@ -2,7 +2,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { T2vError } from '../errors.js';
-import { asObject, parsePythonJson } from '../../models/json.js';
+import { asObject, readJsonFile } from '../../models/json.js';
 import { isFile } from '../../models/safetensors.js';
 import { resolveAddedTokens, type SpecialTokens } from './special-tokens.js';
 
@@ -16,20 +16,8 @@ export interface TokenizerFolder {
   readonly maxLength: number;
 }
 
-async function readJson(path: string): Promise<Record<string, unknown>> {
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch {
-    throw new T2vError(`${path} is missing or unreadable; check the tokenizer folder`);
-  }
-  try {
-    return asObject(parsePythonJson(text), path);
-  } catch (e) {
-    if (e instanceof T2vError) throw e;
-    throw new T2vError(`${path} is not valid JSON; re-download the tokenizer`);
-  }
-}
+const TOKENIZER_FIX = { missing: 'check the tokenizer folder', invalid: 're-download the tokenizer' };
+const readJson = async (path: string): Promise<Record<string, unknown>> => asObject(await readJsonFile(path, TOKENIZER_FIX), path);
 
 const optionalJson = async (path: string): Promise<Record<string, unknown> | undefined> => ((await isFile(path)) ? readJson(path) : undefined);
 

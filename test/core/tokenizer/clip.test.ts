@@ -1,4 +1,5 @@
-import { readFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { T2vError } from '../../../core/errors.js';
 import { loadTokenizer } from '../../../core/tokenizer/index.js';
@@ -47,6 +48,19 @@ describe('loadTokenizer', () => {
     await withTempDir(async (dir) => {
       await expect(loadTokenizer(dir)).rejects.toThrow(T2vError);
       await expect(loadTokenizer(dir)).rejects.toThrow(dir);
+    });
+  });
+
+  it.each([
+    { file: 'tokenizer.json', text: '{"model": ', error: /tokenizer\.json is not valid JSON \(.+\); re-download the tokenizer$/ },
+    { file: 'tokenizer.json', text: '[1, 2]', error: /tokenizer\.json must hold a JSON object$/ },
+    { file: 'vocab.json', text: '{"a": 0,', error: /vocab\.json is not valid JSON \(.+\); re-download the tokenizer$/ },
+    { file: 'vocab.json', text: '{"a": 0}', error: /merges\.txt is missing or unreadable; a tokenizer folder needs/ },
+  ])('refuses a broken $file in one line: $text', async ({ file, text, error }) => {
+    await withTempDir(async (dir) => {
+      await writeFile(join(dir, file), text);
+      await expect(loadTokenizer(dir)).rejects.toThrow(error);
+      await expect(loadTokenizer(dir)).rejects.toThrow(T2vError);
     });
   });
 });
