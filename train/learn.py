@@ -7,6 +7,10 @@ tied` is the shipped geometry (travel 45-70% of the frame, so the start follows 
 20-30% from a start drawn over most of the frame (direction is then a relative, frame-to-frame signal).
 
   /usr/bin/python3 train/learn.py --down 4 --paths short --steps 1500 --tag d4-short
+
+--mean-target-from T takes, for t >= T, the spec's mean clip as x0 in the v target (fresh.py's option of the same name:
+at high noise E[x0 | x_t, caption] is about E[x0 | caption], and the mean leaves out the clip-to-clip spread that buries
+the direction-dependent part of each clip's target; train/README, fourth sitting).
 """
 import argparse
 import itertools
@@ -59,6 +63,24 @@ def make_batch(gen, n, down, paths, spec=None):
     x = clips.permute(0, 1, 4, 2, 3).reshape(n * FRAMES, 3, C.SIZE, C.SIZE)
     x = F.avg_pool2d(x * 2 - 1, down)
     return x.reshape(n, FRAMES, 3, C.SIZE // down, C.SIZE // down).permute(0, 2, 1, 3, 4) * SCALE, spec
+
+
+@torch.no_grad()
+def spec_means(down, paths, per_spec=32, chunk=240):
+    """Mean grid clip of every (shape, colour, direction, bg), each from per_spec renders -> (3, 5, 4, 3, 3, F, h, w)."""
+    dims = (len(data.SHAPES), len(data_torch.COLOUR_NAMES), len(data_torch.DIRECTION_NAMES), len(data_torch.BG_NAMES))
+    specs = [q for q in itertools.product(*map(range, dims)) if FIXED is None or (q[0], q[1], q[3]) == FIXED]
+    specs = [q for q in specs if not (q[1] == data_torch.WHITE and q[3] == data_torch.WHITE_BG)]  # never drawn
+    h = C.SIZE // down
+    means = torch.zeros(dims + (3, FRAMES, h, h))
+    gen = torch.Generator().manual_seed(C.SEED * 31)
+    rows = [q for q in specs for _ in range(per_spec)]
+    for i in range(0, len(rows), chunk):
+        part = rows[i:i + chunk]
+        clips, _ = make_batch(gen, len(part), down, paths, tuple(torch.tensor(v) for v in zip(*part)))
+        for q, clip in zip(part, clips):
+            means[q] += clip / per_spec
+    return means
 
 
 def read(clips, bg_idx):
@@ -143,6 +165,8 @@ def main():
     ap.add_argument("--fixed", default="", help="shape,colour,background (e.g. circle,white,black): only the "
                     "direction varies, the easiest test of whether it can be learned at all")
     ap.add_argument("--device", default="cpu")
+    ap.add_argument("--mean-target-from", type=int, default=0, help="for t >= this, the spec's mean clip is x0 in the "
+                    "v target (0: off)")
     ap.add_argument("--tag", default="")
     args = ap.parse_args()
     global FRAMES, FIXED, DEV
@@ -153,7 +177,8 @@ def main():
     torch.set_num_threads(1)
     work = os.path.join(HERE, "work")
     os.makedirs(work, exist_ok=True)
-    name = args.tag or f"d{args.down}-{args.paths}-f{args.frames}" + ("-fixed" if args.fixed else "")
+    name = args.tag or (f"d{args.down}-{args.paths}-f{args.frames}" + ("-fixed" if args.fixed else "")
+                        + (f"-mt{args.mean_target_from}" if args.mean_target_from else ""))
     ckpt = os.path.join(work, f"learn-{name}.pt")
     chans = [int(c) for c in args.channels.split(",")]
     cfg = dict(C.UNET, block_out_channels=chans, in_channels=3, out_channels=3, sample_size=C.SIZE // args.down,
@@ -165,6 +190,7 @@ def main():
     opt = torch.optim.AdamW(params, lr=args.lr, weight_decay=1e-2)
     table = data_torch.caption_table(tokenizer())
     acp = schedule.alphas_cumprod(zero_snr=True)
+    means = spec_means(args.down, args.paths) if args.mean_target_from else None
     step = 0
     if os.path.exists(ckpt):  # resume: every step draws its data from SEED + step, so the run continues exactly
         st = torch.load(ckpt, map_location=DEV)
@@ -198,7 +224,8 @@ def main():
         noise = torch.randn(z0.shape, generator=gen)
         t = torch.randint(0, C.TRAIN_STEPS, (args.batch,), generator=gen)
         a = acp[t].view(-1, 1, 1, 1, 1)
-        xt, target = a.sqrt() * z0 + (1 - a).sqrt() * noise, a.sqrt() * noise - (1 - a).sqrt() * z0
+        x0 = z0 if means is None else torch.where((t >= args.mean_target_from).view(-1, 1, 1, 1, 1), means[spec], z0)
+        xt, target = a.sqrt() * z0 + (1 - a).sqrt() * noise, a.sqrt() * noise - (1 - a).sqrt() * x0
         v = unet(xt.to(DEV), t.to(DEV), text(ids.to(DEV)))
         loss = (v - target.to(DEV)).pow(2).mean()
         for g in opt.param_groups:

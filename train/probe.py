@@ -59,9 +59,10 @@ def probe(models, pool, seeds=8, t=961, guidance=9.0, prediction="epsilon", zero
 
 
 @torch.no_grad()
-def flipped_ratio(models, pool, t, prediction="epsilon", n=48, zero_snr=False):
+def flipped_ratio(models, pool, t, prediction="epsilon", n=48, zero_snr=False, long=False):
     """x0 MSE of n pool clips noised to t and denoised with the opposite direction word, over the MSE with the right
-    caption: 1.0 = the model ignores the direction word, above 1 = it uses it."""
+    caption: 1.0 = the model ignores the direction word, above 1 = it uses it. long: captions name the background, so
+    the MSE compares with the pool's floors (train/README, fourth sitting)."""
     unet, _vae, text, tok, scaling = models
     g = torch.Generator().manual_seed(5)
     idx = torch.randperm(pool["mean"].shape[0], generator=g)[:n]
@@ -71,7 +72,8 @@ def flipped_ratio(models, pool, t, prediction="epsilon", n=48, zero_snr=False):
     xt = a.sqrt() * z0 + (1 - a).sqrt() * torch.randn(z0.shape, generator=g)
     mse = []
     for words in ([d for _, _, d, _ in specs], [opposite[d] for _, _, d, _ in specs]):
-        ids = torch.tensor([tok(f"a {c} {s} moving {w}") for (c, s, _, _), w in zip(specs, words)])
+        tail = [f" on a {b} background" if long else "" for *_, b in specs]
+        ids = torch.tensor([tok(f"a {c} {s} moving {w}{e}") for (c, s, _, _), w, e in zip(specs, words, tail)])
         out = unet(xt, torch.full((n,), t), text(ids))
         mse.append((sample.x0_and_eps(out, xt, a, prediction)[0] - z0).pow(2).mean().item())
     return mse[1] / mse[0], mse[0]
@@ -85,15 +87,19 @@ def main():
     ap.add_argument("--t", type=int, default=961)
     ap.add_argument("--flipped", action="store_true", help="also the flipped-direction ratio at --flipped-t")
     ap.add_argument("--flipped-t", default="961,801,601", help="timesteps of the flipped-direction ratio")
+    ap.add_argument("--flipped-n", type=int, default=48, help="pool clips in the flipped-direction ratio")
+    ap.add_argument("--long", action="store_true", help="flipped ratio with long captions (with the background)")
+    ap.add_argument("--no-probe", action="store_true", help="only the flipped-direction ratio")
     args = ap.parse_args()
     torch.set_num_threads(1)
     models, prediction = sample.load_checkpoint(args.ckpt), sample.checkpoint_prediction(args.ckpt)
     zero_snr = sample.checkpoint_zero_snr(args.ckpt)
     pool = torch.load(args.pool, map_location="cpu")  # the latents stage's pool, read once for every measure
-    acc, cos = probe(models, pool, args.seeds, args.t, prediction=prediction, zero_snr=zero_snr)
-    print(f"{args.ckpt}: t={args.t} first-step direction {acc:.1%} (chance 25%), cosine to template {cos:.3f}")
-    for t in map(int, args.flipped_t.split(",")) if args.flipped else ():
-        ratio, mse = flipped_ratio(models, pool, t, prediction, zero_snr=zero_snr)
+    if not args.no_probe:
+        acc, cos = probe(models, pool, args.seeds, args.t, prediction=prediction, zero_snr=zero_snr)
+        print(f"{args.ckpt}: t={args.t} first-step direction {acc:.1%} (chance 25%), cosine to template {cos:.3f}")
+    for t in map(int, args.flipped_t.split(",")) if args.flipped or args.no_probe else ():
+        ratio, mse = flipped_ratio(models, pool, t, prediction, args.flipped_n, zero_snr, args.long)
         print(f"  t={t}: x0 MSE {mse:.4f} with the caption's direction, x{ratio:.3f} with the opposite one")
 
 

@@ -5,6 +5,11 @@ Sampling's first step must draw that mean clip; here the target is fixed and noi
 learn it in a few hundred steps will not learn it through the much noisier diffusion loss either.
 
   /usr/bin/python3 train/regress.py [--init CKPT] [--steps 500] [--lr 1e-3] [--input noise|zeros] [--target clip|first]
+      [--save CKPT]
+
+With --init a zero-terminal-SNR v-prediction checkpoint, the input is pure noise at t = 999 and the target is -x0 (v
+there), which is that model's own diffusion objective at t = T with the mean clip as x0; --save then writes a checkpoint
+that `fresh --init` and `sample.py --ckpt` read.
 """
 import argparse
 import itertools
@@ -26,29 +31,35 @@ from modules.unet_3d import UNet3DConditionModel  # noqa: E402
 from parts import split_both, tokenizer  # noqa: E402
 
 T_FIRST = 961  # ModelScope's first DDIM timestep at 25 steps
+T_LAST = C.TRAIN_STEPS - 1  # trailing spacing's first timestep, where zero terminal SNR leaves pure noise
 LONG = 2  # the long caption form's row in data_torch.caption_table
 
 
-def mean_clips(pool, scaling):
-    """Mean scaled latent clip per (colour, direction, background) -> (5, 4, 3, C, F, H, W), and the drawn triples."""
+def mean_clips(pool, scaling, by_shape):
+    """Mean scaled latent clip per (shape, colour, direction, background) -> (3, 5, 4, 3, C, F, H, W), and the drawn
+    (colour, direction, background) triples; without by_shape every shape gets the mean over the three shapes."""
     z = pool["mean"] * scaling
-    _, col, dir_, bg = data_torch.spec_indices(pool["specs"])
-    means = torch.zeros((5, 4, 3) + z.shape[1:])
+    shp, col, dir_, bg = data_torch.spec_indices(pool["specs"])
+    means = torch.zeros((len(data.SHAPES), 5, 4, 3) + z.shape[1:])
     triples = []
     for c, d, b in itertools.product(range(5), range(4), range(3)):
         pick = (col == c) & (dir_ == d) & (bg == b)
         if pick.any():
-            means[c, d, b] = z[pick].mean(0)
+            means[:, c, d, b] = z[pick].mean(0)
             triples.append((c, d, b))
+            for s in range(len(data.SHAPES)) if by_shape else ():
+                if (pick & (shp == s)).any():
+                    means[s, c, d, b] = z[pick & (shp == s)].mean(0)
     return means, triples
 
 
 def batch(gen, n, triples, means, table):
-    """Long captions of random triples and shapes -> (token ids, targets, triples)."""
+    """Long captions of random triples and shapes -> (token ids, targets, (shape, colour, direction, bg) quads)."""
     pick = [triples[i] for i in torch.randint(0, len(triples), (n,), generator=gen)]
-    shapes = torch.randint(0, len(data.SHAPES), (n,), generator=gen)
+    shapes = torch.randint(0, len(data.SHAPES), (n,), generator=gen).tolist()
     ids = torch.stack([table[LONG, s, c, d, b] for (c, d, b), s in zip(pick, shapes)])
-    return ids, torch.stack([means[c, d, b] for c, d, b in pick]), pick
+    quads = [(s, c, d, b) for (c, d, b), s in zip(pick, shapes)]
+    return ids, torch.stack([means[q] for q in quads]), quads
 
 
 def main():
@@ -61,42 +72,53 @@ def main():
     ap.add_argument("--target", default="clip", choices=["clip", "first", "left"],
                     help="first: frame 0's mean in every frame; left: the left-moving mean clip whatever the caption's "
                     "direction (place and time without the word: the U-Net's positional capacity alone)")
+    ap.add_argument("--by-shape", action="store_true", help="each shape's own mean clip (default: the three shapes' "
+                    "mean, as in the runs of 2026-11-26 and the fourth sitting)")
+    ap.add_argument("--save", default="", help="write the trained weights here, in the --init checkpoint's format")
     ap.add_argument("--every", type=int, default=50, help="measure direction accuracy every this many steps")
     args = ap.parse_args()
     torch.set_num_threads(1)
     scaling = json.load(open(os.path.join(DEFAULT_VAE, "config.json")))["scaling_factor"]  # the shipped latents'
-    means, triples = mean_clips(torch.load(args.pool, map_location="cpu"), scaling)
+    means, triples = mean_clips(torch.load(args.pool, map_location="cpu"), scaling, args.by_shape)
     if args.target == "first":
-        means = means[:, :, :, :, :1].expand_as(means).clone()
+        means = means[:, :, :, :, :, :1].expand_as(means).clone()
     if args.target == "left":
-        means = means[:, :1].expand_as(means).clone()
+        means = means[:, :, :1].expand_as(means).clone()
     torch.manual_seed(C.SEED)
     unet, text = UNet3DConditionModel(**C.UNET), CLIPTextModel(**C.TEXT)
+    init, t_in, sign = {}, T_FIRST, 1.0
     if args.init:
-        ema = torch.load(args.init, map_location="cpu")["ema"]
-        unet_sd, text_sd = split_both({k: v.float() for k, v in ema.items()})
+        init = torch.load(args.init, map_location="cpu")
+        unet_sd, text_sd = split_both({k: v.float() for k, v in init["ema"].items()})
         unet.load_state_dict(unet_sd)
         text.load_state_dict(text_sd)
+        run = init.get("args", {})
+        if run.get("zero_snr") and run.get("prediction") == "v_prediction":
+            t_in, sign = T_LAST, -1.0  # v = sqrt(a) eps - sqrt(1 - a) x0 = -x0 where alpha_bar = 0
+            print(f"zero-SNR v-prediction checkpoint: input at t = {t_in}, output read as -x0")
+    elif args.save:
+        raise SystemExit("regress: --save needs --init (the checkpoint whose format and config it keeps)")
     table = data_torch.caption_table(tokenizer())
     opt = torch.optim.AdamW(list(unet.parameters()) + list(text.parameters()), lr=args.lr)
     scale = 0.0 if args.input == "zeros" else 1.0
 
     def forward(ids, shape, gen):
         x = torch.randn(shape, generator=gen) * scale
-        return unet(x, torch.full((shape[0],), T_FIRST), text(ids))
+        return sign * unet(x, torch.full((shape[0],), t_in), text(ids))
 
     @torch.no_grad()
     def direction_accuracy():
         gen = torch.Generator().manual_seed(99)
         ids, target, pick = batch(gen, 96, triples, means, table)
         out = forward(ids, target.shape, gen)
-        err = torch.stack([(out - means[[c for c, _, _ in pick], d, [b for _, _, b in pick]]).pow(2).flatten(1).sum(1)
+        err = torch.stack([(out - torch.stack([means[s, c, d, b] for s, c, _, b in pick])).pow(2).flatten(1).sum(1)
                            for d in range(4)], 1)
-        return (err.argmin(1) == torch.tensor([d for _, d, _ in pick])).float().mean().item()
+        return (err.argmin(1) == torch.tensor([d for _, _, d, _ in pick])).float().mean().item()
 
     pairs = sorted({(c, b) for c, _, b in triples})
-    floor = torch.stack([(means[c, :, b] - means[c, :, b].mean(0)).pow(2).mean() for c, b in pairs]).mean().item()
-    place = torch.stack([(means[c, :, b] - means[c, :, b].mean((2, 3, 4), keepdim=True)).pow(2).mean()
+    floor = torch.stack([(means[:, c, :, b] - means[:, c, :, b].mean(1, keepdim=True)).pow(2).mean()
+                         for c, b in pairs]).mean().item()
+    place = torch.stack([(means[:, c, :, b] - means[:, c, :, b].mean((3, 4, 5), keepdim=True)).pow(2).mean()
                          for c, b in pairs]).mean().item()
     print(f"direction part of the targets: mean square {floor:.4f} (the loss of a model that ignores the word); "
           f"place-and-time part {place:.4f} (the loss of a model that draws each channel flat)")
@@ -115,6 +137,12 @@ def main():
         loss.backward()
         opt.step()
         losses.append(loss.item())
+        if args.save and (step + 1) % args.every == 0:
+            both = {**{f"unet.{k}": v for k, v in unet.state_dict().items()},
+                    **{f"text.{k}": v for k, v in text.state_dict().items()}}
+            torch.save({**init, "ema": {k: v.half() if v.is_floating_point() else v for k, v in both.items()},
+                        "step": step + 1, "regress_from": args.init}, args.save + ".tmp")
+            os.replace(args.save + ".tmp", args.save)
 
 
 if __name__ == "__main__":
