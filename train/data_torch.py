@@ -104,9 +104,23 @@ def caption_table(tokenize):
     return ids.reshape(3, len(data.SHAPES), len(COLOUR_NAMES), len(DIRECTION_NAMES), len(BG_NAMES), -1)
 
 
+def sample_caption_forms(gen, n, device="cpu"):
+    """Caption forms drawn with data.py's probabilities: 0 empty (for classifier-free guidance), 1 short, 2 long."""
+    u = torch.rand((n,), generator=gen, device=device)
+    return torch.where(u < data.P_EMPTY, 0, torch.where(u < data.P_EMPTY + data.P_SHORT, 1, 2))
+
+
 def sample_caption_ids(gen, table, spec):
-    """Caption forms drawn with data.py's probabilities (empty for classifier-free guidance, short, long)."""
+    """Token ids of captions of the spec in forms drawn by sample_caption_forms."""
     shape, colour, direction, bg = spec
-    u = torch.rand(shape.shape, generator=gen, device=shape.device)
-    form = torch.where(u < data.P_EMPTY, 0, torch.where(u < data.P_EMPTY + data.P_SHORT, 1, 2))
-    return table[form, shape, colour, direction, bg]
+    return table[sample_caption_forms(gen, shape.shape[0], shape.device), shape, colour, direction, bg]
+
+
+def caption_means(means, counts):
+    """E[x0 | caption] per caption form from per-spec mean clips (shape, colour, direction, bg, ...) and how often each
+    spec is drawn -> (3, shape, colour, direction, bg, ...) indexed like caption_table: long captions name the spec, short
+    ones leave the background out (its count-weighted mean), the empty caption names nothing (the mean clip)."""
+    w = counts.to(means.dtype).view(counts.shape + (1,) * (means.dim() - counts.dim()))
+    short = (means * w).sum(3, keepdim=True) / w.sum(3, keepdim=True).clamp(min=1)
+    empty = (means * w).sum((0, 1, 2, 3), keepdim=True) / w.sum().clamp(min=1)
+    return torch.stack([empty.expand_as(means), short.expand_as(means), means])

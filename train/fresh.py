@@ -41,14 +41,14 @@ def load_pool(path, device):
 
 def spec_means(pool):
     """Mean posterior-mean latent clip per (shape, colour, direction, bg) of a loaded pool -> (3, 5, 4, 3, C, F, H, W)
-    (zeros for a spec the pool never drew, such as white on white, which no caption asks for)."""
+    (zeros for a spec the pool never drew, such as white on white, which no caption asks for), and each spec's count."""
     dims = (len(data.SHAPES), len(data_torch.COLOUR_NAMES), len(data_torch.DIRECTION_NAMES), len(data_torch.BG_NAMES))
     key, n = torch.zeros_like(pool["spec"][0]), math.prod(dims)
     for idx, size in zip(pool["spec"], dims):  # spec_indices' order: shape, colour, direction, bg
         key = key * size + idx
     sums = torch.zeros((n,) + pool["mean"].shape[1:], device=key.device).index_add_(0, key, pool["mean"])
     counts = torch.bincount(key, minlength=n).clamp(min=1).view(-1, 1, 1, 1, 1)
-    return (sums / counts).view(dims + pool["mean"].shape[1:])
+    return (sums / counts).view(dims + pool["mean"].shape[1:]), torch.bincount(key, minlength=n).view(dims)
 
 
 def load_init(path):
@@ -160,7 +160,8 @@ def stage_fresh(args, log, ddpm_alphas_cumprod):
     if args.mean_target_from and (pool is None or args.prediction != "v_prediction"):
         raise SystemExit("fresh: --mean-target-from needs --pool (its clips give each caption's mean clip) and "
                          "--prediction v_prediction")
-    means = spec_means(pool) if args.mean_target_from else None
+    # E[x0 | caption] for each caption form: a short caption does not name the background, the empty one names nothing
+    means = data_torch.caption_means(*spec_means(pool)) if args.mean_target_from else None
     total = args.steps or 10 ** 9
     t0 = t_timing = time.time()
     last_save, losses, step, latent_var = time.time(), [], 0, None
@@ -188,7 +189,8 @@ def stage_fresh(args, log, ddpm_alphas_cumprod):
                 mean, logvar = pool["mean"][idx], pool["logvar"][idx]
                 z0 = (mean + torch.exp(0.5 * logvar) * torch.randn(mean.shape, generator=gen, device=dev)) * scaling
                 spec = tuple(v[idx] for v in pool["spec"])
-            ids = data_torch.sample_caption_ids(gen, table, spec)
+            form = data_torch.sample_caption_forms(gen, args.batch, dev)  # the draw sample_caption_ids makes
+            ids = table[(form,) + tuple(spec)]
             noise = torch.randn(z0.shape, generator=gen, device=dev)
             t = torch.randint(0, C.TRAIN_STEPS, (args.batch,), generator=gen, device=dev)
             if args.high_t_frac > 0:  # this share of the batch at t >= --high-t, where sampling decides the path
@@ -208,7 +210,8 @@ def stage_fresh(args, log, ddpm_alphas_cumprod):
             if means is not None:
                 # where x_t holds almost nothing of the clip, E[x0 | x_t, caption] is about E[x0 | caption]: the spec's
                 # mean clip is that target without the clip-to-clip spread that buries its direction-dependent part
-                x0 = torch.where((t >= args.mean_target_from).view(-1, 1, 1, 1, 1), means[spec] * scaling, z0)
+                x0 = torch.where((t >= args.mean_target_from).view(-1, 1, 1, 1, 1), means[(form,) + tuple(spec)] * scaling,
+                                 z0)
             target, weight = a.sqrt() * noise - (1 - a).sqrt() * x0, torch.ones_like(snr)
         else:
             target, weight = noise, loss_weight(snr, args.high_noise_weight)

@@ -67,12 +67,13 @@ def make_batch(gen, n, down, paths, spec=None):
 
 @torch.no_grad()
 def spec_means(down, paths, per_spec=32, chunk=240):
-    """Mean grid clip of every (shape, colour, direction, bg), each from per_spec renders -> (3, 5, 4, 3, 3, F, h, w)."""
+    """Mean grid clip of every (shape, colour, direction, bg) the batches draw, each from per_spec renders -> (3, 5, 4,
+    3, 3, F, h, w), and 1 for those specs (0 for the others) as data_torch.caption_means' counts."""
     dims = (len(data.SHAPES), len(data_torch.COLOUR_NAMES), len(data_torch.DIRECTION_NAMES), len(data_torch.BG_NAMES))
     specs = [q for q in itertools.product(*map(range, dims)) if FIXED is None or (q[0], q[1], q[3]) == FIXED]
     specs = [q for q in specs if not (q[1] == data_torch.WHITE and q[3] == data_torch.WHITE_BG)]  # never drawn
     h = C.SIZE // down
-    means = torch.zeros(dims + (3, FRAMES, h, h))
+    means, drawn = torch.zeros(dims + (3, FRAMES, h, h)), torch.zeros(dims)
     gen = torch.Generator().manual_seed(C.SEED * 31)
     rows = [q for q in specs for _ in range(per_spec)]
     for i in range(0, len(rows), chunk):
@@ -80,7 +81,8 @@ def spec_means(down, paths, per_spec=32, chunk=240):
         clips, _ = make_batch(gen, len(part), down, paths, tuple(torch.tensor(v) for v in zip(*part)))
         for q, clip in zip(part, clips):
             means[q] += clip / per_spec
-    return means
+            drawn[q] = 1
+    return means, drawn
 
 
 def read(clips, bg_idx):
@@ -190,7 +192,7 @@ def main():
     opt = torch.optim.AdamW(params, lr=args.lr, weight_decay=1e-2)
     table = data_torch.caption_table(tokenizer())
     acp = schedule.alphas_cumprod(zero_snr=True)
-    means = spec_means(args.down, args.paths) if args.mean_target_from else None
+    means = data_torch.caption_means(*spec_means(args.down, args.paths)) if args.mean_target_from else None
     step = 0
     if os.path.exists(ckpt):  # resume: every step draws its data from SEED + step, so the run continues exactly
         st = torch.load(ckpt, map_location=DEV)
@@ -220,11 +222,13 @@ def main():
             break
         gen = torch.Generator().manual_seed(C.SEED * 7919 + step)
         z0, spec = make_batch(gen, args.batch, args.down, args.paths)
-        ids = data_torch.sample_caption_ids(gen, table, spec)
+        form = data_torch.sample_caption_forms(gen, args.batch)  # the draw sample_caption_ids makes
+        ids = table[(form,) + tuple(spec)]
         noise = torch.randn(z0.shape, generator=gen)
         t = torch.randint(0, C.TRAIN_STEPS, (args.batch,), generator=gen)
         a = acp[t].view(-1, 1, 1, 1, 1)
-        x0 = z0 if means is None else torch.where((t >= args.mean_target_from).view(-1, 1, 1, 1, 1), means[spec], z0)
+        x0 = z0 if means is None else torch.where((t >= args.mean_target_from).view(-1, 1, 1, 1, 1),
+                                                  means[(form,) + tuple(spec)], z0)
         xt, target = a.sqrt() * z0 + (1 - a).sqrt() * noise, a.sqrt() * noise - (1 - a).sqrt() * x0
         v = unet(xt.to(DEV), t.to(DEV), text(ids.to(DEV)))
         loss = (v - target.to(DEV)).pow(2).mean()
