@@ -34,5 +34,12 @@ TEXT = dict(vocab_size=914, hidden_size=64, intermediate_size=256, num_hidden_la
 # whole skip: with ModelScope's s1 0.9, s2 0.2 colour fell from 85.8% to 81.7%; with s = 1 it rose to 89.2%.
 FREEU = {"b1": 1.2, "b2": 1.4, "s1": 1.0, "s2": 1.0}
 
+# The model's --fast preset (t2v.json "fast"), measured with `npm run bench:fast` on the shipped model
+FAST = {"scheduler": "dpmpp2m", "steps": 15, "deep_cache": 2, "deep_cache_branch": 0, "deep_cache_schedule": "uniform",
+        "guidance_interval": None}
+
+# Sampling defaults (t2v.json "defaults"): ModelScope's guidance 9 for the epsilon model
+STEPS, GUIDANCE = 25, 9
+
 # ModelScope's DDPM training schedule (the DDIM sampling config in scheduler_config.json uses the same betas)
 BETA_START, BETA_END, TRAIN_STEPS = 0.00085, 0.012, 1000

@@ -48,13 +48,24 @@ def run_data(ck):
     return ("latents pool" if ck["args"].get("pool") else "rendered") + (", motion trail" if ck.get("trail") else "")
 
 
+def regress_run(ck):
+    """A `regress.py --save` checkpoint's own run (noise at t = 999 -> the caption's mean clip), and its --init."""
+    r = ck["regress"]
+    return {"stage": "regress", "steps": int(ck["step"]), "device": "cpu", "batch": 16, "lr": r["lr"], "t": r["t"],
+            "target": r["target"] + (", by shape" if r.get("by_shape") else ""), "data": "latents pool"}, r["init"]
+
+
 def fresh_runs(ck):
-    """The `fresh` runs that made a checkpoint, first to last (one per --init link)."""
+    """The runs that made a checkpoint, first to last (one per --init link): `fresh` runs and `regress.py` runs."""
+    if "regress" in ck:
+        run, init = regress_run(ck)
+        return fresh_runs(torch.load(init, map_location="cpu")) + [run]
     args = ck["args"]
     run = {"stage": "fresh", "steps": int(ck["step"]), **{k: args[k] for k in ("device", "variant", "batch", "lr")},
            "latent_scale": args.get("latent_scale", 1.0), "data": run_data(ck)}
     # options added after the shipped runs, recorded only when they differ from the defaults those runs used
-    run.update({k: args[k] for k in ("high_noise_weight", "high_t_frac", "zero_snr") if args.get(k)})
+    run.update({k: args[k] for k in ("high_noise_weight", "high_t_frac", "zero_snr", "mean_target_from") if args.get(k)})
+    run.update({"high_t": args["high_t"]} if args.get("high_t_frac") and args.get("high_t", 600) != 600 else {})
     run.update({k: args[k] for k in ("ema_decay", "prediction") if args.get(k) not in (None, 0.999, "epsilon")})
     # --init is relative to wherever train.py was started: the repository root or train/
     init = next((p for p in (args.get("init"), os.path.join(HERE, args.get("init") or ""))
@@ -75,6 +86,7 @@ def main():
     ap.add_argument("--out", default=os.path.join(ROOT, "models", "default"))
     ap.add_argument("--no-ema", action="store_true")
     ap.add_argument("--ckpt", default="", help="a `fresh` stage checkpoint (train/fresh.py)")
+    ap.add_argument("--guidance", type=float, default=C.GUIDANCE, help="t2v.json's default guidance scale")
     args = ap.parse_args()
     out = args.out
     work = os.path.join(HERE, "work")
@@ -136,9 +148,10 @@ def main():
         shutil.copyfile(os.path.join(HERE, C.TOKENIZER_DIR, f), os.path.join(out, "tokenizer", f))
 
     t2v = {"name": "t2v-shapes", "description": DESCRIPTION,
-           "defaults": {"num_frames": C.FRAMES, "height": C.SIZE, "width": C.SIZE, "steps": 25, "guidance_scale": 9,
+           "defaults": {"num_frames": C.FRAMES, "height": C.SIZE, "width": C.SIZE, "steps": C.STEPS,
+                        "guidance_scale": int(args.guidance) if args.guidance == int(args.guidance) else args.guidance,
                         "fps": C.FPS, "scheduler": "ddim"},
-           "freeu": C.FREEU,
+           "freeu": C.FREEU, "fast": C.FAST,
            "training": {**training, "vae_steps": int(vck["step"]), "seed": C.SEED}}
     dump(t2v, os.path.join(out, "t2v.json"))
     total = 0

@@ -140,8 +140,9 @@ def main():
         if args.save and (step + 1) % args.every == 0:
             both = {**{f"unet.{k}": v for k, v in unet.state_dict().items()},
                     **{f"text.{k}": v for k, v in text.state_dict().items()}}
+            run = {"init": args.init, "lr": args.lr, "t": t_in, "target": args.target, "by_shape": args.by_shape}
             torch.save({**init, "ema": {k: v.half() if v.is_floating_point() else v for k, v in both.items()},
-                        "step": step + 1, "regress_from": args.init}, args.save + ".tmp")
+                        "step": step + 1, "regress": run}, args.save + ".tmp")
             os.replace(args.save + ".tmp", args.save)
 
 
