@@ -1,6 +1,7 @@
 // Quality benchmark of the embedded model: every colour x shape x direction prompt, several seeds, FreeU off and on.
 // Flags: --seeds N (default 2), --model M, --freeu off|on|both, --every K (only every K-th prompt-seed pair, for quick looks),
-// --threads T (default: every core).
+// --threads T (default: every core), --backgrounds (also every "... on a {black,white,grey} background" prompt, as the
+// model was trained; white on white is never drawn, so not asked).
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { loadPipeline } from '../core/pipeline/pipeline.js';
@@ -11,6 +12,7 @@ import { flag } from './args.js';
 
 const SHAPES = ['circle', 'square', 'triangle'] as const;
 const DIRECTIONS: Direction[] = ['left', 'right', 'up', 'down'];
+const BACKGROUNDS = ['black', 'white', 'grey'] as const;
 
 /** both: colour and direction right; all: colour, direction and shape (read from the frames) right. */
 interface Tally {
@@ -28,6 +30,7 @@ async function main(): Promise<void> {
   const every = Number(flag('every', '1'));
   const which = flag('freeu', 'both');
   const threads = Number(flag('threads', '0'));
+  const withBackgrounds = process.argv.includes('--backgrounds');
   // one pipeline for every clip, sessions kept: each network loads once
   const pipe = await loadPipeline(model, { device: 'cpu', sessions: 'keep', ...(threads > 0 ? { threads } : {}) });
   const defaults = pipe.defaults;
@@ -52,32 +55,35 @@ async function main(): Promise<void> {
     for (const colour of Object.keys(PALETTE) as Colour[]) {
       for (const shape of SHAPES) {
         for (const dir of DIRECTIONS) {
-          for (let seed = 0; seed < seeds; seed++) {
-            if (pair++ % every !== 0) continue;
-            const r = await pipe.generate({
-              prompt: `a ${colour} ${shape} moving ${dir}`,
-              seed: BigInt(seed),
-              steps: defaults.steps,
-              guidanceScale: defaults.guidanceScale,
-              frames: defaults.frames,
-              width: defaults.width,
-              height: defaults.height,
-              scheduler: defaults.scheduler,
-              freeu,
-            });
-            const reading = readClip(r.rgb, r.frames, r.width, r.height);
-            const okC = reading.colour === colour;
-            const okD = reading.direction === dir;
-            const okS = reading.shape === shape;
-            t.total++;
-            if (okC) t.colour++;
-            if (okD) t.direction++;
-            if (okC && okD) t.both++;
-            if (okS) t.shape++;
-            if (okC && okD && okS) t.all++;
-            bump(`colour:${colour}`, okC);
-            bump(`shape:${shape}`, okS);
-            bump(`direction:${dir}`, okD);
+          for (const bg of withBackgrounds ? BACKGROUNDS.filter((b) => !(b === 'white' && colour === 'white')) : [null]) {
+            for (let seed = 0; seed < seeds; seed++) {
+              if (pair++ % every !== 0) continue;
+              const r = await pipe.generate({
+                prompt: `a ${colour} ${shape} moving ${dir}${bg ? ` on a ${bg} background` : ''}`,
+                seed: BigInt(seed),
+                steps: defaults.steps,
+                guidanceScale: defaults.guidanceScale,
+                frames: defaults.frames,
+                width: defaults.width,
+                height: defaults.height,
+                scheduler: defaults.scheduler,
+                freeu,
+              });
+              const reading = readClip(r.rgb, r.frames, r.width, r.height);
+              const okC = reading.colour === colour;
+              const okD = reading.direction === dir;
+              const okS = reading.shape === shape;
+              t.total++;
+              if (okC) t.colour++;
+              if (okD) t.direction++;
+              if (okC && okD) t.both++;
+              if (okS) t.shape++;
+              if (okC && okD && okS) t.all++;
+              bump(`colour:${colour}`, okC);
+              bump(`shape:${shape}`, okS);
+              bump(`direction:${dir}`, okD);
+              if (bg) bump(`both on ${bg}`, okC && okD); // colour and direction right, per background
+            }
           }
         }
       }
@@ -95,7 +101,7 @@ async function main(): Promise<void> {
   await pipe.release();
   const out = join(packageRoot(), 'bench', 'results', `${new Date().toISOString().slice(0, 19).replace(/:/g, '-')}-quality.json`);
   await mkdir(join(packageRoot(), 'bench', 'results'), { recursive: true });
-  await writeFile(out, JSON.stringify({ model, seeds, every, defaults, tallies, perAttribute, seconds: (performance.now() - started) / 1000 }, null, 2));
+  await writeFile(out, JSON.stringify({ model, seeds, every, backgrounds: withBackgrounds, defaults, tallies, perAttribute, seconds: (performance.now() - started) / 1000 }, null, 2));
   console.log(`wrote ${out}`);
 }
 
