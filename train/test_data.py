@@ -89,4 +89,18 @@ s0, c0, d0, b0 = shape[0].item(), colour[0].item(), direction[0].item(), bg[0].i
 check("caption table order", table[2, s0, c0, d0, b0, 0].item() == len(
     data.caption(T.COLOUR_NAMES[c0], data.SHAPES[s0], T.DIRECTION_NAMES[d0], T.BG_NAMES[b0])))
 
+# caption_means: E[x0 | caption] per form from per-spec means and counts (a spec never drawn has no weight)
+g = torch.Generator().manual_seed(4)
+means, counts = torch.randn((3, 5, 4, 3, 2), generator=g), torch.randint(0, 4, (3, 5, 4, 3), generator=g)
+cm = T.caption_means(means, counts)
+w = counts.float()[..., None]
+want_short = (means[1, 2, 3] * w[1, 2, 3]).sum(0) / w[1, 2, 3].sum().clamp(min=1)
+check("caption_means: long = the spec's mean", torch.equal(cm[2], means))
+check("caption_means: short = the count-weighted mean over backgrounds",
+      all(torch.allclose(cm[1, 1, 2, 3, b], want_short, atol=1e-6) for b in range(3)))
+check("caption_means: empty = the count-weighted mean clip",
+      torch.allclose(cm[0, 0, 0, 0, 0], (means * w).sum((0, 1, 2, 3)) / w.sum(), atol=1e-6))
+forms = T.sample_caption_forms(torch.Generator().manual_seed(2), shape.shape[0])
+check("sample_caption_forms is sample_caption_ids' draw", torch.equal(ids, table[forms, shape, colour, direction, bg]))
+
 sys.exit(1 if failures else 0)
