@@ -1,5 +1,5 @@
-// Smoke test of the embedded default model through the built CLI: a real MP4 whose object has the prompted colour.
-// Colours it draws reliably at these settings (seed 0, 10 steps); motion direction is not checked: the model does not follow it yet.
+// Smoke test of the embedded default model through the built CLI: a real MP4 whose object has the prompted colour and
+// moves the prompted way, read from the frames (seed 0, 10 steps; every direction and colour once).
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -14,12 +14,14 @@ const ENV = { ...process.env, XDG_CONFIG_HOME: '/nonexistent-t2v-test' };
 
 describe('the embedded default model', () => {
   it.each([
-    ['a red circle moving left', 'red'],
-    ['a yellow triangle moving left', 'yellow'],
-    ['a green square moving down', 'green'],
-    ['a blue circle moving left on a black background', 'blue'],
-    ['a white square moving left on a grey background', 'white'],
-  ])('"%s" makes a valid MP4 of a %s object', async (prompt, colour) => {
+    ['a red circle moving left', 'red', 'left'],
+    ['a yellow triangle moving left', 'yellow', 'left'],
+    ['a green square moving down', 'green', 'down'],
+    ['a blue circle moving left on a black background', 'blue', 'left'],
+    ['a white square moving left on a grey background', 'white', 'left'],
+    ['a green triangle moving right', 'green', 'right'],
+    ['a blue square moving up', 'blue', 'up'],
+  ])('"%s" makes a valid MP4 of a %s object moving %s', async (prompt, colour, direction) => {
     const out = join(mkdtempSync(join(tmpdir(), 't2v-default-')), 'demo.mp4');
     const r = spawnSync(process.execPath, [join(ROOT, 'dist/cli/index.js'), prompt, '--seed', '0', '--steps', '10', '--device', 'cpu', '-o', out], { env: ENV, encoding: 'utf8', timeout: 120_000 });
     expect(r.stderr).not.toMatch(/\n\s+at /);
@@ -28,6 +30,6 @@ describe('the embedded default model', () => {
     expect(info).toMatchObject({ codec: 'h264', pixFmt: 'yuv420p', width: 64, height: 64, frames: 8 });
     const { path } = await findFfmpeg();
     const raw = spawnSync(path, ['-v', 'error', '-i', out, '-f', 'rawvideo', '-pix_fmt', 'rgb24', '-'], { maxBuffer: 1 << 24 });
-    expect(readClip(new Uint8Array(raw.stdout), 8, 64, 64).colour).toBe(colour);
+    expect(readClip(new Uint8Array(raw.stdout), 8, 64, 64)).toMatchObject({ colour, direction });
   });
 });
