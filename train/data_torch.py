@@ -104,16 +104,13 @@ def caption_table(tokenize):
     return ids.reshape(3, len(data.SHAPES), len(COLOUR_NAMES), len(DIRECTION_NAMES), len(BG_NAMES), -1)
 
 
-def sample_caption_forms(gen, n, device="cpu"):
-    """Caption forms drawn with data.py's probabilities: 0 empty (for classifier-free guidance), 1 short, 2 long."""
-    u = torch.rand((n,), generator=gen, device=device)
-    return torch.where(u < data.P_EMPTY, 0, torch.where(u < data.P_EMPTY + data.P_SHORT, 1, 2))
-
-
-def sample_caption_ids(gen, table, spec):
-    """Token ids of captions of the spec in forms drawn by sample_caption_forms."""
+def sample_captions(gen, table, spec):
+    """Captions of the spec in forms drawn with data.py's probabilities -> (token ids, form: 0 empty, for
+    classifier-free guidance, 1 short, 2 long)."""
     shape, colour, direction, bg = spec
-    return table[sample_caption_forms(gen, shape.shape[0], shape.device), shape, colour, direction, bg]
+    u = torch.rand(shape.shape, generator=gen, device=shape.device)
+    form = torch.where(u < data.P_EMPTY, 0, torch.where(u < data.P_EMPTY + data.P_SHORT, 1, 2))
+    return table[form, shape, colour, direction, bg], form
 
 
 def caption_means(means, counts):

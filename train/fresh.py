@@ -47,8 +47,9 @@ def spec_means(pool):
     for idx, size in zip(pool["spec"], dims):  # spec_indices' order: shape, colour, direction, bg
         key = key * size + idx
     sums = torch.zeros((n,) + pool["mean"].shape[1:], device=key.device).index_add_(0, key, pool["mean"])
-    counts = torch.bincount(key, minlength=n).clamp(min=1).view(-1, 1, 1, 1, 1)
-    return (sums / counts).view(dims + pool["mean"].shape[1:]), torch.bincount(key, minlength=n).view(dims)
+    counts = torch.bincount(key, minlength=n)
+    means = sums / counts.clamp(min=1).view((-1,) + (1,) * (sums.dim() - 1))
+    return means.view(dims + pool["mean"].shape[1:]), counts.view(dims)
 
 
 def load_init(path):
@@ -160,8 +161,9 @@ def stage_fresh(args, log, ddpm_alphas_cumprod):
     if args.mean_target_from and (pool is None or args.prediction != "v_prediction"):
         raise SystemExit("fresh: --mean-target-from needs --pool (its clips give each caption's mean clip) and "
                          "--prediction v_prediction")
-    # E[x0 | caption] for each caption form: a short caption does not name the background, the empty one names nothing
-    means = data_torch.caption_means(*spec_means(pool)) if args.mean_target_from else None
+    # E[x0 | caption] for each caption form, in training latents: a short caption does not name the background, the
+    # empty one names nothing
+    means = data_torch.caption_means(*spec_means(pool)) * scaling if args.mean_target_from else None
     total = args.steps or 10 ** 9
     t0 = t_timing = time.time()
     last_save, losses, step, latent_var = time.time(), [], 0, None
@@ -189,8 +191,7 @@ def stage_fresh(args, log, ddpm_alphas_cumprod):
                 mean, logvar = pool["mean"][idx], pool["logvar"][idx]
                 z0 = (mean + torch.exp(0.5 * logvar) * torch.randn(mean.shape, generator=gen, device=dev)) * scaling
                 spec = tuple(v[idx] for v in pool["spec"])
-            form = data_torch.sample_caption_forms(gen, args.batch, dev)  # the draw sample_caption_ids makes
-            ids = table[(form,) + tuple(spec)]
+            ids, form = data_torch.sample_captions(gen, table, spec)
             noise = torch.randn(z0.shape, generator=gen, device=dev)
             t = torch.randint(0, C.TRAIN_STEPS, (args.batch,), generator=gen, device=dev)
             if args.high_t_frac > 0:  # this share of the batch at t >= --high-t, where sampling decides the path
@@ -210,8 +211,7 @@ def stage_fresh(args, log, ddpm_alphas_cumprod):
             if means is not None:
                 # where x_t holds almost nothing of the clip, E[x0 | x_t, caption] is about E[x0 | caption]: the spec's
                 # mean clip is that target without the clip-to-clip spread that buries its direction-dependent part
-                x0 = torch.where((t >= args.mean_target_from).view(-1, 1, 1, 1, 1), means[(form,) + tuple(spec)] * scaling,
-                                 z0)
+                x0 = torch.where((t >= args.mean_target_from).view(-1, 1, 1, 1, 1), means[(form,) + tuple(spec)], z0)
             target, weight = a.sqrt() * noise - (1 - a).sqrt() * x0, torch.ones_like(snr)
         else:
             target, weight = noise, loss_weight(snr, args.high_noise_weight)

@@ -222,8 +222,7 @@ def main():
             break
         gen = torch.Generator().manual_seed(C.SEED * 7919 + step)
         z0, spec = make_batch(gen, args.batch, args.down, args.paths)
-        form = data_torch.sample_caption_forms(gen, args.batch)  # the draw sample_caption_ids makes
-        ids = table[(form,) + tuple(spec)]
+        ids, form = data_torch.sample_captions(gen, table, spec)
         noise = torch.randn(z0.shape, generator=gen)
         t = torch.randint(0, C.TRAIN_STEPS, (args.batch,), generator=gen)
         a = acp[t].view(-1, 1, 1, 1, 1)

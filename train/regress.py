@@ -25,7 +25,7 @@ sys.path.insert(0, HERE)
 import config as C  # noqa: E402
 import data  # noqa: E402
 import data_torch  # noqa: E402
-from fresh import DEFAULT_VAE  # noqa: E402
+from fresh import DEFAULT_VAE, load_pool, spec_means  # noqa: E402
 from modules.clip_text import CLIPTextModel  # noqa: E402
 from modules.unet_3d import UNet3DConditionModel  # noqa: E402
 from parts import split_both, tokenizer  # noqa: E402
@@ -36,21 +36,17 @@ LONG = 2  # the long caption form's row in data_torch.caption_table
 
 
 def mean_clips(pool, scaling, by_shape):
-    """Mean scaled latent clip per (shape, colour, direction, background) -> (3, 5, 4, 3, C, F, H, W), and the drawn
-    (colour, direction, background) triples; without by_shape every shape gets the mean over the three shapes."""
-    z = pool["mean"] * scaling
-    shp, col, dir_, bg = data_torch.spec_indices(pool["specs"])
-    means = torch.zeros((len(data.SHAPES), 5, 4, 3) + z.shape[1:])
-    triples = []
-    for c, d, b in itertools.product(range(5), range(4), range(3)):
-        pick = (col == c) & (dir_ == d) & (bg == b)
-        if pick.any():
-            means[:, c, d, b] = z[pick].mean(0)
-            triples.append((c, d, b))
-            for s in range(len(data.SHAPES)) if by_shape else ():
-                if (pick & (shp == s)).any():
-                    means[s, c, d, b] = z[pick & (shp == s)].mean(0)
-    return means, triples
+    """Mean scaled latent clip per (shape, colour, direction, background) of a loaded pool -> (3, 5, 4, 3, C, F, H, W),
+    and the drawn (colour, direction, background) triples; without by_shape (or for a shape the pool never drew with
+    that triple) a shape gets the mean over the three shapes."""
+    means, counts = spec_means(pool)
+    w = counts.to(means.dtype).view(counts.shape + (1,) * (means.dim() - counts.dim()))
+    over_shapes = ((means * w).sum(0, keepdim=True) / w.sum(0, keepdim=True).clamp(min=1)).expand_as(means)
+    if by_shape:
+        over_shapes = torch.where(w > 0, means, over_shapes)
+    drawn = counts.sum(0) > 0
+    triples = [(c, d, b) for c, d, b in itertools.product(*map(range, drawn.shape)) if drawn[c, d, b]]
+    return over_shapes * scaling, triples
 
 
 def batch(gen, n, triples, means, table):
@@ -79,7 +75,7 @@ def main():
     args = ap.parse_args()
     torch.set_num_threads(1)
     scaling = json.load(open(os.path.join(DEFAULT_VAE, "config.json")))["scaling_factor"]  # the shipped latents'
-    means, triples = mean_clips(torch.load(args.pool, map_location="cpu"), scaling, args.by_shape)
+    means, triples = mean_clips(load_pool(args.pool, "cpu"), scaling, args.by_shape)
     if args.target == "first":
         means = means[:, :, :, :, :, :1].expand_as(means).clone()
     if args.target == "left":

@@ -80,7 +80,7 @@ data.TRAIL = ()
 check("the trail lies behind the object", behind == 50, f"{behind}/50")
 
 table = T.caption_table(lambda s: [len(s)] * 4)
-ids = T.sample_caption_ids(torch.Generator().manual_seed(2), table, (shape, colour, direction, bg))
+ids, drawn_forms = T.sample_captions(torch.Generator().manual_seed(2), table, (shape, colour, direction, bg))
 forms = torch.tensor([0 if v[0] == 0 else (1 if v[0] < 35 else 2) for v in ids.tolist()])
 share = [(forms == f).float().mean().item() for f in range(3)]
 check("caption forms ~ 10% empty / 40% short / 50% long", abs(share[0] - 0.1) < 0.03 and abs(share[1] - 0.4) < 0.04,
@@ -100,7 +100,7 @@ check("caption_means: short = the count-weighted mean over backgrounds",
       all(torch.allclose(cm[1, 1, 2, 3, b], want_short, atol=1e-6) for b in range(3)))
 check("caption_means: empty = the count-weighted mean clip",
       torch.allclose(cm[0, 0, 0, 0, 0], (means * w).sum((0, 1, 2, 3)) / w.sum(), atol=1e-6))
-forms = T.sample_caption_forms(torch.Generator().manual_seed(2), shape.shape[0])
-check("sample_caption_forms is sample_caption_ids' draw", torch.equal(ids, table[forms, shape, colour, direction, bg]))
+check("sample_captions returns the forms it drew", torch.equal(ids, table[drawn_forms, shape, colour, direction, bg])
+      and torch.equal(drawn_forms, forms))
 
 sys.exit(1 if failures else 0)
