@@ -113,11 +113,15 @@ def sample_captions(gen, table, spec):
     return table[form, shape, colour, direction, bg], form
 
 
+def weighted_mean(means, counts, dims):
+    """The count-weighted mean of per-spec mean clips over the spec axes dims (kept as size 1)."""
+    w = counts.to(means.dtype).view(counts.shape + (1,) * (means.dim() - counts.dim()))
+    return (means * w).sum(dims, keepdim=True) / w.sum(dims, keepdim=True).clamp(min=1)
+
+
 def caption_means(means, counts):
     """E[x0 | caption] per caption form from per-spec mean clips (shape, colour, direction, bg, ...) and how often each
     spec is drawn -> (3, shape, colour, direction, bg, ...) indexed like caption_table: long captions name the spec, short
     ones leave the background out (its count-weighted mean), the empty caption names nothing (the mean clip)."""
-    w = counts.to(means.dtype).view(counts.shape + (1,) * (means.dim() - counts.dim()))
-    short = (means * w).sum(3, keepdim=True) / w.sum(3, keepdim=True).clamp(min=1)
-    empty = (means * w).sum((0, 1, 2, 3), keepdim=True) / w.sum().clamp(min=1)
+    short, empty = weighted_mean(means, counts, 3), weighted_mean(means, counts, (0, 1, 2, 3))
     return torch.stack([empty.expand_as(means), short.expand_as(means), means])

@@ -40,10 +40,10 @@ def mean_clips(pool, scaling, by_shape):
     and the drawn (colour, direction, background) triples; without by_shape (or for a shape the pool never drew with
     that triple) a shape gets the mean over the three shapes."""
     means, counts = spec_means(pool)
-    w = counts.to(means.dtype).view(counts.shape + (1,) * (means.dim() - counts.dim()))
-    over_shapes = ((means * w).sum(0, keepdim=True) / w.sum(0, keepdim=True).clamp(min=1)).expand_as(means)
+    over_shapes = data_torch.weighted_mean(means, counts, 0).expand_as(means)
     if by_shape:
-        over_shapes = torch.where(w > 0, means, over_shapes)
+        drew = (counts > 0).view(counts.shape + (1,) * (means.dim() - counts.dim()))
+        over_shapes = torch.where(drew, means, over_shapes)
     drawn = counts.sum(0) > 0
     triples = [(c, d, b) for c, d, b in itertools.product(*map(range, drawn.shape)) if drawn[c, d, b]]
     return over_shapes * scaling, triples
