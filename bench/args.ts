@@ -6,6 +6,11 @@ export function flag(name: string, fallback: string): string {
   return i >= 0 ? (process.argv[i + 1] ?? fallback) : fallback;
 }
 
+/** Whether the switch `--name` (no value) is on the command line. */
+export function has(name: string): boolean {
+  return process.argv.includes(`--${name}`);
+}
+
 /** numpy.median: the mean of the two middle values for an even count (NaN for none). */
 export function median(values: readonly number[]): number {
   const s = [...values].sort((a, b) => a - b);

@@ -26,3 +26,10 @@ export function clipSsim(a: Uint8Array, b: Uint8Array, frames: number, width: nu
   for (let f = 0; f < frames; f++) sum += ssim(rgba(a, f, width, height), rgba(b, f, width, height), { ssim: 'original' }).mssim;
   return sum / frames;
 }
+
+/** The mean absolute difference of two same-sized 8-bit clips. */
+export function meanAbsDiff(a: Uint8Array, b: Uint8Array): number {
+  let sum = 0;
+  for (let i = 0; i < a.length; i++) sum += Math.abs(a[i]! - b[i]!);
+  return sum / a.length;
+}

@@ -9,6 +9,7 @@ import { MODELSCOPE_UNET, parseUnet3dConfig } from '../models/configs/unet3d.js'
 import { parseVaeConfig } from '../models/configs/vae.js';
 import { packageRoot } from '../models/paths.js';
 import { processMemoryMiB } from './process-memory.js';
+import { flag } from './args.js';
 
 /** ModelScope's text encoder (OpenCLIP ViT-H/14 text tower) and VAE (Stable Diffusion's), as their config.json say. */
 const MODELSCOPE_TEXT_ENCODER = {
@@ -32,7 +33,7 @@ const MODELSCOPE_VAE = {
 };
 
 async function main(): Promise<void> {
-  const steps = Number(process.argv[process.argv.indexOf('--steps') + 1] || 2);
+  const steps = Number(flag('steps', '2'));
   const parts = partsFrom(
     {
       id: 'modelscope-sized, random weights',

@@ -1,14 +1,17 @@
 // Quality benchmark of the embedded model: every colour x shape x direction prompt, several seeds, FreeU off and on.
 // Flags: --seeds N (default 2), --model M, --freeu off|on|both, --every K (only every K-th prompt-seed pair, for quick looks),
 // --threads T (default: every core), --backgrounds (also every "... on a {black,white,grey} background" prompt, as the
-// model was trained; white on white is never drawn, so not asked).
+// model was trained; white on white is never drawn, so not asked), --sweep 'b1,b2,s1,s2;...' (FreeU at each of these factor
+// sets as well, beside off and the preset: the measured sweep a model's preset is chosen from).
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { loadPipeline } from '../core/pipeline/pipeline.js';
 import { packageRoot } from '../models/paths.js';
 import { PALETTE, readClip, type Colour, type Direction } from './shape-metrics.js';
 import { benchMessage } from './fail.js';
-import { flag } from './args.js';
+import { flag, has } from './args.js';
+import { meanAbsDiff } from './image-metrics.js';
+import type { FreeUFactors, FreeUSettings } from '../core/common/types.js';
 
 const SHAPES = ['circle', 'square', 'triangle'] as const;
 const DIRECTIONS: Direction[] = ['left', 'right', 'up', 'down'];
@@ -30,21 +33,28 @@ async function main(): Promise<void> {
   const every = Number(flag('every', '1'));
   const which = flag('freeu', 'both');
   const threads = Number(flag('threads', '0'));
-  const withBackgrounds = process.argv.includes('--backgrounds');
+  const withBackgrounds = has('backgrounds');
   // one pipeline for every clip, sessions kept: each network loads once
   const pipe = await loadPipeline(model, { device: 'cpu', sessions: 'keep', ...(threads > 0 ? { threads } : {}) });
   const defaults = pipe.defaults;
-  const modes = (
+  const v1 = (f: FreeUFactors): FreeUSettings => ({ ...f, version: 1, start: 0, end: 1 });
+  const modes: [string, FreeUSettings | null][] = (
     [
       ['off', null],
-      ['on', { ...defaults.freeu, version: 1 as const, start: 0, end: 1 }],
-    ] as const
+      ['on', v1(defaults.freeu)],
+    ] as [string, FreeUSettings | null][]
   ).filter(([m]) => which === 'both' || which === m);
-  let pair = 0;
+  for (const set of sweepSets(flag('sweep', ''))) modes.push([`${set.b1}/${set.b2}/${set.s1}/${set.s2}`, v1(set)]);
   const tallies: Record<string, Tally> = {};
   const perAttribute: Record<string, Record<string, { right: number; total: number }>> = {};
+  // each mode's mean |pixel difference| from FreeU off on the same pair (0-255): how much the factors change the video
+  const offClips: Uint8Array[] = [];
+  const diffFromOff: Record<string, number> = {};
   const started = performance.now();
   for (const [mode, freeu] of modes) {
+    let pair = 0;
+    let asked = 0;
+    let diffSum = 0;
     const t: Tally = (tallies[mode] = { colour: 0, direction: 0, both: 0, shape: 0, all: 0, total: 0 });
     const attr: Record<string, { right: number; total: number }> = (perAttribute[mode] = {});
     const bump = (k: string, ok: boolean) => {
@@ -69,6 +79,9 @@ async function main(): Promise<void> {
                 scheduler: defaults.scheduler,
                 freeu,
               });
+              if (freeu === null) offClips.push(r.rgb);
+              const off = offClips[asked++];
+              if (off) diffSum += meanAbsDiff(off, r.rgb);
               const reading = readClip(r.rgb, r.frames, r.width, r.height);
               const okC = reading.colour === colour;
               const okD = reading.direction === dir;
@@ -89,20 +102,35 @@ async function main(): Promise<void> {
       }
     }
     const pct = (n: number) => `${((100 * n) / t.total).toFixed(1)}%`;
-    console.log(`FreeU ${mode}: colour ${pct(t.colour)}, direction ${pct(t.direction)}, both ${pct(t.both)}, shape ${pct(t.shape)}, ` + `all three ${pct(t.all)} of ${t.total}`);
+    if (offClips.length === t.total) diffFromOff[mode] = diffSum / t.total;
+    const diff = diffFromOff[mode] === undefined ? '' : `, mean |difference| from off ${diffFromOff[mode].toFixed(2)} / 255`;
+    console.log(`FreeU ${mode}: colour ${pct(t.colour)}, direction ${pct(t.direction)}, both ${pct(t.both)}, shape ${pct(t.shape)}, ` + `all three ${pct(t.all)} of ${t.total}${diff}`);
   }
   for (const key of Object.keys(perAttribute[modes[0]![0]] ?? {})) {
     const cell = (m: string) => {
       const a = perAttribute[m]?.[key];
       return a ? `${a.right}/${a.total}` : '-';
     };
-    console.log(`  ${key.padEnd(18)} off ${cell('off').padEnd(7)} on ${cell('on')}`);
+    console.log(`  ${key.padEnd(18)} ${modes.map(([m]) => `${m} ${cell(m).padEnd(7)}`).join(' ')}`);
   }
   await pipe.release();
   const out = join(packageRoot(), 'bench', 'results', `${new Date().toISOString().slice(0, 19).replace(/:/g, '-')}-quality.json`);
   await mkdir(join(packageRoot(), 'bench', 'results'), { recursive: true });
-  await writeFile(out, JSON.stringify({ model, seeds, every, backgrounds: withBackgrounds, defaults, tallies, perAttribute, seconds: (performance.now() - started) / 1000 }, null, 2));
+  await writeFile(
+    out,
+    JSON.stringify({ model, seeds, every, backgrounds: withBackgrounds, defaults, modes, tallies, diffFromOff, perAttribute, seconds: (performance.now() - started) / 1000 }, null, 2),
+  );
   console.log(`wrote ${out}`);
+}
+
+/** `--sweep '1.1,1.2,1,1;1.2,1.4,0.9,0.2'`: FreeU factor sets b1,b2,s1,s2 (none for ''). */
+function sweepSets(raw: string): FreeUFactors[] {
+  if (raw.trim() === '') return [];
+  return raw.split(';').map((set) => {
+    const n = set.split(',').map(Number);
+    if (n.length !== 4 || n.some((x) => !Number.isFinite(x))) throw new Error(`--sweep ${set}: use four numbers b1,b2,s1,s2 per set, sets separated by ;`);
+    return { b1: n[0]!, b2: n[1]!, s1: n[2]!, s2: n[3]! };
+  });
 }
 
 main().catch((e: unknown) => {
