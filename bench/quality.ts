@@ -1,6 +1,6 @@
 // Quality benchmark of the embedded model: every colour x shape x direction prompt, several seeds, FreeU off and on.
 // Flags: --seeds N (default 2), --model M, --freeu off|on|both, --every K (only every K-th prompt-seed pair, for quick looks),
-// --threads T (default: every core), --backgrounds (also every "... on a {black,white,grey} background" prompt, as the
+// --threads T (default: every core), --guidance G (default the model's), --backgrounds (also every "... on a {black,white,grey} background" prompt, as the
 // model was trained; white on white is never drawn, so not asked), --sweep 'b1,b2,s1,s2;...' (FreeU at each of these factor
 // sets as well, beside off and the preset: the measured sweep a model's preset is chosen from).
 import { mkdir, writeFile } from 'node:fs/promises';
@@ -37,6 +37,7 @@ async function main(): Promise<void> {
   // one pipeline for every clip, sessions kept: each network loads once
   const pipe = await loadPipeline(model, { device: 'cpu', sessions: 'keep', ...(threads > 0 ? { threads } : {}) });
   const defaults = pipe.defaults;
+  const guidanceScale = Number(flag('guidance', String(defaults.guidanceScale)));
   const v1 = (f: FreeUFactors): FreeUSettings => ({ ...f, version: 1, start: 0, end: 1 });
   const modes: [string, FreeUSettings | null][] = (
     [
@@ -72,7 +73,7 @@ async function main(): Promise<void> {
                 prompt: `a ${colour} ${shape} moving ${dir}${bg ? ` on a ${bg} background` : ''}`,
                 seed: BigInt(seed),
                 steps: defaults.steps,
-                guidanceScale: defaults.guidanceScale,
+                guidanceScale,
                 frames: defaults.frames,
                 width: defaults.width,
                 height: defaults.height,
@@ -102,7 +103,7 @@ async function main(): Promise<void> {
       }
     }
     const pct = (n: number) => `${((100 * n) / t.total).toFixed(1)}%`;
-    if (offClips.length === t.total) diffFromOff[mode] = diffSum / t.total;
+    if (freeu !== null && offClips.length === t.total) diffFromOff[mode] = diffSum / t.total;
     const diff = diffFromOff[mode] === undefined ? '' : `, mean |difference| from off ${diffFromOff[mode].toFixed(2)} / 255`;
     console.log(`FreeU ${mode}: colour ${pct(t.colour)}, direction ${pct(t.direction)}, both ${pct(t.both)}, shape ${pct(t.shape)}, ` + `all three ${pct(t.all)} of ${t.total}${diff}`);
   }
@@ -118,7 +119,7 @@ async function main(): Promise<void> {
   await mkdir(join(packageRoot(), 'bench', 'results'), { recursive: true });
   await writeFile(
     out,
-    JSON.stringify({ model, seeds, every, backgrounds: withBackgrounds, defaults, modes, tallies, diffFromOff, perAttribute, seconds: (performance.now() - started) / 1000 }, null, 2),
+    JSON.stringify({ model, seeds, every, guidanceScale, backgrounds: withBackgrounds, defaults, modes, tallies, diffFromOff, perAttribute, seconds: (performance.now() - started) / 1000 }, null, 2),
   );
   console.log(`wrote ${out}`);
 }
