@@ -70,7 +70,10 @@ def fresh_runs(ck):
     # --init is relative to wherever train.py was started: the repository root or train/
     init = next((p for p in (args.get("init"), os.path.join(HERE, args.get("init") or ""))
                  if args.get("init") and os.path.isfile(p)), None)
-    if args.get("init") and init is None and os.path.isdir(args["init"]):  # --init models/default: its t2v.json
+    if ck.get("init_runs") is not None:  # --init models/default: its t2v.json's runs as they were at training time
+        return ck["init_runs"] + [run]
+    if args.get("init") and init is None and os.path.isdir(args["init"]):  # a checkpoint from before init_runs
+        print(f"warning: {args['init']}'s training runs are read as they are now, not as when this run started")
         return json.load(open(os.path.join(args["init"], "t2v.json")))["training"]["unet_runs"] + [run]
     return (fresh_runs(torch.load(init, map_location="cpu")) if init else []) + [run]
 

@@ -7,6 +7,7 @@ budget (--minutes) from the speed of the first steps; the learning-rate schedule
 
   python3 train/train.py fresh --device cuda --variant base --minutes 6 --batch 256 --out train/work
 """
+import json
 import math
 import os
 import time
@@ -103,12 +104,19 @@ class FastEMA:
         torch._foreach_add_(shadow, live, alpha=1 - decay)
 
 
+def init_runs(path):
+    """--init of an exported folder: the training runs its t2v.json lists now (export.py reads them from the
+    checkpoint, since the folder may be overwritten by a later export)."""
+    meta = os.path.join(path, "t2v.json") if path and os.path.isdir(path) else None
+    return json.load(open(meta))["training"]["unet_runs"] if meta and os.path.isfile(meta) else None
+
+
 def save_ema(path, ema, unet_cfg, scaling, step, total, args, trail):
     tmp = path + ".tmp"
     # fp16, as exported: the checkpoint fits the device tool's 16 MiB file limit and export loses nothing
     torch.save({"ema": {k: v.half() if v.is_floating_point() else v for k, v in ema.shadow.items()},
                 "unet_config": unet_cfg, "scaling_factor": scaling, "step": step, "total": total,
-                "trail": trail, "args": vars(args)}, tmp)
+                "trail": trail, "args": vars(args), "init_runs": init_runs(args.init)}, tmp)
     os.replace(tmp, path)
 
 
