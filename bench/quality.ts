@@ -1,5 +1,5 @@
 // Quality benchmark of the embedded model: every colour x shape x direction prompt, several seeds, FreeU off and on.
-// Flags: --seeds N (default 2), --model M, --freeu off|on|both, --every K (only every K-th prompt-seed pair, for quick looks),
+// Flags: --seeds N (default 2), --first-seed S (default 0: seeds S..S+N-1; another S for a check on seeds a choice was not made on), --model M, --freeu off|on|both, --every K (only every K-th prompt-seed pair, for quick looks),
 // --threads T (default: every core), --guidance G (default the model's), --backgrounds (also every "... on a {black,white,grey} background" prompt, as the
 // model was trained; white on white is never drawn, so not asked), --sweep 'b1,b2,s1,s2;...' (FreeU at each of these factor
 // sets as well, beside off and the preset: the measured sweep a model's preset is chosen from).
@@ -29,6 +29,7 @@ interface Tally {
 
 async function main(): Promise<void> {
   const seeds = Number(flag('seeds', '2'));
+  const firstSeed = Number(flag('first-seed', '0'));
   const model = flag('model', 'default');
   const every = Number(flag('every', '1'));
   const which = flag('freeu', 'both');
@@ -67,7 +68,7 @@ async function main(): Promise<void> {
       for (const shape of SHAPES) {
         for (const dir of DIRECTIONS) {
           for (const bg of withBackgrounds ? BACKGROUNDS.filter((b) => !(b === 'white' && colour === 'white')) : [null]) {
-            for (let seed = 0; seed < seeds; seed++) {
+            for (let seed = firstSeed; seed < firstSeed + seeds; seed++) {
               if (pair++ % every !== 0) continue;
               const r = await pipe.generate({
                 prompt: `a ${colour} ${shape} moving ${dir}${bg ? ` on a ${bg} background` : ''}`,
@@ -119,7 +120,11 @@ async function main(): Promise<void> {
   await mkdir(join(packageRoot(), 'bench', 'results'), { recursive: true });
   await writeFile(
     out,
-    JSON.stringify({ model, seeds, every, guidanceScale, backgrounds: withBackgrounds, defaults, modes, tallies, diffFromOff, perAttribute, seconds: (performance.now() - started) / 1000 }, null, 2),
+    JSON.stringify(
+      { model, seeds, firstSeed, every, guidanceScale, backgrounds: withBackgrounds, defaults, modes, tallies, diffFromOff, perAttribute, seconds: (performance.now() - started) / 1000 },
+      null,
+      2,
+    ),
   );
   console.log(`wrote ${out}`);
 }
