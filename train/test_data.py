@@ -12,14 +12,7 @@ import torch
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import data  # noqa: E402
 import data_torch as T  # noqa: E402
-
-failures = []
-
-
-def check(name, ok, detail=""):
-    print(f"{'PASS' if ok else 'FAIL'} {name} {detail}")
-    if not ok:
-        failures.append(name)
+from checks import check, finish  # noqa: E402
 
 
 rng = np.random.default_rng(3)
@@ -103,4 +96,4 @@ check("caption_means: empty = the count-weighted mean clip",
 check("sample_captions returns the forms it drew", torch.equal(ids, table[drawn_forms, shape, colour, direction, bg])
       and torch.equal(drawn_forms, forms))
 
-sys.exit(1 if failures else 0)
+finish()

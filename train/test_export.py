@@ -12,14 +12,7 @@ import torch
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import export  # noqa: E402
-
-failures = []
-
-
-def check(name, ok, detail=""):
-    print(f"{'PASS' if ok else 'FAIL'} {name} {detail}")
-    if not ok:
-        failures.append(name)
+from checks import check, finish  # noqa: E402
 
 
 def fresh_ck(init, lr, init_runs=None):
@@ -45,4 +38,4 @@ with tempfile.TemporaryDirectory() as tmp:
     runs = export.fresh_runs(fresh_ck(old, 0.001))
     check("old checkpoint: the folder now", [r["lr"] for r in runs] == [0.1, 0.2, 0.2, 0.2, 0.01, 0.001])
 
-sys.exit(1 if failures else 0)
+finish()
