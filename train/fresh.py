@@ -105,18 +105,17 @@ class FastEMA:
 
 
 def init_runs(path):
-    """--init of an exported folder: the training runs its t2v.json lists now (export.py reads them from the
-    checkpoint, since the folder may be overwritten by a later export)."""
+    """--init of an exported folder: the training runs its t2v.json lists (None for a checkpoint or no --init)."""
     meta = os.path.join(path, "t2v.json") if path and os.path.isdir(path) else None
     return json.load(open(meta))["training"]["unet_runs"] if meta and os.path.isfile(meta) else None
 
 
-def save_ema(path, ema, unet_cfg, scaling, step, total, args, trail):
+def save_ema(path, ema, unet_cfg, scaling, step, total, args, trail, history):
     tmp = path + ".tmp"
     # fp16, as exported: the checkpoint fits the device tool's 16 MiB file limit and export loses nothing
     torch.save({"ema": {k: v.half() if v.is_floating_point() else v for k, v in ema.shadow.items()},
                 "unet_config": unet_cfg, "scaling_factor": scaling, "step": step, "total": total,
-                "trail": trail, "args": vars(args), "init_runs": init_runs(args.init)}, tmp)
+                "trail": trail, "args": vars(args), "init_runs": history}, tmp)
     os.replace(tmp, path)
 
 
@@ -152,6 +151,9 @@ def stage_fresh(args, log, ddpm_alphas_cumprod):
         unet.load_state_dict(unet_sd)
         text.load_state_dict(text_sd)
         say(f"initialised from {args.init} (step {init_step})")
+    # the init folder's runs, read once at the start: export.py takes them from the checkpoint, since a later export
+    # may overwrite the folder while this run goes on
+    history = init_runs(args.init)
     # latents smaller than unit variance lower every timestep's SNR by latent_scale^2: at ModelScope's first
     # sampling step (t=961, SNR 0.0073) a unit-variance clip's path is still readable from x_t, so the model
     # learns to follow the noise instead of the caption's direction
@@ -247,10 +249,10 @@ def stage_fresh(args, log, ddpm_alphas_cumprod):
                 f"lr {opt.param_groups[0]['lr']:.2e} ({(time.time() - t0) / step * 1000:.1f} ms/step avg)")
             losses = []
         if time.time() - last_save > 60:
-            save_ema(ckpt, ema, unet_cfg, scaling, step, total, args, trail)
+            save_ema(ckpt, ema, unet_cfg, scaling, step, total, args, trail, history)
             save_state(state_path, model, opt, ema, step, total)
             last_save = time.time()
-    save_ema(ckpt, ema, unet_cfg, scaling, step, total, args, trail)
+    save_ema(ckpt, ema, unet_cfg, scaling, step, total, args, trail, history)
     save_state(state_path, model, opt, ema, step, total)
     say(f"stopped at step {step}, {(time.time() - t0) / 60:.1f} min; EMA weights in {ckpt}")
     return ckpt
