@@ -1,8 +1,9 @@
 // Quality benchmark of the embedded model: every colour x shape x direction prompt, several seeds, FreeU off and on.
-// Flags: --seeds N (default 2), --first-seed S (default 0: seeds S..S+N-1; another S for a check on seeds a choice was not made on), --model M, --freeu off|on|both, --every K (only every K-th prompt-seed pair, for quick looks),
-// --threads T (default: every core), --guidance G (default the model's), --backgrounds (also every "... on a {black,white,grey} background" prompt, as the
-// model was trained; white on white is never drawn, so not asked), --sweep 'b1,b2,s1,s2;...' (FreeU at each of these factor
-// sets as well, beside off and the preset: the measured sweep a model's preset is chosen from).
+// Flags: --seeds N (default 2), --first-seed S (default 0: seeds S..S+N-1; another S checks seeds no choice was made on),
+// --model M, --freeu off|on|both, --every K (only every K-th prompt-seed pair, for quick looks), --threads T (default:
+// every core), --guidance G (default the model's), --backgrounds (also every "... on a {black,white,grey} background"
+// prompt, as the model was trained; white on white is never drawn, so not asked), --sweep 'b1,b2,s1,s2;...' (FreeU at
+// each of these factor sets as well, beside off and the preset: the measured sweep a model's preset is chosen from).
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { loadPipeline } from '../core/pipeline/pipeline.js';
@@ -11,6 +12,7 @@ import { PALETTE, readClip, type Colour, type Direction } from './shape-metrics.
 import { benchMessage } from './fail.js';
 import { flag, has } from './args.js';
 import { meanAbsDiff } from './image-metrics.js';
+import { parseNumberList } from '../cli/parse.js';
 import type { FreeUFactors, FreeUSettings } from '../core/common/types.js';
 
 const SHAPES = ['circle', 'square', 'triangle'] as const;
@@ -35,6 +37,7 @@ async function main(): Promise<void> {
   const which = flag('freeu', 'both');
   const threads = Number(flag('threads', '0'));
   const withBackgrounds = has('backgrounds');
+  const sweep = sweepSets(flag('sweep', '')); // before the models load: a bad set fails at once
   // one pipeline for every clip, sessions kept: each network loads once
   const pipe = await loadPipeline(model, { device: 'cpu', sessions: 'keep', ...(threads > 0 ? { threads } : {}) });
   const defaults = pipe.defaults;
@@ -46,7 +49,7 @@ async function main(): Promise<void> {
       ['on', v1(defaults.freeu)],
     ] as [string, FreeUSettings | null][]
   ).filter(([m]) => which === 'both' || which === m);
-  for (const set of sweepSets(flag('sweep', ''))) modes.push([`${set.b1}/${set.b2}/${set.s1}/${set.s2}`, v1(set)]);
+  for (const set of sweep) modes.push([`${set.b1}/${set.b2}/${set.s1}/${set.s2}`, v1(set)]);
   const tallies: Record<string, Tally> = {};
   const perAttribute: Record<string, Record<string, { right: number; total: number }>> = {};
   // each mode's mean |pixel difference| from FreeU off on the same pair (0-255): how much the factors change the video
@@ -55,7 +58,6 @@ async function main(): Promise<void> {
   const started = performance.now();
   for (const [mode, freeu] of modes) {
     let pair = 0;
-    let asked = 0;
     let diffSum = 0;
     const t: Tally = (tallies[mode] = { colour: 0, direction: 0, both: 0, shape: 0, all: 0, total: 0 });
     const attr: Record<string, { right: number; total: number }> = (perAttribute[mode] = {});
@@ -81,9 +83,10 @@ async function main(): Promise<void> {
                 scheduler: defaults.scheduler,
                 freeu,
               });
+              // the same pair's clip with FreeU off is the off mode's t.total-th: every mode asks the pairs in one order
+              const off = offClips[t.total];
               if (freeu === null) offClips.push(r.rgb);
-              const off = offClips[asked++];
-              if (off) diffSum += meanAbsDiff(off, r.rgb);
+              else if (off) diffSum += meanAbsDiff(off, r.rgb);
               const reading = readClip(r.rgb, r.frames, r.width, r.height);
               const okC = reading.colour === colour;
               const okD = reading.direction === dir;
@@ -133,8 +136,8 @@ async function main(): Promise<void> {
 function sweepSets(raw: string): FreeUFactors[] {
   if (raw.trim() === '') return [];
   return raw.split(';').map((set) => {
-    const n = set.split(',').map(Number);
-    if (n.length !== 4 || n.some((x) => !Number.isFinite(x))) throw new Error(`--sweep ${set}: use four numbers b1,b2,s1,s2 per set, sets separated by ;`);
+    const n = parseNumberList('--sweep', set);
+    if (n.length !== 4) throw new Error(`--sweep ${set}: use four numbers b1,b2,s1,s2 per set, sets separated by ;`);
     return { b1: n[0]!, b2: n[1]!, s1: n[2]!, s2: n[3]! };
   });
 }
