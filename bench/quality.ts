@@ -12,7 +12,7 @@ import { PALETTE, readClip, type Colour, type Direction } from './shape-metrics.
 import { benchMessage } from './fail.js';
 import { flag, has } from './args.js';
 import { meanAbsDiff } from './image-metrics.js';
-import { parseNumberList } from '../cli/parse.js';
+import { parseFreeUValue } from '../core/freeu/index.js';
 import type { FreeUFactors, FreeUSettings } from '../core/common/types.js';
 
 const SHAPES = ['circle', 'square', 'triangle'] as const;
@@ -136,9 +136,11 @@ async function main(): Promise<void> {
 function sweepSets(raw: string): FreeUFactors[] {
   if (raw.trim() === '') return [];
   return raw.split(';').map((set) => {
-    const n = parseNumberList('--sweep', set);
+    const n = set.split(',');
     if (n.length !== 4) throw new Error(`--sweep ${set}: use four numbers b1,b2,s1,s2 per set, sets separated by ;`);
-    return { b1: n[0]!, b2: n[1]!, s1: n[2]!, s2: n[3]! };
+    // the ranges --b1 .. --s2 accept
+    const [b1, b2, s1, s2] = (['b1', 'b2', 's1', 's2'] as const).map((k, i) => parseFreeUValue(k, n[i]!, `--sweep ${k}`));
+    return { b1: b1!, b2: b2!, s1: s1!, s2: s2! };
   });
 }
 
