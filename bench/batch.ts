@@ -2,11 +2,12 @@
 // Flags: --prompts N (default 20), --steps S (default: the model's), --threads T (default: every core).
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { packageRoot } from '../models/paths.js';
 import { flag } from './args.js';
+import { claimResultsFile } from './results-file.js';
 
 const COLOURS = ['red', 'green', 'blue', 'yellow', 'white'];
 const MOTIONS = ['circle moving left', 'square moving up', 'triangle moving right', 'circle moving down'];
@@ -46,9 +47,7 @@ async function main(): Promise<void> {
     loadavg_start: load0,
     loadavg_end: loadavg()[0],
   };
-  const out = join(packageRoot(), 'bench/results');
-  await mkdir(out, { recursive: true });
-  await writeFile(join(out, `${new Date().toISOString().replace(/[:.]/g, '-').slice(0, 19)}-batch.json`), `${JSON.stringify(result, null, 2)}\n`);
+  await writeFile(await claimResultsFile('batch'), `${JSON.stringify(result, null, 2)}\n`);
   console.log(
     `${n} separate t2v runs: ${separate.toFixed(1)} s; t2v batch: ${batch.toFixed(1)} s (${result.speedup.toFixed(2)}x); t2v batch --jobs 2: ${twoLanes.toFixed(1)} s (${result.speedup_two_lanes.toFixed(2)}x)`,
   );

@@ -2,12 +2,13 @@
 // Each run is a separate `t2v --json` process (seed = run number); the figure is `timings.sampleSeconds`, the sampling loop alone.
 // Flags: --runs N (5), --prompt P, --modes 'FLAGS;FLAGS' (each a set of flags timed against none; default '--fast').
 import { spawnSync } from 'node:child_process';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { packageRoot } from '../models/paths.js';
 import { benchMessage } from './fail.js';
 import { flag, median } from './args.js';
+import { claimResultsFile } from './results-file.js';
 
 interface Run {
   mode: string;
@@ -56,8 +57,7 @@ async function main(): Promise<void> {
     const pairs = results.filter((r) => r.mode === mode).map((f) => results.find((d) => d.mode === 'defaults' && d.seed === f.seed)!.sampleSeconds / f.sampleSeconds);
     return { mode, medianSeconds: of(mode), speedup: base / of(mode), medianPairSpeedup: median(pairs) };
   });
-  const out = join(packageRoot(), 'bench', 'results', `${new Date().toISOString().slice(0, 19).replace(/:/g, '-')}-fast-cli.json`);
-  await mkdir(join(packageRoot(), 'bench', 'results'), { recursive: true });
+  const out = await claimResultsFile('fast-cli');
   await writeFile(out, JSON.stringify({ runs, prompt, medianDefaultsSeconds: base, summary, results }, null, 2));
   console.log(`sampling, median of ${runs}: defaults ${base.toFixed(2)} s`);
   for (const s of summary) console.log(`  ${s.mode}: ${s.medianSeconds.toFixed(2)} s, ${s.speedup.toFixed(2)}x (median of the seeds' own ratios ${s.medianPairSpeedup.toFixed(2)}x)`);

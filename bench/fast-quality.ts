@@ -3,8 +3,7 @@
 // motion accuracy, sampling seconds. Sessions load once. Flags: --seeds N (2), --variants 'a;b' (all), --every K (1), --threads T (2);
 // --table FILE prints the table of a (possibly partial) results file; --resume FILE continues a partial one from its next pair
 // with the --variants given (rows of the others keep their pairs; same --seeds / --every).
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { readFile, writeFile } from 'node:fs/promises';
 import { deepCacheStepper, fullSteps, sampleFromQuadCenter, type DeepCacheSettings } from '../core/pipeline/deep-cache.js';
 import { decodeLatents } from '../core/pipeline/decode.js';
 import { defaultsForParts } from '../core/pipeline/defaults.js';
@@ -18,11 +17,11 @@ import type { DeepCacheUnet3dRunner } from '../core/runtime/index.js';
 import { createScheduler } from '../core/schedulers/index.js';
 import { loadTokenizer } from '../core/tokenizer/index.js';
 import { resolveModel } from '../models/folder.js';
-import { packageRoot } from '../models/paths.js';
 import { clipSsim, psnr } from './image-metrics.js';
 import { PALETTE, readClip, type Colour, type Direction } from './shape-metrics.js';
 import { benchMessage } from './fail.js';
 import { flag, median } from './args.js';
+import { claimResultsFile } from './results-file.js';
 
 interface Variant {
   readonly name: string;
@@ -148,8 +147,7 @@ async function main(): Promise<void> {
   // a resumed run starts at the pair its least-run variant lacks; the reference is sampled again there (deterministic), counted once
   const done = Math.min(...rows.map((r) => r.runs));
   const started = performance.now() - (resumed?.seconds ?? 0) * 1000;
-  const out = resume || join(packageRoot(), 'bench', 'results', `${new Date().toISOString().slice(0, 19).replace(/:/g, '-')}-fast-quality.json`);
-  await mkdir(join(packageRoot(), 'bench', 'results'), { recursive: true });
+  const out = resume || (await claimResultsFile('fast-quality'));
   // seed-major, colour fastest: any prefix of the run is a balanced sample of the prompts
   const jobs = Array.from({ length: seeds }, (_, seed) =>
     ['left', 'right', 'up', 'down'].flatMap((dir) =>

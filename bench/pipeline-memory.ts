@@ -1,5 +1,5 @@
 // Memory plan of a full-size generation: ModelScope-sized CLIP, U-Net and VAE with random weights, peak RSS per phase.
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { defaultsForParts } from '../core/pipeline/defaults.js';
 import { pipelineFromParts } from '../core/pipeline/pipeline.js';
@@ -10,6 +10,7 @@ import { parseVaeConfig } from '../models/configs/vae.js';
 import { packageRoot } from '../models/paths.js';
 import { processMemoryMiB } from './process-memory.js';
 import { flag } from './args.js';
+import { claimResultsFile } from './results-file.js';
 
 /** ModelScope's text encoder (OpenCLIP ViT-H/14 text tower) and VAE (Stable Diffusion's), as their config.json say. */
 const MODELSCOPE_TEXT_ENCODER = {
@@ -79,9 +80,7 @@ async function main(): Promise<void> {
   );
   mark('done');
   const out = { steps, frames: result.frames, size: [result.width, result.height], timings: result.timings, phases, peakMiB: processMemoryMiB().peakRssMiB };
-  const dir = join(packageRoot(), 'bench', 'results');
-  await mkdir(dir, { recursive: true });
-  const file = join(dir, `${new Date().toISOString().slice(0, 10)}-pipeline-memory.json`);
+  const file = await claimResultsFile('pipeline-memory');
   await writeFile(file, JSON.stringify(out, null, 2));
   console.log(`peak RSS ${out.peakMiB.toFixed(0)} MiB over a full-size ${steps}-step run (16 frames, 256x256); wrote ${file}`);
 }

@@ -2,8 +2,7 @@
 // in fp16 in one run (the runs interleaved, so load drift hits both): ms per step, TFLOP/s, the ratio, fp16's top ops.
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { loadavg, tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { assertDeviceUsable } from '../core/runtime/device.js';
 import type { Device, Precision } from '../core/runtime/device-names.js';
@@ -16,6 +15,7 @@ import { unet3dFlops } from './flops.js';
 import { formatOps, profileRun } from './profile.js';
 import { CONFIGS, feeds, FREEU_ON } from './unet-configs.js';
 import { median } from './args.js';
+import { claimResultsFile } from './results-file.js';
 
 export async function precisionBench(argv: string[]): Promise<void> {
   const get = (k: string, d: string): string => {
@@ -70,9 +70,7 @@ export async function precisionBench(argv: string[]): Promise<void> {
     console.log(`  top ops (one profiled fp16 step, ${device}${device === 'webgpu' ? ': host-side dispatch times' : ''}):`);
     for (const line of formatOps(top)) console.log(line);
     const date = new Date().toISOString();
-    const outDir = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'bench', 'results');
-    await mkdir(outDir, { recursive: true });
-    const file = join(outDir, `${date.slice(0, 19).replace(/:/g, '-')}-${config}-${device}-precision.json`);
+    const file = await claimResultsFile(`${config}-${device}-precision`, new Date(date));
     await writeFile(
       file,
       `${JSON.stringify({ date, config, device, threads, step: shape, flops, times, secondsPerStep: step, relativeFp16VsFp32: diff, loadAverage: loadavg(), topOpsFp16: top, onnxruntime: ort.env.versions.common }, null, 2)}\n`,

@@ -4,16 +4,15 @@
 // every core), --guidance G (default the model's), --backgrounds (also every "... on a {black,white,grey} background"
 // prompt, as the model was trained; white on white is never drawn, so not asked), --sweep 'b1,b2,s1,s2;...' (FreeU at
 // each of these factor sets as well, beside off and the preset: the measured sweep a model's preset is chosen from).
-import { mkdir, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { writeFile } from 'node:fs/promises';
 import { loadPipeline } from '../core/pipeline/pipeline.js';
-import { packageRoot } from '../models/paths.js';
 import { PALETTE, readClip, type Colour, type Direction } from './shape-metrics.js';
 import { benchMessage } from './fail.js';
 import { flag, has } from './args.js';
 import { meanAbsDiff } from './image-metrics.js';
 import { parseFreeUValue } from '../core/freeu/index.js';
 import type { FreeUFactors, FreeUSettings } from '../core/common/types.js';
+import { claimResultsFile } from './results-file.js';
 
 const SHAPES = ['circle', 'square', 'triangle'] as const;
 const DIRECTIONS: Direction[] = ['left', 'right', 'up', 'down'];
@@ -119,8 +118,7 @@ async function main(): Promise<void> {
     console.log(`  ${key.padEnd(18)} ${modes.map(([m]) => `${m} ${cell(m).padEnd(7)}`).join(' ')}`);
   }
   await pipe.release();
-  const out = join(packageRoot(), 'bench', 'results', `${new Date().toISOString().slice(0, 19).replace(/:/g, '-')}-quality.json`);
-  await mkdir(join(packageRoot(), 'bench', 'results'), { recursive: true });
+  const out = await claimResultsFile('quality');
   await writeFile(
     out,
     JSON.stringify(

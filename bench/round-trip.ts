@@ -1,6 +1,6 @@
 // `npm run bench -- --round-trip [--device webgpu]`: what the host loop's round trip costs per step against a U-Net step,
 // and (webgpu) the copies and the device step graph that replace it: bytes moved, host guidance + scheduler time.
-import { mkdir, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import { cpus, loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -14,6 +14,7 @@ import { createScheduler } from '../core/schedulers/index.js';
 import type { SchedulerName } from '../core/pipeline/types.js';
 import type { Device } from '../core/runtime/device-names.js';
 import { median } from './args.js';
+import { claimResultsFile } from './results-file.js';
 
 interface Shape {
   readonly name: string;
@@ -155,8 +156,7 @@ export async function roundTripBench(argv: string[]): Promise<void> {
     await dev?.release();
   }
   const date = new Date().toISOString();
-  const file = join(ROOT, 'bench', 'results', `${date.slice(0, 19).replace(/:/g, '-')}-round-trip${device === 'cpu' ? '' : `-${device}`}.json`);
-  await mkdir(dirname(file), { recursive: true });
+  const file = await claimResultsFile(`round-trip${device === 'cpu' ? '' : `-${device}`}`, new Date(date));
   await writeFile(file, JSON.stringify({ date, device, threads, machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model }, loadAverage: loadavg(), rows }, null, 2) + '\n');
   console.log(`  results: ${file}`);
 }

@@ -1,9 +1,8 @@
 // `npm run bench -- --sampling [--device webgpu] [--config full|small|tiny]`: a whole DDIM sampling loop (guidance batch 2) on a
 // U-Net with random weights (default the full-size one), uncached and with DeepCache, in one run; on webgpu both loops run on the device.
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { cpus, loadavg, tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { deepCacheStepper, fullSteps, type DeepCacheSchedule } from '../core/pipeline/deep-cache.js';
 import { sampleLatents } from '../core/pipeline/sampler.js';
 import { loadDeepCacheUnet3dFrom } from '../core/runtime/index.js';
@@ -14,6 +13,7 @@ import { CONFIGS } from './unet-configs.js';
 import { unet3dFlops } from './flops.js';
 import { processMemoryMiB } from './process-memory.js';
 import { xorshiftValues } from '../core/rng/xorshift.js';
+import { claimResultsFile } from './results-file.js';
 
 interface SamplingArgs {
   steps: number;
@@ -163,9 +163,7 @@ export async function samplingBench(argv: string[]): Promise<void> {
         .map((x) => x.toFixed(1))
         .join(' ')}`,
     );
-    const outDir = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'bench', 'results');
-    await mkdir(outDir, { recursive: true });
-    const file = join(outDir, `${result.date.slice(0, 19).replace(/:/g, '-')}-sampling${a.device === 'webgpu' ? '-webgpu' : ''}.json`);
+    const file = await claimResultsFile(`sampling${a.device === 'webgpu' ? '-webgpu' : ''}`, new Date(result.date));
     await writeFile(file, JSON.stringify(result, null, 2) + '\n');
     console.log(`  results: ${file}`);
     console.log(JSON.stringify(result));

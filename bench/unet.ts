@@ -1,9 +1,9 @@
 // `npm run bench` (`-- --sampling`: bench/sampling.ts, `-- --round-trip`: bench/round-trip.ts): the ModelScope U-Net from random weights on CPU or WebGPU: build, session, guidance step, FLOP/s beside a MatMul roofline.
 // Each phase runs in its own child process so that its peak RSS is its own.
 import { fork } from 'node:child_process';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as ort from 'onnxruntime-node';
 import { parseUnet3dConfig } from '../models/configs/unet3d.js';
@@ -22,6 +22,7 @@ import { precisionBench } from './precision.js';
 import { CONFIGS, feeds, FREEU_OFF, FREEU_ON } from './unet-configs.js';
 import { benchMessage } from './fail.js';
 import { median } from './args.js';
+import { claimResultsFile } from './results-file.js';
 
 interface Args {
   config: string;
@@ -216,9 +217,7 @@ async function main(): Promise<void> {
     // on webgpu the kernel times are onnxruntime's host-side dispatch times, not GPU time
     console.log(`  top ops (one profiled FreeU-on step, ${args.device}${args.device === 'webgpu' ? ': host-side dispatch times' : ''}):`);
     for (const line of formatOps(run.topOps as OpCost[])) console.log(line);
-    const outDir = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'bench', 'results');
-    await mkdir(outDir, { recursive: true });
-    const file = join(outDir, `${result.date.slice(0, 19).replace(/:/g, '-')}-${args.config}${args.device === 'cpu' ? '' : `-${args.device}`}.json`);
+    const file = await claimResultsFile(`${args.config}${args.device === 'cpu' ? '' : `-${args.device}`}`, new Date(result.date));
     await writeFile(file, JSON.stringify(result, null, 2) + '\n');
     console.log(`  results: ${file}`);
   } finally {
