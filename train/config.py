@@ -29,14 +29,15 @@ TEXT = dict(vocab_size=914, hidden_size=64, intermediate_size=256, num_hidden_la
             max_position_embeddings=77, hidden_act="gelu", layer_norm_eps=1e-5,
             bos_token_id=912, eos_token_id=913, pad_token_id=913)
 
-# The model's FreeU preset (t2v.json), chosen by `npm run bench:quality -- --sweep` on the shipped weights (table in
-# models/default/README.md): the best colour + direction + shape over 576 pairs. Up blocks 0 and 1 run at 1x1 and 2x2,
-# where the Fourier mask covers the whole map, so s1/s2 < 1 scale the whole skip (ModelScope's s2 0.2 lost 9 points of
-# colour); b1 alone changes little (mean 0.5 / 255), b2 most.
-FREEU = {"b1": 1.4, "b2": 1.6, "s1": 1.0, "s2": 1.0}
+# The model's FreeU preset (t2v.json), chosen by `npm run bench:quality -- --sweep` on the shipped weights (v2.2, guidance
+# 2; table in models/default/README.md): the best colour + direction + shape over 576 pairs. Up blocks 0 and 1 run at 1x1
+# and 2x2, where the Fourier mask covers the whole map, so s1/s2 < 1 scale the whole skip (ModelScope's s2 0.2 lost 10
+# points of colour); b1 alone changes little (mean 0.15 / 255), b2 most.
+FREEU = {"b1": 1.2, "b2": 1.4, "s1": 0.9, "s2": 0.9}
 
-# The model's --fast preset (t2v.json "fast"), measured with `npm run bench:fast` on the shipped model
-FAST = {"scheduler": "dpmpp2m", "steps": 15, "deep_cache": 2, "deep_cache_branch": 0, "deep_cache_schedule": "uniform",
+# The model's --fast preset (t2v.json "fast"), chosen with `npm run bench:fast` on v2.2 (README): 12 DPM-Solver++ steps,
+# DeepCache 2: 3.37x, 30.9 dB, no attribute below uncached (15 steps: 2.61x, 25.6 dB)
+FAST = {"scheduler": "dpmpp2m", "steps": 12, "deep_cache": 2, "deep_cache_branch": 0, "deep_cache_schedule": "uniform",
         "guidance_interval": None}
 
 # Sampling defaults (t2v.json "defaults"): ModelScope's guidance 9 for the epsilon model
