@@ -69,8 +69,9 @@ export async function precisionBench(argv: string[]): Promise<void> {
     const top = await profileRun(models.fp16!, sessionOptions(device, threads), f);
     console.log(`  top ops (one profiled fp16 step, ${device}${device === 'webgpu' ? ': host-side dispatch times' : ''}):`);
     for (const line of formatOps(top)) console.log(line);
-    const date = new Date().toISOString();
-    const file = await claimResultsFile(`${config}-${device}-precision`, new Date(date));
+    const now = new Date();
+    const date = now.toISOString();
+    const file = await claimResultsFile(`${config}-${device}-precision`, now);
     await writeFile(
       file,
       `${JSON.stringify({ date, config, device, threads, step: shape, flops, times, secondsPerStep: step, relativeFp16VsFp32: diff, loadAverage: loadavg(), topOpsFp16: top, onnxruntime: ort.env.versions.common }, null, 2)}\n`,

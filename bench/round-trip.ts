@@ -2,8 +2,7 @@
 // and (webgpu) the copies and the device step graph that replace it: bytes moved, host guidance + scheduler time.
 import { writeFile } from 'node:fs/promises';
 import { cpus, loadavg } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import type * as ort from 'onnxruntime-node';
 import { applyGuidance, duplicateBatch } from '../core/pipeline/guidance.js';
 import { vaeBatch } from '../core/pipeline/decode.js';
@@ -14,6 +13,7 @@ import { createScheduler } from '../core/schedulers/index.js';
 import type { SchedulerName } from '../core/pipeline/types.js';
 import type { Device } from '../core/runtime/device-names.js';
 import { median } from './args.js';
+import { defaultModelDir } from '../models/paths.js';
 import { claimResultsFile } from './results-file.js';
 
 interface Shape {
@@ -23,7 +23,6 @@ interface Shape {
   readonly width: number;
   readonly timeProj: number;
 }
-const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const SHAPES: readonly Shape[] = [
   { name: 'embedded (8 x 64x64)', dims: [1, 4, 8, 8, 8], context: 77, width: 64, timeProj: 32 },
   { name: 'full (16 x 256x256)', dims: [1, 4, 16, 32, 32], context: 77, width: 1024, timeProj: 320 },
@@ -111,7 +110,7 @@ async function deviceCopies(dev: DeviceSteps, s: Shape): Promise<Record<string, 
 
 /** The embedded model's U-Net guidance step on `device` (the full-size one is too slow for SwiftShader). */
 async function embeddedStepMs(device: Device, threads: number): Promise<number> {
-  const unet = await loadUnet3d(join(ROOT, 'models', 'default', 'unet'), { device, threads });
+  const unet = await loadUnet3d(join(defaultModelDir(), 'unet'), { device, threads });
   try {
     const dims = [2, 4, 8, 8, 8] as const;
     const sample = Float32Array.from({ length: count(dims) }, (_, i) => Math.sin(i * 0.37));
@@ -155,8 +154,9 @@ export async function roundTripBench(argv: string[]): Promise<void> {
   } finally {
     await dev?.release();
   }
-  const date = new Date().toISOString();
-  const file = await claimResultsFile(`round-trip${device === 'cpu' ? '' : `-${device}`}`, new Date(date));
+  const now = new Date();
+  const date = now.toISOString();
+  const file = await claimResultsFile(`round-trip${device === 'cpu' ? '' : `-${device}`}`, now);
   await writeFile(file, JSON.stringify({ date, device, threads, machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model }, loadAverage: loadavg(), rows }, null, 2) + '\n');
   console.log(`  results: ${file}`);
 }
